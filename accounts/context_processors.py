@@ -1,0 +1,29 @@
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role, user_roles
+
+# (label, url name, roles that see it). One list: the navigation of every role.
+NAV_ITEMS = [
+    (_("My work"), "home", None),
+    (_("Orders"), "orders:list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.HR, Role.MANAGEMENT}),
+    (_("New order"), "orders:intake_phone", {Role.MERCHANDISER}),
+    (_("Customers"), "orders:customer_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT}),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    held = user_roles(user)
+    items = []
+    for label, url_name, roles in NAV_ITEMS:
+        if roles is None or held & roles:
+            try:
+                items.append({"label": label, "url": reverse(url_name)})
+            except NoReverseMatch:  # a page of a later issue that is not wired yet
+                continue
+    if user.is_staff:
+        items.append({"label": _("Administration"), "url": reverse("admin:index")})
+    return {"nav_items": items, "user_roles": sorted(held)}

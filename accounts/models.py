@@ -1,0 +1,69 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.TextChoices):
+    MERCHANDISING = "merchandising", _("Merchandising")
+    QA = "qa", _("Quality management")
+    HR = "hr", _("Human resources")
+    MANAGEMENT = "management", _("Senior management")
+    PRODUCTION = "production", _("Production")
+
+
+class Team(models.Model):
+    """A supervisor and the merchandisers they lead."""
+
+    name_zh = models.CharField(_("name (Chinese)"), max_length=80, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=80, unique=True)
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        on_delete=models.PROTECT,
+        related_name="led_teams",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name_en"]
+
+    def __str__(self):
+        return self.name_zh if get_language().startswith("zh") else self.name_en
+
+
+class User(AbstractUser):
+    """A staff member. The staff profile (employee number, department, team, language) lives here."""
+
+    employee_no = models.CharField(_("employee number"), max_length=20, unique=True, null=True, blank=True)
+    department = models.CharField(
+        _("department"), max_length=20, choices=Department.choices, default=Department.MERCHANDISING
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Heartbeat(models.Model):
+    """The last time the Celery beat → worker path ran, so the health page can prove jobs are alive."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_run = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("job heartbeat")

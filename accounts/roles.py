@@ -1,0 +1,83 @@
+"""Roles are data: one table of groups and the permissions each holds. Views ask for a role or a
+permission; nothing else in the code lists who may do what."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MERCHANDISER = "Merchandiser", _("Merchandiser")
+    SUPERVISOR = "Supervisor", _("Supervisor")
+    QA = "QA", _("QA")
+    HR = "HR", _("HR")
+    MANAGEMENT = "Management", _("Management")
+
+
+# app_label.codename. Read access to orders is row-level (orders.selectors); these are the actions.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.MERCHANDISER: [
+        "orders.add_order",
+        "orders.change_order",
+        "orders.add_customer",
+        "orders.change_customer",
+        "orders.view_customer",
+        "orders.add_product",
+        "orders.change_product",
+        "orders.view_product",
+    ],
+    Role.SUPERVISOR: [
+        "orders.change_order",
+        "orders.view_order",
+        "orders.reassign_order",
+        "orders.approve_cancellation",
+        "orders.view_customer",
+        "orders.view_product",
+        "accounts.view_user",
+    ],
+    Role.QA: ["orders.view_order", "orders.view_customer", "orders.view_product"],
+    Role.HR: ["orders.view_order", "accounts.view_user", "accounts.change_user"],
+    Role.MANAGEMENT: [
+        "orders.view_order",
+        "orders.view_customer",
+        "orders.view_product",
+        "accounts.view_user",
+    ],
+}
+
+
+def sync_role_permissions(*, using: str = "default") -> None:
+    """Create the groups and give each exactly the permissions listed above that exist so far."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            perm = Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename).first()
+            if perm:
+                wanted.append(perm)
+        group.permissions.set(wanted)
+
+
+def user_roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_role_cache", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_cache = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def primary_role(user) -> str | None:
+    """The role whose work page the home page opens: the most specific one a person holds."""
+    held = user_roles(user)
+    for role in (Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.HR, Role.MANAGEMENT):
+        if role in held:
+            return role
+    return None

@@ -1,0 +1,8 @@
+"""The newcomer's mode (`make run`): debug on, SQLite and the file-system broker unless told otherwise."""
+
+from .base import *  # noqa: F403
+from .base import STORAGES, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Serve static files straight from the apps and static/ while developing: no collectstatic needed.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

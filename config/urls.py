@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dashboards.views import healthz
+
+admin.site.site_header = "跟单系统 Order follow-up"
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("orders/", include("orders.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("api/v1/", include("orders.api.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

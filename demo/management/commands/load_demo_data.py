@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from demo.loader import DEMO_PASSWORD, LOGINS, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load bilingual demo data and one login per role. Safe to run again: it changes nothing."
+
+    def handle(self, *args, **options):
+        result = demo_load()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {result}"))
+        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for login in LOGINS:
+            self.stdout.write(f"  {login.role:<13} {login.username}")
+        self.stdout.write(f"  {'Superuser':<13} admin")

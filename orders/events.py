@@ -1,0 +1,83 @@
+"""One small factory per kind of event, so every line of the work record has the same shape."""
+
+from .models import EventType, Order, OrderEvent
+
+
+def _event(order: Order, type_: str, actor=None, *, note: str = "", payload=None, **states) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        type=type_,
+        actor=actor,
+        note=note,
+        payload=payload or {},
+        from_state=states.get("from_state", ""),
+        to_state=states.get("to_state", ""),
+    )
+
+
+def event_created(order, actor, *, channel: str) -> OrderEvent:
+    return _event(order, EventType.CREATED, actor, payload={"channel": channel}, to_state=order.status)
+
+
+def event_transition(order, actor, *, name: str, from_state: str, note: str = "", payload=None) -> OrderEvent:
+    return _event(
+        order,
+        EventType.TRANSITION,
+        actor,
+        note=note,
+        payload={"transition": name, **(payload or {})},
+        from_state=from_state,
+        to_state=order.status,
+    )
+
+
+def event_checked(order, actor, *, item_code: str, checked: bool) -> OrderEvent:
+    kind = EventType.CHECKED if checked else EventType.UNCHECKED
+    return _event(order, kind, actor, payload={"item": item_code})
+
+
+def event_confirmation(order, actor, *, method: str, contact: str, confirmation_id: int) -> OrderEvent:
+    return _event(
+        order,
+        EventType.CONFIRMATION_RECORDED,
+        actor,
+        payload={"method": method, "contact": contact, "confirmation": confirmation_id},
+    )
+
+
+def event_number(order, actor) -> OrderEvent:
+    return _event(order, EventType.NUMBER_ASSIGNED, actor, payload={"number": order.number})
+
+
+def event_fields_changed(order, actor, *, changes: list[dict], reason: str, correction: bool) -> OrderEvent:
+    kind = EventType.CORRECTION if correction else EventType.FIELDS_CHANGED
+    return _event(order, kind, actor, note=reason, payload={"changes": changes})
+
+
+def event_attachment(order, actor, *, name: str, kind: str) -> OrderEvent:
+    return _event(order, EventType.ATTACHMENT_ADDED, actor, payload={"name": name, "kind": kind})
+
+
+def event_reassigned(order, actor, *, from_user, to_user, reason: str) -> OrderEvent:
+    return _event(
+        order,
+        EventType.REASSIGNED,
+        actor,
+        note=reason,
+        payload={"from": from_user.get_username(), "to": to_user.get_username()},
+    )
+
+
+def event_flags(order, actor, *, changes: dict) -> OrderEvent:
+    return _event(order, EventType.FLAGS_CHANGED, actor, payload=changes)
+
+
+def event_stage(order, actor, *, stage: str, action: str, note: str = "", payload=None) -> OrderEvent:
+    """A record written by a stage app (production check-in, shipment, case...)."""
+    return _event(
+        order,
+        EventType.STAGE,
+        actor,
+        note=note,
+        payload={"stage": stage, "action": action, **(payload or {})},
+    )

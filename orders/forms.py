@@ -1,0 +1,197 @@
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+
+from .models import ConfirmationMethod, Currency, Customer, OrderLine, Product, Unit
+from .services.intake import LineInput, OrderInput
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class VersionField(forms.IntegerField):
+    """The order version the page was rendered with; the service refuses a stale one."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, **kwargs)
+
+
+class OrderHeaderForm(forms.Form):
+    customer = forms.ModelChoiceField(Customer.objects.all(), label=_("Customer"))
+    customer_po = forms.CharField(label=_("Customer PO number"), max_length=60, required=False)
+    currency = forms.ModelChoiceField(Currency.objects.all(), label=_("Currency"))
+    delivery_date = forms.DateField(label=_("Promised delivery date"), widget=DATE)
+    trade_terms = forms.CharField(label=_("Trade terms"), max_length=60, required=False, help_text=_("e.g. FOB Ningbo"))
+    payment_terms = forms.CharField(label=_("Payment terms"), max_length=120, required=False)
+    ship_to = forms.CharField(
+        label=_("Ship to"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+    confirm_duplicate = forms.BooleanField(
+        label=_("Save anyway: I have checked that this is not a duplicate"), required=False
+    )
+
+    def clean_delivery_date(self):
+        value = self.cleaned_data["delivery_date"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("The delivery date is in the past."))
+        if value.year > timezone.localdate().year + 5:
+            raise forms.ValidationError(_("The delivery date is more than five years away."))
+        return value
+
+
+class OrderLineForm(forms.Form):
+    product = forms.ModelChoiceField(Product.objects.all(), label=_("Product"), required=False)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    colour = forms.CharField(label=_("Colour"), max_length=80, required=False)
+    size = forms.CharField(label=_("Size"), max_length=40, required=False)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), min_value=Decimal("0.01"), max_value=Decimal("9999999999"), decimal_places=2
+    )
+    unit = forms.ModelChoiceField(Unit.objects.all(), label=_("Unit"))
+    unit_price = forms.DecimalField(
+        label=_("Unit price"), min_value=Decimal("0"), max_value=Decimal("99999999"), decimal_places=4
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("product") and not (data.get("description") or "").strip():
+            raise forms.ValidationError(_("Choose a product or describe the item."))
+        return data
+
+    def to_line(self) -> LineInput:
+        d = self.cleaned_data
+        return LineInput(
+            product=d.get("product"),
+            description=d.get("description", ""),
+            colour=d.get("colour", ""),
+            size=d.get("size", ""),
+            quantity=d["quantity"],
+            unit=d["unit"],
+            unit_price=d["unit_price"],
+        )
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        filled = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not filled:
+            raise forms.ValidationError(_("An order needs at least one line."))
+
+
+OrderLineFormSet = forms.formset_factory(
+    OrderLineForm, formset=BaseLineFormSet, extra=1, can_delete=True, max_num=200, validate_max=True
+)
+
+
+def order_input_from_forms(header: OrderHeaderForm, lines) -> OrderInput:
+    d = header.cleaned_data
+    return OrderInput(
+        customer=d["customer"],
+        currency=d["currency"],
+        delivery_date=d["delivery_date"],
+        customer_po=d.get("customer_po", ""),
+        trade_terms=d.get("trade_terms", ""),
+        payment_terms=d.get("payment_terms", ""),
+        ship_to=d.get("ship_to", ""),
+        notes=d.get("notes", ""),
+        lines=[f.to_line() for f in lines.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")],
+    )
+
+
+class ConfirmationForm(forms.Form):
+    version = VersionField()
+    method = forms.ChoiceField(label=_("Method"), choices=ConfirmationMethod.choices)
+    contact = forms.CharField(label=_("Customer contact"), max_length=120)
+    confirmed_at = forms.DateTimeField(label=_("Confirmed at"), widget=DATETIME)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
+    attachment = forms.FileField(label=_("Attachment"), required=False, help_text=_("e.g. the signed PO or the email"))
+
+
+class TransitionForm(forms.Form):
+    version = VersionField()
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OrderEditForm(forms.Form):
+    version = VersionField()
+    customer_po = forms.CharField(label=_("Customer PO number"), max_length=60, required=False)
+    delivery_date = forms.DateField(label=_("Promised delivery date"), widget=DATE)
+    trade_terms = forms.CharField(label=_("Trade terms"), max_length=60, required=False)
+    payment_terms = forms.CharField(label=_("Payment terms"), max_length=120, required=False)
+    ship_to = forms.CharField(
+        label=_("Ship to"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=2000,
+        help_text=_("Required once the order is confirmed: the change is then recorded as a correction."),
+    )
+
+
+class LineEditForm(forms.ModelForm):
+    class Meta:
+        model = OrderLine
+        fields = ["description", "colour", "size", "quantity", "unit", "unit_price"]
+
+
+class AttachmentForm(forms.Form):
+    version = VersionField()
+    file = forms.FileField(label=_("File"))
+
+
+class HandoverForm(forms.Form):
+    from_user = forms.ModelChoiceField(get_user_model().objects.none(), label=_("From merchandiser"))
+    to_user = forms.ModelChoiceField(get_user_model().objects.none(), label=_("To merchandiser"))
+    order = forms.IntegerField(
+        label=_("Only this order (id)"),
+        required=False,
+        help_text=_("Leave empty to hand over all open orders."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, team_members=None, merchandisers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_user"].queryset = team_members
+        self.fields["to_user"].queryset = merchandisers
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_user") and data.get("from_user") == data.get("to_user"):
+            raise forms.ValidationError(_("Choose two different merchandisers."))
+        return data
+
+
+class CustomerForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = [
+            "code",
+            "name_zh",
+            "name_en",
+            "email",
+            "phone",
+            "country",
+            "preferred_language",
+            "merchandiser",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["merchandiser"].queryset = get_user_model().objects.filter(
+            groups__name=Role.MERCHANDISER, is_active=True
+        )

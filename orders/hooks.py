@@ -1,0 +1,43 @@
+"""Where the stages plug into the order core without the core importing them.
+
+A stage app registers, in its AppConfig.ready():
+- a guard: `register_guard("ship", fn)`, where fn(order) returns a refusal message or None;
+- an after-transition action: `register_after("enter", fn)`, where fn(order, actor) runs inside the
+  transition's transaction (production builds the T&A plan when an order is entered).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+
+Guard = Callable[..., str | None]
+After = Callable[..., None]
+
+_guards: dict[str, list[Guard]] = defaultdict(list)
+_after: dict[str, list[After]] = defaultdict(list)
+
+# Transitions that later stages own. Their guards start empty; the stage apps fill them in.
+STAGE_TRANSITIONS = ("start_production", "ship", "begin_after_sales", "close")
+
+
+def register_guard(transition: str, guard: Guard) -> None:
+    if guard not in _guards[transition]:
+        _guards[transition].append(guard)
+
+
+def register_after(transition: str, action: After) -> None:
+    if action not in _after[transition]:
+        _after[transition].append(action)
+
+
+def guard_failures(transition: str, order, **context) -> list[str]:
+    failures = []
+    for guard in _guards[transition]:
+        message = guard(order, **context)
+        if message:
+            failures.append(message)
+    return failures
+
+
+def run_after(transition: str, order, actor) -> None:
+    for action in _after[transition]:
+        action(order, actor)

@@ -1,0 +1,40 @@
+from .master import Currency, Customer, CustomerApiToken, CustomerContact, Product, Unit
+from .order import CANCELLABLE_STATES, OPEN_STATES, Channel, Order, OrderLine, OrderNumberSequence, OrderState
+from .records import (
+    Attachment,
+    AttachmentKind,
+    ChecklistItem,
+    Confirmation,
+    ConfirmationMethod,
+    EventType,
+    Handover,
+    IdempotencyKey,
+    OrderCheck,
+    OrderEvent,
+)
+
+__all__ = [
+    "CANCELLABLE_STATES",
+    "OPEN_STATES",
+    "Attachment",
+    "AttachmentKind",
+    "Channel",
+    "ChecklistItem",
+    "Confirmation",
+    "ConfirmationMethod",
+    "Currency",
+    "Customer",
+    "CustomerApiToken",
+    "CustomerContact",
+    "EventType",
+    "Handover",
+    "IdempotencyKey",
+    "Order",
+    "OrderCheck",
+    "OrderEvent",
+    "OrderLine",
+    "OrderNumberSequence",
+    "OrderState",
+    "Product",
+    "Unit",
+]

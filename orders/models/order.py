@@ -1,0 +1,168 @@
+"""The Order aggregate: the order, its lines, and the state machine that it moves through.
+
+The transitions only declare what may happen. Permission, guards, locking, numbering and the audit
+event live in orders.services, which is the only code that calls them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from .master import Currency, Customer, Product, Unit
+
+
+class OrderState(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    CONFIRMED = "confirmed", _("Confirmed")
+    ENTERED = "entered", _("Entered")
+    IN_PRODUCTION = "in_production", _("In production")
+    SHIPPED = "shipped", _("Shipped")
+    AFTER_SALES = "after_sales", _("After-sales")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+S = OrderState
+CANCELLABLE_STATES = [S.RECEIVED, S.CONFIRMED, S.ENTERED, S.IN_PRODUCTION]
+OPEN_STATES = [S.RECEIVED, S.CONFIRMED, S.ENTERED, S.IN_PRODUCTION, S.SHIPPED, S.AFTER_SALES]
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    SPREADSHEET = "spreadsheet", _("Spreadsheet import")
+    SYSTEM = "system", _("Customer system (API)")
+
+
+class Order(models.Model):
+    number = models.CharField(_("order number"), max_length=32, unique=True, null=True, blank=True)
+    status = FSMField(_("state"), default=S.RECEIVED, choices=S.choices, protected=True, db_index=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT)
+    customer_po = models.CharField(_("customer PO number"), max_length=60, blank=True, db_index=True)
+    merchandiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("merchandiser"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    currency = models.ForeignKey(Currency, verbose_name=_("currency"), on_delete=models.PROTECT)
+    delivery_date = models.DateField(_("promised delivery date"))
+    trade_terms = models.CharField(_("trade terms"), max_length=60, blank=True, help_text=_("e.g. FOB Ningbo"))
+    payment_terms = models.CharField(_("payment terms"), max_length=120, blank=True)
+    ship_to = models.TextField(_("ship to"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+
+    # Flags beside the state, never states: stage apps and jobs set them; nobody overwrites a state.
+    is_overdue = models.BooleanField(_("overdue"), default=False)
+    is_at_risk = models.BooleanField(_("at risk"), default=False)
+    is_on_hold = models.BooleanField(_("on hold"), default=False)
+
+    # Optimistic concurrency: every change bumps it; a form that carries an older value is stale.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["version", "status"])
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        permissions = [
+            ("reassign_order", _("Can hand orders over to another merchandiser")),
+            ("approve_cancellation", _("Can cancel an order that is in production")),
+        ]
+        indexes = [
+            # The order list's default sort, per owner and over all; keyset-friendly.
+            models.Index(fields=["-received_at", "-id"], name="order_recv_idx"),
+            models.Index(fields=["merchandiser", "-received_at", "-id"], name="order_owner_recv_idx"),
+            models.Index(fields=["customer", "customer_po"], name="order_customer_po_idx"),
+            models.Index(fields=["status", "delivery_date"], name="order_status_delivery_idx"),
+            models.Index(fields=["is_at_risk"], condition=Q(is_at_risk=True), name="order_at_risk_idx"),
+            models.Index(fields=["is_overdue"], condition=Q(is_overdue=True), name="order_overdue_idx"),
+        ]
+
+    def __str__(self):
+        return self.number or _("Order #%(id)s (not entered)") % {"id": self.pk}
+
+    @property
+    def display_number(self) -> str:
+        return self.number or f"#{self.pk}"
+
+    # --- transitions: declarations only (see orders.services.order_transition) -------------------
+    @transition(field=status, source=S.RECEIVED, target=S.CONFIRMED)
+    def confirm(self):
+        self.confirmed_at = timezone.now()
+
+    @transition(field=status, source=S.CONFIRMED, target=S.ENTERED)
+    def enter(self):
+        self.entered_at = timezone.now()
+
+    @transition(field=status, source=S.ENTERED, target=S.IN_PRODUCTION)
+    def start_production(self):
+        pass
+
+    @transition(field=status, source=S.IN_PRODUCTION, target=S.SHIPPED)
+    def ship(self):
+        pass
+
+    @transition(field=status, source=S.SHIPPED, target=S.AFTER_SALES)
+    def begin_after_sales(self):
+        pass
+
+    @transition(field=status, source=S.AFTER_SALES, target=S.CLOSED)
+    def close(self):
+        self.closed_at = timezone.now()
+
+    @transition(field=status, source=CANCELLABLE_STATES, target=S.CANCELLED)
+    def cancel(self):
+        self.closed_at = timezone.now()
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveSmallIntegerField(_("line"))
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, null=True, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    colour = models.CharField(_("colour"), max_length=80, blank=True)
+    size = models.CharField(_("size"), max_length=40, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=4)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["order", "line_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line_no"], name="orderline_unique_no"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderline_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.order} / {self.line_no}"
+
+    @property
+    def amount(self):
+        return self.quantity * self.unit_price
+
+
+class OrderNumberSequence(models.Model):
+    """One row per year. Entry locks it, so numbers are unique and gapless under concurrency."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)

@@ -1,0 +1,204 @@
+"""What the merchandiser records about an order: checklist ticks, confirmations, attachments, handovers,
+and the append-only event record (工作记录) that reads as the order's timeline."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .master import Customer
+from .order import Order
+
+
+class ChecklistItem(models.Model):
+    """One line of the verification checklist (核对信息). Configurable in the admin."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=120)
+    label_en = models.CharField(_("label (English)"), max_length=120)
+    sequence = models.PositiveSmallIntegerField(_("sequence"), default=10)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["sequence", "code"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_zh if (get_language() or "").startswith("zh") else self.label_en
+
+
+class OrderCheck(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="checks")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["order", "item"], name="ordercheck_unique")]
+
+
+def _attachment_path(instance, filename):
+    # A random name on disk: the original name is kept in the row, never used as a path.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class AttachmentKind(models.TextChoices):
+    SOURCE_EMAIL = "source_email", _("Customer's email")
+    SOURCE_SHEET = "source_sheet", _("Imported spreadsheet")
+    CONFIRMATION = "confirmation", _("Confirmation evidence")
+    OTHER = "other", _("Other")
+
+
+class Attachment(models.Model):
+    """A file on an order. Served only through a permission-checked view, always as a download."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.OTHER)
+    file = models.FileField(_("file"), upload_to=_attachment_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ConfirmationMethod(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    SIGNED_PO = "signed_po", _("Signed PO")
+
+
+class Confirmation(models.Model):
+    """The customer's confirmation of the order (订单确认)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="confirmations")
+    method = models.CharField(_("method"), max_length=20, choices=ConfirmationMethod.choices)
+    contact = models.CharField(_("customer contact"), max_length=120)
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    note = models.TextField(_("note"), blank=True)
+    attachment = models.ForeignKey(
+        Attachment, verbose_name=_("attachment"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("customer confirmation")
+        verbose_name_plural = _("customer confirmations")
+        ordering = ["confirmed_at"]
+
+
+class EventType(models.TextChoices):
+    CREATED = "created", _("Order received")
+    TRANSITION = "transition", _("State changed")
+    CHECKED = "checked", _("Checklist item ticked")
+    UNCHECKED = "unchecked", _("Checklist item cleared")
+    CONFIRMATION_RECORDED = "confirmation_recorded", _("Customer confirmation recorded")
+    NUMBER_ASSIGNED = "number_assigned", _("Order number assigned")
+    FIELDS_CHANGED = "fields_changed", _("Order changed")
+    CORRECTION = "correction", _("Correction after confirmation")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    REASSIGNED = "reassigned", _("Handed over")
+    FLAGS_CHANGED = "flags_changed", _("Flags changed")
+    NOTE = "note", _("Note")
+    STAGE = "stage", _("Stage record")  # production, logistics and after-sales write these
+
+
+class OrderEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Order events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Order events are append-only.")
+
+
+class OrderEvent(models.Model):
+    """One line of the work record. Append-only: no update, no delete, in the app or the admin."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(_("type"), max_length=30, choices=EventType.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the system acted."),
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    objects = OrderEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["order", "-created_at", "-id"], name="event_order_time_idx"),
+            models.Index(fields=["type", "created_at"], name="event_type_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id} {self.type} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Order events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Order events are append-only.")
+
+
+class Handover(models.Model):
+    """A supervisor's reassignment of one order or of all of one merchandiser's orders."""
+
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(_("reason"))
+    order_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-at"]
+
+
+class IdempotencyKey(models.Model):
+    """A customer system's Idempotency-Key: a retried submission returns the first order."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
+    key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "key"], name="idempotency_unique")]

@@ -1,0 +1,31 @@
+"""Every change to an order goes through one of these functions."""
+
+from .intake import LineInput, OrderInput, order_create
+from .numbering import order_number_next
+from .records import (
+    attachment_add,
+    order_attachment_add,
+    order_check_item,
+    order_edit,
+    order_reassign,
+    order_record_confirmation,
+    order_set_flags,
+)
+from .workflow import order_lock, order_transition, transitions_available
+
+__all__ = [
+    "LineInput",
+    "OrderInput",
+    "attachment_add",
+    "order_attachment_add",
+    "order_check_item",
+    "order_create",
+    "order_edit",
+    "order_lock",
+    "order_number_next",
+    "order_reassign",
+    "order_record_confirmation",
+    "order_set_flags",
+    "order_transition",
+    "transitions_available",
+]

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.utils import timezone
+
+from ..models import OrderNumberSequence
+
+
+def order_number_next(*, at=None) -> str:
+    """The next order number of the year, e.g. SO-2026-000123. Call inside the entering transaction.
+
+    The year's counter row is locked until commit, so concurrent entries queue on it and a rolled-back
+    entry gives its number back: numbers are unique and gapless per year. On SQLite the IMMEDIATE
+    transaction mode gives the same serialisation.
+    """
+    year = timezone.localtime(at or timezone.now()).year
+    OrderNumberSequence.objects.get_or_create(year=year)
+    seq = OrderNumberSequence.objects.select_for_update().get(year=year)
+    seq.last_value += 1
+    seq.save(update_fields=["last_value"])
+    return settings.ORDER_NUMBER_FORMAT.format(year=year, seq=seq.last_value)

@@ -1,0 +1,255 @@
+"""Recording the work on an order: checklist ticks, confirmations, attachments, edits, handovers, flags."""
+
+import mimetypes
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role, has_role
+
+from .. import events
+from ..errors import InvalidInput, NotPermitted, TransitionRefused
+from ..models import Attachment, ChecklistItem, Confirmation, Handover, Order, OrderCheck, OrderState
+from ..permissions import can_edit, can_reassign
+from .workflow import order_check_version, order_lock
+
+ALLOWED_ATTACHMENT_SUFFIXES = {
+    ".pdf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".eml",
+    ".msg",
+    ".txt",
+    ".csv",
+    ".xlsx",
+    ".xls",
+    ".docx",
+    ".doc",
+    ".zip",
+}
+
+
+def _require_edit(actor, order: Order) -> None:
+    if not can_edit(actor, order):
+        raise NotPermitted(_("You are not allowed to change order %(order)s.") % {"order": order.display_number})
+
+
+def _bump(order: Order, *fields: str) -> None:
+    order.version += 1
+    order.save(update_fields=["version", *fields])
+
+
+def order_check_item(*, order_id, item_id, actor, checked: bool, expected_version=None) -> Order:
+    """Tick or clear a verification item. Only while the order is still being verified (received)."""
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        order_check_version(order, expected_version)
+        _require_edit(actor, order)
+        if order.status != OrderState.RECEIVED:
+            raise TransitionRefused(_("The checklist is closed once the order is confirmed."))
+        try:
+            item = ChecklistItem.objects.get(pk=item_id, active=True)
+        except (ChecklistItem.DoesNotExist, ValueError, TypeError) as exc:
+            raise InvalidInput(_("Unknown checklist item.")) from exc
+        existing = OrderCheck.objects.filter(order=order, item=item)
+        if checked and not existing.exists():
+            OrderCheck.objects.create(order=order, item=item, checked_by=actor)
+        elif not checked and existing.exists():
+            existing.delete()
+        else:
+            return order  # already as asked: nothing to record
+        _bump(order)
+        events.event_checked(order, actor, item_code=item.code, checked=checked)
+    return order
+
+
+def attachment_validate(uploaded) -> None:
+    suffix = PurePath(uploaded.name or "").suffix.lower()
+    if suffix not in ALLOWED_ATTACHMENT_SUFFIXES:
+        raise InvalidInput(
+            _("Files of type “%(suffix)s” are not accepted. Allowed: %(allowed)s")
+            % {"suffix": suffix or "?", "allowed": ", ".join(sorted(ALLOWED_ATTACHMENT_SUFFIXES))}
+        )
+    if uploaded.size > settings.ATTACHMENT_MAX_BYTES:
+        raise InvalidInput(
+            _("The file is too large (%(size)d MB). The limit is %(limit)d MB.")
+            % {
+                "size": uploaded.size // (1024 * 1024),
+                "limit": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+            }
+        )
+    if uploaded.size == 0:
+        raise InvalidInput(_("The file is empty."))
+
+
+def attachment_add(*, order: Order, uploaded, kind: str, actor) -> Attachment:
+    """Store a file on an order. Call inside the transaction of whatever it belongs to."""
+    attachment_validate(uploaded)
+    name = PurePath(uploaded.name).name[:255]
+    attachment = Attachment.objects.create(
+        order=order,
+        kind=kind,
+        file=uploaded,
+        original_name=name,
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        size=uploaded.size,
+        uploaded_by=actor,
+    )
+    events.event_attachment(order, actor, name=name, kind=kind)
+    return attachment
+
+
+def order_attachment_add(*, order_id, actor, uploaded, kind: str, expected_version=None) -> Attachment:
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        order_check_version(order, expected_version)
+        _require_edit(actor, order)
+        attachment = attachment_add(order=order, uploaded=uploaded, kind=kind, actor=actor)
+        _bump(order)
+    return attachment
+
+
+def order_record_confirmation(
+    *,
+    order_id,
+    actor,
+    method: str,
+    contact: str,
+    confirmed_at,
+    note: str = "",
+    uploaded=None,
+    expected_version=None,
+) -> Confirmation:
+    """Record how and when the customer confirmed (订单确认)."""
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        order_check_version(order, expected_version)
+        _require_edit(actor, order)
+        if order.status in (OrderState.CANCELLED, OrderState.CLOSED):
+            raise TransitionRefused(_("The order is finished; nothing can be recorded on it."))
+        if confirmed_at > timezone.now():
+            raise InvalidInput(_("The confirmation time cannot be in the future."))
+        if confirmed_at < order.received_at - timezone.timedelta(days=1):
+            raise InvalidInput(_("The confirmation time cannot be before the order was received."))
+        attachment = None
+        if uploaded is not None:
+            attachment = attachment_add(order=order, uploaded=uploaded, kind="confirmation", actor=actor)
+        confirmation = Confirmation.objects.create(
+            order=order,
+            method=method,
+            contact=contact.strip(),
+            confirmed_at=confirmed_at,
+            note=note,
+            attachment=attachment,
+            recorded_by=actor,
+        )
+        _bump(order)
+        events.event_confirmation(order, actor, method=method, contact=contact, confirmation_id=confirmation.pk)
+    return confirmation
+
+
+EDITABLE_ORDER_FIELDS = ("customer_po", "delivery_date", "trade_terms", "payment_terms", "ship_to", "notes")
+EDITABLE_LINE_FIELDS = ("description", "colour", "size", "quantity", "unit_id", "unit_price", "product_id")
+
+
+def _diff(obj, values: dict, fields, prefix="") -> list[dict]:
+    changes = []
+    for field in fields:
+        if field not in values:
+            continue
+        old, new = getattr(obj, field), values[field]
+        if old != new:
+            changes.append({"field": prefix + field, "old": str(old), "new": str(new)})
+            setattr(obj, field, new)
+    return changes
+
+
+def order_edit(
+    *, order_id, actor, expected_version, header: dict, lines: dict | None = None, reason: str = ""
+) -> Order:
+    """Change an order's header and line values, keeping field history (old → new, who, when, why).
+
+    Once the order is confirmed, any change is a correction: it needs a reason, and the accuracy KPI
+    counts it. `lines` maps a line id to its new values.
+    """
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        order_check_version(order, expected_version)
+        _require_edit(actor, order)
+        if order.status in (OrderState.CANCELLED, OrderState.CLOSED):
+            raise TransitionRefused(_("A finished order cannot be changed."))
+        is_correction = order.status != OrderState.RECEIVED
+        if is_correction and not reason.strip():
+            raise InvalidInput(_("The order is already confirmed: give the reason for this correction."))
+
+        changes = _diff(order, header, EDITABLE_ORDER_FIELDS)
+        changed_lines = []
+        for line in order.lines.filter(pk__in=list((lines or {}).keys())):
+            line_changes = _diff(line, lines[line.pk], EDITABLE_LINE_FIELDS, prefix=f"line {line.line_no} ")
+            if line_changes:
+                changes += line_changes
+                changed_lines.append(line)
+        if not changes:
+            return order
+        for line in changed_lines:
+            line._change_reason = reason
+            line._history_user = actor
+            line.save(update_fields=list(EDITABLE_LINE_FIELDS))
+        order._change_reason = reason
+        order._history_user = actor
+        _bump(order, *EDITABLE_ORDER_FIELDS)
+        events.event_fields_changed(order, actor, changes=changes, reason=reason, correction=is_correction)
+    return order
+
+
+def order_reassign(*, order_ids, to_user, actor, reason: str) -> int:
+    """Hand orders over to another merchandiser (交接). Returns how many changed hands."""
+    if not reason.strip():
+        raise InvalidInput(_("Give a reason for the handover."))
+    if not has_role(to_user, Role.MERCHANDISER) or not to_user.is_active:
+        raise InvalidInput(_("Orders can only be handed to an active merchandiser."))
+    moved_from: dict = {}
+    with transaction.atomic():
+        orders = Order.objects.select_for_update().select_related("merchandiser__team").filter(pk__in=order_ids)
+        for order in orders:
+            if not can_reassign(actor, order):
+                raise NotPermitted(
+                    _("You can only hand over orders of your own team (%(order)s).") % {"order": order.display_number}
+                )
+            if order.merchandiser_id == to_user.pk or order.status in (
+                OrderState.CLOSED,
+                OrderState.CANCELLED,
+            ):
+                continue
+            previous = order.merchandiser
+            moved_from[previous] = moved_from.get(previous, 0) + 1
+            order.merchandiser = to_user
+            order._history_user = actor
+            order._change_reason = reason
+            _bump(order, "merchandiser")
+            events.event_reassigned(order, actor, from_user=previous, to_user=to_user, reason=reason)
+        for from_user, count in moved_from.items():
+            Handover.objects.create(from_user=from_user, to_user=to_user, by=actor, reason=reason, order_count=count)
+    return sum(moved_from.values())
+
+
+def order_set_flags(*, order_id, actor=None, **flags) -> Order:
+    """Set overdue / at-risk / on-hold flags. Never touches the state. Writes an event only on change."""
+    allowed = {"is_overdue", "is_at_risk", "is_on_hold"}
+    if set(flags) - allowed:
+        raise InvalidInput(_("Unknown flag."))
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        changes = {k: v for k, v in flags.items() if getattr(order, k) != v}
+        if not changes:
+            return order
+        for key, value in changes.items():
+            setattr(order, key, value)
+        _bump(order, *changes.keys())
+        events.event_flags(order, actor, changes=changes)
+    return order

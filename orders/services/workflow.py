@@ -1,0 +1,119 @@
+"""The order's state machine in action: every transition is one function, one transaction, one event."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from accounts.roles import Role, has_role
+
+from .. import events, hooks
+from ..errors import InvalidInput, NotPermitted, StaleOrder, TransitionRefused
+from ..models import Order, OrderState
+from ..permissions import TRANSITIONS, can_transition
+from ..selectors import checklist_missing
+from .numbering import order_number_next
+
+# Fields each transition method may write besides status and version.
+_TRANSITION_FIELDS = {
+    "confirm": ["confirmed_at"],
+    "enter": ["entered_at", "number"],
+    "close": ["closed_at"],
+    "cancel": ["closed_at", "cancel_reason"],
+}
+
+
+def order_lock(*, order_id) -> Order:
+    """Fetch the order for writing. On PostgreSQL the row stays locked until the transaction ends."""
+    try:
+        return Order.objects.select_for_update().select_related("merchandiser__team").get(pk=order_id)
+    except Order.DoesNotExist as exc:
+        raise InvalidInput(_("This order no longer exists.")) from exc
+
+
+def order_check_version(order: Order, expected_version) -> None:
+    if expected_version is not None and int(expected_version) != order.version:
+        raise StaleOrder(
+            _(
+                "Order %(order)s was changed by someone else while you were looking at it. "
+                "The page now shows the current version; please check and try again."
+            )
+            % {"order": order.display_number}
+        )
+
+
+def _core_guard_failures(order: Order, name: str, *, actor, reason: str) -> list[str]:
+    failures = []
+    if name == "confirm":
+        missing = checklist_missing(order=order)
+        if missing:
+            failures.append(
+                _("Tick every checklist item first. Missing: %(items)s")
+                % {"items": ", ".join(str(item) for item in missing)}
+            )
+        if not order.confirmations.exists():
+            failures.append(_("Record the customer's confirmation first."))
+    if name in ("confirm", "enter") and not order.lines.exists():
+        failures.append(_("The order has no lines."))
+    if name == "cancel" and not reason.strip():
+        failures.append(_("Give a reason for the cancellation."))
+    return failures
+
+
+def order_transition(
+    *, order_id, name: str, actor, expected_version=None, note: str = "", reason: str = "", payload=None
+) -> Order:
+    """Move an order along its state machine.
+
+    Guarantees: the row is locked; a stale form, a wrong state, a missing permission or an unmet guard
+    raises a domain error and changes nothing; on success the state, the version and exactly one
+    transition event are written together. `actor=None` means the system (a stage service or a job).
+    """
+    if name not in TRANSITIONS:
+        raise TransitionRefused(_("Unknown action."))
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        order_check_version(order, expected_version)
+        if actor is not None and not can_transition(actor, order, name):
+            if name == "cancel" and order.status == OrderState.IN_PRODUCTION:
+                raise NotPermitted(_("Only the team's supervisor can cancel an order that is in production."))
+            raise NotPermitted(
+                _("You are not allowed to do this to order %(order)s.") % {"order": order.display_number}
+            )
+        method = getattr(order, name)
+        if not can_proceed(method):
+            raise TransitionRefused(
+                _("Order %(order)s is %(state)s now, so this action is no longer possible.")
+                % {"order": order.display_number, "state": order.get_status_display()}
+            )
+        failures = _core_guard_failures(order, name, actor=actor, reason=reason)
+        failures += hooks.guard_failures(name, order, actor=actor)
+        if failures:
+            raise TransitionRefused(_("This action is not possible yet."), reasons=failures)
+
+        from_state = order.status
+        method()
+        if name == "enter":
+            order.number = order_number_next()
+        if name == "cancel":
+            order.cancel_reason = reason.strip()
+        order.version += 1
+        order.save(update_fields=["status", "version", *_TRANSITION_FIELDS.get(name, [])])
+        events.event_transition(order, actor, name=name, from_state=from_state, note=note or reason, payload=payload)
+        if name == "enter":
+            events.event_number(order, actor)
+        hooks.run_after(name, order, actor)
+    return order
+
+
+def transitions_available(*, order: Order, user) -> list[dict]:
+    """The actions to offer as buttons: the state allows them and the person may do them.
+    Guards are not evaluated here: a button whose guard fails explains why when pressed."""
+    available = []
+    for name, rule in TRANSITIONS.items():
+        if can_proceed(getattr(order, name)) and can_transition(user, order, name):
+            available.append({"name": name, "label": rule.label, "style": rule.style})
+    return available
+
+
+def cancellation_needs_supervisor(*, order: Order, user) -> bool:
+    return order.status == OrderState.IN_PRODUCTION and not has_role(user, Role.SUPERVISOR)

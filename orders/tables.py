@@ -1,0 +1,51 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Order
+
+
+class OrderTable(tables.Table):
+    number = tables.Column(verbose_name=_("Order"), linkify=("orders:detail", {"pk": tables.A("pk")}), empty_values=())
+    customer = tables.Column(verbose_name=_("Customer"), order_by=("customer__code",))
+    customer_po = tables.Column(verbose_name=_("Customer PO"))
+    status = tables.Column(verbose_name=_("State"))
+    delivery_date = tables.DateColumn(verbose_name=_("Delivery"))
+    merchandiser = tables.Column(verbose_name=_("Merchandiser"), order_by=("merchandiser__username",))
+    channel = tables.Column(verbose_name=_("Channel"))
+    received_at = tables.DateTimeColumn(verbose_name=_("Received"), format="Y-m-d H:i")
+
+    class Meta:
+        model = Order
+        fields = (
+            "number",
+            "customer",
+            "customer_po",
+            "status",
+            "delivery_date",
+            "merchandiser",
+            "channel",
+            "received_at",
+        )
+        order_by = ("-received_at",)
+        attrs = {"class": "table"}
+
+    def render_number(self, record):
+        return record.display_number
+
+    def render_status(self, record):
+        flags = []
+        if record.is_overdue:
+            flags.append(format_html(' <span class="flag flag-overdue">{}</span>', _("Overdue")))
+        if record.is_at_risk:
+            flags.append(format_html(' <span class="flag flag-risk">{}</span>', _("At risk")))
+        if record.is_on_hold:
+            flags.append(format_html(' <span class="flag flag-hold">{}</span>', _("On hold")))
+        badge = format_html('<span class="badge state-{}">{}</span>', record.status, record.get_status_display())
+        return format_html("{}{}", badge, format_html("".join(str(f) for f in flags)))
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+    def value_number(self, record):
+        return record.number or ""

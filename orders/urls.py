@@ -1,0 +1,24 @@
+from django.urls import path
+
+from .views import customers, detail, intake, intake_files, listing, steps
+
+app_name = "orders"
+urlpatterns = [
+    path("", listing.order_list, name="list"),
+    path("export/<str:fmt>/", listing.order_export, name="export"),
+    path("new/phone/", intake.intake_phone, name="intake_phone"),
+    path("new/email/", intake_files.intake_email, name="intake_email"),
+    path("new/spreadsheet/", intake_files.intake_spreadsheet, name="intake_spreadsheet"),
+    path("handover/", steps.handover, name="handover"),
+    path("<int:pk>/", detail.order_detail, name="detail"),
+    path("<int:pk>/timeline/", detail.order_timeline_partial, name="timeline"),
+    path("<int:pk>/check/<int:item_id>/", steps.check_item, name="check_item"),
+    path("<int:pk>/confirmation/", steps.record_confirmation, name="confirmation"),
+    path("<int:pk>/transition/<str:name>/", steps.transition, name="transition"),
+    path("<int:pk>/edit/", steps.edit, name="edit"),
+    path("<int:pk>/attachments/", steps.add_attachment, name="add_attachment"),
+    path("<int:pk>/attachments/<int:attachment_id>/", detail.attachment_download, name="attachment"),
+    path("customers/", customers.customer_list, name="customer_list"),
+    path("customers/new/", customers.customer_edit, name="customer_new"),
+    path("customers/<int:pk>/", customers.customer_edit, name="customer_edit"),
+]

@@ -1,0 +1,193 @@
+"""One form per step of the workflow. Each view validates, calls one service, reports, redirects."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import role_required
+from accounts.roles import Role
+
+from ..errors import InvalidInput, OrderError
+from ..forms import AttachmentForm, ConfirmationForm, HandoverForm, OrderEditForm, TransitionForm
+from ..models import OPEN_STATES, AttachmentKind
+from ..permissions import TRANSITIONS
+from ..selectors import order_checklist, order_get_for_user, orders_visible_to
+from ..services import (
+    order_attachment_add,
+    order_check_item,
+    order_edit,
+    order_reassign,
+    order_record_confirmation,
+    order_transition,
+)
+from ._common import report_error, report_form_errors
+
+
+@login_required
+@require_POST
+def check_item(request, pk, item_id):
+    """Tick or clear one checklist item. With htmx, answers with the checklist alone."""
+    order = order_get_for_user(user=request.user, pk=pk)
+    try:
+        order = order_check_item(
+            order_id=order.pk,
+            item_id=item_id,
+            actor=request.user,
+            checked=request.POST.get("checked") == "1",
+            expected_version=request.POST.get("version") or None,
+        )
+    except OrderError as error:
+        report_error(request, error)
+        if request.htmx:
+            response = render(request, "partials/_messages.html")
+            response["HX-Refresh"] = "true"
+            return response
+    if request.htmx:
+        order = order_get_for_user(user=request.user, pk=pk)
+        return render(
+            request,
+            "orders/_checklist.html",
+            {"order": order, "checklist": order_checklist(order=order), "editable": True},
+        )
+    return redirect("orders:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def record_confirmation(request, pk):
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = ConfirmationForm(request.POST, request.FILES)
+    if not form.is_valid():
+        report_form_errors(request, form)
+        return render(request, "orders/confirmation_form.html", {"order": order, "form": form}, status=400)
+    d = form.cleaned_data
+    try:
+        order_record_confirmation(
+            order_id=order.pk,
+            actor=request.user,
+            method=d["method"],
+            contact=d["contact"],
+            confirmed_at=d["confirmed_at"],
+            note=d["note"],
+            uploaded=d.get("attachment"),
+            expected_version=d["version"],
+        )
+    except OrderError as error:
+        report_error(request, error)
+        return redirect("orders:detail", pk=pk)
+    messages.success(request, _("The customer's confirmation is recorded."))
+    return redirect("orders:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def transition(request, pk, name):
+    order = order_get_for_user(user=request.user, pk=pk)
+    if name not in TRANSITIONS:
+        messages.error(request, _("Unknown action."))
+        return redirect("orders:detail", pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The page was incomplete. Reload it and try again."))
+        return redirect("orders:detail", pk=pk)
+    try:
+        order = order_transition(
+            order_id=order.pk,
+            name=name,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+            reason=form.cleaned_data["reason"],
+        )
+    except OrderError as error:
+        report_error(request, error)
+        return redirect("orders:detail", pk=pk)
+    messages.success(
+        request,
+        _("Order %(order)s is now %(state)s.") % {"order": order.display_number, "state": order.get_status_display()},
+    )
+    return redirect("orders:detail", pk=pk)
+
+
+@login_required
+def edit(request, pk):
+    order = order_get_for_user(user=request.user, pk=pk)
+    initial = {f: getattr(order, f) for f in OrderEditForm.base_fields if hasattr(order, f)}
+    form = OrderEditForm(request.POST or None, initial={**initial, "version": order.version})
+    if request.method == "POST" and form.is_valid():
+        header = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
+        try:
+            order_edit(
+                order_id=order.pk,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                header=header,
+                reason=form.cleaned_data["reason"],
+            )
+        except OrderError as error:
+            report_error(request, error)
+            if isinstance(error, InvalidInput):
+                return render(request, "orders/edit.html", {"order": order, "form": form}, status=400)
+            return redirect("orders:detail", pk=pk)
+        messages.success(request, _("The order is updated."))
+        return redirect("orders:detail", pk=pk)
+    if request.method == "POST":
+        report_form_errors(request, form)
+    return render(request, "orders/edit.html", {"order": order, "form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def add_attachment(request, pk):
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect("orders:detail", pk=pk)
+    try:
+        order_attachment_add(
+            order_id=order.pk,
+            actor=request.user,
+            uploaded=form.cleaned_data["file"],
+            kind=AttachmentKind.OTHER,
+            expected_version=form.cleaned_data["version"],
+        )
+    except OrderError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("The file is attached."))
+    return redirect("orders:detail", pk=pk)
+
+
+@role_required(Role.SUPERVISOR)
+def handover(request):
+    """Reassign one order, or every open order of one merchandiser, within the supervisor's team."""
+    User = get_user_model()
+    team_members = User.objects.filter(team__supervisor=request.user, groups__name=Role.MERCHANDISER).distinct()
+    merchandisers = User.objects.filter(groups__name=Role.MERCHANDISER, is_active=True).distinct()
+    form = HandoverForm(request.POST or None, team_members=team_members, merchandisers=merchandisers)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        orders = orders_visible_to(request.user).filter(merchandiser=d["from_user"], status__in=OPEN_STATES)
+        if d.get("order"):
+            orders = orders.filter(pk=d["order"])
+            if not orders.exists():
+                form.add_error("order", _("No open order with this id belongs to that merchandiser."))
+        if not form.errors:
+            try:
+                moved = order_reassign(
+                    order_ids=list(orders.values_list("pk", flat=True)),
+                    to_user=d["to_user"],
+                    actor=request.user,
+                    reason=d["reason"],
+                )
+            except OrderError as error:
+                report_error(request, error)
+            else:
+                messages.success(request, _("%(n)d order(s) handed over.") % {"n": moved})
+                return redirect("orders:handover")
+    status = 400 if form.errors else 200
+    return render(request, "orders/handover.html", {"form": form}, status=status)
