@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ninja",
     # ours, leaves first: imports run downward (see README, Architecture)
     "accounts",
+    "notifications",
     "orders",
     "production",
     "logistics",
@@ -197,6 +198,7 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="gendan@example.com")
+EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN", default="gendan.example")
 
 # --- Celery ---------------------------------------------------------------------------------------
 # No server by default: kombu's file-system transport lets the web, worker and beat processes share
@@ -243,6 +245,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    # The outbox retry: mail the broker or the SMTP server could not take earlier goes out here.
+    "notifications-send-due": {
+        "task": "notifications.send_due",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
 }
 
 # --- Security headers -----------------------------------------------------------------------------
@@ -266,6 +274,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# --- Orders ---------------------------------------------------------------------------------------
+# Order numbers: unique and gapless per year. {year} and {seq} are filled in; e.g. SO-2026-000123.
+ORDER_NUMBER_FORMAT = env("ORDER_NUMBER_FORMAT", default="SO-{year}-{seq:06d}")
+ORDER_EXPORT_MAX_ROWS = env.int("ORDER_EXPORT_MAX_ROWS", default=20000)
+
 # --- Tables ---------------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "partials/_table.html"
 
@@ -281,5 +294,3 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
-ORDER_NUMBER_FORMAT = env("ORDER_NUMBER_FORMAT", default="SO-{year}-{seq:06d}")
-ORDER_EXPORT_MAX_ROWS = env.int("ORDER_EXPORT_MAX_ROWS", default=20000)

@@ -1,0 +1,130 @@
+"""The outbox: enqueue inside the caller's transaction, send after commit, retry until sent.
+
+Exactly once: the sender claims the row under a lock, sends, and marks it sent in the same
+transaction; a row marked sent is never sent again, whichever worker or job gets to it.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Notification, NotificationStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 20
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def notification_render(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
+    """Subject, text body and HTML body of templates/notifications/<template>_{subject,body}.{txt,html},
+    rendered in the recipient's language."""
+    with translation.override(language):
+        subject = render_to_string(f"notifications/{template}_subject.txt", context).strip()
+        text = render_to_string(f"notifications/{template}_body.txt", context)
+        html = render_to_string(f"notifications/{template}_body.html", context)
+    return " ".join(subject.split()), text, html
+
+
+def notification_enqueue(
+    *,
+    kind: str,
+    reference: str,
+    to_email: str,
+    language: str,
+    template: str,
+    context: dict,
+    dedupe_key: str | None = None,
+) -> Notification | None:
+    """Write the message to the outbox, in the caller's transaction, and send it after commit.
+
+    `dedupe_key` makes the enqueue idempotent: a second call with the same key returns None.
+    Must be called inside transaction.atomic() so the message exists only if the change commits.
+    """
+    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    subject, text, html = notification_render(template=template, context=context, language=language)
+    notification = Notification.objects.create(
+        kind=kind,
+        reference=reference,
+        dedupe_key=dedupe_key,
+        to_email=to_email,
+        language=language,
+        subject=subject[:255],
+        body_text=text,
+        body_html=html,
+    )
+    transaction.on_commit(lambda: _dispatch(notification.pk))
+    return notification
+
+
+def _dispatch(notification_id: int) -> None:
+    """Hand the send to a worker. A broker that is down must not fail the user's request: the
+    periodic retry job picks the message up later."""
+    from .tasks import send_notification
+
+    try:
+        send_notification.delay(notification_id)
+    except Exception:  # noqa: BLE001 - any broker error; the outbox row is the source of truth
+        logger.warning("broker unavailable; notification %s left for the retry job", notification_id, exc_info=True)
+
+
+def notification_send(*, notification_id: int) -> bool:
+    """Send one due message. Returns True if this call sent it."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, status=NotificationStatus.PENDING)
+            .first()
+        )
+        if notification is None:
+            return False  # already sent, given up, or being sent by another worker right now
+        message_id = make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN)
+        message = EmailMultiAlternatives(
+            subject=notification.subject,
+            body=notification.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[notification.to_email],
+            headers={"Message-ID": message_id},
+        )
+        if notification.body_html:
+            message.attach_alternative(notification.body_html, "text/html")
+        try:
+            message.send(fail_silently=False)
+        except Exception as exc:  # noqa: BLE001 - SMTP and network errors alike: retry later
+            notification.attempts += 1
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            backoff = min(timedelta(minutes=2**notification.attempts), MAX_BACKOFF)
+            notification.next_attempt_at = timezone.now() + backoff
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.status = NotificationStatus.FAILED
+            notification.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
+            logger.warning("notification %s not sent: %s", notification.pk, notification.last_error)
+            return False
+        notification.status = NotificationStatus.SENT
+        notification.sent_at = timezone.now()
+        notification.message_id = message_id
+        notification.attempts += 1
+        notification.last_error = ""
+        notification.save(update_fields=["status", "sent_at", "message_id", "attempts", "last_error"])
+    return True
+
+
+def notifications_send_due(*, limit: int = 500) -> int:
+    """The retry job: send every pending message whose time has come. Idempotent."""
+    due = list(
+        Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in due if notification_send(notification_id=pk))
+
+
+def notifications_for(*, reference: str):
+    return Notification.objects.filter(reference=reference).order_by("-created_at")
