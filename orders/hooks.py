@@ -3,8 +3,12 @@
 A stage app registers, in its AppConfig.ready():
 - a guard: `register_guard("ship", fn)`, where fn(order) returns a refusal message or None;
 - an after-transition action: `register_after("enter", fn)`, where fn(order, actor) runs inside the
-  transition's transaction (production builds the T&A plan when an order is entered).
+  transition's transaction (production builds the T&A plan when an order is entered);
+- a panel on the order page: `register_panel(OrderPanel(...))`: the order detail renders each panel's
+  template with the context its function returns, so the page shows stage data it does not know.
 """
+
+from dataclasses import dataclass
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -17,6 +21,31 @@ _after: dict[str, list[After]] = defaultdict(list)
 
 # Transitions that later stages own. Their guards start empty; the stage apps fill them in.
 STAGE_TRANSITIONS = ("start_production", "ship", "begin_after_sales", "close")
+
+
+@dataclass(frozen=True)
+class OrderPanel:
+    key: str  # unique, e.g. "production-plan"
+    title: object  # lazy translated heading
+    template: str  # rendered with {"order": order, "user": user, **context(order, user)}
+    context: Callable[..., dict]  # context(order=..., user=...) -> dict; keep to a constant number of queries
+    order: int = 100  # position on the page, smaller first
+
+
+_panels: dict[str, OrderPanel] = {}
+
+
+def register_panel(panel: OrderPanel) -> None:
+    _panels[panel.key] = panel
+
+
+def panels_for(order, user) -> list[dict]:
+    rendered = []
+    for panel in sorted(_panels.values(), key=lambda p: p.order):
+        rendered.append(
+            {"panel": panel, "context": {"order": order, "user": user, **panel.context(order=order, user=user)}}
+        )
+    return rendered
 
 
 def register_guard(transition: str, guard: Guard) -> None:

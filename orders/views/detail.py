@@ -5,6 +5,9 @@ from django.shortcuts import render
 from accounts.decorators import security_log
 from accounts.roles import user_roles
 
+from notifications.services import notifications_for
+
+from .. import hooks
 from ..forms import AttachmentForm, ConfirmationForm, TransitionForm
 from ..permissions import can_edit, can_reassign
 from ..selectors import order_checklist, order_get_for_user, order_timeline
@@ -31,6 +34,8 @@ def order_detail(request, pk):
         "attachments": order.attachments.select_related("uploaded_by"),
         "timeline": order_timeline(order=order, limit=TIMELINE_PAGE),
         "transitions": transitions_available(order=order, user=request.user),
+        "panels": hooks.panels_for(order, request.user),
+        "notifications": notifications_for(reference=f"order:{order.pk}")[:20],
         "editable": editable,
         "can_reassign": can_reassign(request.user, order),
         "confirmation_form": ConfirmationForm(initial={"version": order.version}) if editable else None,
