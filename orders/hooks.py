@@ -8,10 +8,9 @@ A stage app registers, in its AppConfig.ready():
   template with the context its function returns, so the page shows stage data it does not know.
 """
 
-from dataclasses import dataclass
-
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 Guard = Callable[..., str | None]
 After = Callable[..., None]

@@ -4,7 +4,6 @@ from django.shortcuts import render
 
 from accounts.decorators import security_log
 from accounts.roles import user_roles
-
 from notifications.services import notifications_for
 
 from .. import hooks
