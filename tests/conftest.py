@@ -12,6 +12,20 @@ from .factories import PASSWORD, staff, team_with_people
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests (threads, live server, real workers) flush the database after each test,
+    which would also wipe what data migrations load (roles, units, checklist items...). Serialized
+    rollback restores that content before each such test."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (marker and marker.kwargs.get("transaction")) or "live_server" in getattr(
+            item, "fixturenames", ()
+        )
+        if transactional:
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
+
+
 def require_server(available: bool, what: str) -> None:
     """Skip a test that needs a server only outside CI; under CI a missing server fails the run."""
     if available:

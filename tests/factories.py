@@ -58,6 +58,7 @@ def team_with_people(**kwargs) -> tuple[Team, User, User]:
 class CustomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Customer
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"C{n:04d}")
     name_zh = factory.Sequence(lambda n: f"客户{n}")

@@ -1,6 +1,7 @@
 """The test suite's mode. DATABASE_URL and CELERY_BROKER_URL still apply: CI points them at PostgreSQL
 and Redis, so the suite exercises the production components."""
 
+import os
 from pathlib import Path
 
 from .base import *  # noqa: F403
@@ -20,4 +21,9 @@ if "pool" in DATABASES["default"].get("OPTIONS", {}):
     DATABASES["default"]["OPTIONS"].pop("pool")
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 LANGUAGE_CODE = "en"
+# SQLite tests use a file, not the shared-cache in-memory database: the concurrency tests need real
+# WAL + IMMEDIATE locking between threads, which an in-memory database does not give.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One file per test process, so parallel runs (xdist workers, several checkouts) never share one.
+    DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_PATH", default=f"/tmp/gendan-test-{os.getpid()}.sqlite3")}  # noqa: S108
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default="/tmp/gendan-test-media"))  # noqa: S108

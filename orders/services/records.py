@@ -215,7 +215,9 @@ def order_reassign(*, order_ids, to_user, actor, reason: str) -> int:
         raise InvalidInput(_("Orders can only be handed to an active merchandiser."))
     moved_from: dict = {}
     with transaction.atomic():
-        orders = Order.objects.select_for_update().select_related("merchandiser__team").filter(pk__in=order_ids)
+        orders = (
+            Order.objects.select_for_update(of=("self",)).select_related("merchandiser__team").filter(pk__in=order_ids)
+        )
         for order in orders:
             if not can_reassign(actor, order):
                 raise NotPermitted(

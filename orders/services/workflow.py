@@ -25,7 +25,7 @@ _TRANSITION_FIELDS = {
 def order_lock(*, order_id) -> Order:
     """Fetch the order for writing. On PostgreSQL the row stays locked until the transaction ends."""
     try:
-        return Order.objects.select_for_update().select_related("merchandiser__team").get(pk=order_id)
+        return Order.objects.select_for_update(of=("self",)).select_related("merchandiser__team").get(pk=order_id)
     except Order.DoesNotExist as exc:
         raise InvalidInput(_("This order no longer exists.")) from exc
 
