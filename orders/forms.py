@@ -144,6 +144,13 @@ class OrderEditForm(forms.Form):
 
 
 class LineEditForm(forms.ModelForm):
+    quantity = forms.DecimalField(
+        label=_("Quantity"), min_value=Decimal("0.01"), max_value=Decimal("9999999999"), decimal_places=2
+    )
+    unit_price = forms.DecimalField(
+        label=_("Unit price"), min_value=Decimal("0"), max_value=Decimal("99999999"), decimal_places=4
+    )
+
     class Meta:
         model = OrderLine
         fields = ["description", "colour", "size", "quantity", "unit", "unit_price"]

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,9 +12,9 @@ from accounts.decorators import role_required
 from accounts.roles import Role
 
 from ..errors import InvalidInput, OrderError
-from ..forms import AttachmentForm, ConfirmationForm, HandoverForm, OrderEditForm, TransitionForm
+from ..forms import AttachmentForm, ConfirmationForm, HandoverForm, LineEditForm, OrderEditForm, TransitionForm
 from ..models import OPEN_STATES, AttachmentKind
-from ..permissions import TRANSITIONS
+from ..permissions import TRANSITIONS, can_edit
 from ..selectors import order_checklist, order_get_for_user, orders_visible_to
 from ..services import (
     order_attachment_add,
@@ -112,12 +113,34 @@ def transition(request, pk, name):
     return redirect("orders:detail", pk=pk)
 
 
+LINE_VALUE_FIELDS = ("description", "colour", "size", "quantity", "unit_price")
+
+
+def _line_forms(order, data=None):
+    return [LineEditForm(data, instance=line, prefix=f"line-{line.pk}") for line in order.lines.select_related("unit")]
+
+
+def _line_values(line_forms) -> dict:
+    return {
+        form.instance.pk: {
+            **{f: form.cleaned_data[f] for f in LINE_VALUE_FIELDS},
+            "unit_id": form.cleaned_data["unit"].pk,
+        }
+        for form in line_forms
+    }
+
+
 @login_required
 def edit(request, pk):
+    """Change the header and the lines. After confirmation every change is a correction with a reason."""
     order = order_get_for_user(user=request.user, pk=pk)
+    if not can_edit(request.user, order):
+        raise PermissionDenied
     initial = {f: getattr(order, f) for f in OrderEditForm.base_fields if hasattr(order, f)}
     form = OrderEditForm(request.POST or None, initial={**initial, "version": order.version})
-    if request.method == "POST" and form.is_valid():
+    line_forms = _line_forms(order, request.POST or None)
+    context = {"order": order, "form": form, "line_forms": line_forms}
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in line_forms):
         header = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
         try:
             order_edit(
@@ -125,18 +148,20 @@ def edit(request, pk):
                 actor=request.user,
                 expected_version=form.cleaned_data["version"],
                 header=header,
+                lines=_line_values(line_forms),
                 reason=form.cleaned_data["reason"],
             )
         except OrderError as error:
             report_error(request, error)
             if isinstance(error, InvalidInput):
-                return render(request, "orders/edit.html", {"order": order, "form": form}, status=400)
+                return render(request, "orders/edit.html", context, status=400)
             return redirect("orders:detail", pk=pk)
         messages.success(request, _("The order is updated."))
         return redirect("orders:detail", pk=pk)
     if request.method == "POST":
         report_form_errors(request, form)
-    return render(request, "orders/edit.html", {"order": order, "form": form}, status=400 if form.errors else 200)
+        return render(request, "orders/edit.html", context, status=400)
+    return render(request, "orders/edit.html", context)
 
 
 @login_required
