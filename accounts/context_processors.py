@@ -9,6 +9,7 @@ NAV_ITEMS = [
     (_("Orders"), "orders:list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.HR, Role.MANAGEMENT}),
     (_("New order"), "orders:intake_phone", {Role.MERCHANDISER}),
     (_("Customers"), "orders:customer_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT}),
+    (_("Products"), "orders:product_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}),
 ]
 
 

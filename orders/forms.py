@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 
-from .models import ConfirmationMethod, Currency, Customer, OrderLine, Product, Unit
+from .models import ConfirmationMethod, Currency, Customer, CustomerContact, OrderLine, Product, Unit
 from .services.intake import LineInput, OrderInput
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -202,3 +202,39 @@ class CustomerForm(forms.ModelForm):
         self.fields["merchandiser"].queryset = get_user_model().objects.filter(
             groups__name=Role.MERCHANDISER, is_active=True
         )
+
+
+CustomerContactFormSet = forms.inlineformset_factory(
+    Customer, CustomerContact, fields=["name", "title", "email", "phone"], extra=1, can_delete=True, max_num=50
+)
+
+
+class ProductForm(forms.ModelForm):
+    size_breakdown = forms.JSONField(
+        label=_("Size breakdown"),
+        required=False,
+        help_text=_('Sizes and their share, e.g. {"S": 20, "M": 30, "L": 30, "XL": 20}'),
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "style_no",
+            "name_zh",
+            "name_en",
+            "product_type",
+            "colour",
+            "material",
+            "packing",
+            "size_breakdown",
+            "specification",
+            "unit",
+        ]
+
+    def clean_size_breakdown(self):
+        value = self.cleaned_data.get("size_breakdown") or {}
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, int | float) and v >= 0 for k, v in value.items()
+        ):
+            raise forms.ValidationError(_("Give sizes as names with non-negative numbers."))
+        return value

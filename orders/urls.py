@@ -21,4 +21,7 @@ urlpatterns = [
     path("customers/", customers.customer_list, name="customer_list"),
     path("customers/new/", customers.customer_edit, name="customer_new"),
     path("customers/<int:pk>/", customers.customer_edit, name="customer_edit"),
+    path("products/", customers.product_list, name="product_list"),
+    path("products/new/", customers.product_edit, name="product_new"),
+    path("products/<int:pk>/", customers.product_edit, name="product_edit"),
 ]

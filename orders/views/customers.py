@@ -8,9 +8,10 @@ from django_tables2 import RequestConfig
 from accounts.decorators import role_required
 from accounts.roles import Role
 
-from ..forms import CustomerForm
-from ..models import Customer
+from ..forms import CustomerContactFormSet, CustomerForm, ProductForm
+from ..models import Customer, Product
 from ..selectors import customers_visible_to
+from ..services.master_data import customer_save, product_save
 
 
 class CustomerTable(tables.Table):
@@ -37,13 +38,44 @@ def customer_list(request):
 def customer_edit(request, pk=None):
     customer = get_object_or_404(customers_visible_to(request.user), pk=pk) if pk else None
     form = CustomerForm(request.POST or None, instance=customer)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Customer saved."))
-        return redirect("orders:customer_list")
-    return render(
-        request,
-        "orders/customer_form.html",
-        {"form": form, "customer": customer},
-        status=400 if form.errors else 200,
+    contacts = CustomerContactFormSet(request.POST or None, instance=customer, prefix="contacts")
+    if request.method == "POST":
+        if form.is_valid() and contacts.is_valid():
+            customer_save(form=form, contacts=contacts)
+            messages.success(request, _("Customer saved."))
+            return redirect("orders:customer_list")
+        messages.error(request, _("Please correct the errors below."))
+    context = {"form": form, "contacts": contacts, "customer": customer}
+    return render(request, "orders/customer_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+class ProductTable(tables.Table):
+    style_no = tables.Column(
+        verbose_name=gettext_lazy("Style"), linkify=("orders:product_edit", {"pk": tables.A("pk")})
     )
+
+    class Meta:
+        model = Product
+        fields = ("style_no", "name_zh", "name_en", "product_type", "colour", "material", "unit")
+        attrs = {"class": "table"}
+
+
+@role_required(Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT)
+def product_list(request):
+    table = ProductTable(Product.objects.select_related("unit"))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "orders/product_list.html", {"table": table})
+
+
+@role_required(Role.MERCHANDISER, Role.SUPERVISOR)
+def product_edit(request, pk=None):
+    product = get_object_or_404(Product, pk=pk) if pk else None
+    form = ProductForm(request.POST or None, instance=product)
+    if request.method == "POST":
+        if form.is_valid():
+            product_save(form=form)
+            messages.success(request, _("Product saved."))
+            return redirect("orders:product_list")
+        messages.error(request, _("Please correct the errors below."))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "orders/product_form.html", {"form": form, "product": product}, status=status)
