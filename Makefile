@@ -1,0 +1,46 @@
+# Everyday commands. Each one creates .venv and installs the project first when needed
+# (scripts/run.sh --install-only: reinstalls only when pyproject.toml changed).
+#
+#   make run               set up and start web + worker + beat on http://127.0.0.1:8000/ (PORT=...)
+#   make test              the whole test suite (PYTEST_ARGS="-x -k sign_in" to narrow it)
+#   make lint              ruff check + ruff format --check
+#   make format            apply ruff's fixes and formatting
+#   make migrations-check  fail if a model change has no migration
+#   make translations      compile locale/*/LC_MESSAGES/*.po
+#   make ci                what CI runs (.ci/run: PostgreSQL, Redis, lint, checks, tests)
+
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format migrations-check translations ci
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+install:
+	@scripts/run.sh --install-only
+
+run:
+	@scripts/run.sh
+
+test: install translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+translations: install
+	@$(BIN)/python scripts/compile_translations.py
+
+ci:
+	CI=true bash .ci/run

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The newcomer's command (`make run`): from a fresh clone with only Python 3.11+ installed, set up a
+# virtualenv, the database and demo data, then run the web server, a Celery worker and Celery beat
+# together (honcho, Procfile.dev). No database or broker server is needed: SQLite and a folder-based
+# Celery queue under var/ are the defaults of config.settings.local.
+#
+#   scripts/run.sh                 everything above; Ctrl-C stops all three processes
+#   scripts/run.sh --install-only  only create/refresh .venv (shared with `make test`, `make install`)
+#
+# Environment: PORT (default 8000), PYTHON (interpreter used to create .venv), DJANGO_SETTINGS_MODULE
+# (default config.settings.local). Everything else comes from the environment or .env (see .env.example).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+VENV="$ROOT/.venv"
+STAMP="$VENV/.installed"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+pick_python() {
+    local candidate
+    for candidate in ${PYTHON:-} python3.11 python3.12 python3.13 python3; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 14)))' 2>/dev/null; then
+            command -v "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+ensure_venv() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        local python
+        python="$(pick_python)" || die "Python 3.11, 3.12 or 3.13 is required (set PYTHON=/path/to/python3.11)."
+        say "Creating .venv with $python"
+        "$python" -m venv "$VENV" ||
+            die "could not create .venv; on Debian/Ubuntu install the venv module: sudo apt-get install python3-venv"
+        rm -f "$STAMP"
+    fi
+    # Reinstall only when pyproject.toml changed since the last successful install.
+    if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
+        say "Installing dependencies into .venv (the first time takes a few minutes)"
+        "$VENV/bin/python" -m pip install --quiet --upgrade pip || true # an old pip still works
+        "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
+        touch "$STAMP"
+    fi
+}
+
+ensure_venv
+if [ "${1:-}" = "--install-only" ]; then
+    exit 0
+fi
+[ $# -eq 0 ] || die "unknown argument: $1 (usage: scripts/run.sh [--install-only])"
+
+export PATH="$VENV/bin:$PATH"
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
+export PYTHONUNBUFFERED=1 # honcho reads the processes' output through pipes: print lines as they come
+PORT="${PORT:-8000}"
+export PORT
+URL="http://127.0.0.1:$PORT/"
+
+# The folder broker needs its folders before the worker, beat or web publishes anything.
+mkdir -p var/broker/queue var/broker/processed var/media
+
+say "Compiling translations"
+python scripts/compile_translations.py
+
+say "Migrating the database"
+python manage.py migrate --noinput
+
+say "Loading demo data"
+python manage.py load_demo_data
+
+say "Starting web, worker and beat on $URL (Ctrl-C stops them)"
+
+# Announce the address again once the web server answers, so it is not lost in the start-up log.
+(
+    for _ in $(seq 1 120); do
+        sleep 1
+        if python - "$URL" <<'PY' 2>/dev/null; then
+import sys, urllib.request
+urllib.request.urlopen(sys.argv[1] + "healthz", timeout=2)
+PY
+            printf '\n\033[1;32m==> Ready: open %s and sign in with a demo login above.\033[0m\n\n' "$URL"
+            exit 0
+        fi
+    done
+) &
+
+exec honcho start -f Procfile.dev -p "$PORT"
