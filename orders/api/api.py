@@ -1,0 +1,127 @@
+"""The customer-system intake API (policy: orders arrive "by system"), mounted at /api/v1/.
+
+Every error answers JSON of one shape, ErrorOut: {"detail", "code", "errors": [{"field", "message"}]}.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from ..errors import InvalidInput, OrderError
+from ..services.api_intake import IdempotencyKeyInvalid, IdempotencyKeyReused, error_field
+from .auth import CustomerTokenAuth
+from .endpoints import IDEMPOTENCY_HEADER, router
+from .selectors import BadCursor
+
+DESCRIPTION = """
+Orders from a customer's own system. Authenticate with the bearer token you were issued
+(`Authorization: Bearer <token>`); you see and create only your own orders.
+
+`POST /orders` needs an `Idempotency-Key` header (1–100 characters, e.g. a UUID, one per order).
+Resending the same key with the same body returns the first order (`200`, header
+`Idempotent-Replayed: true`) instead of creating another; the same key with a different body is refused.
+
+Errors are JSON: `{"detail": "...", "code": "...", "errors": [{"field": "lines[0].unit", "message": "..."}]}`.
+"""
+
+api = NinjaAPI(
+    title="Order follow-up API / 跟单系统接口",
+    version="1",
+    description=DESCRIPTION.strip(),
+    urls_namespace="api",
+    auth=CustomerTokenAuth(),
+    # Swagger UI comes from ninja's bundled static files (ninja is in INSTALLED_APPS), never a CDN.
+    # validatorUrl=None stops Swagger UI from sending the schema to validator.swagger.io: intranet.
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+api.add_router("", router)
+
+
+def _error(request, status: int, detail, code: str, errors=None, headers=None):
+    response = api.create_response(
+        request, {"detail": str(detail), "code": code, "errors": errors or []}, status=status
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _reasons(reasons) -> list[dict]:
+    return [
+        {"field": r.get("field"), "message": str(r.get("message", ""))}
+        if isinstance(r, dict)
+        else {"field": None, "message": str(r)}
+        for r in reasons
+    ]
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return _error(
+        request,
+        401,
+        _("Missing, invalid or revoked API token. Send “Authorization: Bearer <token>”."),
+        "unauthorized",
+        headers={"WWW-Authenticate": 'Bearer realm="api"'},
+    )
+
+
+@api.exception_handler(ValidationError)
+def on_invalid_request(request, exc):
+    errors = []
+    for e in exc.errors:
+        source, *path = e["loc"]
+        if source == "header" and path and str(path[0]).lower() == IDEMPOTENCY_HEADER.lower():
+            return _error(
+                request,
+                400,
+                _("Send an Idempotency-Key header of 1 to 100 characters (e.g. a UUID), one per order."),
+                "idempotency_key_required",
+                [{"field": IDEMPOTENCY_HEADER, "message": e["msg"]}],
+            )
+        if source == "body" and path and path[0] == "payload":
+            path = path[1:]
+        errors.append({"field": error_field(path) or source, "message": e["msg"]})
+    return _error(request, 422, _("The request is not valid."), "invalid_input", errors)
+
+
+@api.exception_handler(IdempotencyKeyInvalid)
+def on_bad_idempotency_key(request, exc):
+    return _error(request, 400, exc.message, "idempotency_key_required", _reasons(exc.reasons))
+
+
+@api.exception_handler(IdempotencyKeyReused)
+def on_idempotency_key_reused(request, exc):
+    return _error(request, 422, exc.message, "idempotency_key_reused")
+
+
+@api.exception_handler(InvalidInput)
+def on_invalid_input(request, exc):
+    return _error(request, 422, exc.message, "invalid_input", _reasons(exc.reasons))
+
+
+@api.exception_handler(OrderError)
+def on_order_error(request, exc):
+    return _error(request, 422, exc.message, "refused", _reasons(exc.reasons))
+
+
+@api.exception_handler(BadCursor)
+def on_bad_cursor(request, exc):
+    return _error(
+        request,
+        422,
+        _("The request is not valid."),
+        "invalid_input",
+        [{"field": "cursor", "message": _("Unknown cursor: use the “next” value of the previous page.")}],
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, _("Not found."), "not_found")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return _error(request, exc.status_code, str(exc), "bad_request" if exc.status_code == 400 else "error")
