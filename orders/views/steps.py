@@ -76,6 +76,10 @@ def record_confirmation(request, pk):
             uploaded=d.get("attachment"),
             expected_version=d["version"],
         )
+    except InvalidInput as error:
+        # A value the service refuses (a time in the future, a file type) is a form error: keep what was typed.
+        form.add_error(None, error.message)
+        return render(request, "orders/confirmation_form.html", {"order": order, "form": form}, status=400)
     except OrderError as error:
         report_error(request, error)
         return redirect("orders:detail", pk=pk)
@@ -187,13 +191,27 @@ def add_attachment(request, pk):
     return redirect("orders:detail", pk=pk)
 
 
+def _handover_initial(request) -> dict:
+    """The order page links here with ?order=<id>: start the form on that order and its owner."""
+    order_id = request.GET.get("order", "")
+    order = orders_visible_to(request.user).filter(pk=order_id).first() if order_id.isdigit() else None
+    if order is None:
+        return {}
+    return {"order": order.pk, "from_user": order.merchandiser_id}
+
+
 @role_required(Role.SUPERVISOR)
 def handover(request):
     """Reassign one order, or every open order of one merchandiser, within the supervisor's team."""
     User = get_user_model()
     team_members = User.objects.filter(team__supervisor=request.user, groups__name=Role.MERCHANDISER).distinct()
     merchandisers = User.objects.filter(groups__name=Role.MERCHANDISER, is_active=True).distinct()
-    form = HandoverForm(request.POST or None, team_members=team_members, merchandisers=merchandisers)
+    form = HandoverForm(
+        request.POST or None,
+        initial=_handover_initial(request),
+        team_members=team_members,
+        merchandisers=merchandisers,
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         orders = orders_visible_to(request.user).filter(merchandiser=d["from_user"], status__in=OPEN_STATES)
