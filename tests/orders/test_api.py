@@ -447,11 +447,14 @@ def test_list_refuses_bad_parameters(client, raw_token, params, field):
     assert field in {e["field"] for e in response.json()["errors"]}
 
 
-def test_detail_shows_the_order_with_lines_and_state_history(client, customer, merchandiser, raw_token):
+def test_detail_shows_the_order_with_lines_and_state_history(
+    client, customer, merchandiser, raw_token, django_assert_num_queries
+):
     # given
     order = advance(make_order(merchandiser=merchandiser, customer=customer, lines=2), merchandiser, "confirm", "enter")
     # when
-    response = client.get(f"{ORDERS_URL}/{order.pk}", headers=bearer(raw_token))
+    with django_assert_num_queries(4):  # the token, the order, its lines, its state events
+        response = client.get(f"{ORDERS_URL}/{order.pk}", headers=bearer(raw_token))
     # then
     assert response.status_code == 200
     body = response.json()
@@ -471,6 +474,13 @@ def test_detail_of_another_customers_order_is_404(client, merchandiser, raw_toke
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
     assert client.get(f"{ORDERS_URL}/999999", headers=bearer(raw_token)).status_code == 404
+
+
+def test_answers_in_the_customers_language_unless_the_client_asks_for_another(client, merchandiser):
+    raw = CustomerApiToken.issue(customer=CustomerFactory(merchandiser=merchandiser, preferred_language="zh-hans"))[1]
+    assert client.get(ORDERS_URL, headers=bearer(raw))["Content-Language"] == "zh-hans"
+    asked = client.get(ORDERS_URL, headers={**bearer(raw), "Accept-Language": "en"})
+    assert asked["Content-Language"] == "en"
 
 
 # --- schema and docs -------------------------------------------------------------------------------------
