@@ -247,14 +247,13 @@ def email_order_initial(parsed: ParsedEmail) -> dict:
     return initial
 
 
-def email_order_create(*, data: OrderInput, raw: bytes, actor) -> Order:
-    """Save an order taken from an email. The original email is attached (kind source_email) in the same
-    transaction as the order: either both are saved or neither."""
-    parsed = email_intake_parse(raw)
+def email_order_create(*, data: OrderInput, email: ParsedEmail, actor) -> Order:
+    """Save an order taken from an email. The original email, byte for byte, is attached as
+    `<subject-slug>.eml` (kind source_email) in the same transaction as the order: both or neither."""
     return order_create(
         data=data,
         channel=Channel.EMAIL,
         actor=actor,
-        source_file=ContentFile(raw, name=parsed.filename),
+        source_file=ContentFile(email.raw, name=email.filename),
         source_kind=AttachmentKind.SOURCE_EMAIL,
     )
