@@ -7,6 +7,7 @@ a developer's own .env must not change what these tests see.
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -174,3 +175,28 @@ def test_redis_broker_gets_short_socket_timeouts():
     assert 0 < options["socket_timeout"] <= 10
     assert 0 < options["socket_connect_timeout"] <= 10
     assert "data_folder_in" not in options
+
+
+ENV_READ = re.compile(r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")
+EXAMPLE_LINE = re.compile(r"^#\s+([A-Z][A-Z0-9_]*)=(.*)$", re.MULTILINE)
+
+
+def example_values() -> dict[str, str]:
+    return dict(EXAMPLE_LINE.findall((BASE_DIR / ".env.example").read_text()))
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    read = set()
+    for path in (BASE_DIR / "config" / "settings").glob("*.py"):
+        read |= set(ENV_READ.findall(path.read_text()))
+    assert read, "found no env(...) calls: has the settings style changed?"
+    missing = sorted(read - set(example_values()))
+    assert not missing, f"add these to .env.example: {missing}"
+
+
+def test_env_example_values_are_accepted_by_the_settings():
+    shell_only = {"PORT", "PYTHON", "DJANGO_SETTINGS_MODULE"}
+    env = {key: value for key, value in example_values().items() if value and key not in shell_only}
+    values = load_settings("config.settings.local", env)
+    assert values["ENGINE"] == "django.db.backends.postgresql"  # the example's DATABASE_URL
+    assert values["TIME_ZONE"] == "Asia/Shanghai"
