@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # ours, leaves first: imports run downward (see README, Architecture)
     "accounts",
     "notifications",
@@ -61,8 +63,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "accounts.middleware.AccessLogMiddleware",  # outside CSRF and auth, so it sees every 401/403/404
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(), right after authentication
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.OTPRequiredMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -162,10 +168,23 @@ AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 
+# Absolute lifetime of a sign-in. Django slides the cookie's expiry on every session save, so
+# accounts.middleware.SessionTimeoutMiddleware also counts it from the sign-in itself.
 SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
+# Signed out after this long without a request.
+SESSION_TIMEOUT_ENFORCE = True
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+# The idle clock is written to the session at most this often, not on every request.
+SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Two-factor sign-in (django-otp, TOTP). Everyone may add an authenticator app; superusers and the
+# roles below must. Once a person has one, every sign-in asks for a code (accounts.otp_views).
+OTP_ENFORCE = env.bool("OTP_ENFORCE", default=True)
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=["HR"])
+OTP_TOTP_ISSUER = "Gendan 跟单系统"
 
 # --- I18n -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="zh-hans")
@@ -292,5 +311,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "security": {"level": "INFO"},  # security.access: refused, missing and unauthenticated requests
     },
 }

@@ -27,3 +27,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test process, so parallel runs (xdist workers, several checkouts) never share one.
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_PATH", default=f"/tmp/gendan-test-{os.getpid()}.sqlite3")}  # noqa: S108
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default="/tmp/gendan-test-media"))  # noqa: S108
+# Two switches the rest of the suite runs without: they log people out or ask for a second factor,
+# and write to the session on the first request of every test (query counts). tests/security turns
+# them on with override_settings and proves them there.
+OTP_ENFORCE = False
+SESSION_TIMEOUT_ENFORCE = False

@@ -1,0 +1,152 @@
+"""THE table of who may reach what: every URL of the project × every role × GET and POST.
+
+tests/security/test_access_matrix.py walks the URL resolver and fails for any URL that is not listed
+here, so a new page cannot ship without someone deciding who may open it. To add a URL: add an entry
+(copy the closest one), and if its route has a new kind of argument add it to KWARGS_BY_NAME or
+KWARGS_BY_URL. `ACCESS_MATRIX_PRINT=1 pytest tests/security/test_access_matrix.py -s` prints what each
+role actually gets, as a starting point; read it before you paste it.
+
+Outcome classes (what the test client sees, see test_access_matrix.classify):
+  ok       2xx, 3xx to a page other than sign-in without an error message, or 400/422 (the person was
+           let in and the empty or sample input was answered with form errors)
+  login    a redirect to the sign-in page
+  denied   403 or 404 (a person who may not see the object gets 404: it does not exist for them)
+  refused  a redirect back with an error message: the page is theirs to see, the action is not
+           (the service said NotPermitted); nothing changes
+  api-401  401 from the token API (no or wrong bearer token)
+  method   405: the URL does not answer this method
+
+Roles: anonymous; merchandiser, supervisor (both of team A, which owns the order under test); qa, hr,
+management; other_merchandiser (team B); customer_api (a bearer token of the order's customer, no
+session); link_holder (a customer with a shipment status link, once logistics has one).
+"""
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+OK, LOGIN, DENIED, REFUSED, API_401, METHOD = "ok", "login", "denied", "refused", "api-401", "method"
+
+STAFF = ("merchandiser", "supervisor", "qa", "hr", "management", "other_merchandiser")
+OUTSIDERS = ("anonymous", "customer_api", "link_holder")  # no staff session
+
+
+def everyone(outcome: str, **overrides: str) -> dict:
+    return {**dict.fromkeys(STAFF + OUTSIDERS, outcome), **overrides}
+
+
+def staff_only(outcome: str = OK, **overrides: str) -> dict:
+    """Signed-in staff get `outcome`; people without a staff session are sent to sign in."""
+    return {**dict.fromkeys(OUTSIDERS, LOGIN), **dict.fromkeys(STAFF, outcome), **overrides}
+
+
+def roles_only(*allowed: str, other: str = DENIED) -> dict:
+    """Only `allowed` roles get in; other staff are refused; outsiders are sent to sign in."""
+    return staff_only(other, **dict.fromkeys(allowed, OK))
+
+
+MERCHANDISERS = ("merchandiser", "other_merchandiser")
+READ_ALL = ("qa", "hr", "management")
+
+# The order under test belongs to team A: its merchandiser and supervisor may act on it, QA, HR and
+# management may read it, team B's merchandiser must not even learn that it exists (404).
+ORDER_READ = roles_only("merchandiser", "supervisor", *READ_ALL)
+# Actions on the order: read-only roles get the service's refusal, team B gets 404.
+ORDER_ACTION = staff_only(REFUSED, merchandiser=OK, supervisor=OK, other_merchandiser=DENIED)
+POST_ONLY_ORDER_ACTION = {"GET": staff_only(METHOD), "POST": ORDER_ACTION}
+# Pages whose GET is a form: the form itself is only shown to those who may use it.
+ORDER_FORM = roles_only("merchandiser", "supervisor")
+
+TEMPLATE_PAGE = {"GET": everyone(OK), "POST": everyone(METHOD)}  # public, read-only (password reset steps)
+
+ACCESS: dict[str, dict] = {
+    # --- accounts -------------------------------------------------------------------------------------
+    "home": staff_only(OK),
+    "set_language": {"GET": everyone(METHOD), "POST": everyone(OK)},
+    "login": everyone(OK),  # signed-in people are sent on to their home page
+    "logout": {"GET": everyone(METHOD), "POST": everyone(LOGIN)},  # signing out lands on the sign-in page
+    "password_change": staff_only(OK),
+    "password_change_done": {"GET": staff_only(OK), "POST": staff_only(METHOD)},
+    "password_reset": everyone(OK),
+    "password_reset_done": TEMPLATE_PAGE,
+    "password_reset_confirm": everyone(OK),  # an unknown link answers "no longer valid"
+    "password_reset_complete": TEMPLATE_PAGE,
+    "otp_setup": staff_only(OK),  # anyone signed in may add an authenticator
+    "otp_verify": staff_only(OK),  # without a device: sent to set one up
+    # --- orders ---------------------------------------------------------------------------------------
+    "orders:list": staff_only(OK),
+    "orders:export": staff_only(OK),  # rows are filtered by orders_visible_to
+    "orders:intake_phone": roles_only(*MERCHANDISERS),
+    "orders:intake_email": roles_only(*MERCHANDISERS),
+    "orders:intake_spreadsheet": roles_only(*MERCHANDISERS),
+    "orders:handover": roles_only("supervisor"),
+    "orders:detail": ORDER_READ,
+    "orders:timeline": ORDER_READ,
+    "orders:check_item": POST_ONLY_ORDER_ACTION,
+    "orders:confirmation": POST_ONLY_ORDER_ACTION,
+    "orders:transition": POST_ONLY_ORDER_ACTION,
+    "orders:edit": ORDER_FORM,
+    "orders:add_attachment": POST_ONLY_ORDER_ACTION,
+    "orders:attachment": {"GET": ORDER_READ, "POST": ORDER_READ},
+    "orders:customer_list": roles_only("merchandiser", "supervisor", "management", "other_merchandiser"),
+    "orders:customer_new": roles_only(*MERCHANDISERS, "supervisor"),
+    "orders:customer_edit": roles_only(*MERCHANDISERS, "supervisor"),
+    "orders:product_list": roles_only(*MERCHANDISERS, "supervisor", "management", "qa"),
+    "orders:product_new": roles_only(*MERCHANDISERS, "supervisor"),
+    "orders:product_edit": roles_only(*MERCHANDISERS, "supervisor"),
+    # --- dashboards -----------------------------------------------------------------------------------
+    "dashboards:merchandiser": roles_only(*MERCHANDISERS),
+    "dashboards:supervisor": roles_only("supervisor"),
+    "dashboards:qa": roles_only("qa"),
+    "dashboards:hr": roles_only("hr"),
+    "dashboards:management": roles_only("management"),
+    "dashboards:no_role": staff_only(OK),
+    # --- the customer API (token only: a staff session is not a token) --------------------------------
+    "api:api-root": everyone(DENIED),  # ninja answers 404 at its root
+    # The schema and Swagger UI are public documentation (bundled assets, no data); ninja serves them
+    # for any method.
+    "api:openapi-json": everyone(OK),
+    "api:openapi-view": everyone(OK),
+    # One route, two names: GET lists the token's orders, POST submits one.
+    "api:order_submit": everyone(API_401, customer_api=OK),
+    "api:order_list": everyone(API_401, customer_api=OK),
+    "api:order_get": {"GET": everyone(API_401, customer_api=OK), "POST": everyone(METHOD)},
+    # --- operations -----------------------------------------------------------------------------------
+    "healthz": {"GET": everyone(OK), "POST": everyone(OK)},
+}
+
+# How to fill a route's arguments from the test world (tests/security/conftest.py World): by argument
+# name, unless the URL has its own entry below. Values are attribute paths on the world, or constants.
+KWARGS_BY_NAME = {
+    "pk": "order.pk",
+    "order_id": "order.pk",
+    "item_id": "checklist_item.pk",
+    "attachment_id": "attachment.pk",
+    "name": "=cancel",  # a transition every owner may do from "received"
+    "fmt": "=csv",
+    "uidb64": "=MQ",
+    "token": "=set-password",
+}
+KWARGS_BY_URL = {
+    "orders:customer_edit": {"pk": "customer.pk"},
+    "orders:product_edit": {"pk": "product.pk"},
+}
+
+# What the POST of a URL carries (values as above, or a function of the world).
+POST_DATA = {
+    "set_language": {"language": "=en", "next": "=/"},
+    "orders:check_item": {"checked": "=1", "version": "order.version"},
+    "orders:add_attachment": {"version": "order.version", "file": lambda world: sample_upload()},
+    "orders:transition": {"version": "order.version", "reason": "=matrix test"},
+    "orders:confirmation": {
+        "version": "order.version",
+        "method": "=email",
+        "contact": "=Alice Buyer",
+        "confirmed_at": lambda world: (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    },
+}
+
+
+def sample_upload():
+    return SimpleUploadedFile("matrix.pdf", b"%PDF-1.4 matrix", content_type="application/pdf")

@@ -1,0 +1,148 @@
+"""Every URL × every role × GET and POST against the one table in access_table.py.
+
+The URL list comes from the resolver, not from the table: a URL the table does not list fails, so a
+new page cannot escape the matrix. Each request runs in a savepoint that is rolled back, so one role's
+successful POST does not change what the next role sees; refusals must leave the order untouched.
+"""
+
+import os
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.contrib.messages import constants as message_levels
+from django.contrib.messages import get_messages
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.urls.resolvers import RoutePattern
+
+from orders.models import Order, OrderEvent
+
+from . import access_table as table
+from .conftest import ROLES, World, client_for, project_urls
+
+URLS = project_urls()
+METHODS = ("GET", "POST")
+
+
+def resolve_value(world: World, spec):
+    """'=const' → const; 'a.b' → world.a.b; callable → spec(world)."""
+    if callable(spec):
+        return spec(world)
+    if isinstance(spec, str) and spec.startswith("="):
+        return spec[1:]
+    value = world
+    for part in spec.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def url_for(world: World, name: str) -> str:
+    pattern_kwargs = _kwarg_names(name)
+    specs = {**table.KWARGS_BY_NAME, **table.KWARGS_BY_URL.get(name, {})}
+    missing = [k for k in pattern_kwargs if k not in specs]
+    assert not missing, f"{name}: add {missing} to KWARGS_BY_NAME or KWARGS_BY_URL in access_table.py"
+    return reverse(name, kwargs={k: resolve_value(world, specs[k]) for k in pattern_kwargs})
+
+
+def _kwarg_names(name: str) -> list[str]:
+    return list(RoutePattern(URLS[name], is_endpoint=True).regex.groupindex)
+
+
+def classify(response) -> str:
+    status = response.status_code
+    if status == 401:
+        return table.API_401
+    if status in (403, 404):
+        return table.DENIED
+    if status == 405:
+        return table.METHOD
+    if status in (400, 422) or 200 <= status < 300:
+        return table.OK
+    if status in (301, 302, 303, 307, 308):
+        target = urlparse(response["Location"]).path
+        if target == resolve_url(settings.LOGIN_URL):
+            return table.LOGIN
+        errors = [m for m in get_messages(response.wsgi_request) if m.level >= message_levels.ERROR]
+        return table.REFUSED if errors else table.OK
+    return f"unexpected {status}"
+
+
+def fingerprint(world: World) -> tuple:
+    order = Order.objects.get(pk=world.order.pk)
+    return order.status, order.version, OrderEvent.objects.count(), Order.objects.count()
+
+
+def link_holder_available() -> bool:
+    """The customer's shipment status link belongs to logistics; until it exposes one, there is nothing
+    for a link holder to hold and that row is covered by the anonymous one."""
+    return any(name.startswith("logistics:") and "link" in name for name in URLS)
+
+
+def request(world: World, role: str, method: str, name: str):
+    url = url_for(world, name)
+    client = client_for(world, role)
+    data = {k: resolve_value(world, v) for k, v in table.POST_DATA.get(name, {}).items()}
+    with transaction.atomic():
+        before = fingerprint(world)
+        response = client.get(url) if method == "GET" else client.post(url, data)
+        outcome = classify(response)
+        after = fingerprint(world)
+        transaction.set_rollback(True)  # the next role sees the world as it was
+    return url, response, outcome, before, after
+
+
+def expected_for(name: str, method: str, role: str) -> str:
+    entry = table.ACCESS[name]
+    per_role = entry.get(method, entry) if "GET" in entry or "POST" in entry else entry
+    return per_role[role]
+
+
+def test_the_table_lists_only_urls_that_exist():
+    stale = sorted(set(table.ACCESS) - set(URLS))
+    assert not stale, f"access_table.py lists URLs that no longer exist: {stale}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_access_matrix(name, world):
+    assert name in table.ACCESS, (
+        f"{name} ({URLS[name]}) is not in tests/security/access_table.py: decide who may open it and add it"
+    )
+    if os.environ.get("ACCESS_MATRIX_PRINT"):
+        print_actual(world, name)
+    failures = []
+    for role in ROLES:
+        if role == "link_holder" and not link_holder_available():
+            continue  # see test_link_holder_row below
+        for method in METHODS:
+            url, response, outcome, before, after = request(world, role, method, name)
+            expected = expected_for(name, method, role)
+            assert response.status_code != 500, f"{method} {url} as {role}: server error"
+            if outcome != expected:
+                got = f"{outcome} ({response.status_code})"
+                failures.append(f"{method} {url} as {role}: expected {expected}, got {got}")
+            if outcome not in (table.OK,) and before != after:
+                failures.append(f"{method} {url} as {role}: refused ({outcome}) but the order changed")
+    assert not failures, "\n".join(failures)
+
+
+def print_actual(world: World, name: str) -> None:
+    row = {}
+    for role in ROLES:
+        if role == "link_holder" and not link_holder_available():
+            continue
+        for method in METHODS:
+            row.setdefault(method, {})[role] = request(world, role, method, name)[2]
+    print(f"\n{name!r}: {row!r},")
+
+
+@pytest.mark.django_db
+def test_link_holder_row(world):
+    if not link_holder_available():
+        pytest.skip(
+            "No customer status-link URL yet (logistics exposes none): a link holder is an anonymous "
+            "visitor until then, and the anonymous row covers it. This row runs once a logistics:*link* URL exists."
+        )
+    assert "link_holder" in ROLES
