@@ -1,0 +1,84 @@
+"""Playwright (sync API) driving Debian's chromium against pytest-django's live server.
+
+`playwright install` cannot download browsers here, so the system chromium is launched directly. Without
+it the browser tests are skipped, except under CI, where a missing browser fails the run.
+"""
+
+import importlib
+import os
+from pathlib import Path
+
+import pytest
+
+from ..conftest import IN_CI
+
+# Playwright's sync API runs an asyncio event loop in this thread; Django would otherwise refuse the test's
+# own ORM calls (fixtures, assertions) as "async-unsafe". The live server thread is not affected.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+TIMEOUT_MS = 15_000
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so a fixture can tell at teardown that the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail(f"{CHROMIUM} is required under CI for the browser tests, but it is missing")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); browser tests skipped outside CI")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def reference_data(db):
+    """Currencies, units and checklist items come from a data migration; a transactional test that ran
+    earlier flushed them away. Load them again (idempotent)."""
+    from django.apps import apps
+
+    importlib.import_module("orders.migrations.0002_reference_data").load(apps, None)
+
+
+@pytest.fixture
+def browser_page(request, chromium, live_server, reference_data):
+    """A fresh browser context (English, no shared cookies) on the live server. Screenshot on failure."""
+    context = chromium.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    console_errors = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: console_errors.append(str(exc)))
+    page.console_errors = console_errors
+    yield page
+    failed = any(getattr(getattr(request.node, f"report_{when}", None), "failed", False) for when in ("setup", "call"))
+    if failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{request.node.name}.png"
+        try:
+            page.screenshot(path=str(path), full_page=True)
+            print(f"screenshot: {path}")
+        except Exception as exc:  # the page may be gone; the test's own failure is what matters
+            print(f"no screenshot: {exc}")
+    context.close()
