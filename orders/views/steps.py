@@ -47,7 +47,7 @@ def check_item(request, pk, item_id):
             response["HX-Refresh"] = "true"
             return response
     if request.htmx:
-        order = order_get_for_user(user=request.user, pk=pk)
+        # The service hands back the order it locked and saved: no second fetch.
         return render(
             request,
             "orders/_checklist.html",
