@@ -3,6 +3,7 @@
 Uses Django's `compilemessages` when GNU gettext's `msgfmt` is installed (it also validates the
 catalogues); otherwise compiles with polib, in pure Python, so a newcomer needs no system package.
 A catalogue whose .mo is newer than its .po is skipped. No locale folder yet is not an error.
+GENDAN_FORCE_POLIB=1 uses the pure-Python path even where msgfmt exists.
 
     python scripts/compile_translations.py
 """
@@ -61,15 +62,15 @@ def compile_with_polib(catalogues: list[Path]) -> None:
         print(f"processing file {po_path.name} in {po_path.parent}")
 
 
-def main() -> int:
-    catalogues = find_catalogues()
+def main(root: Path = ROOT) -> int:
+    catalogues = find_catalogues(root)
     if not catalogues:
         print("No translation catalogues (locale/*/LC_MESSAGES/*.po) yet: nothing to compile.")
         return 0
-    if shutil.which("msgfmt") and os.environ.get("GENDAN_FORCE_POLIB") != "1":
+    if root == ROOT and shutil.which("msgfmt") and os.environ.get("GENDAN_FORCE_POLIB") != "1":
         compile_with_django()
     else:
-        print("msgfmt not found: compiling with polib (pure Python).")
+        print("Compiling with polib (pure Python): msgfmt is not installed or GENDAN_FORCE_POLIB=1.")
         compile_with_polib(catalogues)
     return 0
 

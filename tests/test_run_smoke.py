@@ -142,3 +142,41 @@ def test_make_run_from_a_fresh_clone_serves_sign_in_and_runs_beat(tmp_path):
     finally:
         stop(process, clone)
     assert not processes_under(clone), "processes of `make run` survived"
+
+
+def load_compile_translations():
+    import importlib.util
+
+    path = BASE_DIR / "scripts" / "compile_translations.py"
+    spec = importlib.util.spec_from_file_location("compile_translations", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_compile_translations_without_a_locale_folder_is_not_an_error(tmp_path, capsys):
+    assert load_compile_translations().main(tmp_path) == 0
+    assert "nothing to compile" in capsys.readouterr().out
+
+
+def test_compile_translations_pure_python_fallback(tmp_path):
+    """Without msgfmt, every locale/*/LC_MESSAGES/django.po becomes a .mo gettext can read; fuzzy
+    entries are left out (as msgfmt does) and the virtualenv's catalogues are not touched."""
+    import gettext
+
+    po = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Sign in"\nmsgstr "登录"\n\n#, fuzzy\nmsgid "Maybe"\nmsgstr "也许"\n'
+    )
+    for folder in ("locale/zh_Hans/LC_MESSAGES", "orders/locale/zh_Hans/LC_MESSAGES", ".venv/x/locale/en/LC_MESSAGES"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "django.po").write_text(po, encoding="utf-8")
+
+    assert load_compile_translations().main(tmp_path) == 0
+
+    for folder in ("locale/zh_Hans/LC_MESSAGES", "orders/locale/zh_Hans/LC_MESSAGES"):
+        with open(tmp_path / folder / "django.mo", "rb") as mo:
+            catalogue = gettext.GNUTranslations(mo)
+        assert catalogue.gettext("Sign in") == "登录"
+        assert catalogue.gettext("Maybe") == "Maybe"
+    assert not (tmp_path / ".venv/x/locale/en/LC_MESSAGES/django.mo").exists()
