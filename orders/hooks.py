@@ -69,3 +69,21 @@ def guard_failures(transition: str, order, **context) -> list[str]:
 def run_after(transition: str, order, actor) -> None:
     for action in _after[transition]:
         action(order, actor)
+
+
+# Customer-facing milestones. A stage app that plans the order (production's T&A calendar) registers
+# fn(order) -> list of {"label": str, "planned": date | None, "actual": date | None, "done": bool}, with
+# nothing staff-only in it. The customer status page shows them without importing the stage app.
+_customer_milestones: list[Callable] = []
+
+
+def register_customer_milestones(source: Callable) -> None:
+    if source not in _customer_milestones:
+        _customer_milestones.append(source)
+
+
+def customer_milestones(order) -> list[dict]:
+    milestones: list[dict] = []
+    for source in _customer_milestones:
+        milestones.extend(source(order) or [])
+    return milestones
