@@ -9,6 +9,9 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("orders/", include("orders.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("logistics/", include("logistics.urls")),
+    path("aftersales/", include("aftersales.urls")),
+    path("s/", include("customer_portal.urls")),  # the customer's status page: signed link, no login
     path("api/v1/", include("orders.api.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

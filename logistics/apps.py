@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class LogisticsConfig(AppConfig):
     name = "logistics"
     verbose_name = _("Logistics")
+
+    def ready(self):
+        from orders import hooks
+
+        from . import guards, panels
+
+        hooks.register_guard("ship", guards.guard_ship)
+        hooks.register_guard("begin_after_sales", guards.guard_begin_after_sales)
+        hooks.register_guard("close", guards.guard_close)
+        hooks.register_panel(panels.SHIPMENTS_PANEL)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "production",
     "logistics",
     "aftersales",
+    "customer_portal",
     "evaluation",
     "dashboards",
     "demo",
@@ -270,6 +271,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    # After-sales: warn owners before an SLA target is missed; escalate to the supervisor once it is.
+    # Every minute, like the SLA clocks' resolution.
+    "aftersales-check-sla": {
+        "task": "aftersales.check_sla",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
+    # After-sales: close orders whose service period has ended and whose cases are all closed.
+    "aftersales-close-finished-orders": {
+        "task": "aftersales.close_finished_orders",
+        "schedule": crontab(hour=1, minute=10),
+        "options": {"expires": 3 * 3600},
+    },
 }
 
 # --- Security headers -----------------------------------------------------------------------------
@@ -297,6 +311,30 @@ X_FRAME_OPTIONS = "DENY"
 # Order numbers: unique and gapless per year. {year} and {seq} are filled in; e.g. SO-2026-000123.
 ORDER_NUMBER_FORMAT = env("ORDER_NUMBER_FORMAT", default="SO-{year}-{seq:06d}")
 ORDER_EXPORT_MAX_ROWS = env.int("ORDER_EXPORT_MAX_ROWS", default=20000)
+
+# --- Logistics and after-sales -----------------------------------------------------------------------
+# Modes whose shipments must carry a tracking number (B/L, air waybill, courier number). Trucks need none.
+LOGISTICS_TRACKED_MODES = env.list("LOGISTICS_TRACKED_MODES", default=["sea", "air", "express"])
+# After-sales service period: the order can close this many days after its last delivery.
+AFTERSALES_SERVICE_PERIOD_DAYS = env.int("AFTERSALES_SERVICE_PERIOD_DAYS", default=30)
+# SLA targets per severity, in working minutes: (first response, resolution). The admin's SLA targets
+# table overrides these per severity; cases keep the targets they were opened (or re-graded) with.
+AFTERSALES_SLA_MINUTES = {
+    "urgent": (15, 60),
+    "high": (60, 240),
+    "medium": (60, 480),
+    "low": (240, 960),
+}
+# The SLA clock runs only in working hours, in TIME_ZONE: these hours, these weekdays (Monday = 0),
+# minus these holidays (ISO dates). It also stops while a case waits on the customer.
+AFTERSALES_WORKDAY_START = env("AFTERSALES_WORKDAY_START", default="09:00")
+AFTERSALES_WORKDAY_END = env("AFTERSALES_WORKDAY_END", default="18:00")
+AFTERSALES_WORKING_DAYS = env.list("AFTERSALES_WORKING_DAYS", cast=int, default=[0, 1, 2, 3, 4])
+AFTERSALES_HOLIDAYS = env.list("AFTERSALES_HOLIDAYS", default=[])
+# The owner is warned once this share of a target's working time has been used.
+AFTERSALES_SLA_WARN_AT = env.float("AFTERSALES_SLA_WARN_AT", default=0.75)
+# The public status page refuses new cases beyond this many open ones per order (abuse guard).
+PORTAL_MAX_OPEN_CASES = env.int("PORTAL_MAX_OPEN_CASES", default=5)
 
 # --- Tables ---------------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "partials/_table.html"

@@ -1,0 +1,221 @@
+"""Reads for after-sales. Row visibility of cases and feedback follows the order's
+(orders.selectors.orders_visible_to); a case owner also sees the cases they own."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role, user_roles
+from orders.models import Order, OrderEvent
+from orders.selectors import READ_ALL_ROLES, orders_visible_to
+
+from .models import (
+    ACTIVE_CASE_STATES,
+    NOT_CLOSED_CASE_STATES,
+    Case,
+    CaseStatus,
+    Feedback,
+    FeedbackSource,
+    SlaTarget,
+    Suggestion,
+    SuggestionStatus,
+)
+from .sla import calendar
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    if not user.is_authenticated or not user_roles(user):
+        return Case.objects.none()
+    return Case.objects.filter(Q(order__in=orders_visible_to(user)) | Q(owner=user))
+
+
+def case_get_for_user(*, user, pk) -> Case:
+    try:
+        return (
+            cases_visible_to(user)
+            .select_related(
+                "order", "order__merchandiser", "order__merchandiser__team", "customer", "owner", "created_by"
+            )
+            .get(pk=pk)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def case_list_queryset(*, user) -> QuerySet[Case]:
+    return cases_visible_to(user).select_related("order", "customer", "owner")
+
+
+HISTORY_LABELS = {
+    "case_opened": _("Opened"),
+    "case_start": _("Work started (first response)"),
+    "case_wait_on_customer": _("Waiting on the customer"),
+    "case_resume": _("Customer replied"),
+    "case_resolve": _("Resolved"),
+    "case_close": _("Closed"),
+    "case_reopen": _("Reopened"),
+    "case_updated": _("Changed"),
+    "case_attachment": _("File attached"),
+    "sla_response_warning": _("Owner warned: first response due soon"),
+    "sla_response_breach": _("First-response target missed: escalated"),
+    "sla_resolution_warning": _("Owner warned: resolution due soon"),
+    "sla_resolution_breach": _("Resolution target missed: escalated"),
+}
+
+
+def case_history(*, case: Case, limit: int = 200) -> list[OrderEvent]:
+    """The case's own lines of the order's work record, newest first, each with a readable label."""
+    history = list(
+        OrderEvent.objects.filter(order_id=case.order_id, type="stage", payload__case=case.pk)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    states = dict(CaseStatus.choices)
+    for event in history:
+        action = event.payload.get("action", "")
+        event.label = HISTORY_LABELS.get(action, action)
+        event.from_label = states.get(event.payload.get("from_state"), "")
+        event.to_label = states.get(event.payload.get("to_state"), "")
+    return history
+
+
+def order_cases(*, order: Order) -> list[Case]:
+    return list(order.cases.select_related("owner").order_by("-opened_at", "-id"))
+
+
+def open_case_count(*, order: Order) -> int:
+    return order.cases.filter(status__in=NOT_CLOSED_CASE_STATES).count()
+
+
+def sla_targets(*, severity: str) -> tuple[int, int]:
+    """(first response, resolution) in working minutes: the admin's table, else the settings."""
+    row = (
+        SlaTarget.objects.filter(severity=severity).values_list("first_response_minutes", "resolution_minutes").first()
+    )
+    if row:
+        return row
+    response, resolution = settings.AFTERSALES_SLA_MINUTES[severity]
+    return int(response), int(resolution)
+
+
+@dataclass(frozen=True)
+class ClockView:
+    state: str  # met, breached, at_risk, on_track, paused, stopped
+    due: datetime | None
+    remaining_minutes: int | None  # working minutes left (negative once breached)
+
+
+def _clock(case: Case, *, target_minutes: int, due, done_at, breached_at, now, pauses: bool) -> ClockView:
+    """`pauses`: whether waiting on the customer stops this clock. The first-response clock never sees a
+    pause (a case leaves `open` by being answered), so only the resolution clock counts them."""
+    cal = calendar()
+    paused = case.paused_seconds if pauses else 0
+    if pauses and case.paused_since and not done_at:
+        paused += cal.seconds_between(case.paused_since, now)
+    used = cal.seconds_between(case.opened_at, done_at or now) - paused
+    remaining = (target_minutes * 60 - used) // 60
+    if done_at is not None:
+        return ClockView("breached" if breached_at or used > target_minutes * 60 else "met", None, remaining)
+    if breached_at or used >= target_minutes * 60:
+        return ClockView("breached", due, remaining)
+    if pauses and case.paused_since:
+        return ClockView("paused", None, remaining)
+    if used >= target_minutes * 60 * settings.AFTERSALES_SLA_WARN_AT:
+        return ClockView("at_risk", due, remaining)
+    return ClockView("on_track", due, remaining)
+
+
+def case_sla(case: Case, *, now=None) -> dict:
+    """Both clocks of a case as the staff pages show them. The resolution clock stops for good once the
+    case is resolved (until a reopen)."""
+    now = now or timezone.now()
+    response = _clock(
+        case,
+        target_minutes=case.response_target_minutes,
+        due=case.response_due_at,
+        done_at=case.first_responded_at,
+        breached_at=case.response_breached_at,
+        now=now,
+        pauses=False,
+    )
+    resolution = _clock(
+        case,
+        target_minutes=case.resolution_target_minutes,
+        due=case.resolution_due_at,
+        done_at=case.resolved_at,
+        breached_at=case.resolution_breached_at,
+        now=now,
+        pauses=True,
+    )
+    return {"response": response, "resolution": resolution}
+
+
+def cases_needing_attention(*, user, owner=None, limit: int = 10) -> list[Case]:
+    """Open cases of the person's scope (or of one owner), escalated first, then by deadline."""
+    qs = case_list_queryset(user=user).filter(status__in=ACTIVE_CASE_STATES)
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    return list(
+        qs.order_by(F("escalated_at").desc(nulls_last=True), F("resolution_due_at").asc(nulls_last=True))[:limit]
+    )
+
+
+# --- feedback -------------------------------------------------------------------------------------------
+def feedback_visible_to(user) -> QuerySet[Feedback]:
+    if not user.is_authenticated or not user_roles(user):
+        return Feedback.objects.none()
+    return Feedback.objects.filter(order__in=orders_visible_to(user))
+
+
+def order_survey(*, order: Order) -> Feedback | None:
+    return Feedback.objects.filter(order=order, source=FeedbackSource.SURVEY).first()
+
+
+def feedback_summary(qs: QuerySet[Feedback]) -> dict:
+    """Averages and count in one query."""
+    return qs.aggregate(
+        n=Count("id"), quality=Avg("quality"), delivery=Avg("delivery"), communication=Avg("communication")
+    )
+
+
+# --- suggestions ----------------------------------------------------------------------------------------
+def suggestions_visible_to(user) -> QuerySet[Suggestion]:
+    """Authors see their own; supervisors their team's and their own; QA, HR and management all."""
+    qs = Suggestion.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    roles = user_roles(user)
+    if roles & READ_ALL_ROLES:
+        return qs
+    condition = Q(author=user)
+    if Role.SUPERVISOR in roles:
+        condition |= Q(author__team__supervisor=user)
+    if not roles:
+        return qs.none()
+    return qs.filter(condition)
+
+
+def suggestion_get_for_user(*, user, pk) -> Suggestion:
+    try:
+        return suggestions_visible_to(user).select_related("author", "author__team", "order").get(pk=pk)
+    except (Suggestion.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def can_decide_suggestion(user, suggestion: Suggestion) -> bool:
+    team = getattr(suggestion.author, "team", None)
+    return bool(
+        user.is_authenticated and Role.SUPERVISOR in user_roles(user) and team and team.supervisor_id == user.pk
+    )
+
+
+def suggestions_to_decide(*, user) -> QuerySet[Suggestion]:
+    """A supervisor's team suggestions still waiting for a decision."""
+    return Suggestion.objects.filter(
+        author__team__supervisor=user, status__in=[SuggestionStatus.SUBMITTED, SuggestionStatus.REVIEWED]
+    ).select_related("author")

@@ -1,0 +1,418 @@
+"""Thin views: validate the form, call one service, turn domain errors into messages, redirect."""
+
+import django_tables2 as tables
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_fsm import can_proceed
+from django_tables2 import RequestConfig
+from django_tables2.paginators import LazyPaginator
+
+from accounts.decorators import role_required, security_log
+from accounts.roles import Role
+from orders.errors import InvalidInput, OrderError
+from orders.selectors import order_get_for_user, orders_visible_to
+from orders.views._common import report_error
+
+from .forms import (
+    AttachmentForm,
+    CaseEditForm,
+    CaseForm,
+    CaseStepForm,
+    FeedbackLogForm,
+    SuggestionForm,
+    SuggestionStepForm,
+)
+from .models import ACTIVE_CASE_STATES, Case, SuggestionStatus
+from .selectors import (
+    can_decide_suggestion,
+    case_get_for_user,
+    case_history,
+    case_list_queryset,
+    case_sla,
+    feedback_summary,
+    feedback_visible_to,
+    suggestion_get_for_user,
+    suggestions_visible_to,
+)
+from .services import (
+    CASE_TRANSITIONS,
+    SUGGESTION_TRANSITIONS,
+    can_work_on_case,
+    case_add_attachment,
+    case_open,
+    case_transition,
+    case_update,
+    feedback_log,
+    suggestion_submit,
+    suggestion_transition,
+)
+
+STAFF_ROLES = (Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.HR, Role.MANAGEMENT)
+EDIT_ROLES = (Role.MERCHANDISER, Role.SUPERVISOR)
+
+CASE_ACTION_LABELS = {
+    "start": gettext_lazy("Start work (first response)"),
+    "wait_on_customer": gettext_lazy("Wait on the customer"),
+    "resume": gettext_lazy("Customer replied: resume"),
+    "resolve": gettext_lazy("Resolve"),
+    "close": gettext_lazy("Close case"),
+    "reopen": gettext_lazy("Reopen"),
+}
+SUGGESTION_ACTION_LABELS = {
+    "review": gettext_lazy("Mark reviewed"),
+    "adopt": gettext_lazy("Adopt"),
+    "decline": gettext_lazy("Decline"),
+}
+
+
+def _to_case(case_id):
+    return redirect("aftersales:case_detail", pk=case_id)
+
+
+def _to_order(order_id):
+    return redirect(reverse("orders:detail", kwargs={"pk": order_id}) + "#panel-aftersales")
+
+
+# --- cases ----------------------------------------------------------------------------------------------
+class CaseTable(tables.Table):
+    reference = tables.Column(
+        verbose_name=gettext_lazy("Case"), accessor="pk", linkify=("aftersales:case_detail", {"pk": tables.A("pk")})
+    )
+    subject = tables.Column(verbose_name=gettext_lazy("Subject"))
+    order = tables.Column(verbose_name=gettext_lazy("Order"), orderable=False)
+    customer = tables.Column(verbose_name=gettext_lazy("Customer"), orderable=False)
+    case_type = tables.Column(verbose_name=gettext_lazy("Type"))
+    severity = tables.Column(verbose_name=gettext_lazy("Severity"))
+    status = tables.Column(verbose_name=gettext_lazy("State"))
+    owner = tables.Column(verbose_name=gettext_lazy("Owner"), orderable=False)
+    resolution_due_at = tables.DateTimeColumn(verbose_name=gettext_lazy("Resolution due"), format="Y-m-d H:i")
+    opened_at = tables.DateTimeColumn(verbose_name=gettext_lazy("Opened"), format="Y-m-d H:i")
+
+    class Meta:
+        model = Case
+        fields = (
+            "reference",
+            "subject",
+            "order",
+            "customer",
+            "case_type",
+            "severity",
+            "status",
+            "owner",
+            "resolution_due_at",
+            "opened_at",
+        )
+        order_by = ("-opened_at",)
+        attrs = {"class": "table"}
+
+    def render_reference(self, record):
+        return record.reference
+
+    def render_order(self, record):
+        return record.order.display_number
+
+    def render_status(self, record):
+        badge = format_html('<span class="badge case-{}">{}</span>', record.status, record.get_status_display())
+        if record.is_escalated:
+            return format_html('{} <span class="flag flag-overdue">{}</span>', badge, _("Escalated"))
+        return badge
+
+
+@role_required(*STAFF_ROLES)
+def case_list(request):
+    scope = request.GET.get("scope", "mine" if request.user.owned_cases.exists() else "open")
+    qs = case_list_queryset(user=request.user)
+    if scope == "mine":
+        qs = qs.filter(owner=request.user, status__in=ACTIVE_CASE_STATES)
+    elif scope == "open":
+        qs = qs.filter(status__in=ACTIVE_CASE_STATES)
+    elif scope == "escalated":
+        qs = qs.filter(escalated_at__isnull=False, status__in=ACTIVE_CASE_STATES)
+    table = CaseTable(qs)
+    RequestConfig(request, paginate={"paginator_class": LazyPaginator, "per_page": 50}).configure(table)
+    return render(request, "aftersales/case_list.html", {"table": table, "scope": scope})
+
+
+@role_required(*EDIT_ROLES)
+def case_new(request, order_pk):
+    order = order_get_for_user(user=request.user, pk=order_pk)
+    form = CaseForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                case = case_open(order_id=order.pk, actor=request.user, data=form.to_input())
+            except OrderError as error:
+                report_error(request, error)
+                status = 400
+                if not isinstance(error, InvalidInput):
+                    return _to_order(order.pk)
+            else:
+                messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+                return _to_case(case.pk)
+        else:
+            messages.error(request, _("Please correct the errors below."))
+            status = 400
+    return render(request, "aftersales/case_form.html", {"order": order, "form": form}, status=status)
+
+
+@role_required(*STAFF_ROLES)
+def case_detail(request, pk):
+    case = case_get_for_user(user=request.user, pk=pk)
+    workable = can_work_on_case(request.user, case)
+    actions = []
+    if workable:
+        actions = [
+            {"name": name, "label": CASE_ACTION_LABELS[name]}
+            for name in CASE_TRANSITIONS
+            if can_proceed(getattr(case, name))
+        ]
+    context = {
+        "case": case,
+        "order": case.order,
+        "sla": case_sla(case, now=timezone.now()),
+        "history": case_history(case=case),
+        "attachments": case.attachments.select_related("uploaded_by"),
+        "workable": workable,
+        "actions": actions,
+        "step_form": CaseStepForm(initial={"resolution": case.resolution}) if workable else None,
+        "edit_form": CaseEditForm(
+            initial={
+                "severity": case.severity,
+                "case_type": case.case_type,
+                "owner": case.owner_id,
+                "root_cause": case.root_cause,
+                "corrective_action": case.corrective_action,
+                "resolution": case.resolution,
+            }
+        )
+        if workable and case.status != "closed"
+        else None,
+        "attachment_form": AttachmentForm() if workable else None,
+    }
+    return render(request, "aftersales/case_detail.html", context)
+
+
+@role_required(*EDIT_ROLES)
+@require_POST
+def case_step(request, pk, name):
+    case = case_get_for_user(user=request.user, pk=pk)
+    form = CaseStepForm(request.POST)
+    if name not in CASE_TRANSITIONS or not form.is_valid():
+        messages.error(request, _("Unknown action."))
+        return _to_case(case.pk)
+    try:
+        case = case_transition(
+            case_id=case.pk,
+            name=name,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            resolution=form.cleaned_data["resolution"],
+        )
+    except OrderError as error:
+        report_error(request, error)
+    else:
+        messages.success(
+            request, _("Case %(ref)s is now %(state)s.") % {"ref": case.reference, "state": case.get_status_display()}
+        )
+    return _to_case(case.pk)
+
+
+@role_required(*EDIT_ROLES)
+@require_POST
+def case_edit(request, pk):
+    case = case_get_for_user(user=request.user, pk=pk)
+    form = CaseEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the errors below.") + " " + form.errors.as_text())
+        return _to_case(case.pk)
+    d = form.cleaned_data
+    try:
+        case_update(
+            case_id=case.pk,
+            actor=request.user,
+            severity=d["severity"],
+            case_type=d["case_type"],
+            owner=d["owner"],
+            root_cause=d["root_cause"],
+            corrective_action=d["corrective_action"],
+            resolution=d["resolution"],
+        )
+    except OrderError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("The case is updated."))
+    return _to_case(case.pk)
+
+
+@role_required(*EDIT_ROLES)
+@require_POST
+def case_attachment_add(request, pk):
+    case = case_get_for_user(user=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return _to_case(case.pk)
+    try:
+        case_add_attachment(case_id=case.pk, actor=request.user, uploaded=form.cleaned_data["file"])
+    except OrderError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("The file is attached."))
+    return _to_case(case.pk)
+
+
+@role_required(*STAFF_ROLES)
+def case_attachment(request, pk, attachment_id):
+    case = case_get_for_user(user=request.user, pk=pk)
+    attachment = case.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        security_log.warning(
+            "case attachment not found user=%s ip=%s url=%s",
+            request.user,
+            request.META.get("REMOTE_ADDR"),
+            request.path,
+        )
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- feedback -------------------------------------------------------------------------------------------
+@role_required(*EDIT_ROLES)
+def feedback_new(request, order_pk):
+    order = order_get_for_user(user=request.user, pk=order_pk)
+    form = FeedbackLogForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                feedback_log(
+                    order_id=order.pk,
+                    actor=request.user,
+                    source=d["source"],
+                    quality=d["quality"],
+                    delivery=d["delivery"],
+                    communication=d["communication"],
+                    comment=d["comment"],
+                    contact_name=d["contact_name"],
+                )
+            except OrderError as error:
+                report_error(request, error)
+                status = 400
+            else:
+                messages.success(request, _("The customer's feedback is recorded."))
+                return _to_order(order.pk)
+        else:
+            messages.error(request, _("Please correct the errors below."))
+            status = 400
+    return render(request, "aftersales/feedback_form.html", {"order": order, "form": form}, status=status)
+
+
+@role_required(*STAFF_ROLES)
+def feedback_list(request):
+    """All feedback the person may see, per customer when one is chosen, with the averages."""
+    qs = feedback_visible_to(request.user).select_related("order", "customer", "recorded_by")
+    customer_id = request.GET.get("customer") or ""
+    if customer_id.isdigit():
+        qs = qs.filter(customer_id=int(customer_id))
+    per_customer = (
+        feedback_visible_to(request.user).values("customer_id", "customer__code").order_by("customer__code").distinct()
+    )
+    context = {
+        "rows": qs[:200],
+        "summary": feedback_summary(qs),
+        "customers": per_customer,
+        "customer_id": customer_id,
+    }
+    return render(request, "aftersales/feedback_list.html", context)
+
+
+# --- suggestions ----------------------------------------------------------------------------------------
+@role_required(*STAFF_ROLES)
+def suggestion_list(request):
+    status = request.GET.get("status", "")
+    qs = suggestions_visible_to(request.user).select_related("author")
+    if status in SuggestionStatus.values:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "aftersales/suggestion_list.html",
+        {"rows": qs[:200], "status": status, "states": SuggestionStatus.choices},
+    )
+
+
+@role_required(Role.MERCHANDISER)
+def suggestion_new(request):
+    form = SuggestionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            order = None
+            if d["order_number"].strip():
+                order = orders_visible_to(request.user).filter(number=d["order_number"].strip()).first()
+                if order is None:
+                    form.add_error("order_number", _("None of your orders has this number."))
+            if not form.errors:
+                try:
+                    suggestion = suggestion_submit(
+                        actor=request.user, title=d["title"], body=d["body"], topic=d["topic"], order=order
+                    )
+                except OrderError as error:
+                    report_error(request, error)
+                else:
+                    messages.success(request, _("Thank you. Your supervisor will review the suggestion."))
+                    return redirect("aftersales:suggestion_detail", pk=suggestion.pk)
+        status = 400
+    return render(request, "aftersales/suggestion_form.html", {"form": form}, status=status)
+
+
+@role_required(*STAFF_ROLES)
+def suggestion_detail(request, pk):
+    suggestion = suggestion_get_for_user(user=request.user, pk=pk)
+    decides = can_decide_suggestion(request.user, suggestion)
+    actions = []
+    if decides:
+        actions = [
+            {"name": name, "label": SUGGESTION_ACTION_LABELS[name]}
+            for name in SUGGESTION_TRANSITIONS
+            if can_proceed(getattr(suggestion, name))
+        ]
+    context = {
+        "suggestion": suggestion,
+        "events": suggestion.events.select_related("actor"),
+        "actions": actions,
+        "step_form": SuggestionStepForm() if actions else None,
+    }
+    return render(request, "aftersales/suggestion_detail.html", context)
+
+
+@role_required(Role.SUPERVISOR)
+@require_POST
+def suggestion_step(request, pk, name):
+    suggestion = suggestion_get_for_user(user=request.user, pk=pk)
+    form = SuggestionStepForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        suggestion = suggestion_transition(suggestion_id=suggestion.pk, name=name, actor=request.user, comment=comment)
+    except OrderError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("The suggestion is now %(state)s.") % {"state": suggestion.get_status_display()})
+    return redirect("aftersales:suggestion_detail", pk=suggestion.pk)

@@ -1,0 +1,34 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.forms import RatingsMixin
+from aftersales.models import CaseChannel, CaseType, Severity
+from aftersales.services import CaseInput
+
+
+class PortalCaseForm(forms.Form):
+    """A customer raises a problem or a question. Staff grade its severity afterwards."""
+
+    case_type = forms.ChoiceField(label=_("What is it about?"), choices=CaseType.choices)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(
+        label=_("Please describe it"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    contact_name = forms.CharField(label=_("Your name"), max_length=120)
+    contact_email = forms.EmailField(label=_("Your email"), required=False)
+
+    def to_input(self) -> CaseInput:
+        d = self.cleaned_data
+        return CaseInput(
+            case_type=d["case_type"],
+            severity=Severity.MEDIUM,
+            channel=CaseChannel.STATUS_PAGE,
+            subject=d["subject"],
+            description=d["description"],
+            contact_name=d["contact_name"],
+            contact_email=d.get("contact_email", ""),
+        )
+
+
+class SurveyForm(RatingsMixin):
+    contact_name = forms.CharField(label=_("Your name"), max_length=120, required=False)

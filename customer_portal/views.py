@@ -1,0 +1,124 @@
+"""The customer's status page: no login, one order, read-only except for raising a case and the survey.
+
+The token is the only key. A tampered, revoked or unknown token is a plain 404, the same answer as a
+page that never existed, and is logged. Responses are never cached and never indexed, and the page sends
+no referrer, so the token does not leak to the carrier sites it links to.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.decorators import security_log
+from aftersales.services import case_open, feedback_submit_survey
+from logistics.selectors import status_link_resolve
+from logistics.services import status_link_record_view
+from orders.errors import OrderError
+
+from .forms import PortalCaseForm, SurveyForm
+from .selectors import portal_context
+
+
+def _link_or_404(request, token: str):
+    link = status_link_resolve(token=token)
+    if link is None:
+        security_log.warning("status link refused ip=%s token_prefix=%s", request.META.get("REMOTE_ADDR"), token[:6])
+        raise Http404
+    return link
+
+
+def _language(request, customer) -> str:
+    """The customer's language, unless they chose another one with the switcher on the page."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen in dict(settings.LANGUAGES):
+        return chosen
+    return customer.preferred_language or settings.LANGUAGE_CODE
+
+
+def _private(response):
+    response["Cache-Control"] = "no-store, private"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _render(request, link, *, case_form=None, survey_form=None, status=200):
+    order = link.order
+    context = portal_context(order=order)
+    survey = context["survey"]
+    if survey_form is None and context["survey_open"]:
+        initial = {}
+        if survey:
+            initial = {
+                "quality": survey.quality,
+                "delivery": survey.delivery,
+                "communication": survey.communication,
+                "comment": survey.comment,
+                "contact_name": survey.contact_name,
+            }
+        survey_form = SurveyForm(initial=initial, prefix="survey")
+    if case_form is None and context["cases_open"]:
+        case_form = PortalCaseForm(prefix="case")
+    context.update(
+        {"token": request.resolver_match.kwargs["token"], "case_form": case_form, "survey_form": survey_form}
+    )
+    return _private(render(request, "customer_portal/status.html", context, status=status))
+
+
+@require_GET
+def status_page(request, token):
+    link = _link_or_404(request, token)
+    status_link_record_view(link=link)
+    with translation.override(_language(request, link.order.customer)):
+        return _render(request, link)
+
+
+@require_POST
+def open_case(request, token):
+    link = _link_or_404(request, token)
+    with translation.override(_language(request, link.order.customer)):
+        form = PortalCaseForm(request.POST, prefix="case")
+        if form.is_valid():
+            try:
+                case = case_open(order_id=link.order_id, actor=None, data=form.to_input())
+            except OrderError as error:
+                messages.error(request, " ".join([str(error.message), *map(str, error.reasons)]))
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. Your request %(ref)s is registered; we will contact you soon.")
+                    % {"ref": case.reference},
+                )
+                return _private(redirect("portal:status", token=token))
+        return _render(request, link, case_form=form, status=400)
+
+
+@require_POST
+def submit_survey(request, token):
+    link = _link_or_404(request, token)
+    with translation.override(_language(request, link.order.customer)):
+        form = SurveyForm(request.POST, prefix="survey")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                _feedback, created = feedback_submit_survey(
+                    order_id=link.order_id,
+                    quality=d["quality"],
+                    delivery=d["delivery"],
+                    communication=d["communication"],
+                    comment=d["comment"],
+                    contact_name=d["contact_name"],
+                )
+            except OrderError as error:
+                messages.error(request, " ".join([str(error.message), *map(str, error.reasons)]))
+            else:
+                messages.success(
+                    request,
+                    _("Thank you for your feedback.") if created else _("Your feedback is updated. Thank you."),
+                )
+                return _private(redirect("portal:status", token=token))
+        return _render(request, link, survey_form=form, status=400)

@@ -1,0 +1,123 @@
+"""Reads for logistics. Row visibility always comes from orders.selectors.orders_visible_to."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Max, Prefetch, QuerySet, Sum
+from django.http import Http404
+
+from orders.models import Order
+from orders.selectors import orders_visible_to
+
+from .models import Carrier, Shipment, ShipmentLine, StatusLink
+
+STATUS_LINK_SALT = "logistics.status-link"
+
+
+def quantity_text(value: Decimal) -> str:
+    """100.00 -> "100", 12.50 -> "12.5": how a quantity reads in a message."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def shipments_visible_to(user) -> QuerySet[Shipment]:
+    return Shipment.objects.filter(order__in=orders_visible_to(user))
+
+
+def shipment_get_for_user(*, user, pk) -> Shipment:
+    try:
+        return shipments_visible_to(user).select_related("order", "order__customer", "carrier").get(pk=pk)
+    except (Shipment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def shipment_list_queryset(*, user) -> QuerySet[Shipment]:
+    return shipments_visible_to(user).select_related("order", "order__customer", "carrier")
+
+
+def order_shipments(*, order: Order) -> list[Shipment]:
+    """Every shipment of the order with its lines and documents: three queries whatever the count."""
+    return list(
+        order.shipments.select_related("carrier")
+        .prefetch_related(
+            Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line", "order_line__unit")),
+            "documents",
+        )
+        .order_by("seq")
+    )
+
+
+def shipped_quantities(*, order: Order) -> dict[int, Decimal]:
+    """Order line id -> quantity shipped so far, in one grouped query."""
+    rows = (
+        ShipmentLine.objects.filter(shipment__order=order)
+        .values("order_line_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("order_line_id", "total")
+    )
+    return dict(rows)
+
+
+def shipping_progress(*, order: Order) -> list[dict]:
+    """Per order line: ordered, shipped, remaining."""
+    shipped = shipped_quantities(order=order)
+    progress = []
+    for line in order.lines.select_related("unit", "product").order_by("line_no"):
+        done = shipped.get(line.pk, Decimal("0"))
+        progress.append({"line": line, "ordered": line.quantity, "shipped": done, "remaining": line.quantity - done})
+    return progress
+
+
+def everything_shipped(*, order: Order) -> bool:
+    progress = shipping_progress(order=order)
+    return bool(progress) and all(row["remaining"] <= 0 for row in progress)
+
+
+def last_delivery_date(*, order: Order) -> date | None:
+    """The date the last shipment was delivered, once every shipment is; otherwise None."""
+    stats = list(order.shipments.values_list("delivered_on", flat=True))
+    if not stats or any(d is None for d in stats):
+        return None
+    return max(stats)
+
+
+def service_period_end(*, order: Order) -> date | None:
+    """After-sales service ends this many days after the (last) delivery."""
+    delivered = last_delivery_date(order=order)
+    if delivered is None:
+        return None
+    return delivered + timedelta(days=settings.AFTERSALES_SERVICE_PERIOD_DAYS)
+
+
+def carriers_active() -> QuerySet[Carrier]:
+    return Carrier.objects.filter(active=True)
+
+
+def next_shipment_seq(*, order: Order) -> int:
+    return (order.shipments.aggregate(n=Max("seq"))["n"] or 0) + 1
+
+
+# --- the customer's status link -----------------------------------------------------------------------
+def status_link_token(link: StatusLink) -> str:
+    return signing.Signer(salt=STATUS_LINK_SALT).sign(link.nonce)
+
+
+def status_link_resolve(*, token: str) -> StatusLink | None:
+    """The link a token stands for, or None when the token is tampered with, revoked or unknown.
+    A bad signature is refused before any query."""
+    try:
+        nonce = signing.Signer(salt=STATUS_LINK_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return StatusLink.objects.select_related("order", "order__customer").filter(nonce=nonce).first()
+
+
+def status_link_path(link: StatusLink) -> str:
+    from django.urls import reverse
+
+    return reverse("portal:status", kwargs={"token": status_link_token(link)})
+
+
+def status_link_url(link: StatusLink) -> str:
+    return settings.SITE_URL.rstrip("/") + status_link_path(link)

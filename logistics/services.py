@@ -1,0 +1,461 @@
+"""Logistics writes. Each function is one transaction with its audit event on the order's timeline.
+
+Shipping drives the order: when the last quantity ships, the order moves to shipped; when the last
+shipment is delivered, it moves to after-sales. Both through orders.services.order_transition, so the
+state change is recorded like any other. The customer's email is written to the outbox in the same
+transaction, and goes out after commit.
+"""
+
+import logging
+import mimetypes
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.services import notification_enqueue
+from orders import events
+from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+from orders.models import Order, OrderState
+from orders.permissions import can_edit
+from orders.services import order_lock, order_transition
+from orders.services.records import attachment_validate
+
+from .models import Carrier, DocumentKind, Shipment, ShipmentDocument, ShipmentLine, ShipmentMode, StatusLink
+from .selectors import (
+    everything_shipped,
+    last_delivery_date,
+    next_shipment_seq,
+    quantity_text,
+    service_period_end,
+    shipped_quantities,
+    status_link_url,
+)
+
+logger = logging.getLogger(__name__)
+STAGE = "logistics"
+
+
+@dataclass
+class ShipmentInput:
+    carrier: Carrier
+    mode: str
+    ship_date: date
+    eta: date
+    quantities: dict = field(default_factory=dict)  # order line id -> quantity shipped now
+    tracking_number: str = ""
+    notes: str = ""
+    documents: list = field(default_factory=list)  # (DocumentKind, uploaded file)
+
+
+def _require_edit(actor, order: Order) -> None:
+    if actor is None or not can_edit(actor, order):
+        raise NotPermitted(_("You are not allowed to change order %(order)s.") % {"order": order.display_number})
+
+
+def _quantity(value) -> Decimal | None:
+    try:
+        number = Decimal(str(value).strip() or "0")
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _validate_documents(documents) -> list[str]:
+    problems = []
+    for kind, uploaded in documents:
+        if kind not in DocumentKind.values:
+            problems.append(_("Unknown document kind."))
+            continue
+        try:
+            attachment_validate(uploaded)
+        except InvalidInput as error:
+            problems.append(f"{uploaded.name}: {error.message}")
+    return problems
+
+
+def _validate_shipment(order: Order, data: ShipmentInput) -> tuple[list[str], dict]:
+    """Every problem at once, so the form shows them together. Returns (problems, quantities by line)."""
+    problems = []
+    if data.carrier is None or not data.carrier.active:
+        problems.append(_("Choose an active carrier."))
+    if data.mode not in ShipmentMode.values:
+        problems.append(_("Choose how the goods travel."))
+    if data.mode in settings.LOGISTICS_TRACKED_MODES and not data.tracking_number.strip():
+        problems.append(
+            _("A %(mode)s shipment needs a tracking number (B/L, air waybill or courier number).")
+            % {"mode": ShipmentMode(data.mode).label.lower()}
+        )
+    received = timezone.localdate(order.received_at)
+    today = timezone.localdate()
+    if data.ship_date is None or data.eta is None:
+        problems.append(_("Give the ship date and the estimated arrival."))
+    else:
+        if data.ship_date < received:
+            problems.append(_("The ship date cannot be before the order was received (%(date)s).") % {"date": received})
+        if data.ship_date > today:
+            problems.append(_("The ship date cannot be in the future: record the shipment once it has left."))
+        if data.eta < data.ship_date:
+            problems.append(_("The estimated arrival cannot be before the ship date."))
+
+    lines = {line.pk: line for line in order.lines.all()}
+    already = shipped_quantities(order=order)
+    quantities = {}
+    for raw_id, raw_qty in data.quantities.items():
+        try:
+            line = lines[int(raw_id)]
+        except (KeyError, ValueError, TypeError):
+            problems.append(_("A line that does not belong to this order was given."))
+            continue
+        qty = _quantity(raw_qty)
+        if qty is None:
+            problems.append(_("Line %(n)d: the quantity is not a number.") % {"n": line.line_no})
+            continue
+        if qty == 0:
+            continue
+        if qty < 0:
+            problems.append(_("Line %(n)d: the quantity cannot be negative.") % {"n": line.line_no})
+            continue
+        if qty != qty.quantize(Decimal("0.01")):
+            problems.append(_("Line %(n)d: use at most two decimals.") % {"n": line.line_no})
+            continue
+        shipped = already.get(line.pk, Decimal("0"))
+        if shipped + qty > line.quantity:
+            problems.append(
+                _(
+                    "Line %(n)d: shipping %(qty)s would exceed the ordered %(ordered)s "
+                    "(%(shipped)s already shipped, %(left)s left)."
+                )
+                % {
+                    "n": line.line_no,
+                    "qty": quantity_text(qty),
+                    "ordered": quantity_text(line.quantity),
+                    "shipped": quantity_text(shipped),
+                    "left": quantity_text(line.quantity - shipped),
+                }
+            )
+            continue
+        quantities[line] = qty
+    if not quantities and not problems:
+        problems.append(_("Enter the quantity shipped for at least one line."))
+    problems += _validate_documents(data.documents)
+    return problems, quantities
+
+
+def _document_add(*, shipment: Shipment, kind: str, uploaded, actor) -> ShipmentDocument:
+    attachment_validate(uploaded)
+    name = PurePath(uploaded.name).name[:255]
+    return ShipmentDocument.objects.create(
+        shipment=shipment,
+        kind=kind,
+        file=uploaded,
+        original_name=name,
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        size=uploaded.size,
+        uploaded_by=actor,
+    )
+
+
+def _customer_email(order: Order) -> str:
+    customer = order.customer
+    if customer.email:
+        return customer.email
+    contact = customer.contacts.exclude(email="").order_by("pk").first()
+    return contact.email if contact else ""
+
+
+def _notify_customer(order: Order, *, kind: str, template: str, dedupe_key: str, context: dict, actor) -> None:
+    """Write the customer's email to the outbox (same transaction). Without an address, say so on the
+    timeline instead, so the merchandiser knows to tell the customer another way."""
+    to_email = _customer_email(order)
+    if not to_email:
+        events.event_stage(
+            order,
+            actor,
+            stage=STAGE,
+            action="notification_skipped",
+            note=_("The customer has no email address; tell them another way."),
+            payload={"kind": kind},
+        )
+        return
+    link = status_link_ensure(order=order)
+    notification_enqueue(
+        kind=kind,
+        reference=f"order:{order.pk}",
+        to_email=to_email,
+        language=order.customer.preferred_language or settings.LANGUAGE_CODE,
+        template=template,
+        context={"order": order, "customer": order.customer, "status_url": status_link_url(link), **context},
+        dedupe_key=dedupe_key,
+    )
+
+
+def shipment_create(*, order_id, actor, data: ShipmentInput) -> Shipment:
+    """Record a shipment of some or all remaining quantities.
+
+    Guarantees: over-shipment, a missing tracking number for a tracked mode, dates before the order or
+    a bad file are refused and nothing is saved. On success the shipment, its lines and documents, a
+    timeline event and the customer's email (outbox) are written together; if this shipment completes
+    the order, the order moves to shipped in the same transaction.
+    """
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        _require_edit(actor, order)
+        if order.status != OrderState.IN_PRODUCTION:
+            raise TransitionRefused(
+                _("Shipments can be recorded only while the order is in production (it is %(state)s).")
+                % {"state": order.get_status_display()}
+            )
+        problems, quantities = _validate_shipment(order, data)
+        if problems:
+            raise InvalidInput(_("The shipment could not be saved."), reasons=problems)
+
+        shipment = Shipment.objects.create(
+            order=order,
+            seq=next_shipment_seq(order=order),
+            carrier=data.carrier,
+            mode=data.mode,
+            tracking_number=data.tracking_number.strip(),
+            ship_date=data.ship_date,
+            eta=data.eta,
+            notes=data.notes.strip(),
+            created_by=actor,
+        )
+        ShipmentLine.objects.bulk_create(
+            [ShipmentLine(shipment=shipment, order_line=line, quantity=qty) for line, qty in quantities.items()]
+        )
+        for kind, uploaded in data.documents:
+            _document_add(shipment=shipment, kind=kind, uploaded=uploaded, actor=actor)
+        complete = everything_shipped(order=order)
+        events.event_stage(
+            order,
+            actor,
+            stage=STAGE,
+            action="shipped",
+            note=_("Shipment %(ref)s: %(carrier)s %(tracking)s, ETA %(eta)s.")
+            % {
+                "ref": shipment.reference,
+                "carrier": data.carrier.name,
+                "tracking": shipment.tracking_number or "—",
+                "eta": shipment.eta.isoformat(),
+            },
+            payload={
+                "shipment": shipment.pk,
+                "reference": shipment.reference,
+                "mode": shipment.mode,
+                "tracking": shipment.tracking_number,
+                "lines": {str(line.line_no): quantity_text(qty) for line, qty in quantities.items()},
+                "complete": complete,
+            },
+        )
+        _notify_customer(
+            order,
+            kind="shipment_shipped",
+            template="shipment_shipped",
+            dedupe_key=f"shipment:{shipment.pk}:shipped",
+            context={
+                "shipment": shipment,
+                "lines": list(shipment.lines.select_related("order_line", "order_line__unit", "order_line__product")),
+                "complete": complete,
+            },
+            actor=actor,
+        )
+        if complete:
+            order_transition(
+                order_id=order.pk,
+                name="ship",
+                actor=actor,
+                note=_("Every quantity has shipped (shipment %(ref)s).") % {"ref": shipment.reference},
+                payload={"shipment": shipment.pk, "by": STAGE},
+            )
+    return shipment
+
+
+def shipment_confirm_delivery(
+    *, shipment_id, actor, delivered_on: date, received_by: str = "", note: str = "", proof=None
+) -> Shipment:
+    """Confirm that a shipment reached the customer, with the proof of delivery if there is one.
+
+    When this is the last shipment to arrive and everything has shipped, the order moves to after-sales
+    (its service period starts) and the customer is invited to rate the order on the status page.
+    """
+    with transaction.atomic():
+        order_id = Shipment.objects.filter(pk=shipment_id).values_list("order_id", flat=True).first()
+        if order_id is None:
+            raise InvalidInput(_("This shipment no longer exists."))
+        order = order_lock(order_id=order_id)
+        _require_edit(actor, order)
+        shipment = Shipment.objects.select_for_update().select_related("carrier").get(pk=shipment_id)
+        shipment.order = order
+        if shipment.delivered_on is not None:
+            raise TransitionRefused(
+                _("Delivery of %(ref)s is already confirmed (%(date)s).")
+                % {"ref": shipment.reference, "date": shipment.delivered_on}
+            )
+        if order.status in (OrderState.CLOSED, OrderState.CANCELLED):
+            raise TransitionRefused(_("The order is finished; nothing can be recorded on it."))
+        problems = []
+        if delivered_on is None:
+            problems.append(_("Give the delivery date."))
+        else:
+            if delivered_on < shipment.ship_date:
+                problems.append(
+                    _("The delivery date cannot be before the ship date (%(date)s).") % {"date": shipment.ship_date}
+                )
+            if delivered_on > timezone.localdate():
+                problems.append(_("The delivery date cannot be in the future."))
+        if proof is not None:
+            problems += _validate_documents([(DocumentKind.PROOF_OF_DELIVERY, proof)])
+        if problems:
+            raise InvalidInput(_("The delivery could not be confirmed."), reasons=problems)
+
+        shipment.delivered_on = delivered_on
+        shipment.received_by = received_by.strip()
+        shipment.delivery_note = note.strip()
+        shipment.delivery_recorded_by = actor
+        shipment.delivery_recorded_at = timezone.now()
+        shipment.save(
+            update_fields=[
+                "delivered_on",
+                "received_by",
+                "delivery_note",
+                "delivery_recorded_by",
+                "delivery_recorded_at",
+            ]
+        )
+        if proof is not None:
+            _document_add(shipment=shipment, kind=DocumentKind.PROOF_OF_DELIVERY, uploaded=proof, actor=actor)
+        events.event_stage(
+            order,
+            actor,
+            stage=STAGE,
+            action="delivered",
+            note=_("Shipment %(ref)s delivered on %(date)s.")
+            % {"ref": shipment.reference, "date": delivered_on.isoformat()},
+            payload={
+                "shipment": shipment.pk,
+                "reference": shipment.reference,
+                "delivered_on": delivered_on.isoformat(),
+            },
+        )
+        last = last_delivery_date(order=order)
+        if order.status == OrderState.SHIPPED and last is not None:
+            order_transition(
+                order_id=order.pk,
+                name="begin_after_sales",
+                actor=actor,
+                note=_("Delivery confirmed; the after-sales service period runs until %(date)s.")
+                % {"date": service_period_end(order=order).isoformat()},
+                payload={"delivered_on": last.isoformat(), "by": STAGE},
+            )
+            _notify_customer(
+                order,
+                kind="shipment_delivered",
+                template="shipment_delivered",
+                dedupe_key=f"order:{order.pk}:delivered",
+                context={"delivered_on": last},
+                actor=actor,
+            )
+    return shipment
+
+
+def shipment_add_document(*, shipment_id, actor, kind: str, uploaded) -> ShipmentDocument:
+    with transaction.atomic():
+        order_id = Shipment.objects.filter(pk=shipment_id).values_list("order_id", flat=True).first()
+        if order_id is None:
+            raise InvalidInput(_("This shipment no longer exists."))
+        order = order_lock(order_id=order_id)
+        _require_edit(actor, order)
+        problems = _validate_documents([(kind, uploaded)])
+        if problems:
+            raise InvalidInput(_("The document could not be saved."), reasons=problems)
+        shipment = Shipment.objects.get(pk=shipment_id)
+        shipment.order = order
+        document = _document_add(shipment=shipment, kind=kind, uploaded=uploaded, actor=actor)
+        events.event_stage(
+            order,
+            actor,
+            stage=STAGE,
+            action="document_added",
+            note=_("%(kind)s added to shipment %(ref)s.")
+            % {"kind": document.get_kind_display(), "ref": shipment.reference},
+            payload={"shipment": shipment.pk, "document": document.pk, "name": document.original_name},
+        )
+    return document
+
+
+# --- the customer's status link -----------------------------------------------------------------------
+def _new_nonce() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def status_link_ensure(*, order: Order) -> StatusLink:
+    """The order's status link, created on first use. Safe under concurrency (one per order)."""
+    link = StatusLink.objects.filter(order=order).first()
+    if link is not None:
+        return link
+    try:
+        with transaction.atomic():
+            return StatusLink.objects.create(order=order, nonce=_new_nonce())
+    except IntegrityError:
+        return StatusLink.objects.get(order=order)
+
+
+def status_link_create(*, order_id, actor) -> StatusLink:
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        _require_edit(actor, order)
+        return status_link_ensure(order=order)
+
+
+def status_link_revoke(*, order_id, actor) -> StatusLink:
+    """Revoke every link handed out so far: a new nonce replaces the old one, so old tokens now 404.
+    The new link is shown to staff, to pass on when they choose."""
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        _require_edit(actor, order)
+        link = StatusLink.objects.select_for_update().filter(order=order).first()
+        if link is None:
+            raise InvalidInput(_("This order has no status link yet."))
+        link.nonce = _new_nonce()
+        link.rotated_at = timezone.now()
+        link.revocations += 1
+        link.save(update_fields=["nonce", "rotated_at", "revocations"])
+        events.event_stage(
+            order,
+            actor,
+            stage=STAGE,
+            action="status_link_revoked",
+            note=_("The customer's status link was revoked and replaced."),
+        )
+    return link
+
+
+def status_link_record_view(*, link: StatusLink) -> None:
+    """Note when the customer last opened the page: at most one write per ten minutes per link."""
+    now = timezone.now()
+    if link.last_viewed_at and now - link.last_viewed_at < timezone.timedelta(minutes=10):
+        return
+    StatusLink.objects.filter(pk=link.pk).update(last_viewed_at=now)
+
+
+# --- carriers (master data) ----------------------------------------------------------------------------
+def carrier_save(*, carrier: Carrier, actor) -> Carrier:
+    url = carrier.tracking_url.strip()
+    if url and (not url.startswith("https://") or "{tracking}" not in url):
+        raise InvalidInput(_("The tracking link must start with https:// and contain {tracking}."))
+    carrier.tracking_url = url
+    carrier.code = carrier.code.strip().lower()
+    try:
+        with transaction.atomic():
+            carrier.save()
+    except IntegrityError as exc:
+        raise InvalidInput(_("Another carrier already uses this code.")) from exc
+    logger.info("carrier %s saved by %s", carrier.code, actor)
+    return carrier

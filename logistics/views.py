@@ -1,0 +1,231 @@
+"""Thin views: validate the form, call one service, turn domain errors into messages, redirect."""
+
+import django_tables2 as tables
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+from django_tables2.paginators import LazyPaginator
+
+from accounts.decorators import role_required, security_log
+from accounts.roles import Role
+from orders.errors import InvalidInput, OrderError
+from orders.selectors import order_get_for_user
+from orders.views._common import report_error
+
+from .forms import CarrierForm, DeliveryForm, DocumentForm, ShipmentForm
+from .models import Carrier, Shipment
+from .selectors import shipment_get_for_user, shipment_list_queryset, shipping_progress
+from .services import (
+    carrier_save,
+    shipment_add_document,
+    shipment_confirm_delivery,
+    shipment_create,
+    status_link_create,
+    status_link_revoke,
+)
+
+STAFF_ROLES = (Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.HR, Role.MANAGEMENT)
+EDIT_ROLES = (Role.MERCHANDISER, Role.SUPERVISOR)
+
+
+def _back_to_order(order_id):
+    return redirect(reverse("orders:detail", kwargs={"pk": order_id}) + "#panel-logistics")
+
+
+@role_required(*EDIT_ROLES)
+def shipment_new(request, order_pk):
+    order = order_get_for_user(user=request.user, pk=order_pk)
+    progress = shipping_progress(order=order)
+    form = ShipmentForm(request.POST or None, request.FILES or None, progress=progress)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                shipment = shipment_create(order_id=order.pk, actor=request.user, data=form.to_input())
+            except OrderError as error:
+                report_error(request, error)
+                status = 400
+                if not isinstance(error, InvalidInput):
+                    return _back_to_order(order.pk)
+            else:
+                messages.success(
+                    request,
+                    _("Shipment %(ref)s recorded; the customer is notified.") % {"ref": shipment.reference},
+                )
+                return _back_to_order(order.pk)
+        else:
+            messages.error(request, _("Please correct the errors below."))
+            status = 400
+    context = {"order": order, "form": form, "progress": progress}
+    return render(request, "logistics/shipment_form.html", context, status=status)
+
+
+@role_required(*EDIT_ROLES)
+def shipment_deliver(request, pk):
+    shipment = shipment_get_for_user(user=request.user, pk=pk)
+    form = DeliveryForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                shipment_confirm_delivery(
+                    shipment_id=shipment.pk,
+                    actor=request.user,
+                    delivered_on=d["delivered_on"],
+                    received_by=d["received_by"],
+                    note=d["note"],
+                    proof=d.get("proof"),
+                )
+            except OrderError as error:
+                report_error(request, error)
+                status = 400
+                if not isinstance(error, InvalidInput):
+                    return _back_to_order(shipment.order_id)
+            else:
+                messages.success(request, _("Delivery of %(ref)s confirmed.") % {"ref": shipment.reference})
+                return _back_to_order(shipment.order_id)
+        else:
+            messages.error(request, _("Please correct the errors below."))
+            status = 400
+    return render(
+        request, "logistics/delivery_form.html", {"shipment": shipment, "order": shipment.order, "form": form}, status
+    )
+
+
+@role_required(*EDIT_ROLES)
+@require_POST
+def document_add(request, pk):
+    shipment = shipment_get_for_user(user=request.user, pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the kind and a file to upload."))
+        return _back_to_order(shipment.order_id)
+    try:
+        shipment_add_document(
+            shipment_id=shipment.pk,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            uploaded=form.cleaned_data["file"],
+        )
+    except OrderError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("The document is attached."))
+    return _back_to_order(shipment.order_id)
+
+
+@role_required(*STAFF_ROLES)
+def document_download(request, pk, document_id):
+    """Only people who may see the order get its documents, always as a download."""
+    shipment = shipment_get_for_user(user=request.user, pk=pk)
+    document = shipment.documents.filter(pk=document_id).first()
+    if document is None:
+        security_log.warning(
+            "shipment document not found user=%s ip=%s url=%s",
+            request.user,
+            request.META.get("REMOTE_ADDR"),
+            request.path,
+        )
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@role_required(*EDIT_ROLES)
+@require_POST
+def status_link_new(request, order_pk):
+    order = order_get_for_user(user=request.user, pk=order_pk)
+    try:
+        status_link_create(order_id=order.pk, actor=request.user)
+    except OrderError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("The customer's status link is ready to share."))
+    return _back_to_order(order.pk)
+
+
+@role_required(*EDIT_ROLES)
+@require_POST
+def status_link_revoke_view(request, order_pk):
+    order = order_get_for_user(user=request.user, pk=order_pk)
+    try:
+        status_link_revoke(order_id=order.pk, actor=request.user)
+    except OrderError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("The old link no longer works. Share the new one with the customer."))
+    return _back_to_order(order.pk)
+
+
+class ShipmentTable(tables.Table):
+    reference = tables.Column(
+        verbose_name=gettext_lazy("Shipment"),
+        accessor="pk",
+        linkify=lambda record: reverse("orders:detail", kwargs={"pk": record.order_id}) + "#panel-logistics",
+    )
+    customer = tables.Column(verbose_name=gettext_lazy("Customer"), accessor="order__customer", orderable=False)
+    carrier = tables.Column(verbose_name=gettext_lazy("Carrier"), orderable=False)
+    mode = tables.Column(verbose_name=gettext_lazy("Mode"))
+    tracking_number = tables.Column(verbose_name=gettext_lazy("Tracking number"))
+    ship_date = tables.DateColumn(verbose_name=gettext_lazy("Shipped"), format="Y-m-d")
+    eta = tables.DateColumn(verbose_name=gettext_lazy("ETA"), format="Y-m-d")
+    delivered_on = tables.DateColumn(verbose_name=gettext_lazy("Delivered"), format="Y-m-d")
+
+    class Meta:
+        model = Shipment
+        fields = ("reference", "customer", "carrier", "mode", "tracking_number", "ship_date", "eta", "delivered_on")
+        order_by = ("eta",)
+        attrs = {"class": "table"}
+
+    def render_reference(self, record):
+        return record.reference
+
+
+@role_required(*STAFF_ROLES)
+def shipment_list(request):
+    """Shipments of the orders the person may see; in transit first (the default filter)."""
+    scope = request.GET.get("scope", "in_transit")
+    qs = shipment_list_queryset(user=request.user)
+    if scope == "in_transit":
+        qs = qs.filter(delivered_on__isnull=True)
+    table = ShipmentTable(qs)
+    RequestConfig(request, paginate={"paginator_class": LazyPaginator, "per_page": 50}).configure(table)
+    return render(request, "logistics/shipment_list.html", {"table": table, "scope": scope})
+
+
+@role_required(Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT)
+def carrier_list(request):
+    carriers = Carrier.objects.order_by("-active", "code")
+    can_manage = request.user.has_perm("logistics.change_carrier")
+    return render(request, "logistics/carrier_list.html", {"carriers": carriers, "can_manage": can_manage})
+
+
+@role_required(Role.SUPERVISOR)
+def carrier_edit(request, pk=None):
+    if not request.user.has_perm("logistics.change_carrier"):
+        raise Http404
+    carrier = get_object_or_404(Carrier, pk=pk) if pk else None
+    form = CarrierForm(request.POST or None, instance=carrier)
+    if request.method == "POST" and form.is_valid():
+        try:
+            carrier_save(carrier=form.save(commit=False), actor=request.user)
+        except OrderError as error:
+            report_error(request, error)
+        else:
+            messages.success(request, _("Carrier saved."))
+            return redirect("logistics:carrier_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "logistics/carrier_form.html", {"form": form, "carrier": carrier}, status=status)
