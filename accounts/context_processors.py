@@ -10,6 +10,9 @@ NAV_ITEMS = [
     (_("New order"), "orders:intake_phone", {Role.MERCHANDISER}),
     (_("Customers"), "orders:customer_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT}),
     (_("Products"), "orders:product_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}),
+    (_("Shipments"), "logistics:shipment_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}),
+    (_("After-sales"), "aftersales:case_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}),
+    (_("Suggestions"), "aftersales:suggestion_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT}),
 ]
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.decorators import role_required
 from accounts.models import Heartbeat
 from accounts.roles import Role
+from aftersales.selectors import cases_needing_attention, suggestions_to_decide
 from orders.models import OrderState
 from orders.selectors import orders_visible_to
 
@@ -23,6 +24,7 @@ def merchandiser(request):
         "by_state": orders_by_state(orders),
         "recent": recent_orders(orders),
         "to_verify": orders.filter(status=OrderState.RECEIVED).select_related("customer")[:10],
+        "my_cases": cases_needing_attention(user=request.user, owner=request.user),
     }
     return render(request, "dashboards/merchandiser.html", context)
 
@@ -35,6 +37,8 @@ def supervisor(request):
         "by_state": orders_by_state(orders),
         "recent": recent_orders(orders),
         "flagged": orders.filter(is_at_risk=True).select_related("customer", "merchandiser")[:10],
+        "team_cases": cases_needing_attention(user=request.user),
+        "suggestions_to_decide": suggestions_to_decide(user=request.user)[:10],
     }
     return render(request, "dashboards/supervisor.html", context)
 
