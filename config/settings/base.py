@@ -4,6 +4,7 @@ With no environment at all the product runs on SQLite and a file-system Celery b
 needs no server. `DATABASE_URL` and `CELERY_BROKER_URL` switch on PostgreSQL and Redis.
 """
 
+import contextlib
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -232,6 +233,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
         "store_processed": False,
     }
+    # kombu does not create these; without them every publish fails (FileNotFoundError).
+    for _folder in ("queue", "processed"):
+        with contextlib.suppress(OSError):  # read-only file system: the operator made them, or uses Redis
+            (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
 else:
     # A broker that hangs must never hang a web request: short socket timeouts, one retry.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
