@@ -244,6 +244,10 @@ else:
         "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
         "max_retries": 1,
         "retry_on_timeout": False,
+        # acks_late: a job whose worker died (OOM, SIGKILL, lost machine) is handed to another worker
+        # this long after it was taken. Keep it above the longest job's run time, or a job still
+        # running would be started a second time (harmless, jobs are idempotent, but wasted).
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

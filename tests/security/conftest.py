@@ -14,6 +14,7 @@ from orders.models import Attachment, AttachmentKind, ChecklistItem, CustomerApi
 from orders.services import order_attachment_add
 
 from ..factories import make_order, staff, team_with_people
+from . import worker_tasks  # noqa: F401 - registers the test-only long job with the Celery app (tests only)
 
 # Roles of the access matrix, one client each. "customer_api" holds a customer's bearer token and no
 # session; "link_holder" is a customer with a status link (logistics), see test_access_matrix.
