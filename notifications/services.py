@@ -1,7 +1,9 @@
 """The outbox: enqueue inside the caller's transaction, send after commit, retry until sent.
 
 Exactly once: the sender claims the row under a lock, sends, and marks it sent in the same
-transaction; a row marked sent is never sent again, whichever worker or job gets to it.
+transaction; a row marked sent is never sent again, whichever worker or job gets to it. The one window
+left, a crash after the mail server accepted the message but before the commit, resends it with the
+same Message-ID (fixed at the first attempt), so the receiving side can recognise the duplicate.
 """
 
 import logging
@@ -10,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -50,16 +52,22 @@ def notification_enqueue(
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     subject, text, html = notification_render(template=template, context=context, language=language)
-    notification = Notification.objects.create(
-        kind=kind,
-        reference=reference,
-        dedupe_key=dedupe_key,
-        to_email=to_email,
-        language=language,
-        subject=subject[:255],
-        body_text=text,
-        body_html=html,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: losing a dedupe race must not break the caller's work
+            notification = Notification.objects.create(
+                kind=kind,
+                reference=reference,
+                dedupe_key=dedupe_key,
+                to_email=to_email,
+                language=language,
+                subject=subject[:255],
+                body_text=text,
+                body_html=html,
+            )
+    except IntegrityError:
+        if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        raise
     transaction.on_commit(lambda: _dispatch(notification.pk))
     return notification
 
@@ -85,7 +93,9 @@ def notification_send(*, notification_id: int) -> bool:
         )
         if notification is None:
             return False  # already sent, given up, or being sent by another worker right now
-        message_id = make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN)
+        # Fixed at the first attempt and kept for every retry (see the module docstring).
+        message_id = notification.message_id or make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN)
+        notification.message_id = message_id
         message = EmailMultiAlternatives(
             subject=notification.subject,
             body=notification.body_text,
@@ -104,7 +114,7 @@ def notification_send(*, notification_id: int) -> bool:
             notification.next_attempt_at = timezone.now() + backoff
             if notification.attempts >= MAX_ATTEMPTS:
                 notification.status = NotificationStatus.FAILED
-            notification.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
+            notification.save(update_fields=["attempts", "last_error", "next_attempt_at", "status", "message_id"])
             logger.warning("notification %s not sent: %s", notification.pk, notification.last_error)
             return False
         notification.status = NotificationStatus.SENT
