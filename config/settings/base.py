@@ -226,6 +226,21 @@ EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN", default="gendan.example
 # a queue through a folder. Set CELERY_BROKER_URL=redis://... for production.
 CELERY_BROKER_FOLDER = Path(env("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "broker")))
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+# Redis: a broker that hangs must never hang a web request. Web processes only publish (a few ms when
+# Redis is well), so they give up after half a second; workers keep 2 s. Publishing retries once
+# (CELERY_TASK_PUBLISH_RETRY_POLICY); the outbox's retry job sends whatever could not be queued.
+# Worst case for a request, broker hanging: about 2 x 0.5 s (tests/security/test_broker_faults.py).
+_BROKER_SOCKET_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0 if IS_CELERY_PROCESS else 0.5)
+BROKER_REDIS_TRANSPORT_OPTIONS = {
+    "socket_timeout": _BROKER_SOCKET_TIMEOUT,
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=0.5),
+    "max_retries": 1,
+    "retry_on_timeout": False,
+    # acks_late: a job whose worker died (OOM, SIGKILL, lost machine) is handed to another worker
+    # this long after it was taken. Keep it above the longest job's run time, or a job still
+    # running would be started a second time (harmless, jobs are idempotent, but wasted).
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
@@ -238,17 +253,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         with contextlib.suppress(OSError):  # read-only file system: the operator made them, or uses Redis
             (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
 else:
-    # A broker that hangs must never hang a web request: short socket timeouts, one retry.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
-        "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
-        "max_retries": 1,
-        "retry_on_timeout": False,
-        # acks_late: a job whose worker died (OOM, SIGKILL, lost machine) is handed to another worker
-        # this long after it was taken. Keep it above the longest job's run time, or a job still
-        # running would be started a second time (harmless, jobs are idempotent, but wasted).
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = BROKER_REDIS_TRANSPORT_OPTIONS
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = True
