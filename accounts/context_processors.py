@@ -13,6 +13,14 @@ NAV_ITEMS = [
     (_("Shipments"), "logistics:shipment_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}),
     (_("After-sales"), "aftersales:case_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}),
     (_("Suggestions"), "aftersales:suggestion_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT}),
+    (_("Meetings"), "supervision:meeting_list", {Role.MERCHANDISER, Role.SUPERVISOR}),
+    (_("My report"), "supervision:report_mine", {Role.MERCHANDISER}),
+    (_("Reports"), "supervision:report_inbox", {Role.SUPERVISOR, Role.HR}),
+    (_("Record reviews"), "supervision:review_queue", {Role.SUPERVISOR}),
+    (_("Spot checks"), "supervision:plan_list", {Role.QA}),
+    (_("Findings"), "supervision:finding_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.HR}),
+    (_("Violations"), "supervision:violation_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.HR}),
+    (_("Policy"), "supervision:policy_current", set(Role)),
 ]
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("logistics/", include("logistics.urls")),
     path("aftersales/", include("aftersales.urls")),
+    path("supervision/", include("supervision.urls")),
     path("s/", include("customer_portal.urls")),  # the customer's status page: signed link, no login
     path("api/v1/", include("orders.api.urls")),
     path("healthz", healthz, name="healthz"),

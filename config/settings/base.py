@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "logistics",
     "aftersales",
     "customer_portal",
+    "supervision",
     "evaluation",
     "dashboards",
     "demo",
@@ -270,6 +271,27 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(
     Path(env("CELERY_BEAT_SCHEDULE_FILE", default=str(VAR_DIR / "celerybeat-schedule")))
 )
 
+# --- Supervision ----------------------------------------------------------------------------------
+# Before the schedule below, which uses them. Weekdays count from 0 = Monday; times are HH:MM in TIME_ZONE.
+# The weekly merchandiser meeting (每周跟单员会议): the job creates each team's meeting at this time.
+SUPERVISION_MEETING_WEEKDAY = env.int("SUPERVISION_MEETING_WEEKDAY", default=0)
+SUPERVISION_MEETING_TIME = env("SUPERVISION_MEETING_TIME", default="08:00")
+# Weekly reports (定期汇报) are due at this time of the week; drafts are made that morning at 09:00.
+SUPERVISION_REPORT_DUE_WEEKDAY = env.int("SUPERVISION_REPORT_DUE_WEEKDAY", default=4)
+SUPERVISION_REPORT_DUE_TIME = env("SUPERVISION_REPORT_DUE_TIME", default="18:00")
+# The discipline ladder (违规处理): violations counted over this window; a fine from the repeat threshold
+# (or a serious one), a job reassignment from the reassignment threshold (or serious and repeated).
+SUPERVISION_VIOLATION_WINDOW_DAYS = env.int("SUPERVISION_VIOLATION_WINDOW_DAYS", default=365)
+SUPERVISION_REPEAT_THRESHOLD = env.int("SUPERVISION_REPEAT_THRESHOLD", default=2)
+SUPERVISION_REASSIGN_THRESHOLD = env.int("SUPERVISION_REASSIGN_THRESHOLD", default=4)
+SUPERVISION_FINE_AMOUNT = env("SUPERVISION_FINE_AMOUNT", default="200.00")  # CNY, per violation beyond the first
+
+
+def _cron_at(weekday: int, hhmm: str) -> crontab:
+    hour, minute = hhmm.split(":")
+    return crontab(minute=int(minute), hour=int(hour), day_of_week=(weekday + 1) % 7)  # crontab: 0 = Sunday
+
+
 # The whole periodic schedule, in one place. crontab, not intervals: beat resets interval countdowns on
 # restart. Each entry expires so a backlog after an outage does not run a day's job five times.
 CELERY_BEAT_SCHEDULE = {
@@ -297,6 +319,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aftersales.close_finished_orders",
         "schedule": crontab(hour=1, minute=10),
         "options": {"expires": 3 * 3600},
+    },
+    # Supervision: every team's weekly meeting with its agenda, Monday 08:00 by default (one per team
+    # and week however often it runs).
+    "supervision-weekly-meetings": {
+        "task": "supervision.create_weekly_meetings",
+        "schedule": _cron_at(SUPERVISION_MEETING_WEEKDAY, SUPERVISION_MEETING_TIME),
+        "options": {"expires": 12 * 3600},
+    },
+    # Supervision: draft every merchandiser's weekly report on the morning of the due day.
+    "supervision-draft-weekly-reports": {
+        "task": "supervision.draft_weekly_reports",
+        "schedule": _cron_at(SUPERVISION_REPORT_DUE_WEEKDAY, "09:00"),
+        "options": {"expires": 6 * 3600},
+    },
+    # Supervision: flag reports not submitted by their due time. Hourly, so any due time is caught.
+    "supervision-flag-missing-reports": {
+        "task": "supervision.flag_missing_reports",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 55 * 60},
     },
 }
 

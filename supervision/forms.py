@@ -1,0 +1,192 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.models import SuggestionTopic
+
+from .models import FindingSeverity, SampleMode, Sanction, ViolationSeverity, ViolationType
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DATE, required=False)
+    end = forms.DateField(label=_("To"), widget=DATE, required=False)
+
+    def period(self, default_start, default_end):
+        if self.is_valid():
+            start = self.cleaned_data.get("start") or default_start
+            end = self.cleaned_data.get("end") or default_end
+            if end >= start:
+                return start, end
+        return default_start, default_end
+
+
+# --- meetings ----------------------------------------------------------------------------------------
+class MeetingRecordForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}))
+    decisions = forms.CharField(label=_("Decisions"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class ActionItemForm(forms.Form):
+    title = forms.CharField(label=_("Action"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=get_user_model().objects.none())
+    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["owner"].queryset = people
+
+
+class ActionStepForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+# --- reports -----------------------------------------------------------------------------------------
+class ReportForm(forms.Form):
+    summary = forms.CharField(label=_("Work done"), widget=forms.Textarea(attrs={"rows": 5}))
+    problems = forms.CharField(
+        label=_("Problems and help needed"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    plans = forms.CharField(label=_("Plans for next week"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReportSuggestionForm(forms.Form):
+    """Attach an existing suggestion, or write a new one."""
+
+    existing = forms.ChoiceField(label=_("One of your suggestions"), required=False)
+    title = forms.CharField(label=_("Or a new suggestion: title"), max_length=200, required=False)
+    body = forms.CharField(label=_("Suggestion"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), choices=SuggestionTopic.choices, initial=SuggestionTopic.PROCESS)
+
+    def __init__(self, *args, suggestions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["existing"].choices = [("", "—"), *((str(s.pk), s.title) for s in suggestions)]
+
+
+class ReportReviewForm(forms.Form):
+    comment = forms.CharField(label=_("Comment for the author"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- record reviews ----------------------------------------------------------------------------------
+class RecordReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Rating"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)], widget=forms.RadioSelect
+    )
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- spot checks -------------------------------------------------------------------------------------
+class PlanForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    period_start = forms.DateField(label=_("Period from"), widget=DATE)
+    period_end = forms.DateField(label=_("Period to"), widget=DATE)
+    sample_mode = forms.ChoiceField(label=_("Sample size as"), choices=SampleMode.choices)
+    sample_size = forms.IntegerField(label=_("Sample size"), min_value=1, max_value=1000)
+    stratify_by_stage = forms.BooleanField(label=_("Stratify by stage"), required=False)
+
+
+class DrawForm(forms.Form):
+    seed = forms.CharField(
+        label=_("Seed"), max_length=64, required=False, help_text=_("Leave empty for a fresh random seed.")
+    )
+
+
+class ScoreForm(forms.Form):
+    """One pass/fail and note per active checklist item, pre-filled with what the records suggest."""
+
+    def __init__(self, *args, items=(), initial_results=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        initial_results = initial_results or {}
+        self.items = list(items)
+        for item in self.items:
+            passed = initial_results.get(item.pk, (None, ""))
+            self.fields[f"item_{item.pk}"] = forms.TypedChoiceField(
+                label=item.label,
+                choices=[("pass", _("Pass")), ("fail", _("Fail"))],
+                widget=forms.RadioSelect,
+                initial={True: "pass", False: "fail"}.get(passed[0]),
+            )
+            self.fields[f"note_{item.pk}"] = forms.CharField(
+                label=_("Note"), required=False, initial=passed[1], max_length=1000
+            )
+
+    def rows(self):
+        return [(item, self[f"item_{item.pk}"], self[f"note_{item.pk}"]) for item in self.items]
+
+    def results(self) -> dict:
+        return {
+            item.pk: (self.cleaned_data[f"item_{item.pk}"] == "pass", self.cleaned_data[f"note_{item.pk}"])
+            for item in self.items
+        }
+
+
+class FindingForm(forms.Form):
+    severity = forms.ChoiceField(label=_("Severity"), choices=FindingSeverity.choices)
+    corrective_action = forms.CharField(label=_("Corrective action"), widget=forms.Textarea(attrs={"rows": 2}))
+    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+
+
+class FindingCloseForm(forms.Form):
+    evidence = forms.CharField(label=_("What you did (evidence)"), widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label=_("Evidence file"), required=False)
+
+
+# --- violations --------------------------------------------------------------------------------------
+class ViolationForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=get_user_model().objects.none())
+    type = forms.ChoiceField(label=_("Type"), choices=ViolationType.choices)
+    severity = forms.ChoiceField(label=_("Severity"), choices=ViolationSeverity.choices)
+    occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=DATETIME, initial=timezone.now)
+    description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    order = forms.IntegerField(label=_("Order id (optional)"), required=False, min_value=1)
+    finding = forms.IntegerField(label=_("Finding id (optional)"), required=False, min_value=1)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["person"].queryset = people
+
+
+class OpinionForm(forms.Form):
+    agreed = forms.TypedChoiceField(
+        label=_("Your opinion of the proposed sanction"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("I agree")), ("no", _("I do not agree"))],
+        widget=forms.RadioSelect,
+    )
+    opinion = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DecisionForm(forms.Form):
+    sanction = forms.ChoiceField(
+        label=_("Decided sanction"),
+        choices=Sanction.choices,
+        widget=forms.Select(attrs={"data-fine-toggle": "id_amount"}),
+    )
+    amount = forms.DecimalField(label=_("Fine amount (CNY)"), required=False, min_value=0, decimal_places=2)
+    note = forms.CharField(
+        label=_("Reasons for the decision"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+# --- policy ------------------------------------------------------------------------------------------
+class PolicyNewForm(forms.Form):
+    version = forms.CharField(label=_("New version number"), max_length=20)
+
+
+class PolicyEditForm(forms.Form):
+    title_zh = forms.CharField(label=_("Title (Chinese)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200)
+    body_zh = forms.CharField(label=_("Text (Chinese)"), widget=forms.Textarea(attrs={"rows": 20}))
+    body_en = forms.CharField(label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 20}))
+    change_summary = forms.CharField(label=_("What changed"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class PolicyStepForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    effective_date = forms.DateField(label=_("Effective from"), widget=DATE, required=False)

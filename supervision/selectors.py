@@ -1,0 +1,621 @@
+"""Reads for supervision. Each `*_visible_to(user)` is the one place that decides which rows a person
+may see; views fetch single rows through the matching `*_get_for_user`, which answers 404 otherwise.
+Orders are always reached through orders.selectors.orders_visible_to."""
+
+import math
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Team
+from accounts.roles import Role, user_roles
+from aftersales.models import ACTIVE_CASE_STATES, Case
+from logistics.models import Shipment
+from notifications.models import Notification
+from orders.models import OPEN_STATES, ChecklistItem, EventType, Order, OrderEvent, OrderState
+from orders.selectors import orders_visible_to
+from production.models import CheckIn, CheckInStatus
+
+from .models import (
+    ActionItem,
+    ActionItemStatus,
+    Finding,
+    PolicyAcknowledgement,
+    PolicyStatus,
+    PolicyVersion,
+    RecordReview,
+    SpotCheckPlan,
+    SpotCheckRule,
+    SpotCheckSample,
+    Violation,
+    WeeklyMeeting,
+    WeeklyReport,
+)
+from .weeks import local_datetime, week_bounds
+
+STAFF_ROLES = (Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.HR, Role.MANAGEMENT)
+
+
+def _get(qs: QuerySet, pk):
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+# --- people ----------------------------------------------------------------------------------------
+def team_merchandisers(*, team: Team) -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(team=team, groups__name=Role.MERCHANDISER, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def all_merchandisers() -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(groups__name=Role.MERCHANDISER, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def staff_members() -> QuerySet:
+    """Everyone who holds a staff role: the people who must acknowledge the policy."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=STAFF_ROLES, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def teams_led_by(user) -> QuerySet[Team]:
+    return Team.objects.filter(supervisor=user) if user.is_authenticated else Team.objects.none()
+
+
+def supervisor_of(person):
+    team = getattr(person, "team", None)
+    return team.supervisor if team else None
+
+
+def leads(user, person) -> bool:
+    """The user supervises the person's team."""
+    team = getattr(person, "team", None)
+    return bool(
+        user.is_authenticated and team and team.supervisor_id == user.pk and Role.SUPERVISOR in user_roles(user)
+    )
+
+
+# --- orders of a period ----------------------------------------------------------------------------
+def orders_active_in_period(*, start: date, end: date, orders: QuerySet | None = None) -> QuerySet[Order]:
+    """Orders someone worked on in [start, end]: received by the end and not finished before the start."""
+    since, until = local_datetime(start), local_datetime(end + timedelta(days=1))
+    qs = Order.objects.all() if orders is None else orders
+    return qs.filter(received_at__lt=until).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=since))
+
+
+# --- 1. meetings -----------------------------------------------------------------------------------
+def meetings_visible_to(user) -> QuerySet[WeeklyMeeting]:
+    """The team's supervisor and the team's members."""
+    if not user.is_authenticated:
+        return WeeklyMeeting.objects.none()
+    roles = user_roles(user)
+    condition = Q(pk__in=[])
+    if Role.SUPERVISOR in roles:
+        condition |= Q(team__supervisor=user)
+    if Role.MERCHANDISER in roles and user.team_id:
+        condition |= Q(team_id=user.team_id)
+    return WeeklyMeeting.objects.filter(condition)
+
+
+def meeting_get_for_user(*, user, pk) -> WeeklyMeeting:
+    return _get(meetings_visible_to(user).select_related("team", "team__supervisor", "recorded_by"), pk)
+
+
+def can_run_meeting(user, meeting: WeeklyMeeting) -> bool:
+    return bool(user.is_authenticated and Role.SUPERVISOR in user_roles(user) and meeting.team.supervisor_id == user.pk)
+
+
+def meeting_people(*, meeting: WeeklyMeeting) -> QuerySet:
+    """Who can own an action item: the team's members and its supervisor."""
+    return (
+        get_user_model()
+        .objects.filter(Q(team_id=meeting.team_id) | Q(pk=meeting.team.supervisor_id), is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def open_action_items(*, team: Team, before: date) -> QuerySet[ActionItem]:
+    """Open action items raised at the team's earlier meetings: they carry over."""
+    return ActionItem.objects.filter(
+        meeting__team=team, meeting__week_start__lt=before, status=ActionItemStatus.OPEN
+    ).select_related("owner", "meeting", "order")
+
+
+def _order_label(number, pk) -> str:
+    return number or f"#{pk}"
+
+
+def agenda_compile(*, team: Team, week_start: date) -> dict:
+    """The meeting's agenda from the records, per merchandiser: new orders and missed check-ins of the
+    week before, orders at risk or late, open after-sales cases and SLA breaches, and open action items
+    of earlier meetings. A constant number of queries, however large the team. JSON-ready."""
+    people = list(team_merchandisers(team=team))
+    ids = [p.pk for p in people]
+    since, until = week_bounds(week_start - timedelta(days=7))
+    sections = {
+        p.pk: {
+            "person_id": p.pk,
+            "name": str(p),
+            "new_orders": [],
+            "at_risk": [],
+            "missed_checkins": [],
+            "open_cases": [],
+            "sla_breaches": [],
+            "action_items": [],
+        }
+        for p in people
+    }
+    for row in (
+        Order.objects.filter(merchandiser__in=ids, received_at__gte=since, received_at__lt=until)
+        .order_by("received_at", "pk")
+        .values("pk", "number", "merchandiser_id", "customer__code", "delivery_date")
+    ):
+        sections[row["merchandiser_id"]]["new_orders"].append(
+            {
+                "order": row["pk"],
+                "label": _order_label(row["number"], row["pk"]),
+                "customer": row["customer__code"],
+                "delivery": row["delivery_date"].isoformat(),
+            }
+        )
+    for row in (
+        Order.objects.filter(merchandiser__in=ids, status__in=OPEN_STATES)
+        .filter(Q(is_at_risk=True) | Q(is_overdue=True))
+        .order_by("delivery_date", "pk")
+        .values("pk", "number", "merchandiser_id", "status", "delivery_date", "is_overdue", "is_at_risk")
+    ):
+        sections[row["merchandiser_id"]]["at_risk"].append(
+            {
+                "order": row["pk"],
+                "label": _order_label(row["number"], row["pk"]),
+                "state": row["status"],
+                "delivery": row["delivery_date"].isoformat(),
+                "late": row["is_overdue"],
+            }
+        )
+    for row in (
+        CheckIn.objects.filter(
+            merchandiser__in=ids,
+            status=CheckInStatus.MISSED,
+            day__gte=week_start - timedelta(days=7),
+            day__lt=week_start,
+        )
+        .order_by("day", "order_id")
+        .values("order_id", "order__number", "day", "merchandiser_id")
+    ):
+        sections[row["merchandiser_id"]]["missed_checkins"].append(
+            {
+                "order": row["order_id"],
+                "label": _order_label(row["order__number"], row["order_id"]),
+                "day": row["day"].isoformat(),
+            }
+        )
+    for row in (
+        Case.objects.filter(order__merchandiser__in=ids)
+        .filter(
+            Q(status__in=ACTIVE_CASE_STATES) | Q(response_breached_at__gte=since) | Q(resolution_breached_at__gte=since)
+        )
+        .order_by("opened_at", "pk")
+        .values(
+            "pk",
+            "subject",
+            "severity",
+            "status",
+            "order_id",
+            "order__number",
+            "order__merchandiser_id",
+            "response_breached_at",
+            "resolution_breached_at",
+        )
+    ):
+        entry = {
+            "case": row["pk"],
+            "label": f"AS-{row['pk']:06d}",
+            "subject": row["subject"],
+            "severity": row["severity"],
+            "order": row["order_id"],
+            "order_label": _order_label(row["order__number"], row["order_id"]),
+        }
+        section = sections[row["order__merchandiser_id"]]
+        if row["status"] in ACTIVE_CASE_STATES:
+            section["open_cases"].append(entry)
+        if row["response_breached_at"] or row["resolution_breached_at"]:
+            section["sla_breaches"].append(entry)
+    team_items = []
+    for item in open_action_items(team=team, before=week_start).order_by("due_date", "pk"):
+        entry = {
+            "item": item.pk,
+            "title": item.title,
+            "owner": str(item.owner),
+            "due": item.due_date.isoformat(),
+            "raised": item.meeting.week_start.isoformat(),
+        }
+        if item.owner_id in sections:
+            sections[item.owner_id]["action_items"].append(entry)
+        else:
+            team_items.append(entry)
+    return {
+        "week_start": week_start.isoformat(),
+        "since": (week_start - timedelta(days=7)).isoformat(),
+        "people": [sections[p.pk] for p in people],
+        "team_action_items": team_items,
+    }
+
+
+# --- 2. weekly reports -----------------------------------------------------------------------------
+def reports_visible_to(user) -> QuerySet[WeeklyReport]:
+    """The author; the author's supervisor; HR (it evaluates punctuality)."""
+    if not user.is_authenticated:
+        return WeeklyReport.objects.none()
+    roles = user_roles(user)
+    if Role.HR in roles:
+        return WeeklyReport.objects.all()
+    condition = Q(merchandiser=user) if Role.MERCHANDISER in roles else Q(pk__in=[])
+    if Role.SUPERVISOR in roles:
+        condition |= Q(merchandiser__team__supervisor=user)
+    return WeeklyReport.objects.filter(condition)
+
+
+def report_get_for_user(*, user, pk) -> WeeklyReport:
+    return _get(
+        reports_visible_to(user).select_related("merchandiser", "merchandiser__team", "reviewed_by"),
+        pk,
+    )
+
+
+def report_figures(*, merchandiser, week_start: date) -> dict:
+    """What the records say about one merchandiser's week. JSON-ready; a fixed number of queries."""
+    since, until = week_bounds(week_start)
+    week_end = week_start + timedelta(days=6)
+    advanced = list(
+        OrderEvent.objects.filter(
+            actor=merchandiser, type=EventType.TRANSITION, created_at__gte=since, created_at__lt=until
+        )
+        .order_by("created_at", "pk")
+        .values("order_id", "order__number", "from_state", "to_state", "created_at")
+    )
+    checkins = (
+        CheckIn.objects.filter(merchandiser=merchandiser, day__range=(week_start, week_end))
+        .exclude(status=CheckInStatus.WAIVED)
+        .aggregate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=CheckInStatus.DONE)),
+            missed=Count("pk", filter=Q(status=CheckInStatus.MISSED)),
+        )
+    )
+    shipments = list(
+        Shipment.objects.filter(order__merchandiser=merchandiser, ship_date__range=(week_start, week_end))
+        .order_by("ship_date", "pk")
+        .values("pk", "seq", "order_id", "order__number", "ship_date")
+    )
+    cases = Case.objects.filter(order__merchandiser=merchandiser).aggregate(
+        opened=Count("pk", filter=Q(opened_at__gte=since, opened_at__lt=until)),
+        resolved=Count("pk", filter=Q(resolved_at__gte=since, resolved_at__lt=until)),
+        open=Count("pk", filter=Q(status__in=ACTIVE_CASE_STATES)),
+    )
+    new_orders = Order.objects.filter(merchandiser=merchandiser, received_at__gte=since, received_at__lt=until).count()
+    return {
+        "week_start": week_start.isoformat(),
+        "new_orders": new_orders,
+        "advanced": [
+            {
+                "order": e["order_id"],
+                "label": _order_label(e["order__number"], e["order_id"]),
+                "from": e["from_state"],
+                "to": e["to_state"],
+                "at": timezone.localtime(e["created_at"]).strftime("%Y-%m-%d %H:%M"),
+            }
+            for e in advanced
+        ],
+        "checkins": checkins,
+        "shipments": [
+            {
+                "order": s["order_id"],
+                "label": f"{_order_label(s['order__number'], s['order_id'])}-S{s['seq']}",
+                "date": s["ship_date"].isoformat(),
+            }
+            for s in shipments
+        ],
+        "cases": cases,
+    }
+
+
+def reports_of_week(*, merchandisers, week_start: date) -> list[dict]:
+    """The inbox: every merchandiser with their report of the week (or none yet)."""
+    people = list(merchandisers)
+    reports = {
+        r.merchandiser_id: r
+        for r in WeeklyReport.objects.filter(merchandiser__in=[p.pk for p in people], week_start=week_start)
+    }
+    return [{"person": p, "report": reports.get(p.pk)} for p in people]
+
+
+# --- 3. record reviews -----------------------------------------------------------------------------
+def review_queue(*, user, start: date, end: date, merchandiser=None, limit: int = 200) -> list[Order]:
+    """The supervisor's team orders active in the period and not yet reviewed in it, riskiest (late,
+    at risk) then newest first. Each order carries its last review, if any."""
+    since, until = local_datetime(start), local_datetime(end + timedelta(days=1))
+    orders = orders_active_in_period(start=start, end=end, orders=orders_visible_to(user)).filter(
+        merchandiser__team__supervisor=user
+    )
+    if merchandiser is not None:
+        orders = orders.filter(merchandiser=merchandiser)
+    reviewed_in_period = RecordReview.objects.filter(
+        order=OuterRef("pk"), reviewed_at__gte=since, reviewed_at__lt=until
+    )
+    return list(
+        orders.exclude(Exists(reviewed_in_period))
+        .annotate(last_reviewed_at=Max("record_reviews__reviewed_at"), event_count=Count("events", distinct=True))
+        .select_related("customer", "merchandiser")
+        .order_by("-is_overdue", "-is_at_risk", "-received_at", "-pk")[:limit]
+    )
+
+
+def review_coverage(*, merchandisers, start: date, end: date) -> list[dict]:
+    """Per merchandiser: orders reviewed in the period ÷ orders active in the period."""
+    people = list(merchandisers)
+    ids = [p.pk for p in people]
+    since, until = local_datetime(start), local_datetime(end + timedelta(days=1))
+    active = orders_active_in_period(start=start, end=end).filter(merchandiser__in=ids)
+    active_counts = dict(active.values_list("merchandiser_id").annotate(n=Count("pk")).order_by())
+    reviewed_counts = dict(
+        active.filter(record_reviews__reviewed_at__gte=since, record_reviews__reviewed_at__lt=until)
+        .values_list("merchandiser_id")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    rows = []
+    for person in people:
+        total, done = active_counts.get(person.pk, 0), reviewed_counts.get(person.pk, 0)
+        rows.append(
+            {
+                "person": person,
+                "active": total,
+                "reviewed": done,
+                "percent": round(100 * done / total) if total else None,
+            }
+        )
+    return rows
+
+
+# --- 4. spot checks --------------------------------------------------------------------------------
+def plans_visible_to(user) -> QuerySet[SpotCheckPlan]:
+    if user.is_authenticated and Role.QA in user_roles(user):
+        return SpotCheckPlan.objects.all()
+    return SpotCheckPlan.objects.none()
+
+
+def plan_get_for_user(*, user, pk) -> SpotCheckPlan:
+    return _get(plans_visible_to(user).select_related("created_by", "drawn_by"), pk)
+
+
+def sample_get_for_user(*, user, pk) -> SpotCheckSample:
+    return _get(
+        SpotCheckSample.objects.filter(plan__in=plans_visible_to(user)).select_related(
+            "plan", "order", "order__customer", "merchandiser", "scored_by"
+        ),
+        pk,
+    )
+
+
+def plan_population(*, plan: SpotCheckPlan) -> list[dict]:
+    """The population of a plan, as it stands now: per merchandiser (and stage, when stratified), the
+    ordered ids of the orders active in the period. Drawing stores this list."""
+    rows = (
+        orders_active_in_period(start=plan.period_start, end=plan.period_end)
+        .exclude(status=OrderState.CANCELLED, closed_at__lt=local_datetime(plan.period_start))
+        .filter(merchandiser__in=all_merchandisers())
+        .order_by("merchandiser_id", "pk")
+        .values_list("merchandiser_id", "status", "pk")
+    )
+    strata: dict[tuple[int, str], list[int]] = {}
+    for merchandiser_id, status, pk in rows:
+        key = (merchandiser_id, status if plan.stratify_by_stage else "")
+        strata.setdefault(key, []).append(pk)
+    return [{"merchandiser": m, "stratum": s, "order_ids": ids} for (m, s), ids in sorted(strata.items())]
+
+
+def sample_sizes(*, strata: list[dict], mode: str, size: int) -> list[int]:
+    """How many to draw from each stratum. A percentage rounds up within each stratum (at least one
+    order of anyone who has orders); a count is per merchandiser, split across their strata in
+    proportion (largest remainder, ties by position), never more than a stratum holds."""
+    if mode == "percent":
+        return [min(len(s["order_ids"]), math.ceil(len(s["order_ids"]) * size / 100)) for s in strata]
+    sizes = [0] * len(strata)
+    by_person: dict[int, list[int]] = {}
+    for index, stratum in enumerate(strata):
+        by_person.setdefault(stratum["merchandiser"], []).append(index)
+    for indexes in by_person.values():
+        total = sum(len(strata[i]["order_ids"]) for i in indexes)
+        want = min(size, total)
+        quotas = [(want * len(strata[i]["order_ids"]) / total) if total else 0 for i in indexes]
+        floors = [math.floor(q) for q in quotas]
+        left = want - sum(floors)
+        order = sorted(range(len(indexes)), key=lambda j: (-(quotas[j] - floors[j]), j))
+        for j in order[:left]:
+            floors[j] += 1
+        for j, i in enumerate(indexes):
+            sizes[i] = min(floors[j], len(strata[i]["order_ids"]))
+    return sizes
+
+
+def spot_check_suggestions(*, order: Order) -> dict[str, bool | None]:
+    """What the records say for each automatic rule: True (pass), False (fail), None (not applicable).
+    A fixed number of queries."""
+    result: dict[str, bool | None] = dict.fromkeys(SpotCheckRule.values)
+    result.pop("", None)
+    active_items = set(ChecklistItem.objects.filter(active=True).values_list("pk", flat=True))
+    if order.confirmed_at:
+        ticked_before = set(order.checks.filter(checked_at__lte=order.confirmed_at).values_list("item_id", flat=True))
+        result[SpotCheckRule.CHECKLIST_BEFORE_CONFIRMATION] = active_items <= ticked_before
+    if order.status != OrderState.RECEIVED or order.confirmed_at:
+        result[SpotCheckRule.CONFIRMATION_EXISTS] = order.confirmations.exists()
+    checkins = order.checkins.exclude(status__in=[CheckInStatus.WAIVED, CheckInStatus.PENDING]).values_list(
+        "status", "day", "completed_at"
+    )
+    if checkins:
+        result[SpotCheckRule.CHECKINS_ON_TIME] = all(
+            status == CheckInStatus.DONE and completed and timezone.localdate(completed) <= day
+            for status, day, completed in checkins
+        )
+    shipment_ids = list(order.shipments.values_list("pk", flat=True))
+    if shipment_ids:
+        keys = {f"shipment:{pk}:shipped" for pk in shipment_ids}
+        sent = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+        result[SpotCheckRule.CUSTOMER_NOTIFIED_ON_SHIPMENT] = keys <= sent
+    return result
+
+
+def findings_visible_to(user) -> QuerySet[Finding]:
+    """QA and HR: all. Supervisors: their team's. Merchandisers: their own."""
+    if not user.is_authenticated:
+        return Finding.objects.none()
+    roles = user_roles(user)
+    if roles & {Role.QA, Role.HR}:
+        return Finding.objects.all()
+    condition = Q(merchandiser=user) if Role.MERCHANDISER in roles else Q(pk__in=[])
+    if Role.SUPERVISOR in roles:
+        condition |= Q(merchandiser__team__supervisor=user)
+    return Finding.objects.filter(condition)
+
+
+def finding_get_for_user(*, user, pk) -> Finding:
+    return _get(
+        findings_visible_to(user).select_related(
+            "sample", "sample__order", "sample__plan", "result", "result__item", "merchandiser", "raised_by"
+        ),
+        pk,
+    )
+
+
+def spot_check_results_by_merchandiser(*, start: date, end: date) -> list[dict]:
+    """Per merchandiser, samples scored in the period: items checked, passed, and findings raised.
+    What the evaluation reads, and what QA's overview shows."""
+    since, until = local_datetime(start), local_datetime(end + timedelta(days=1))
+    scored = SpotCheckSample.objects.filter(scored_at__gte=since, scored_at__lt=until)
+    rows = (
+        scored.values(
+            "merchandiser_id", "merchandiser__username", "merchandiser__last_name", "merchandiser__first_name"
+        )
+        .annotate(
+            samples=Count("pk", distinct=True),
+            items=Count("results", distinct=True),
+            passed=Count("results", filter=Q(results__passed=True), distinct=True),
+            findings=Count("findings", distinct=True),
+        )
+        .order_by("merchandiser__username")
+    )
+    out = []
+    for row in rows:
+        name = f"{row['merchandiser__last_name']}{row['merchandiser__first_name']}" or row["merchandiser__username"]
+        items = row["items"]
+        out.append({**row, "name": name, "percent": round(100 * row["passed"] / items) if items else None})
+    return out
+
+
+# --- 5. violations ---------------------------------------------------------------------------------
+def violations_visible_to(user) -> QuerySet[Violation]:
+    """HR: all. Supervisors: their team's (and their own). Everyone: their own."""
+    if not user.is_authenticated:
+        return Violation.objects.none()
+    roles = user_roles(user)
+    if Role.HR in roles:
+        return Violation.objects.all()
+    if not roles:
+        return Violation.objects.none()
+    condition = Q(person=user)
+    if Role.SUPERVISOR in roles:
+        condition |= Q(person__team__supervisor=user)
+    return Violation.objects.filter(condition)
+
+
+def violation_get_for_user(*, user, pk) -> Violation:
+    return _get(
+        violations_visible_to(user).select_related(
+            "person", "person__team", "order", "finding", "recorded_by", "supervisor", "decided_by"
+        ),
+        pk,
+    )
+
+
+def violations_in_window(*, person, at: datetime, days: int, exclude_pk=None) -> int:
+    """The person's violations in the `days` before `at` (the ladder's history)."""
+    qs = Violation.objects.filter(person=person, occurred_at__gt=at - timedelta(days=days), occurred_at__lte=at)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.count()
+
+
+# --- 6. the policy ---------------------------------------------------------------------------------
+def policy_in_force(*, day: date | None = None) -> PolicyVersion | None:
+    day = day or timezone.localdate()
+    return (
+        PolicyVersion.objects.filter(status=PolicyStatus.PUBLISHED, effective_date__lte=day)
+        .order_by("-effective_date", "-published_at", "-pk")
+        .first()
+    )
+
+
+def policy_versions_visible_to(user) -> QuerySet[PolicyVersion]:
+    """Published versions to all staff; revisions in progress to HR, supervisors and management."""
+    if not user.is_authenticated or not user_roles(user):
+        return PolicyVersion.objects.none()
+    if user_roles(user) & {Role.HR, Role.SUPERVISOR, Role.MANAGEMENT}:
+        return PolicyVersion.objects.all()
+    return PolicyVersion.objects.filter(status=PolicyStatus.PUBLISHED)
+
+
+def policy_get_for_user(*, user, pk) -> PolicyVersion:
+    return _get(
+        policy_versions_visible_to(user).select_related("drafted_by", "reviewed_by", "approved_by", "based_on"), pk
+    )
+
+
+def policy_blocks(text: str) -> list[dict]:
+    """The policy text as headings and paragraphs ('## ' and '### ' lines are headings), so templates
+    render it escaped, with no HTML stored anywhere."""
+    blocks: list[dict] = []
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if not line.strip():
+            continue
+        if line.startswith("### "):
+            blocks.append({"kind": "h3", "text": line[4:].strip()})
+        elif line.startswith("## "):
+            blocks.append({"kind": "h2", "text": line[3:].strip()})
+        elif line.startswith("# "):
+            blocks.append({"kind": "h2", "text": line[2:].strip()})
+        else:
+            blocks.append({"kind": "p", "text": line.strip()})
+    return blocks
+
+
+def policy_acknowledged(*, user, version: PolicyVersion | None) -> bool:
+    return bool(version and PolicyAcknowledgement.objects.filter(version=version, person=user).exists())
+
+
+def policy_acknowledgement_status(*, version: PolicyVersion) -> dict:
+    """Who has acknowledged the version and who has not yet."""
+    acks = {a.person_id: a for a in PolicyAcknowledgement.objects.filter(version=version).select_related("person")}
+    people = list(staff_members().select_related("team"))
+    done = [{"person": p, "ack": acks[p.pk]} for p in people if p.pk in acks]
+    missing = [p for p in people if p.pk not in acks]
+    return {"done": done, "missing": missing, "total": len(people)}

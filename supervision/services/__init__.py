@@ -1,0 +1,3 @@
+"""Supervision writes, one module per capability. Each function is one transaction with one
+supervision event; refusals raise the domain errors of orders.errors, which the views turn into
+messages."""

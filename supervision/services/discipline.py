@@ -1,0 +1,175 @@
+"""Violations and discipline (违规处理, policy ch.5 art.3): a first or minor violation gets a warning on
+file; repeated or serious ones a fine or a job reassignment. The ladder proposes, the supervisor gives
+an opinion, HR decides, the person acknowledges. Nothing is deleted."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role, has_role
+from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+
+from ..events import supervision_event
+from ..models import Finding, Sanction, Violation, ViolationSeverity, ViolationStatus, ViolationType
+from ..selectors import leads, supervisor_of, violations_in_window
+
+
+@dataclass(frozen=True)
+class Proposal:
+    sanction: str
+    amount: Decimal | None
+    count: int  # violations in the window, this one included
+
+
+def sanction_propose(*, severity: str, earlier: int) -> Proposal:
+    """The ladder. `earlier` is the person's violations in the SUPERVISION_VIOLATION_WINDOW_DAYS before
+    this one. With this one counted:
+      - the first, or a minor one below the repeat threshold: a warning on file;
+      - minor and repeated (count ≥ SUPERVISION_REPEAT_THRESHOLD), or serious: a fine;
+      - serious and repeated, or count ≥ SUPERVISION_REASSIGN_THRESHOLD: a job reassignment.
+    The fine proposed is SUPERVISION_FINE_AMOUNT for each violation beyond the first warning."""
+    count = earlier + 1
+    repeated = count >= settings.SUPERVISION_REPEAT_THRESHOLD
+    serious = severity == ViolationSeverity.SERIOUS
+    if count >= settings.SUPERVISION_REASSIGN_THRESHOLD or (serious and repeated):
+        return Proposal(Sanction.REASSIGNMENT, None, count)
+    if serious or repeated:
+        base = Decimal(settings.SUPERVISION_FINE_AMOUNT)
+        return Proposal(Sanction.FINE, base * max(1, count - 1), count)
+    return Proposal(Sanction.WARNING, None, count)
+
+
+def violation_record(
+    *,
+    actor,
+    person,
+    type: str,  # noqa: A002 - the field's name
+    severity: str,
+    occurred_at: datetime,
+    description: str,
+    evidence: str = "",
+    order=None,
+    finding: Finding | None = None,
+) -> Violation:
+    """HR, or the person's supervisor, records a violation; the ladder's proposal is stored with it."""
+    if not (has_role(actor, Role.HR) or leads(actor, person)):
+        raise NotPermitted(_("Violations are recorded by HR or the person's supervisor."))
+    problems = []
+    if type not in ViolationType.values:
+        problems.append(_("Choose a type."))
+    if severity not in ViolationSeverity.values:
+        problems.append(_("Choose a severity."))
+    if occurred_at is None or occurred_at > timezone.now():
+        problems.append(_("The violation cannot have happened in the future."))
+    if not description.strip():
+        problems.append(_("Describe what happened."))
+    if finding is not None and finding.merchandiser_id != person.pk:
+        problems.append(_("The finding is about someone else."))
+    if order is not None and order.merchandiser_id != person.pk:
+        problems.append(_("The order is someone else's."))
+    if problems:
+        raise InvalidInput(_("The violation could not be recorded."), reasons=problems)
+    with transaction.atomic():
+        earlier = violations_in_window(person=person, at=occurred_at, days=settings.SUPERVISION_VIOLATION_WINDOW_DAYS)
+        proposal = sanction_propose(severity=severity, earlier=earlier)
+        violation = Violation.objects.create(
+            person=person,
+            type=type,
+            severity=severity,
+            occurred_at=occurred_at,
+            order=order,
+            finding=finding,
+            description=description.strip(),
+            evidence=evidence.strip(),
+            recorded_by=actor,
+            prior_count=earlier,
+            proposed_sanction=proposal.sanction,
+            proposed_amount=proposal.amount,
+            supervisor=supervisor_of(person),
+        )
+        supervision_event(violation, "recorded", actor, proposed=proposal.sanction, earlier=earlier)
+    return violation
+
+
+def _lock(violation_id) -> Violation:
+    try:
+        return Violation.objects.select_for_update(of=("self",)).select_related("person__team").get(pk=violation_id)
+    except Violation.DoesNotExist as exc:
+        raise InvalidInput(_("This violation no longer exists.")) from exc
+
+
+def violation_opinion(*, violation_id, actor, agreed: bool, opinion: str) -> Violation:
+    """The person's supervisor agrees with the proposed sanction or not, with reasons."""
+    with transaction.atomic():
+        violation = _lock(violation_id)
+        if not leads(actor, violation.person):
+            raise NotPermitted(_("Only the person's supervisor gives this opinion."))
+        if violation.status != ViolationStatus.RECORDED:
+            raise TransitionRefused(_("HR has decided already."))
+        if not agreed and not opinion.strip():
+            raise InvalidInput(_("Say why you do not agree."))
+        violation.supervisor = actor
+        violation.supervisor_agreed = bool(agreed)
+        violation.supervisor_opinion = opinion.strip()
+        violation.supervisor_opinion_at = timezone.now()
+        violation.save(update_fields=["supervisor", "supervisor_agreed", "supervisor_opinion", "supervisor_opinion_at"])
+        supervision_event(violation, "supervisor_opinion", actor, agreed=bool(agreed))
+    return violation
+
+
+def violation_decide(*, violation_id, actor, sanction: str, amount=None, note: str = "") -> Violation:
+    """HR decides, once the supervisor has given their opinion. A fine needs an amount; a decision
+    other than the proposal, or against the supervisor's opinion, needs reasons."""
+    if not has_role(actor, Role.HR):
+        raise NotPermitted(_("HR decides on sanctions."))
+    problems = []
+    if sanction not in Sanction.values:
+        problems.append(_("Choose a sanction."))
+    fine = None
+    if sanction == Sanction.FINE:
+        try:
+            fine = Decimal(str(amount)).quantize(Decimal("0.01"))
+        except (InvalidOperation, TypeError, ValueError):
+            fine = None
+        if fine is None or fine <= 0:
+            problems.append(_("A fine needs an amount above zero."))
+    if problems:
+        raise InvalidInput(_("The decision could not be saved."), reasons=problems)
+    with transaction.atomic():
+        violation = _lock(violation_id)
+        if violation.person_id == actor.pk:
+            raise NotPermitted(_("No one decides on their own violation."))
+        if violation.status != ViolationStatus.RECORDED:
+            raise TransitionRefused(_("This violation has been decided already."))
+        if violation.supervisor_id and violation.supervisor_agreed is None:
+            raise TransitionRefused(_("Wait for the supervisor's opinion before deciding."))
+        departs = sanction != violation.proposed_sanction or violation.supervisor_agreed is False
+        if departs and not note.strip():
+            raise InvalidInput(_("Give the reasons for this decision."))
+        violation.decide()
+        violation.decided_sanction, violation.fine_amount = sanction, fine
+        violation.decided_by, violation.decision_note = actor, note.strip()
+        violation.save(
+            update_fields=["status", "decided_at", "decided_sanction", "fine_amount", "decided_by", "decision_note"]
+        )
+        supervision_event(violation, "decided", actor, sanction=sanction, amount=str(fine) if fine else None)
+    return violation
+
+
+def violation_acknowledge(*, violation_id, actor) -> Violation:
+    """The person acknowledges the decision on file."""
+    with transaction.atomic():
+        violation = _lock(violation_id)
+        if violation.person_id != actor.pk:
+            raise NotPermitted(_("Only the person concerned acknowledges."))
+        if violation.status != ViolationStatus.DECIDED:
+            raise TransitionRefused(_("There is no decision to acknowledge."))
+        violation.acknowledge()
+        violation.save(update_fields=["status", "acknowledged_at"])
+        supervision_event(violation, "acknowledged", actor)
+    return violation
