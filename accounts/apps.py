@@ -13,8 +13,11 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
 
 
-def _sync_roles_after_migrate(sender, using="default", **kwargs):
+def _sync_roles_after_migrate(sender, using="default", plan=None, **kwargs):
     from django.apps import apps
+
+    if plan is None:
+        return  # a flush (test teardown), not a migrate: the data is being emptied or restored
 
     from .roles import sync_role_permissions
 

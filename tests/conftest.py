@@ -18,8 +18,9 @@ def pytest_collection_modifyitems(items):
     rollback restores that content before each such test."""
     for item in items:
         marker = item.get_closest_marker("django_db")
-        transactional = (marker and marker.kwargs.get("transaction")) or "live_server" in getattr(
-            item, "fixturenames", ()
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = (marker and marker.kwargs.get("transaction")) or bool(
+            {"live_server", "transactional_db"} & set(fixtures)
         )
         if transactional:
             kwargs = {**(marker.kwargs if marker else {}), "transaction": True, "serialized_rollback": True}

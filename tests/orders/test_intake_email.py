@@ -310,6 +310,7 @@ def test_get_shows_the_source_form(client, merchandiser):
     assert "<script>" not in response.content.decode()  # no inline script (CSP)
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("who", ["qa_user", "supervisor", "hr_user", "management_user"])
 def test_other_roles_get_403(client, request, who):
     user = request.getfixturevalue(who)
