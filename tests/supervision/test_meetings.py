@@ -201,9 +201,7 @@ def test_only_the_teams_supervisor_runs_the_meeting(team_a, team_b, merchandiser
     for outsider in (merchandiser, team_b[1]):
         with pytest.raises(NotPermitted):
             meeting_record(meeting_id=meeting.pk, actor=outsider, minutes="x", decisions="", present_ids=[])
-    item = action_item_add(
-        meeting_id=meeting.pk, actor=team_a[1], title="x", owner=merchandiser, due_date=this_week()
-    )
+    item = action_item_add(meeting_id=meeting.pk, actor=team_a[1], title="x", owner=merchandiser, due_date=this_week())
     with pytest.raises(NotPermitted):
         action_item_step(item_id=item.pk, actor=team_b[1], name="drop")
     assert item.status == ActionItemStatus.OPEN
