@@ -2,7 +2,7 @@
 
 The token is the only key. A tampered, revoked or unknown token is a plain 404, the same answer as a
 page that never existed, and is logged. Responses are never cached and never indexed, and the page sends
-no referrer, so the token does not leak to the carrier sites it links to.
+no referrer to other sites, so the token does not leak to the carrier sites it links to.
 """
 
 from django.conf import settings
@@ -42,7 +42,9 @@ def _language(request, customer) -> str:
 def _private(response):
     response["Cache-Control"] = "no-store, private"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # Never the token to another site (carrier tracking links); same-origin keeps our own form posts'
+    # Origin header, which "no-referrer" would turn into "null" and fail the CSRF check.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

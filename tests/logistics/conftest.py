@@ -1,5 +1,7 @@
 import pytest
 
+# The browser fixtures (Debian's chromium under Playwright) of tests/browser, for the status page test.
+from ..browser.conftest import allow_async_unsafe, browser_page, chromium, reference_data  # noqa: F401
 from .i18n import compile_stage_catalogues
 
 # A stage service locks the order, writes its rows, then calls order_transition, which locks the order
