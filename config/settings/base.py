@@ -339,6 +339,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
         "options": {"expires": 55 * 60},
     },
+    # Evaluation: score the quarter that just ended (policy ch.5 art.2) at 01:30 on its next quarter's first
+    # day, Asia/Shanghai time (CELERY_TIMEZONE). One scheduled run per quarter however often it is delivered.
+    "evaluation-score-previous-quarter": {
+        "task": "evaluation.score_previous_quarter",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year="1,4,7,10"),
+        "options": {"expires": 20 * 3600},
+    },
 }
 
 # --- Security headers -----------------------------------------------------------------------------
@@ -390,6 +397,12 @@ AFTERSALES_HOLIDAYS = env.list("AFTERSALES_HOLIDAYS", default=[])
 AFTERSALES_SLA_WARN_AT = env.float("AFTERSALES_SLA_WARN_AT", default=0.75)
 # The public status page refuses new cases beyond this many open ones per order (abuse guard).
 PORTAL_MAX_OPEN_CASES = env.int("PORTAL_MAX_OPEN_CASES", default=5)
+
+# --- Evaluation -----------------------------------------------------------------------------------
+# Working hours for "confirmed within N working hours": the company's hours, as after-sales counts them;
+# working days come from production's company calendar.
+EVALUATION_WORKDAY_START = AFTERSALES_WORKDAY_START
+EVALUATION_WORKDAY_END = AFTERSALES_WORKDAY_END
 
 # --- Tables ---------------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "partials/_table.html"
