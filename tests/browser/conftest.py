@@ -12,10 +12,6 @@ import pytest
 
 from ..conftest import IN_CI
 
-# Playwright's sync API runs an asyncio event loop in this thread; Django would otherwise refuse the test's
-# own ORM calls (fixtures, assertions) as "async-unsafe". The live server thread is not affected.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -38,18 +34,42 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(scope="module")
-def chromium():
+@pytest.fixture
+def allow_async_unsafe(monkeypatch):
+    """Playwright's sync API runs an asyncio event loop in this thread; Django would otherwise refuse the
+    test's own ORM calls (fixtures, assertions) as "async-unsafe". The live server thread is not affected.
+
+    The equivalent of os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true"), but only while a browser
+    test runs: set for the whole session it leaks into every subprocess, and `manage.py check --deploy`
+    (tests/security) then fails with async.E001.
+    """
+    if "DJANGO_ALLOW_ASYNC_UNSAFE" not in os.environ:
+        monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def chromium(allow_async_unsafe):
+    """Chromium under a Playwright started for this test only.
+
+    While Playwright runs, its event loop counts as "running" in this thread, and Django then keeps
+    database connections per async context instead of per thread. The test database's set-up and
+    teardown (serialized rollback, flush) must not happen in that state, so Playwright starts after
+    them and stops before them: function scope, and the connections opened meanwhile are closed.
+    """
     if not CHROMIUM.exists():
         if IN_CI:
             pytest.fail(f"{CHROMIUM} is required under CI for the browser tests, but it is missing")
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); browser tests skipped outside CI")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
+            connections.close_all()
 
 
 @pytest.fixture
