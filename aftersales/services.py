@@ -447,6 +447,24 @@ def case_add_attachment(*, case_id, actor, uploaded) -> CaseAttachment:
     return attachment
 
 
+def cases_reschedule(*, case_ids=None) -> int:
+    """Project the clocks of open cases onto the current working calendar again, e.g. after the working
+    hours or the holidays in the settings changed. Flags already set stay set. Returns how many moved."""
+    moved = 0
+    qs = Case.objects.filter(status__in=ACTIVE_CASE_STATES)
+    if case_ids is not None:
+        qs = qs.filter(pk__in=case_ids)
+    for case_id in qs.values_list("pk", flat=True):
+        with transaction.atomic():
+            case = Case.objects.select_for_update().get(pk=case_id)
+            before = [getattr(case, name) for name in SCHEDULE_FIELDS]
+            _reschedule(case)
+            if [getattr(case, name) for name in SCHEDULE_FIELDS] != before:
+                case.save(update_fields=SCHEDULE_FIELDS)
+                moved += 1
+    return moved
+
+
 # --- the SLA job ----------------------------------------------------------------------------------------
 def _supervisor_of(case: Case):
     for person in (case.owner, case.order.merchandiser):

@@ -294,3 +294,16 @@ def test_the_now_of_the_job_defaults_to_the_clock(clock, order, merchandiser):
     clock.move_to(local(hh=10, mm=20))
     assert timezone.now() == local(hh=10, mm=20)
     assert cases_check_sla()["breaches"] == 1
+
+
+def test_open_cases_follow_a_new_calendar(clock, order, merchandiser, settings):
+    from aftersales.services import cases_reschedule
+
+    clock.move_to(local(hh=17, mm=50))
+    case = open_case(order, merchandiser, severity=Severity.URGENT)
+    assert case.response_due_at == local(day_offset=1, hh=9, mm=5)
+
+    settings.AFTERSALES_HOLIDAYS = [local(day_offset=1).date().isoformat()]  # Tuesday becomes a holiday
+    assert cases_reschedule() == 1
+    assert cases_reschedule() == 0
+    assert fresh(case).response_due_at == local(day_offset=2, hh=9, mm=5)
