@@ -74,8 +74,9 @@ def chromium(allow_async_unsafe):
 
 @pytest.fixture
 def reference_data(db):
-    """Currencies, units and checklist items come from a data migration; a transactional test that ran
-    earlier flushed them away. Load them again (idempotent)."""
+    """Currencies, units and checklist items come from a data migration, and a transactional test's flush
+    removes them. tests/conftest.py restores them by serialized rollback; loading them again (idempotent)
+    keeps this test independent of that."""
     from django.apps import apps
 
     importlib.import_module("orders.migrations.0002_reference_data").load(apps, None)
