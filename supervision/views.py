@@ -61,6 +61,7 @@ from .selectors import (
     sample_get_for_user,
     spot_check_results_by_merchandiser,
     spot_check_suggestions,
+    staff_members,
     teams_led_by,
     violation_get_for_user,
     violations_visible_to,
@@ -649,7 +650,7 @@ def violation_list(request):
 
 def _people_for_violations(user):
     if has_role(user, Role.HR):
-        return type(user).objects.filter(is_active=True, groups__name__in=STAFF_ROLES).distinct().order_by("username")
+        return staff_members()
     return all_merchandisers().filter(team__supervisor=user)
 
 

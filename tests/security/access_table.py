@@ -26,6 +26,9 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from ..supervision.access_world import ScorePost
+from ..supervision.access_world import pk_of as sup_pk
+
 OK, LOGIN, DENIED, REFUSED, API_401, METHOD = "ok", "login", "denied", "refused", "api-401", "method"
 
 STAFF = ("merchandiser", "supervisor", "qa", "hr", "management", "other_merchandiser")
@@ -114,6 +117,69 @@ ACCESS: dict[str, dict] = {
     "api:order_get": {"GET": everyone(API_401, customer_api=OK), "POST": everyone(METHOD)},
     # --- operations -----------------------------------------------------------------------------------
     "healthz": {"GET": everyone(OK), "POST": everyone(OK)},
+    # --- supervision (tests/supervision/access_world.py builds the objects of team A) ------------------
+    "supervision:meeting_list": roles_only("merchandiser", "supervisor", "other_merchandiser"),
+    "supervision:meeting_create": {"GET": staff_only(METHOD), "POST": roles_only("supervisor")},
+    "supervision:meeting_detail": roles_only("merchandiser", "supervisor"),  # team B's merchandiser: 404
+    "supervision:meeting_record": {"GET": staff_only(METHOD), "POST": roles_only("supervisor")},
+    "supervision:meeting_refresh": {"GET": staff_only(METHOD), "POST": roles_only("supervisor")},
+    "supervision:action_item_add": {"GET": staff_only(METHOD), "POST": roles_only("supervisor")},
+    "supervision:action_item_step": {"GET": staff_only(METHOD), "POST": roles_only("merchandiser", "supervisor")},
+    "supervision:report_mine": roles_only(*MERCHANDISERS),
+    "supervision:report_inbox": roles_only("supervisor", "hr"),
+    # The author edits; the supervisor and HR read (their POST is refused by the service).
+    "supervision:report_detail": {
+        "GET": roles_only("merchandiser", "supervisor", "hr"),
+        "POST": staff_only(DENIED, merchandiser=OK, supervisor=REFUSED, hr=REFUSED),
+    },
+    "supervision:report_step": {"GET": staff_only(METHOD), "POST": roles_only("merchandiser")},
+    "supervision:report_suggestion": {"GET": staff_only(METHOD), "POST": roles_only("merchandiser")},
+    "supervision:report_review": {"GET": staff_only(METHOD), "POST": roles_only("supervisor")},
+    "supervision:review_queue": roles_only("supervisor"),
+    "supervision:review_order": roles_only("supervisor"),
+    "supervision:plan_list": roles_only("qa"),
+    "supervision:plan_new": roles_only("qa"),
+    "supervision:plan_detail": roles_only("qa"),
+    "supervision:plan_draw": {"GET": staff_only(METHOD), "POST": roles_only("qa")},
+    "supervision:plan_verify": {"GET": staff_only(METHOD), "POST": roles_only("qa")},
+    "supervision:sample_score": roles_only("qa"),
+    "supervision:finding_raise": {"GET": staff_only(METHOD), "POST": roles_only("qa")},
+    "supervision:finding_list": staff_only(OK),  # rows: QA and HR all, supervisors their team's, others their own
+    "supervision:finding_detail": roles_only("merchandiser", "supervisor", "qa", "hr"),
+    # Only the merchandiser concerned acknowledges and closes; those who may see it are refused.
+    "supervision:finding_acknowledge": {
+        "GET": staff_only(METHOD),
+        "POST": staff_only(DENIED, merchandiser=OK, supervisor=REFUSED, qa=REFUSED, hr=REFUSED),
+    },
+    "supervision:finding_close": {
+        "GET": staff_only(METHOD),
+        "POST": staff_only(DENIED, merchandiser=OK, supervisor=REFUSED, qa=REFUSED, hr=REFUSED),
+    },
+    "supervision:finding_evidence": {
+        "GET": roles_only("merchandiser", "supervisor", "qa", "hr"),
+        "POST": roles_only("merchandiser", "supervisor", "qa", "hr"),
+    },
+    "supervision:violation_list": staff_only(OK),  # rows: HR all, supervisors their team's, everyone their own
+    "supervision:violation_new": roles_only("supervisor", "hr"),
+    "supervision:violation_detail": roles_only("merchandiser", "supervisor", "hr"),
+    "supervision:violation_opinion": {"GET": staff_only(METHOD), "POST": roles_only("supervisor")},
+    "supervision:violation_decide": {"GET": staff_only(METHOD), "POST": roles_only("hr")},
+    "supervision:violation_acknowledge": {
+        "GET": staff_only(METHOD),
+        "POST": staff_only(DENIED, merchandiser=OK, supervisor=REFUSED, hr=REFUSED),
+    },
+    "supervision:policy_current": staff_only(OK),
+    "supervision:policy_acknowledge": {"GET": staff_only(METHOD), "POST": staff_only(OK)},
+    "supervision:policy_versions": staff_only(OK),
+    "supervision:policy_version": staff_only(OK),  # the version in force: everyone reads it
+    "supervision:policy_new": roles_only("hr"),
+    "supervision:policy_edit": roles_only("hr"),
+    # Submitting a draft is HR's step; the supervisor and management see the page but are refused.
+    "supervision:policy_step": {
+        "GET": staff_only(METHOD),
+        "POST": staff_only(DENIED, hr=OK, supervisor=REFUSED, management=REFUSED),
+    },
+    "supervision:policy_acknowledgements": roles_only("hr"),
 }
 
 # How to fill a route's arguments from the test world (tests/security/conftest.py World): by argument
@@ -131,6 +197,33 @@ KWARGS_BY_NAME = {
 KWARGS_BY_URL = {
     "orders:customer_edit": {"pk": "customer.pk"},
     "orders:product_edit": {"pk": "product.pk"},
+    # supervision: the objects of tests/supervision/access_world.py
+    "supervision:meeting_detail": {"pk": sup_pk("meeting")},
+    "supervision:meeting_record": {"pk": sup_pk("meeting")},
+    "supervision:meeting_refresh": {"pk": sup_pk("meeting")},
+    "supervision:action_item_add": {"pk": sup_pk("meeting")},
+    "supervision:action_item_step": {"pk": sup_pk("action_item"), "name": "=complete"},
+    "supervision:report_detail": {"pk": sup_pk("report")},
+    "supervision:report_step": {"pk": sup_pk("report"), "name": "=submit"},
+    "supervision:report_suggestion": {"pk": sup_pk("report")},
+    "supervision:report_review": {"pk": sup_pk("submitted_report")},
+    "supervision:review_order": {"pk": "order.pk"},
+    "supervision:plan_detail": {"pk": sup_pk("plan")},
+    "supervision:plan_draw": {"pk": sup_pk("draft_plan")},
+    "supervision:plan_verify": {"pk": sup_pk("plan")},
+    "supervision:sample_score": {"pk": sup_pk("sample")},
+    "supervision:finding_raise": {"pk": sup_pk("result_without_finding")},
+    "supervision:finding_detail": {"pk": sup_pk("finding")},
+    "supervision:finding_acknowledge": {"pk": sup_pk("finding")},
+    "supervision:finding_close": {"pk": sup_pk("acknowledged_finding")},
+    "supervision:finding_evidence": {"pk": sup_pk("closed_finding")},
+    "supervision:violation_detail": {"pk": sup_pk("violation")},
+    "supervision:violation_opinion": {"pk": sup_pk("violation")},
+    "supervision:violation_decide": {"pk": sup_pk("opined_violation")},
+    "supervision:violation_acknowledge": {"pk": sup_pk("decided_violation")},
+    "supervision:policy_version": {"pk": sup_pk("policy_in_force")},
+    "supervision:policy_edit": {"pk": sup_pk("policy_draft")},
+    "supervision:policy_step": {"pk": sup_pk("policy_draft"), "name": "=submit"},
 }
 
 # What the POST of a URL carries (values as above, or a function of the world).
@@ -144,6 +237,52 @@ POST_DATA = {
         "method": "=email",
         "contact": "=Alice Buyer",
         "confirmed_at": lambda world: (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    },
+    # supervision
+    "supervision:meeting_record": {
+        "minutes": "=Matrix minutes",
+        "decisions": "=",
+        "present": lambda world: world.users["merchandiser"].pk,
+    },
+    "supervision:action_item_add": {
+        "title": "=Matrix action",
+        "owner": lambda world: world.users["merchandiser"].pk,
+        "due_date": lambda world: timezone.localdate().isoformat(),
+    },
+    "supervision:report_detail": {"summary": "=Matrix week", "problems": "=", "plans": "="},
+    "supervision:report_suggestion": {"title": "=Matrix idea", "body": "=Do it.", "topic": "=process"},
+    "supervision:report_review": {"comment": "=Read."},
+    "supervision:review_order": {"rating": "=4", "comment": "=Good record."},
+    "supervision:plan_new": {
+        "name": "=Matrix plan",
+        "period_start": lambda world: (timezone.localdate() - timedelta(days=30)).isoformat(),
+        "period_end": lambda world: timezone.localdate().isoformat(),
+        "sample_mode": "=count",
+        "sample_size": "=2",
+    },
+    "supervision:sample_score": ScorePost(),
+    "supervision:finding_raise": {
+        "severity": "=minor",
+        "corrective_action": "=Fix it.",
+        "due_date": lambda world: timezone.localdate().isoformat(),
+    },
+    "supervision:finding_close": {"evidence": "=Done."},
+    "supervision:violation_new": {
+        "person": lambda world: world.users["merchandiser"].pk,
+        "type": "=process",
+        "severity": "=minor",
+        "occurred_at": lambda world: (timezone.localtime() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "description": "=Matrix violation.",
+    },
+    "supervision:violation_opinion": {"agreed": "=yes", "opinion": "="},
+    "supervision:violation_decide": {"sanction": "=warning", "note": "=Matrix decision."},
+    "supervision:policy_new": {"version": "=9.9-matrix"},
+    "supervision:policy_edit": {
+        "title_zh": "=跟单员工作管理制度",
+        "title_en": "=Rules",
+        "body_zh": "=## 第一章",
+        "body_en": "=## Chapter 1",
+        "change_summary": "=Matrix.",
     },
 }
 
