@@ -35,7 +35,7 @@ from orders.services import (
     order_transition,
 )
 
-from . import logistics_demo
+from . import logistics_demo, supervision_demo
 
 DEMO_PASSWORD = "Gendan-demo-2026"  # noqa: S105 - printed by `make run` and listed in the README
 
@@ -239,4 +239,5 @@ def demo_load() -> dict:
         customers, products = _master_data(users)
         made = _orders(customers, products, rng)
         logistics_demo.load(rng)
+        supervision_demo.load(rng)
     return {"users": len(users) + 1, "customers": len(customers), "orders_created": made}
