@@ -21,6 +21,8 @@ NAV_ITEMS = [
     (_("Findings"), "supervision:finding_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.HR}),
     (_("Violations"), "supervision:violation_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.HR}),
     (_("Policy"), "supervision:policy_current", set(Role)),
+    (_("Evaluation"), "evaluation:quarter_list", {Role.SUPERVISOR, Role.HR, Role.MANAGEMENT}),
+    (_("My scorecards"), "evaluation:my_scorecards", {Role.MERCHANDISER}),
 ]
 
 

@@ -35,6 +35,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "supervision.add_weeklyreport",
         "supervision.change_weeklyreport",
         "supervision.change_finding",
+        # evaluation: row-level rules in evaluation.selectors decide whose scorecards
+        "evaluation.view_scorecard",  # their own, once final (evaluation.selectors)
+        "evaluation.add_appeal",
     ],
     Role.SUPERVISOR: [
         "orders.change_order",
@@ -59,6 +62,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "supervision.add_recordreview",
         "supervision.add_violation",
         "supervision.review_policyversion",
+        # evaluation: row-level rules in evaluation.selectors decide whose scorecards
+        "evaluation.view_scorecard",  # their teams'
+        "evaluation.add_scorecardcomment",
     ],
     Role.QA: [
         "orders.view_order",
@@ -79,6 +85,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "supervision.add_policyversion",
         "supervision.change_policyversion",
         "supervision.view_policyacknowledgement",
+        # evaluation: row-level rules in evaluation.selectors decide whose scorecards
+        "evaluation.view_kpischeme",
+        "evaluation.add_kpischeme",
+        "evaluation.view_evaluationquarter",
+        "evaluation.change_evaluationquarter",
+        "evaluation.add_evaluationrun",
+        "evaluation.view_scorecard",
+        "evaluation.add_scoreadjustment",
+        "evaluation.add_outcome",
+        "evaluation.view_outcome",
+        "evaluation.change_appeal",
     ],
     Role.MANAGEMENT: [
         "orders.view_order",
@@ -86,6 +103,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.view_product",
         "accounts.view_user",
         "supervision.approve_policyversion",
+        # evaluation: row-level rules in evaluation.selectors decide whose scorecards
+        "evaluation.view_kpischeme",
+        "evaluation.view_evaluationquarter",
+        "evaluation.view_scorecard",
+        "evaluation.view_outcome",
     ],
 }
 

@@ -1,10 +1,33 @@
-"""Reads of the evaluation, each scoped to what the person may see."""
+"""Reads of the evaluation, each scoped to what the person may see and costing a constant number of queries."""
 
-from django.db.models import Q, QuerySet
+from collections import Counter
+from dataclasses import dataclass
 
-from .models import EvaluationQuarter, KpiScheme, Scorecard
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.roles import Role, has_role
+from orders.selectors import orders_visible_to
+
+from .codes import AppealStatus, QuarterStatus, RunStatus
+from .kpis import KPI_BY_CODE, Period
+from .models import (
+    Appeal,
+    EvaluationQuarter,
+    EvaluationRun,
+    KpiScheme,
+    Outcome,
+    ScoreAdjustment,
+    Scorecard,
+    ScorecardComment,
+    ScoreLine,
+)
 from .permissions import is_hr, reads_all_scorecards
 from .quarters import Quarter
+
+DRILLDOWN_PAGE = 50
 
 
 def scheme_in_force(quarter: Quarter) -> KpiScheme | None:
@@ -15,6 +38,10 @@ def scheme_in_force(quarter: Quarter) -> KpiScheme | None:
     )
 
 
+def schemes_list() -> QuerySet[KpiScheme]:
+    return KpiScheme.objects.select_related("created_by").prefetch_related("lines")
+
+
 def scorecards_visible_to(user) -> QuerySet[Scorecard]:
     """HR and management: every scorecard. Supervisors: their teams' (the team when it was scored).
     Merchandisers: their own, once the quarter is final. Everyone else: none."""
@@ -23,11 +50,154 @@ def scorecards_visible_to(user) -> QuerySet[Scorecard]:
         return qs.none()
     if reads_all_scorecards(user):
         return qs
-    return qs.filter(Q(team__supervisor=user) | Q(merchandiser=user, evaluation__status="finalised"))
+    condition = Q(pk__in=[])
+    if has_role(user, Role.SUPERVISOR):
+        condition |= Q(team__supervisor=user)
+    if has_role(user, Role.MERCHANDISER):
+        condition |= Q(merchandiser=user, evaluation__status=QuarterStatus.FINALISED)
+    return qs.filter(condition)
 
 
 def quarters_visible_to(user) -> QuerySet[EvaluationQuarter]:
     qs = EvaluationQuarter.objects.select_related("scheme", "finalised_by")
-    if is_hr(user) or reads_all_scorecards(user):
+    if reads_all_scorecards(user):
         return qs
     return qs.filter(pk__in=scorecards_visible_to(user).values("evaluation_id"))
+
+
+def quarter_get(*, user, quarter: Quarter) -> EvaluationQuarter:
+    """The quarter's evaluation (HR sees quarters never scored too, as an empty page), or 404."""
+    evaluation = quarters_visible_to(user).filter(year=quarter.year, quarter=quarter.q).first()
+    if evaluation is None:
+        if is_hr(user) or reads_all_scorecards(user):
+            return EvaluationQuarter(year=quarter.year, quarter=quarter.q)
+        raise Http404
+    return evaluation
+
+
+def latest_run(evaluation: EvaluationQuarter) -> EvaluationRun | None:
+    if evaluation.pk is None:
+        return None
+    return evaluation.runs.select_related("requested_by").order_by("-created_at", "-id").first()
+
+
+def run_get_for_user(*, user, run_id) -> EvaluationRun:
+    if not is_hr(user):
+        raise Http404
+    try:
+        return EvaluationRun.objects.select_related("evaluation").get(pk=run_id)
+    except (EvaluationRun.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def quarter_scorecards(*, user, evaluation: EvaluationQuarter) -> list[Scorecard]:
+    """The ranking: highest total first."""
+    if evaluation.pk is None:
+        return []
+    return list(
+        scorecards_visible_to(user)
+        .filter(evaluation=evaluation)
+        .order_by("-total", "merchandiser__username")
+        .prefetch_related(Prefetch("lines", queryset=ScoreLine.objects.order_by("pk")))
+    )
+
+
+def score_distribution(scorecards) -> list[dict]:
+    """Totals in bands of ten: 0–9, 10–19, ... 90–100."""
+    bands = Counter(min(9, int(card.total // 10)) for card in scorecards)
+    return [{"low": i * 10, "high": i * 10 + (10 if i == 9 else 9), "count": bands.get(i, 0)} for i in range(10)]
+
+
+def scorecard_get_for_user(*, user, pk) -> Scorecard:
+    try:
+        return scorecards_visible_to(user).select_related("evaluation__scheme", "run").get(pk=pk)
+    except (Scorecard.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+@dataclass
+class ScorecardView:
+    scorecard: Scorecard
+    lines: list[ScoreLine]
+    adjustments: list[ScoreAdjustment]
+    comments: list[ScorecardComment]
+    outcomes: list[Outcome]
+    appeals: list[Appeal]
+
+    @property
+    def open_appeal(self) -> Appeal | None:
+        return next((a for a in self.appeals if a.status == AppealStatus.OPEN), None)
+
+
+def scorecard_view(scorecard: Scorecard) -> ScorecardView:
+    """The scorecard with its lines and its history. Five queries."""
+    return ScorecardView(
+        scorecard=scorecard,
+        lines=list(scorecard.lines.order_by("pk")),
+        adjustments=list(scorecard.adjustments.select_related("by", "line").order_by("at", "pk")),
+        comments=list(scorecard.comments.select_related("author").order_by("created_at", "pk")),
+        outcomes=list(scorecard.outcomes.select_related("decided_by").prefetch_related("violations")),
+        appeals=list(scorecard.appeals.select_related("submitted_by", "answered_by")),
+    )
+
+
+def my_scorecards(user) -> QuerySet[Scorecard]:
+    return (
+        Scorecard.objects.filter(merchandiser=user, evaluation__status=QuarterStatus.FINALISED)
+        .select_related("evaluation")
+        .order_by("-evaluation__year", "-evaluation__quarter")
+    )
+
+
+def appeals_open() -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(status=AppealStatus.OPEN)
+        .select_related("scorecard__evaluation", "scorecard__merchandiser", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def appeals_recent(limit: int = 20) -> list[Appeal]:
+    return list(
+        Appeal.objects.exclude(status=AppealStatus.OPEN)
+        .select_related("scorecard__evaluation", "scorecard__merchandiser", "answered_by")
+        .order_by("-answered_at", "-pk")[:limit]
+    )
+
+
+@dataclass
+class Drilldown:
+    kpi: object
+    line: ScoreLine
+    rows: list
+    page: object
+    hidden: int  # orders the viewer may not open (handed over to another team since)
+
+
+def drilldown(*, user, scorecard: Scorecard, kpi_code: str, page_number=1) -> Drilldown:
+    """The records behind one number: the KPI's own filter re-run for this person and quarter (as of the
+    time it was scored), listing the orders and what each added to the numerator and the denominator."""
+    kpi = KPI_BY_CODE.get(kpi_code)
+    line = next((x for x in scorecard.lines.all() if x.kpi == kpi_code), None)
+    if kpi is None or line is None or not kpi.available():
+        raise Http404
+    evaluation = scorecard.evaluation
+    period = Period.of(evaluation.period, evaluation.computed_at or timezone.now())
+    rows = sorted(
+        kpi.drilldown(period, person_id=scorecard.merchandiser_id, param=line.param),
+        key=lambda r: (r.when is None, r.when or 0, r.order_id or 0) if r.order_id is None else (False, 0, r.order_id),
+    )
+    paginator = Paginator(rows, DRILLDOWN_PAGE)
+    page = paginator.get_page(page_number)
+    ids = [r.order_id for r in page.object_list if r.order_id]
+    orders = {o.pk: o for o in orders_visible_to(user).filter(pk__in=ids).select_related("customer")}
+    hidden = 0
+    for row in page.object_list:
+        row.order = orders.get(row.order_id)
+        if row.order_id and row.order is None:
+            hidden += 1
+    return Drilldown(kpi=kpi, line=line, rows=list(page.object_list), page=page, hidden=hidden)
+
+
+def runs_active() -> QuerySet[EvaluationRun]:
+    return EvaluationRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).select_related("evaluation")

@@ -26,6 +26,10 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from ..evaluation.access_world import pk_of as eval_pk
+from ..evaluation.access_world import q_of as eval_q
+from ..evaluation.access_world import quarter_of as eval_quarter
+from ..evaluation.access_world import year_of as eval_year
 from ..supervision.access_world import ScorePost
 from ..supervision.access_world import pk_of as sup_pk
 
@@ -180,6 +184,44 @@ ACCESS: dict[str, dict] = {
         "POST": staff_only(DENIED, hr=OK, supervisor=REFUSED, management=REFUSED),
     },
     "supervision:policy_acknowledgements": roles_only("hr"),
+    # --- evaluation (tests/evaluation/access_world.py: team A's scorecard in finalised 2025Q4) ----------
+    # Quarters and rankings: HR and management read all, a supervisor their team's rows.
+    "evaluation:quarter_list": {"GET": roles_only("supervisor", "hr", "management"), "POST": staff_only(METHOD)},
+    "evaluation:quarter_detail": {"GET": roles_only("supervisor", "hr", "management"), "POST": staff_only(METHOD)},
+    "evaluation:quarter_export": {"GET": roles_only("supervisor", "hr", "management"), "POST": staff_only(METHOD)},
+    # Only HR scores and finalises; 2025Q4 is final, so the service refuses both.
+    "evaluation:run_start": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, hr=REFUSED)},
+    "evaluation:run_progress": {"GET": roles_only("hr"), "POST": staff_only(METHOD)},
+    "evaluation:finalise": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, hr=REFUSED)},
+    "evaluation:my_scorecards": {"GET": roles_only(*MERCHANDISERS), "POST": staff_only(METHOD)},
+    # The scorecard: its person (it is final), the team's supervisor, HR and management; team B gets 404.
+    "evaluation:scorecard": {
+        "GET": roles_only("merchandiser", "supervisor", "hr", "management"),
+        "POST": staff_only(METHOD),
+    },
+    "evaluation:scorecard_xlsx": {
+        "GET": roles_only("merchandiser", "supervisor", "hr", "management"),
+        "POST": staff_only(METHOD),
+    },
+    "evaluation:scorecard_pdf": {
+        "GET": roles_only("merchandiser", "supervisor", "hr", "management"),
+        "POST": staff_only(METHOD),
+    },
+    "evaluation:drilldown": {
+        "GET": roles_only("merchandiser", "supervisor", "hr", "management"),
+        "POST": staff_only(METHOD),
+    },
+    # Frozen: comments and adjustments are refused even to those who may make them.
+    "evaluation:comment": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, supervisor=REFUSED, hr=REFUSED)},
+    "evaluation:adjust": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, hr=REFUSED)},
+    "evaluation:outcome": {"GET": staff_only(METHOD), "POST": roles_only("hr")},
+    # The person's own actions; an appeal is already open, so both are refused; team B gets 404.
+    "evaluation:acknowledge": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, merchandiser=REFUSED)},
+    "evaluation:appeal": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, merchandiser=REFUSED)},
+    "evaluation:appeal_list": {"GET": roles_only("hr"), "POST": staff_only(METHOD)},
+    "evaluation:appeal_answer": {"GET": staff_only(METHOD), "POST": roles_only("hr")},
+    "evaluation:scheme": {"GET": roles_only("hr", "management"), "POST": staff_only(METHOD)},
+    "evaluation:scheme_new": roles_only("hr"),  # an empty POST answers 422 with the form's errors
 }
 
 # How to fill a route's arguments from the test world (tests/security/conftest.py World): by argument
@@ -224,6 +266,21 @@ KWARGS_BY_URL = {
     "supervision:policy_version": {"pk": sup_pk("policy_in_force")},
     "supervision:policy_edit": {"pk": sup_pk("policy_draft")},
     "supervision:policy_step": {"pk": sup_pk("policy_draft"), "name": "=submit"},
+    # evaluation: the objects of tests/evaluation/access_world.py
+    "evaluation:run_progress": {"run_id": eval_pk("run")},
+    "evaluation:quarter_detail": {"year": eval_year, "q": eval_q},
+    "evaluation:finalise": {"year": eval_year, "q": eval_q},
+    "evaluation:quarter_export": {"year": eval_year, "q": eval_q},
+    "evaluation:scorecard": {"pk": eval_pk("scorecard")},
+    "evaluation:scorecard_xlsx": {"pk": eval_pk("scorecard")},
+    "evaluation:scorecard_pdf": {"pk": eval_pk("scorecard")},
+    "evaluation:drilldown": {"pk": eval_pk("scorecard"), "kpi": "=order_accuracy"},
+    "evaluation:comment": {"pk": eval_pk("scorecard")},
+    "evaluation:outcome": {"pk": eval_pk("scorecard")},
+    "evaluation:acknowledge": {"pk": eval_pk("scorecard")},
+    "evaluation:appeal": {"pk": eval_pk("scorecard")},
+    "evaluation:adjust": {"line_id": eval_pk("line")},
+    "evaluation:appeal_answer": {"pk": eval_pk("appeal")},
 }
 
 # What the POST of a URL carries (values as above, or a function of the world).
@@ -284,6 +341,13 @@ POST_DATA = {
         "body_en": "=## Chapter 1",
         "change_summary": "=Matrix.",
     },
+    # evaluation
+    "evaluation:run_start": {"quarter": eval_quarter},
+    "evaluation:comment": {"body": "=Matrix comment."},
+    "evaluation:adjust": {"new_score": "=50", "reason": "=Matrix reason."},
+    "evaluation:outcome": {"kind": "=warning", "reason": "=Matrix decision."},
+    "evaluation:appeal": {"reason": "=Matrix appeal."},
+    "evaluation:appeal_answer": {"decision": "=rejected", "answer": "=Matrix answer."},
 }
 
 

@@ -1,0 +1,91 @@
+"""Chart geometry for server-rendered SVG (no CDN, no script, no style attribute: the CSP forbids them).
+Templates draw <rect>/<polyline> from these numbers; colours come from classes in the app's CSS."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Box:
+    width: int = 560
+    height: int = 200
+    left: int = 40
+    right: int = 10
+    top: int = 12
+    bottom: int = 34
+
+    @property
+    def plot_width(self) -> int:
+        return self.width - self.left - self.right
+
+    @property
+    def plot_height(self) -> int:
+        return self.height - self.top - self.bottom
+
+    @property
+    def baseline(self) -> int:
+        return self.height - self.bottom
+
+
+def _ticks(high: float, box: Box, count: int = 4) -> list[dict]:
+    return [
+        {"y": round(box.baseline - box.plot_height * i / count, 1), "label": _fmt(high * i / count)}
+        for i in range(count + 1)
+    ]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
+
+
+def bar_chart(items: list[tuple[str, float]], *, box: Box | None = None, high: float | None = None) -> dict:
+    """items: (label, value). One bar each, labels under the bars."""
+    box = box or Box()
+    top = high or max([v for _l, v in items] + [1])
+    slot = box.plot_width / max(1, len(items))
+    bars = []
+    for i, (label, value) in enumerate(items):
+        h = 0 if not top else box.plot_height * float(value) / float(top)
+        x = box.left + i * slot + slot * 0.15
+        bars.append(
+            {
+                "x": round(x, 1),
+                "y": round(box.baseline - h, 1),
+                "width": round(slot * 0.7, 1),
+                "height": round(h, 1),
+                "label": label,
+                "label_x": round(x + slot * 0.35, 1),
+                "value": value,
+                "value_y": round(box.baseline - h - 3, 1),
+            }
+        )
+    return {"box": box, "bars": bars, "ticks": _ticks(float(top), box), "label_y": box.baseline + 16}
+
+
+def line_chart(labels: list[str], series: list[dict], *, box: Box | None = None, high: float | None = None) -> dict:
+    """series: {"name", "css", "values": [float | None per label]}. Gaps where a value is None."""
+    box = box or Box()
+    values = [v for s in series for v in s["values"] if v is not None]
+    top = high or (max(values) * 1.1 if values else 1) or 1
+    step = box.plot_width / max(1, len(labels) - 1)
+    drawn = []
+    for s in series:
+        points = []
+        for i, v in enumerate(s["values"]):
+            if v is None:
+                continue
+            points.append((round(box.left + i * step, 1), round(box.baseline - box.plot_height * float(v) / top, 1), v))
+        drawn.append(
+            {
+                "name": s["name"],
+                "css": s.get("css", "series-1"),
+                "points": " ".join(f"{x},{y}" for x, y, _v in points),
+                "dots": [{"x": x, "y": y, "value": v} for x, y, v in points],
+            }
+        )
+    return {
+        "box": box,
+        "series": drawn,
+        "ticks": _ticks(float(top), box),
+        "labels": [{"x": round(box.left + i * step, 1), "text": t} for i, t in enumerate(labels)],
+        "label_y": box.baseline + 16,
+    }
