@@ -1,5 +1,5 @@
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import Order
@@ -42,10 +42,10 @@ class OrderTable(tables.Table):
         if record.is_on_hold:
             flags.append(format_html(' <span class="flag flag-hold">{}</span>', _("On hold")))
         badge = format_html('<span class="badge state-{}">{}</span>', record.status, record.get_status_display())
-        return format_html("{}{}", badge, format_html("".join(str(f) for f in flags)))
+        return format_html("{}{}", badge, format_html_join("", "{}", ((f,) for f in flags)))
 
     def value_status(self, record):
         return record.get_status_display()
 
     def value_number(self, record):
-        return record.number or ""
+        return record.display_number  # "#<id>" until entered, as on the page
