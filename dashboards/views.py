@@ -1,4 +1,5 @@
-"""One work page per role. Each composes selectors of the apps below; later issues fill them in."""
+"""One work page per role. Each composes selectors of the apps below (dashboards.selectors and the apps'
+own); company-wide aggregates are cached for at most a minute."""
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -10,21 +11,29 @@ from accounts.decorators import role_required
 from accounts.models import Heartbeat
 from accounts.roles import Role
 from aftersales.selectors import cases_needing_attention, suggestions_to_decide
+from evaluation.charts import bar_chart
+from evaluation.selectors import evaluation_overview, kpis_so_far
 from orders.models import OrderState
 from orders.selectors import orders_visible_to
+from production.selectors import checkin_compliance, checkins_today_summary, team_merchandisers
 
+from . import selectors
 from .selectors import orders_by_state, recent_orders
 
 
 @role_required(Role.MERCHANDISER)
 def merchandiser(request):
     orders = orders_visible_to(request.user).filter(merchandiser=request.user)
+    user = request.user
     context = {
         "title_role": Role.MERCHANDISER.label,
         "by_state": orders_by_state(orders),
         "recent": recent_orders(orders),
-        "to_verify": orders.filter(status=OrderState.RECEIVED).select_related("customer")[:10],
-        "my_cases": cases_needing_attention(user=request.user, owner=request.user),
+        "to_verify": orders.filter(status=OrderState.RECEIVED).select_related("customer", "merchandiser")[:10],
+        "my_cases": cases_needing_attention(user=user, owner=user),
+        "checkins": checkins_today_summary(user=user, day=timezone.localdate()),
+        # One person's KPIs, live: ten small queries, kept for a minute.
+        "kpis": selectors.cached(f"kpis-so-far:{user.pk}", lambda: kpis_so_far(person=user)),
     }
     return render(request, "dashboards/merchandiser.html", context)
 
@@ -32,36 +41,53 @@ def merchandiser(request):
 @role_required(Role.SUPERVISOR)
 def supervisor(request):
     orders = orders_visible_to(request.user)
+    today = timezone.localdate()
+    team = list(team_merchandisers(supervisor=request.user))
     context = {
         "title_role": Role.SUPERVISOR.label,
         "by_state": orders_by_state(orders),
         "recent": recent_orders(orders),
-        "flagged": orders.filter(is_at_risk=True).select_related("customer", "merchandiser")[:10],
+        "flagged": selectors.at_risk_and_late(orders),
         "team_cases": cases_needing_attention(user=request.user),
         "suggestions_to_decide": suggestions_to_decide(user=request.user)[:10],
+        "compliance": checkin_compliance(merchandisers=team, day=today, days=1),
+        "coverage": selectors.team_review_coverage(merchandisers=team, today=today),
+        "findings": selectors.team_open_findings(user=request.user),
     }
     return render(request, "dashboards/supervisor.html", context)
 
 
-def _overview(request, role, template="dashboards/overview.html"):
-    orders = orders_visible_to(request.user)
-    context = {"title_role": role.label, "by_state": orders_by_state(orders), "recent": recent_orders(orders)}
-    return render(request, template, context)
-
-
 @role_required(Role.QA)
 def qa(request):
-    return _overview(request, Role.QA)
+    today = timezone.localdate()
+    context = {
+        "title_role": Role.QA.label,
+        "plans": selectors.sampling_progress(),
+        "findings": selectors.cached(f"qa-findings:{today}", lambda: selectors.findings_by_merchandiser(today=today)),
+    }
+    return render(request, "dashboards/qa.html", context)
 
 
 @role_required(Role.HR)
 def hr(request):
-    return _overview(request, Role.HR)
+    overview = evaluation_overview()
+    overview["distribution_chart"] = bar_chart(
+        [(f"{b['low']}–{b['high']}", b["count"]) for b in overview["distribution"]]
+    )
+    return render(request, "dashboards/hr.html", {"title_role": Role.HR.label, "overview": overview})
 
 
 @role_required(Role.MANAGEMENT)
 def management(request):
-    return _overview(request, Role.MANAGEMENT)
+    orders = orders_visible_to(request.user)
+    by_state = orders_by_state(orders)
+    context = {
+        "title_role": Role.MANAGEMENT.label,
+        "by_state": by_state,
+        "by_state_chart": selectors.by_state_chart(by_state),
+        "trends": selectors.company_trends(),
+    }
+    return render(request, "dashboards/management.html", context)
 
 
 @login_required

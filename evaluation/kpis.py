@@ -27,6 +27,7 @@ from production.models import CheckIn, CheckInStatus
 
 from .codes import Category, KpiCode, Rule, Unit
 from .quarters import Quarter
+from .scoring import kpi_score, kpi_value, q4
 from .worktime import working_seconds_at, working_seconds_of
 
 
@@ -514,3 +515,58 @@ assert sum(k.default.weight for k in KPIS) == 100, "the default weights must sum
 
 def kpi(code: str) -> Kpi:
     return KPI_BY_CODE[code]
+
+
+@dataclass
+class ScoredLine:
+    kpi: str
+    category: str
+    unit: str
+    weight: int
+    target: Decimal
+    floor: Decimal
+    rule: str
+    param: Decimal | None
+    numerator: Decimal
+    denominator: Decimal | None
+    value: Decimal | None
+    applicable: bool
+    score: Decimal
+
+    @property
+    def label(self):
+        return KpiCode(self.kpi).label
+
+
+def compute_lines(*, scheme_lines, measures: dict[str, dict[int, Measure]], person: int) -> list[ScoredLine]:
+    """The scored lines of one person from the measures of every KPI (pure; no queries)."""
+    lines = []
+    for sl in scheme_lines:
+        kpi = KPI_BY_CODE[sl.kpi]
+        available = sl.kpi in measures
+        measure = measures.get(sl.kpi, {}).get(person)
+        if measure is None:
+            numerator, denominator = Decimal(0), (None if kpi.unit == Unit.COUNT else Decimal(0))
+        else:
+            numerator, denominator = measure.numerator, measure.denominator
+        value = kpi_value(unit=kpi.unit, numerator=numerator, denominator=denominator) if available else None
+        applicable = available and value is not None and sl.weight > 0
+        score = kpi_score(value=value, rule=sl.rule, target=sl.target, floor=sl.floor, param=sl.param)
+        lines.append(
+            ScoredLine(
+                kpi=sl.kpi,
+                category=kpi.category,
+                unit=kpi.unit,
+                weight=sl.weight,
+                target=sl.target,
+                floor=sl.floor,
+                rule=sl.rule,
+                param=sl.param,
+                numerator=numerator,
+                denominator=denominator,
+                value=q4(value) if value is not None else None,
+                applicable=applicable,
+                score=score if applicable else Decimal(0),
+            )
+        )
+    return lines

@@ -201,3 +201,77 @@ def drilldown(*, user, scorecard: Scorecard, kpi_code: str, page_number=1) -> Dr
 
 def runs_active() -> QuerySet[EvaluationRun]:
     return EvaluationRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).select_related("evaluation")
+
+
+@dataclass
+class KpisSoFar:
+    quarter: Quarter
+    lines: list
+    total: object
+    coverage: int
+
+
+def kpis_so_far(*, person, now=None) -> KpisSoFar:
+    """The person's KPIs this quarter up to now, computed live with the scheme in force: one query per KPI,
+    each narrowed to this person (for the merchandiser's own dashboard)."""
+    from .kpis import compute_lines
+    from .scoring import LineScore, scorecard_total
+    from .services import default_scheme_lines
+    from .worktime import working_days_ensure
+
+    now = now or timezone.now()
+    quarter = Quarter.containing(now)
+    scheme = scheme_in_force(quarter)
+    scheme_lines = list(scheme.lines.all()) if scheme else default_scheme_lines()
+    working_days_ensure(upto=timezone.localdate(now))
+    period = Period.of(quarter, now)
+    measures = {}
+    for sl in scheme_lines:
+        kpi = KPI_BY_CODE[sl.kpi]
+        if kpi.available():
+            measures[sl.kpi] = kpi.measure(period, people=[person.pk], param=sl.param)
+    lines = compute_lines(scheme_lines=scheme_lines, measures=measures, person=person.pk)
+    total = scorecard_total([LineScore(x.weight, x.score, x.applicable) for x in lines])
+    return KpisSoFar(quarter, lines, total, sum(x.weight for x in lines if x.applicable))
+
+
+def evaluation_overview() -> dict:
+    """HR's dashboard: this quarter and the last, the latest scored quarter's ranking and distribution,
+    and the appeals waiting. A constant number of queries."""
+    current = Quarter.current()
+    wanted = [current, current.previous()]
+    found = {
+        (e.year, e.quarter): e
+        for e in EvaluationQuarter.objects.filter(
+            Q(year=wanted[0].year, quarter=wanted[0].q) | Q(year=wanted[1].year, quarter=wanted[1].q)
+        ).select_related("scheme")
+    }
+    runs = {}
+    for run in EvaluationRun.objects.filter(evaluation__in=list(found.values())).order_by(
+        "evaluation_id", "-created_at"
+    ):
+        runs.setdefault(run.evaluation_id, run)
+    quarters = []
+    for q in wanted:
+        evaluation = found.get((q.year, q.q))
+        quarters.append(
+            {"quarter": q, "evaluation": evaluation, "run": runs.get(evaluation.pk) if evaluation else None}
+        )
+    latest = EvaluationQuarter.objects.filter(computed_at__isnull=False).order_by("-year", "-quarter").first()
+    cards = []
+    if latest:
+        cards = list(
+            Scorecard.objects.filter(evaluation=latest)
+            .select_related("merchandiser", "team")
+            .order_by("-total", "merchandiser__username")
+        )
+    return {
+        "quarters": quarters,
+        "latest": latest,
+        "top": cards[:5],
+        "bottom": list(reversed(cards[-5:])) if len(cards) > 5 else [],
+        "distribution": score_distribution(cards),
+        "people": len(cards),
+        "appeals": list(appeals_open()[:10]),
+        "appeals_open": appeals_open().count(),
+    }

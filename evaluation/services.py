@@ -19,7 +19,7 @@ from supervision.models import Violation
 
 from .codes import AppealStatus, EventType, OutcomeKind, QuarterStatus, Rule, RunStatus, RunTrigger, Unit
 from .errors import InvalidInput, NotPermitted, QuarterFrozen, TransitionRefused
-from .kpis import KPI_BY_CODE, KPIS, Measure, Period
+from .kpis import KPI_BY_CODE, KPIS, Measure, Period, compute_lines
 from .models import (
     Appeal,
     EvaluationEvent,
@@ -35,7 +35,7 @@ from .models import (
 )
 from .permissions import can_comment, is_hr
 from .quarters import Quarter
-from .scoring import LineScore, kpi_points, kpi_score, kpi_value, q4, scorecard_total
+from .scoring import LineScore, kpi_points, scorecard_total
 from .worktime import working_days_refresh
 
 logger = logging.getLogger(__name__)
@@ -286,57 +286,6 @@ def merchandisers_to_score():
         .order_by("pk")
         .values_list("pk", "team_id")
     )
-
-
-@dataclass
-class _Line:
-    kpi: str
-    category: str
-    unit: str
-    weight: int
-    target: Decimal
-    floor: Decimal
-    rule: str
-    param: Decimal | None
-    numerator: Decimal
-    denominator: Decimal | None
-    value: Decimal | None
-    applicable: bool
-    score: Decimal
-
-
-def compute_lines(*, scheme_lines, measures: dict[str, dict[int, Measure]], person: int) -> list[_Line]:
-    """The scored lines of one person from the measures of every KPI (pure; no queries)."""
-    lines = []
-    for sl in scheme_lines:
-        kpi = KPI_BY_CODE[sl.kpi]
-        available = sl.kpi in measures
-        measure = measures.get(sl.kpi, {}).get(person)
-        if measure is None:
-            numerator, denominator = Decimal(0), (None if kpi.unit == Unit.COUNT else Decimal(0))
-        else:
-            numerator, denominator = measure.numerator, measure.denominator
-        value = kpi_value(unit=kpi.unit, numerator=numerator, denominator=denominator) if available else None
-        applicable = available and value is not None and sl.weight > 0
-        score = kpi_score(value=value, rule=sl.rule, target=sl.target, floor=sl.floor, param=sl.param)
-        lines.append(
-            _Line(
-                kpi=sl.kpi,
-                category=kpi.category,
-                unit=kpi.unit,
-                weight=sl.weight,
-                target=sl.target,
-                floor=sl.floor,
-                rule=sl.rule,
-                param=sl.param,
-                numerator=numerator,
-                denominator=denominator,
-                value=q4(value) if value is not None else None,
-                applicable=applicable,
-                score=score if applicable else Decimal(0),
-            )
-        )
-    return lines
 
 
 def evaluation_score_quarter(*, run_id: int, now=None) -> EvaluationRun | None:
