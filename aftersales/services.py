@@ -304,7 +304,7 @@ def case_transition(*, case_id, name: str, actor, note: str = "", resolution: st
         if order_id is None:
             raise InvalidInput(_("This case no longer exists."))
         order = order_lock(order_id=order_id)
-        case = Case.objects.select_for_update().select_related("owner").get(pk=case_id)
+        case = Case.objects.select_for_update(of=("self",)).select_related("owner").get(pk=case_id)
         case.order = order
         _require_case_work(actor, case)
         method = getattr(case, name)
@@ -735,7 +735,9 @@ def suggestion_transition(*, suggestion_id, name: str, actor, comment: str) -> S
         raise TransitionRefused(_("Unknown action."))
     with transaction.atomic():
         try:
-            suggestion = Suggestion.objects.select_for_update().select_related("author__team").get(pk=suggestion_id)
+            suggestion = (
+                Suggestion.objects.select_for_update(of=("self",)).select_related("author__team").get(pk=suggestion_id)
+            )
         except Suggestion.DoesNotExist as exc:
             raise InvalidInput(_("This suggestion no longer exists.")) from exc
         if not can_decide_suggestion(actor, suggestion):

@@ -291,7 +291,7 @@ def shipment_confirm_delivery(
             raise InvalidInput(_("This shipment no longer exists."))
         order = order_lock(order_id=order_id)
         _require_edit(actor, order)
-        shipment = Shipment.objects.select_for_update().select_related("carrier").get(pk=shipment_id)
+        shipment = Shipment.objects.select_for_update(of=("self",)).select_related("carrier").get(pk=shipment_id)
         shipment.order = order
         if shipment.delivered_on is not None:
             raise TransitionRefused(

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from kombu import pools as kombu_pools
 
 from config.celery import app as celery_app
 from logistics.models import Shipment
@@ -53,9 +54,9 @@ def closed_port() -> int:
 
 
 def _forget_connections():
-    """Drop the app's cached broker connections so the next publish uses the current broker_url."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    """Drop every cached broker connection (the app's and kombu's process-wide pools, which are keyed by
+    URL), so the next publish connects to the current broker_url."""
+    kombu_pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
