@@ -4,7 +4,7 @@ Who sees which row is decided in supervision.selectors (`*_get_for_user` answers
 decided in the services (NotPermitted). The role lists here only keep people away from pages that are
 not theirs at all."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -93,16 +94,22 @@ def _run(request, action, success: str = "") -> bool:
 
 def _week_param(request):
     try:
-        from datetime import date
-
         return week_start_of(date.fromisoformat(request.GET.get("week", "")))
     except ValueError:
         return this_week()
 
 
-def _period(request, days: int = 30):
+def _period(request):
+    """The period of a page: ?start=&end=, by default this month so far."""
     today = timezone.localdate()
     return forms.PeriodForm(request.GET or None).period(today.replace(day=1), today)
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
 
 
 # --- 1. meetings -------------------------------------------------------------------------------------
@@ -226,7 +233,7 @@ def action_item_step(request, pk, name):
         lambda: meetings.action_item_step(item_id=item.pk, actor=request.user, name=name, note=note),
         _("Action item updated."),
     )
-    return redirect(request.POST.get("next") or reverse("supervision:meeting_detail", kwargs={"pk": item.meeting_id}))
+    return redirect(_safe_next(request, reverse("supervision:meeting_detail", kwargs={"pk": item.meeting_id})))
 
 
 # --- 2. weekly reports -------------------------------------------------------------------------------
@@ -281,12 +288,11 @@ def report_detail(request, pk):
     )
     if request.method == "POST":
         if form.is_valid():
-            if _run(
+            _run(
                 request,
                 lambda: reports.report_save(report_id=report.pk, actor=request.user, **form.cleaned_data),
                 _("Report saved."),
-            ):
-                return redirect("supervision:report_detail", pk=report.pk)
+            )
             return redirect("supervision:report_detail", pk=report.pk)
         messages.error(request, _("Please correct the errors below."))
         status = 400

@@ -102,3 +102,13 @@ def test_management_sees_the_approval_button_only_when_the_revision_waits_for_it
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == "published" and draft.approved_by == management_user
+
+
+def test_action_item_step_never_redirects_off_site(client, team_a, merchandiser):
+    meeting, _ = meeting_create_for_week(team=team_a[0], week_start=this_week())
+    item = action_item_add(meeting_id=meeting.pk, actor=team_a[1], title="x", owner=merchandiser, due_date=this_week())
+    client.force_login(merchandiser)
+    response = client.post(f"/supervision/actions/{item.pk}/complete/", {"next": "https://evil.example/"})
+    assert response["Location"] == f"/supervision/meetings/{meeting.pk}/"
+    item.refresh_from_db()
+    assert item.status == "done"
