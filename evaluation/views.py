@@ -115,7 +115,8 @@ def run_start(request):
 def run_progress(request, run_id: int):
     """The progress bar, polled by htmx every second while the run is active."""
     run = selectors.run_get_for_user(user=request.user, run_id=run_id)
-    return render(request, "evaluation/_run_progress.html", {"run": run, "evaluation": run.evaluation})
+    context = {"run": run, "evaluation": run.evaluation, "refresh_link": True}
+    return render(request, "evaluation/_run_progress.html", context)
 
 
 @post_action(Role.HR)
