@@ -35,7 +35,7 @@ from orders.services import (
     order_transition,
 )
 
-from . import logistics_demo, supervision_demo
+from . import evaluation_demo, logistics_demo, supervision_demo
 
 DEMO_PASSWORD = "Gendan-demo-2026"  # noqa: S105 - printed by `make run` and listed in the README
 
@@ -240,4 +240,5 @@ def demo_load() -> dict:
         made = _orders(customers, products, rng)
         logistics_demo.load(rng)
         supervision_demo.load(rng)
+        evaluation_demo.load(rng)  # after the others: it scores the quarter their records fall in
     return {"users": len(users) + 1, "customers": len(customers), "orders_created": made}
