@@ -47,7 +47,7 @@ def _get(qs: QuerySet, pk):
 
 
 # --- people ----------------------------------------------------------------------------------------
-def team_merchandisers(*, team: Team) -> QuerySet:
+def merchandisers_of_team(*, team: Team) -> QuerySet:
     return (
         get_user_model()
         .objects.filter(team=team, groups__name=Role.MERCHANDISER, is_active=True)
@@ -147,7 +147,7 @@ def agenda_compile(*, team: Team, week_start: date) -> dict:
     """The meeting's agenda from the records, per merchandiser: new orders and missed check-ins of the
     week before, orders at risk or late, open after-sales cases and SLA breaches, and open action items
     of earlier meetings. A constant number of queries, however large the team. JSON-ready."""
-    people = list(team_merchandisers(team=team))
+    people = list(merchandisers_of_team(team=team))
     ids = [p.pk for p in people]
     since, until = week_bounds(week_start - timedelta(days=7))
     sections = {

@@ -23,6 +23,7 @@ from orders.errors import OrderError
 from orders.permissions import leads_owner
 from orders.selectors import order_get_for_user, order_timeline, orders_visible_to
 from orders.views._common import report_error
+from production.selectors import team_merchandisers
 
 from . import forms
 from .models import (
@@ -258,7 +259,7 @@ def report_mine(request):
 @role_required(Role.SUPERVISOR, Role.HR)
 def report_inbox(request):
     week = _week_param(request)
-    people = all_merchandisers() if has_role(request.user, Role.HR) else team_merchandisers_of(request.user)
+    people = all_merchandisers() if has_role(request.user, Role.HR) else team_merchandisers(supervisor=request.user)
     rows = reports_of_week(merchandisers=people, week_start=week)
     return render(
         request,
@@ -271,10 +272,6 @@ def report_inbox(request):
             "now": timezone.now(),
         },
     )
-
-
-def team_merchandisers_of(supervisor):
-    return all_merchandisers().filter(team__supervisor=supervisor)
 
 
 @role_required(Role.MERCHANDISER, Role.SUPERVISOR, Role.HR)
@@ -378,7 +375,7 @@ def report_review(request, pk):
 @role_required(Role.SUPERVISOR)
 def review_queue_view(request):
     start, end = _period(request)
-    people = team_merchandisers_of(request.user)
+    people = team_merchandisers(supervisor=request.user)
     return render(
         request,
         "supervision/review_queue.html",
@@ -657,7 +654,7 @@ def violation_list(request):
 def _people_for_violations(user):
     if has_role(user, Role.HR):
         return staff_members()
-    return all_merchandisers().filter(team__supervisor=user)
+    return team_merchandisers(supervisor=user)
 
 
 @role_required(Role.HR, Role.SUPERVISOR)

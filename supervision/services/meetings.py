@@ -13,7 +13,7 @@ from orders.models import Order
 
 from ..events import supervision_event
 from ..models import ActionItem, MeetingAttendance, WeeklyMeeting
-from ..selectors import agenda_compile, can_run_meeting, team_merchandisers
+from ..selectors import agenda_compile, can_run_meeting, merchandisers_of_team
 from ..weeks import meeting_scheduled_at, this_week, week_start_of
 
 
@@ -35,7 +35,7 @@ def meeting_create_for_week(*, team: Team, week_start: date, actor=None) -> tupl
                 agenda=agenda,
                 agenda_compiled_at=timezone.now(),
             )
-            people = list(team_merchandisers(team=team))
+            people = list(merchandisers_of_team(team=team))
             if team.supervisor_id and team.supervisor_id not in {p.pk for p in people}:
                 people.insert(0, team.supervisor)
             MeetingAttendance.objects.bulk_create([MeetingAttendance(meeting=meeting, person=p) for p in people])
