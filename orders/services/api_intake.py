@@ -34,10 +34,22 @@ class IdempotencyKeyReused(OrderError):
     """The key was already used for a different request body."""
 
 
+def _reject_nul(value):
+    """PostgreSQL text cannot hold NUL (0x00): refuse it as invalid input, not as a database error (500)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise PydanticCustomError("nul_character", "Text may not contain NUL (0x00) characters.")
+    return value
+
+
 class OrderLineSubmission(BaseModel):
     """One line as the customer's system sends it. Lengths and digits match the OrderLine columns."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value):
+        return _reject_nul(value)
 
     style_no: str = Field("", max_length=40, description="Our style number (Product.style_no), if known.")
     description: str = Field("", max_length=300, description="Required when there is no style_no.")
@@ -63,6 +75,11 @@ class OrderSubmission(BaseModel):
     """An order as the customer's system sends it."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value):
+        return _reject_nul(value)
 
     customer_po: str = Field(min_length=1, max_length=60, description="Your purchase order number.")
     delivery_date: date = Field(description="Requested delivery date (YYYY-MM-DD); not in the past.")
@@ -224,7 +241,8 @@ def api_order_submit(*, customer: Customer, idempotency_key: str, payload: dict)
     ({"field", "message"}) for anything it refuses.
     """
     key = (idempotency_key or "").strip()
-    if not key or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+    # isprintable(): no NUL or control characters, which PostgreSQL text refuses (a 500 otherwise).
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable():
         raise IdempotencyKeyInvalid(
             _("The Idempotency-Key header must be 1 to %(max)d characters.") % {"max": IDEMPOTENCY_KEY_MAX_LENGTH}
         )

@@ -31,7 +31,13 @@ def order_lock(*, order_id) -> Order:
 
 
 def order_check_version(order: Order, expected_version) -> None:
-    if expected_version is not None and int(expected_version) != order.version:
+    if expected_version is None:
+        return
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        expected = None  # not a version this site wrote (a tampered form): treat the page as stale
+    if expected != order.version:
         raise StaleOrder(
             _(
                 "Order %(order)s was changed by someone else while you were looking at it. "

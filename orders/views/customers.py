@@ -13,6 +13,18 @@ from ..models import Customer, Product
 from ..selectors import customers_visible_to
 from ..services.master_data import customer_save, product_save
 
+MAX_PER_PAGE = 500
+
+
+def _sane_per_page(request):
+    """django-tables2 takes ?per_page= as given: a negative one makes its paginator raise (a 500) and a huge
+    one loads the whole table. Drop any value outside 1..MAX_PER_PAGE; the table's default applies."""
+    value = request.GET.get("per_page")
+    if value is not None and not (value.isdigit() and 0 < int(value) <= MAX_PER_PAGE):
+        request.GET = request.GET.copy()
+        del request.GET["per_page"]
+    return request
+
 
 class CustomerTable(tables.Table):
     code = tables.Column(verbose_name=gettext_lazy("Code"), linkify=("orders:customer_edit", {"pk": tables.A("pk")}))
@@ -30,7 +42,7 @@ class CustomerTable(tables.Table):
 @role_required(Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT)
 def customer_list(request):
     table = CustomerTable(customers_visible_to(request.user))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(_sane_per_page(request), paginate={"per_page": 50}).configure(table)
     return render(request, "orders/customer_list.html", {"table": table})
 
 
@@ -63,7 +75,7 @@ class ProductTable(tables.Table):
 @role_required(Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT)
 def product_list(request):
     table = ProductTable(Product.objects.select_related("unit"))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(_sane_per_page(request), paginate={"per_page": 50}).configure(table)
     return render(request, "orders/product_list.html", {"table": table})
 
 
