@@ -35,7 +35,7 @@ from orders.services import (
     order_transition,
 )
 
-from . import evaluation_demo, logistics_demo, supervision_demo
+from . import evaluation_demo, logistics_demo, production_demo, supervision_demo
 
 DEMO_PASSWORD = "Gendan-demo-2026"  # noqa: S105 - printed by `make run` and listed in the README
 
@@ -189,6 +189,8 @@ def _advance(order: Order, target: str, rng: random.Random) -> None:
         if name == "ship":  # logistics' guard refuses a bare "ship": shipments move the order on from here
             logistics_demo.advance(order, target)
             return
+        if name == "start_production":
+            production_demo.record_run(order)  # production's guard needs the factory, line and work order
         order_transition(order_id=order.pk, name=name, actor=actor)
         if STATE_AFTER[name] == target:
             return
@@ -239,6 +241,7 @@ def demo_load() -> dict:
         customers, products = _master_data(users)
         made = _orders(customers, products, rng)
         logistics_demo.load(rng)
+        production_demo.load(rng)
         supervision_demo.load(rng)
         evaluation_demo.load(rng)  # after the others: it scores the quarter their records fall in
     return {"users": len(users) + 1, "customers": len(customers), "orders_created": made}

@@ -137,7 +137,7 @@ def _spot_check(people) -> None:
 
 def _violation(people) -> None:
     supervisor, hr, wang = people.get("sup.zhao"), people.get("hr.wu"), people.get("merch.wang")
-    if not (supervisor and hr and wang) or Violation.objects.filter(person=wang).exists():
+    if not (supervisor and hr and wang) or Violation.objects.filter(person=wang, type="report").exists():
         return
     violation = discipline.violation_record(
         actor=supervisor,

@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class ProductionConfig(AppConfig):
     name = "production"
     verbose_name = _("Production coordination")
+
+    def ready(self):
+        # The order core never imports this app: production plugs into it through orders.hooks.
+        from orders import hooks
+
+        from . import selectors, services
+
+        hooks.register_after("enter", services.plan_on_enter)
+        hooks.register_guard("start_production", services.guard_start_production)
+        for transition in ("start_production", "ship", "cancel"):
+            hooks.register_after(transition, services.order_flags_refresh_into)
+        hooks.register_customer_milestones(selectors.customer_milestones)

@@ -104,9 +104,22 @@ def verify_and_confirm(order, actor):
 
 
 def advance(order, actor, *names):
-    """Run transitions in turn (for setting up a state); returns the fresh order."""
+    """Run transitions in turn (for setting up a state); returns the fresh order. What a stage's guard
+    needs is recorded on the way (production's run before start_production)."""
     for name in names:
         if name == "confirm":
             verify_and_confirm(order, actor)
+        if name == "start_production":
+            record_production_run(order, actor)
         order = order_transition(order_id=order.pk, name=name, actor=actor)
     return order
+
+
+def record_production_run(order, actor):
+    """The factory, line, work order and start date that production's guard on start_production needs."""
+    from django.utils import timezone
+
+    from production.services import RunDetails, production_run_save
+
+    details = RunDetails("Test factory", "Line 1", f"WO-{order.pk}", timezone.localdate())
+    return production_run_save(order_id=order.pk, actor=actor, details=details)

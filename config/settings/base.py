@@ -307,6 +307,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    # Production: today's check-in for every in-production order (每日跟进). Runs every morning; the
+    # service itself skips non-working days, so make-up working days (调休) from the calendar count.
+    "production-daily-checkins": {
+        "task": "production.create_daily_checkins",
+        "schedule": crontab(hour=8, minute=30),
+        "options": {"expires": 10 * 3600},
+    },
+    # Production: close the day. Check-ins still to do become missed (idempotent; catches up skipped nights).
+    "production-mark-missed-checkins": {
+        "task": "production.mark_missed_checkins",
+        "schedule": crontab(hour=23, minute=30),
+        "options": {"expires": 25 * 60},
+    },
+    # Production: recompute at-risk and overdue flags of every open order after the date has turned.
+    "production-refresh-flags": {
+        "task": "production.refresh_flags",
+        "schedule": crontab(hour=0, minute=20),
+        "options": {"expires": 3 * 3600},
+    },
     # After-sales: warn owners before an SLA target is missed; escalate to the supervisor once it is.
     # Every minute, like the SLA clocks' resolution.
     "aftersales-check-sla": {
@@ -403,6 +422,14 @@ PORTAL_MAX_OPEN_CASES = env.int("PORTAL_MAX_OPEN_CASES", default=5)
 # working days come from production's company calendar.
 EVALUATION_WORKDAY_START = AFTERSALES_WORKDAY_START
 EVALUATION_WORKDAY_END = AFTERSALES_WORKDAY_END
+
+# --- Production -----------------------------------------------------------------------------------
+# Calendar days from ex-factory to the promised delivery date, unless a T&A template says otherwise.
+PRODUCTION_TRANSIT_DAYS = env.int("PRODUCTION_TRANSIT_DAYS", default=7)
+# A milestone not done within this many working days of its due date is "at risk".
+PRODUCTION_AT_RISK_DAYS = env.int("PRODUCTION_AT_RISK_DAYS", default=2)
+# Weekly days off, Monday = 0 ... Sunday = 6. Holidays and make-up working days live in the company calendar.
+PRODUCTION_WEEKEND_DAYS = env.list("PRODUCTION_WEEKEND_DAYS", cast=int, default=[5, 6])
 
 # --- Tables ---------------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "partials/_table.html"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from orders.models import Order, OrderEvent, OrderState
 from orders.services import order_transition
 
-from ..conftest import verify_and_confirm
+from ..conftest import record_production_run, verify_and_confirm
 from ..factories import make_order
 
 THREADS = 20
@@ -81,6 +81,8 @@ def test_conflicting_transitions_ship_vs_cancel_one_wins(merchandiser, superviso
     order = make_order(merchandiser=merchandiser)
     verify_and_confirm(order, merchandiser)
     for name in ("confirm", "enter", "start_production"):
+        if name == "start_production":
+            record_production_run(order, merchandiser)  # production's guard needs the run
         order = order_transition(order_id=order.pk, name=name, actor=merchandiser)
     version = order.version
 

@@ -1,0 +1,120 @@
+"""Production in the demo: runs for the in-production orders, a few days of check-ins (done and missed),
+an at-risk order and a delay with its customer notice. Built through the production services, once:
+a second load finds the demo's delay and changes nothing."""
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from django.utils import timezone
+
+from orders.models import Order, OrderState
+from production.calendar import WorkCalendar
+from production.models import Delay, DelayReason, PlanMilestone
+from production.services import (
+    CheckInInput,
+    RunDetails,
+    calendar_import,
+    checkin_record,
+    checkins_create_for_day,
+    checkins_mark_missed,
+    delay_record,
+    milestone_record_actual,
+    milestone_revise,
+    plan_generate,
+    production_run_save,
+)
+
+HOLIDAYS = Path(__file__).resolve().parent.parent / "production" / "data" / "holidays-cn-2026.csv"
+FACTORIES = ["宁波二厂 Ningbo No. 2", "绍兴针织厂 Shaoxing Knitting", "南通家纺 Nantong Home Textile"]
+CONTACTS = ["王组长 Wang (line leader)", "陈主管 Chen (production)", "刘经理 Liu (plant manager)"]
+METHODS = ["phone", "wechat", "visit", "email"]
+PROBLEMS = ["", "", "辅料拉链晚到两天 / zips two days late", "", "A few shade variations on lot 3; re-dyeing"]
+
+
+def record_run(order: Order) -> None:
+    """The factory, line and work order that production's guard on start_production needs. Called by
+    the loader just before it starts production; derived from the order, so the loader's random
+    sequence (and so the rest of the demo) stays as it was."""
+    production_run_save(
+        order_id=order.pk,
+        actor=order.merchandiser,
+        details=RunDetails(
+            factory=FACTORIES[order.pk % len(FACTORIES)],
+            line=f"{order.pk % 6 + 1}号线 / Line {order.pk % 6 + 1}",
+            work_order_ref=f"WO-{order.pk:06d}",
+            start_date=timezone.localdate() - timedelta(days=3),
+        ),
+    )
+
+
+def load(rng: random.Random) -> dict:
+    demo_orders = Order.objects.filter(customer__code__in=["NORD", "PACI", "HANS", "SHGM", "SAKU", "GZBL"])
+    if Delay.objects.filter(order__in=demo_orders).exists():
+        return {"production": "already loaded"}
+    calendar_import(text=HOLIDAYS.read_text(encoding="utf-8"))
+    calendar = WorkCalendar.load()
+    for order in demo_orders.filter(status__in=[OrderState.ENTERED, OrderState.IN_PRODUCTION]):
+        plan_generate(order=order)  # entered before production existed: give it its plan
+    running = list(demo_orders.filter(status=OrderState.IN_PRODUCTION).select_related("customer").order_by("pk"))
+    if not running:
+        return {"production": "no order in production"}
+
+    today = timezone.localdate()
+    # The last working day: most check-ins done, the rest closed as missed by the night job.
+    previous = calendar.on_or_before(today - timedelta(days=1))
+    checkins_create_for_day(day=previous, calendar=calendar)
+    for i, order in enumerate(running):
+        if i % 3 == 2:
+            continue  # left undone: missed
+        checkin_record(order_id=order.pk, actor=order.merchandiser, data=_answer(rng, order, i), day=previous)
+    checkins_mark_missed(day=previous)
+    # Today: two done already, the rest waiting on the merchandisers' "My check-ins today".
+    if calendar.is_working_day(today):
+        checkins_create_for_day(day=today, calendar=calendar)
+        for i, order in enumerate(running[:2]):
+            checkin_record(order_id=order.pk, actor=order.merchandiser, data=_answer(rng, order, i + 1))
+
+    # Materials booked for every order, on the planned day or today, whichever came first.
+    for order in running:
+        booked = PlanMilestone.objects.filter(plan__order=order, sequence=10).first()
+        if booked and not booked.actual_date:
+            milestone_record_actual(
+                order_id=order.pk,
+                milestone_id=booked.pk,
+                actor=order.merchandiser,
+                actual_date=min(booked.planned_date, today),
+            )
+
+    # At risk: the mill pushes fabric back beyond what the plan can absorb.
+    risky = running[0]
+    fabric = PlanMilestone.objects.filter(plan__order=risky, is_critical=True, actual_date__isnull=True).first()
+    if fabric:
+        milestone_revise(
+            order_id=risky.pk,
+            milestone_id=fabric.pk,
+            actor=risky.merchandiser,
+            revised_date=calendar.add(fabric.due_date, 12),
+            reason="面料厂染色返工 / the mill is re-dyeing the fabric",
+        )
+
+    # A delay, told to the customer in their own language (a Chinese customer when there is one).
+    delayed = next((o for o in running[1:] if o.customer.preferred_language == "zh-hans"), running[-1])
+    delay_record(
+        order_id=delayed.pk,
+        actor=delayed.merchandiser,
+        reason_id=DelayReason.objects.get(code="material_late").pk,
+        new_date=delayed.delivery_date + timedelta(days=14),
+        note="辅料供应商停产一周 / the trims supplier stopped for a week",
+    )
+    return {"production_orders": len(running), "at_risk": risky.display_number, "delayed": delayed.display_number}
+
+
+def _answer(rng: random.Random, order: Order, i: int) -> CheckInInput:
+    return CheckInInput(
+        contact_name=CONTACTS[order.pk % len(CONTACTS)],
+        contact_method=METHODS[i % len(METHODS)],
+        quantity_done=rng.choice([0, 120, 480, 960]),
+        problems=PROBLEMS[i % len(PROBLEMS)],
+        next_steps="明天上午再跟进 / follow up tomorrow morning",
+    )

@@ -1,0 +1,97 @@
+"""The working-day calendar: weekends from settings, company holidays and make-up working days (调休)
+from the database. All T&A arithmetic counts working days through one `WorkCalendar`.
+
+Dates are indexed once per loaded range, so adding, subtracting and counting working days are O(1)
+look-ups: the nightly flag job does this for every open order.
+"""
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.conf import settings
+
+# A year of margin each side of any date asked about; extended on demand.
+_MARGIN_DAYS = 366
+
+
+class WorkCalendar:
+    def __init__(
+        self, *, weekend: Iterable[int] = (5, 6), holidays: Iterable[date] = (), workdays: Iterable[date] = ()
+    ):
+        self.weekend = frozenset(int(d) for d in weekend)
+        if len(self.weekend) >= 7:
+            raise ValueError("A week needs at least one working day.")
+        self.holidays = frozenset(holidays)
+        self.workdays = frozenset(workdays)  # weekend days worked in exchange for a holiday
+        self._lo: date | None = None
+        self._hi: date | None = None
+        self._days: list[date] = []  # the working days in [_lo, _hi], ascending
+
+    @classmethod
+    def load(cls) -> "WorkCalendar":
+        """The company calendar: one query over a table of a few dozen rows a year."""
+        from .models import CalendarDay, CalendarDayKind
+
+        holidays, workdays = [], []
+        for day, kind in CalendarDay.objects.values_list("date", "kind"):
+            (workdays if kind == CalendarDayKind.WORKDAY else holidays).append(day)
+        return cls(weekend=settings.PRODUCTION_WEEKEND_DAYS, holidays=holidays, workdays=workdays)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.workdays:
+            return True
+        if day in self.holidays:
+            return False
+        return day.weekday() not in self.weekend
+
+    # --- the index -----------------------------------------------------------------------------
+    def _cover(self, *days: date) -> None:
+        lo = min(days) - timedelta(days=_MARGIN_DAYS)
+        hi = max(days) + timedelta(days=_MARGIN_DAYS)
+        if self._lo is not None and self._lo <= lo and hi <= self._hi:
+            return
+        if self._lo is not None:
+            lo, hi = min(lo, self._lo), max(hi, self._hi)
+        self._lo, self._hi = lo, hi
+        self._days = [
+            lo + timedelta(days=i) for i in range((hi - lo).days + 1) if self.is_working_day(lo + timedelta(days=i))
+        ]
+
+    def on_or_before(self, day: date) -> date:
+        """The day itself if it is a working day, else the last working day before it."""
+        self._cover(day)
+        return self._days[bisect_right(self._days, day) - 1]
+
+    def on_or_after(self, day: date) -> date:
+        self._cover(day)
+        return self._days[bisect_left(self._days, day)]
+
+    def subtract(self, day: date, working_days: int) -> date:
+        """`working_days` working days before `day` (aligned first to a working day on or before it)."""
+        if working_days < 0:
+            return self.add(day, -working_days)
+        self._cover(day, day - timedelta(days=working_days * 2 + 14))
+        index = bisect_right(self._days, day) - 1 - working_days
+        if index < 0:
+            self._cover(day - timedelta(days=working_days * 7 + 30))
+            index = bisect_right(self._days, day) - 1 - working_days
+        return self._days[index]
+
+    def add(self, day: date, working_days: int) -> date:
+        """`working_days` working days after `day` (aligned first to a working day on or after it)."""
+        if working_days < 0:
+            return self.subtract(day, -working_days)
+        self._cover(day, day + timedelta(days=working_days * 2 + 14))
+        index = bisect_left(self._days, day) + working_days
+        if index >= len(self._days):
+            self._cover(day + timedelta(days=working_days * 7 + 30))
+            index = bisect_left(self._days, day) + working_days
+        return self._days[index]
+
+    def count_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]; negative when end is before start. Tomorrow from today is 1."""
+        if end < start:
+            return -self.count_between(end, start)
+        self._cover(start, end)
+        return bisect_right(self._days, end) - bisect_right(self._days, start)

@@ -1,0 +1,313 @@
+"""Reads for production pages and panels. Orders are always reached through orders_visible_to, and each
+function costs a constant number of queries however many orders or milestones it returns."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+
+from accounts.roles import Role
+from orders.models import Order, OrderLine, OrderState
+from orders.selectors import orders_visible_to
+
+from .calendar import WorkCalendar
+from .models import CheckIn, CheckInStatus, PlanMilestone, PlanTemplate, ProductionPlan
+from .schedule import Schedule, assess, milestone_status, milestone_variance, project, schedule_backward, template_for
+
+WORKLIST_LIMIT = 300  # a merchandiser follows tens of orders; a bound keeps the page fast regardless
+BOARD_PAGE_SIZE = 50
+
+
+# --- the plan --------------------------------------------------------------------------------------
+def plan_preview(*, order: Order, today: date | None = None, calendar: WorkCalendar | None = None) -> Schedule | None:
+    """The plan the order would get if it were entered today, so the order page can warn before entry
+    when the delivery date is too close for the template. None when no template is configured."""
+    product_types = order.lines.filter(product__isnull=False).values_list("product__product_type", flat=True)
+    templates = list(PlanTemplate.objects.prefetch_related("milestones"))
+    template = template_for(product_types, templates, lambda t: t.milestones.all())
+    if template is None:
+        return None
+    return schedule_backward(
+        template=template,
+        milestones=list(template.milestones.all()),
+        transit_days=template.effective_transit_days(),
+        delivery_date=order.delivery_date,
+        today=today or timezone.localdate(),
+        calendar=calendar or WorkCalendar.load(),
+    )
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    milestone: PlanMilestone
+    status: str
+    variance: int
+    projected: date
+
+
+def plan_view(*, order: Order, today: date | None = None) -> dict | None:
+    """The order's plan with each milestone's status, variance and projected date, the order's risk
+    assessment and the Gantt geometry. Three queries."""
+    plan = ProductionPlan.objects.filter(order=order).select_related("template").first()
+    if plan is None:
+        return None
+    today = today or timezone.localdate()
+    calendar = WorkCalendar.load()
+    milestones = list(plan.milestones.all())
+    projected = project(milestones, today=today, calendar=calendar)
+    rows = [
+        MilestoneRow(
+            m,
+            milestone_status(m, today=today, calendar=calendar, at_risk_days=settings.PRODUCTION_AT_RISK_DAYS),
+            milestone_variance(m, today=today, calendar=calendar),
+            projected[m.pk],
+        )
+        for m in milestones
+    ]
+    assessment = assess(
+        status=order.status,
+        delivery_date=order.delivery_date,
+        plan=plan,
+        milestones=milestones,
+        today=today,
+        calendar=calendar,
+    )
+    return {"plan": plan, "rows": rows, "assessment": assessment, "gantt": gantt(rows, plan=plan, today=today)}
+
+
+def customer_milestones(order: Order) -> list[dict]:
+    """orders.hooks source for the customer's status page: the critical milestones with their current
+    dates while the order is planned or in production. Nothing staff-only: no owners, no reasons."""
+    if order.status not in (OrderState.ENTERED, OrderState.IN_PRODUCTION):
+        return []
+    milestones = PlanMilestone.objects.filter(plan__order=order, is_critical=True).order_by("sequence")
+    return [
+        {"label": m.name, "planned": m.due_date, "actual": m.actual_date, "done": bool(m.actual_date)}
+        for m in milestones
+    ]
+
+
+# --- the Gantt chart: server-side geometry, drawn as inline SVG without any style attribute ---------------
+GANTT_LABEL_WIDTH = 190
+GANTT_CHART_WIDTH = 640
+GANTT_ROW_HEIGHT = 26
+GANTT_TOP = 34
+
+
+def gantt(rows: list[MilestoneRow], *, plan: ProductionPlan, today: date) -> dict:
+    """Planned, revised and actual as bars and markers on one time axis. Each milestone's bar spans from
+    its predecessor's date to its own, so the chart reads as the critical path."""
+    dates = [today, plan.ex_factory_date]
+    for row in rows:
+        m = row.milestone
+        dates += [d for d in (m.planned_date, m.revised_date, m.actual_date, row.projected) if d]
+    first = min(dates) - timedelta(days=3)
+    last = max(dates) + timedelta(days=3)
+    scale = GANTT_CHART_WIDTH / max(1, (last - first).days)
+
+    def x(day: date) -> float:
+        return round(GANTT_LABEL_WIDTH + (day - first).days * scale, 1)
+
+    by_pk = {row.milestone.pk: row.milestone for row in rows}
+    bars = []
+    for i, row in enumerate(rows):
+        m = row.milestone
+        y = GANTT_TOP + i * GANTT_ROW_HEIGHT
+        dep = by_pk.get(m.depends_on_id)
+        planned_from = dep.planned_date if dep else m.planned_date - timedelta(days=1)
+        bar = {
+            "label": m.name,
+            "status": row.status,
+            "critical": m.is_critical,
+            "label_y": y + 15,
+            "planned": _span(x, planned_from, m.planned_date, y + 4, 8),
+            "revised": None,
+            "actual": None,
+            "projected": None,
+        }
+        if m.revised_date:
+            revised_from = (dep.actual_date or dep.revised_date or dep.planned_date) if dep else m.revised_date
+            bar["revised"] = _span(x, min(revised_from, m.revised_date), m.revised_date, y + 13, 6)
+        if m.actual_date:
+            bar["actual"] = {"cx": x(m.actual_date + timedelta(days=1)), "cy": y + 11, "r": 5}
+        elif row.projected > m.due_date:
+            # Where the slip upstream puts it now: an open marker after its due date.
+            bar["projected"] = {"cx": x(row.projected + timedelta(days=1)), "cy": y + 11, "r": 4}
+        bars.append(bar)
+    height = GANTT_TOP + len(rows) * GANTT_ROW_HEIGHT + 8
+    ticks = []
+    day = first + timedelta(days=(7 - first.weekday()) % 7)  # Mondays
+    step = 7 if (last - first).days <= 120 else 14
+    while day <= last:
+        ticks.append({"x": x(day), "label": f"{day:%m-%d}"})
+        day += timedelta(days=step)
+    return {
+        "width": GANTT_LABEL_WIDTH + GANTT_CHART_WIDTH + 10,
+        "height": height,
+        "bars": bars,
+        "ticks": ticks,
+        "axis_y": GANTT_TOP - 6,
+        "tick_y": GANTT_TOP - 12,
+        "bottom": height - 4,
+        "today_x": x(today),
+        "ex_factory_x": x(plan.ex_factory_date + timedelta(days=1)),
+    }
+
+
+def _span(x, start: date, end: date, y: float, height: float) -> dict:
+    left, right = x(min(start, end)), x(max(start, end) + timedelta(days=1))
+    return {"x": left, "y": y, "width": max(2.0, round(right - left, 1)), "height": height}
+
+
+# --- check-ins ------------------------------------------------------------------------------------
+@dataclass
+class WorkRow:
+    order: Order
+    checkin: CheckIn | None  # the day's check-in, if the job or the merchandiser created it
+    last: CheckIn | None  # the latest earlier check-in that was done: the form starts from it
+    open_milestones: list
+    next_milestone: PlanMilestone | None
+    next_status: str | None
+
+
+def checkin_worklist(*, user, day: date, order_ids=None) -> list[WorkRow]:
+    """'My check-ins today': every in-production order the user follows, with the day's check-in,
+    the last one done and the open milestones. Five queries, whatever the number of orders."""
+    last_done = CheckIn.objects.filter(order=OuterRef("pk"), status=CheckInStatus.DONE, day__lt=day).order_by("-day")
+    quantity = OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order").annotate(total=Sum("quantity"))
+    orders = (
+        orders_visible_to(user)
+        .filter(merchandiser=user, status=OrderState.IN_PRODUCTION)
+        .select_related("customer", "production_run", "production_plan")
+        .annotate(
+            last_checkin_id=Subquery(last_done.values("pk")[:1]),
+            total_quantity=Subquery(quantity.values("total")[:1]),
+        )
+        .order_by(F("production_plan__ex_factory_date").asc(nulls_last=True), "pk")
+    )
+    if order_ids is not None:
+        orders = orders.filter(pk__in=order_ids)
+    orders = list(orders[:WORKLIST_LIMIT])
+    ids = [o.pk for o in orders]
+    today_by_order = {c.order_id: c for c in CheckIn.objects.filter(order_id__in=ids, day=day)}
+    last_by_pk = {
+        c.pk: c for c in CheckIn.objects.filter(pk__in=[o.last_checkin_id for o in orders if o.last_checkin_id])
+    }
+    open_by_order: dict[int, list] = {}
+    for m in (
+        PlanMilestone.objects.filter(plan__order_id__in=ids, actual_date__isnull=True)
+        .select_related("plan")
+        .order_by("sequence")
+    ):
+        open_by_order.setdefault(m.plan.order_id, []).append(m)
+    calendar = WorkCalendar.load()
+    rows = []
+    for order in orders:
+        open_ = open_by_order.get(order.pk, [])
+        upcoming = open_[0] if open_ else None
+        status = (
+            milestone_status(upcoming, today=day, calendar=calendar, at_risk_days=settings.PRODUCTION_AT_RISK_DAYS)
+            if upcoming
+            else None
+        )
+        rows.append(
+            WorkRow(order, today_by_order.get(order.pk), last_by_pk.get(order.last_checkin_id), open_, upcoming, status)
+        )
+    return rows
+
+
+def checkins_today_summary(*, user, day: date) -> dict:
+    """For the merchandiser's work page: how many of today's check-ins are done."""
+    in_production = orders_visible_to(user).filter(merchandiser=user, status=OrderState.IN_PRODUCTION).count()
+    done = CheckIn.objects.filter(merchandiser=user, day=day, status=CheckInStatus.DONE).count()
+    return {"in_production": in_production, "done": done, "to_do": max(0, in_production - done)}
+
+
+def team_merchandisers(*, supervisor):
+    return (
+        get_user_model()
+        .objects.filter(team__supervisor=supervisor, groups__name=Role.MERCHANDISER, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def checkin_compliance(*, merchandisers, day: date, days: int = 7) -> dict:
+    """Daily check-in compliance per merchandiser: today, each of the last `days` days and their total.
+    Check-ins not needed (the order left production) do not count. One grouped query."""
+    people = list(merchandisers)
+    start = day - timedelta(days=days - 1)
+    span = [start + timedelta(days=i) for i in range(days)]
+    counts = (
+        CheckIn.objects.filter(merchandiser__in=[p.pk for p in people], day__range=(start, day))
+        .exclude(status=CheckInStatus.WAIVED)
+        .values("merchandiser_id", "day")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=CheckInStatus.DONE)),
+            missed=Count("pk", filter=Q(status=CheckInStatus.MISSED)),
+        )
+        .order_by()
+    )
+    cells = {(c["merchandiser_id"], c["day"]): c for c in counts}
+    calendar = WorkCalendar.load()
+    rows = []
+    for person in people:
+        week = {"total": 0, "done": 0, "missed": 0}
+        per_day = []
+        for d in span:
+            cell = cells.get((person.pk, d), {"total": 0, "done": 0, "missed": 0})
+            for key in week:
+                week[key] += cell[key]
+            per_day.append({"day": d, "working": calendar.is_working_day(d), **_rate(cell)})
+        rows.append({"person": person, "today": per_day[-1], "days": per_day, "week": _rate(week)})
+    return {"days": span, "rows": rows}
+
+
+def _rate(cell: dict) -> dict:
+    total, done = cell["total"], cell["done"]
+    return {
+        "total": total,
+        "done": done,
+        "missed": cell["missed"],
+        "pending": total - done - cell["missed"],
+        "percent": round(100 * done / total) if total else None,
+    }
+
+
+# --- the supervisor's production board ---------------------------------------------------------------
+def board_orders(*, user, day: date):
+    """Entered and in-production orders the supervisor sees: overdue first, then at risk, then by
+    ex-factory date. Lazy: the view slices one page."""
+    today_checkin = CheckIn.objects.filter(order=OuterRef("pk"), day=day).values("status")[:1]
+    return (
+        orders_visible_to(user)
+        .filter(status__in=[OrderState.ENTERED, OrderState.IN_PRODUCTION])
+        .select_related("customer", "merchandiser", "production_plan", "production_run")
+        .annotate(checkin_status=Subquery(today_checkin))
+        .order_by(
+            "-is_overdue",
+            "-is_at_risk",
+            F("production_plan__ex_factory_date").asc(nulls_last=True),
+            "delivery_date",
+            "pk",
+        )
+    )
+
+
+def next_milestones(*, order_ids, day: date) -> dict:
+    """The next open milestone of each order, with its status. One query."""
+    calendar = WorkCalendar.load()
+    found: dict = {}
+    for m in (
+        PlanMilestone.objects.filter(plan__order_id__in=list(order_ids), actual_date__isnull=True)
+        .select_related("plan")
+        .order_by("sequence")
+    ):
+        if m.plan.order_id not in found:
+            status = milestone_status(m, today=day, calendar=calendar, at_risk_days=settings.PRODUCTION_AT_RISK_DAYS)
+            found[m.plan.order_id] = {"milestone": m, "status": status}
+    return found

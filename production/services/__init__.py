@@ -1,0 +1,37 @@
+"""Every change production makes goes through one of these functions."""
+
+from .calendar_import import ImportResult, calendar_import, calendar_parse
+from .checkins import CheckInInput, checkin_record, checkins_create_for_day, checkins_mark_missed
+from .delays import delay_record
+from .flags import flags_refresh_all, order_flags_refresh, order_flags_refresh_into
+from .plans import (
+    milestone_record_actual,
+    milestone_revise,
+    plan_generate,
+    plan_on_enter,
+    plan_replan_open,
+)
+from .runs import RunDetails, guard_start_production, production_run_save, production_start
+
+__all__ = [
+    "CheckInInput",
+    "ImportResult",
+    "RunDetails",
+    "calendar_import",
+    "calendar_parse",
+    "checkin_record",
+    "checkins_create_for_day",
+    "checkins_mark_missed",
+    "delay_record",
+    "flags_refresh_all",
+    "guard_start_production",
+    "milestone_record_actual",
+    "milestone_revise",
+    "order_flags_refresh",
+    "order_flags_refresh_into",
+    "plan_generate",
+    "plan_on_enter",
+    "plan_replan_open",
+    "production_run_save",
+    "production_start",
+]

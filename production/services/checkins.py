@@ -1,0 +1,150 @@
+"""Daily check-ins (每日跟进): created each working morning, filled in by the merchandiser, closed at night."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders.errors import InvalidInput, TransitionRefused
+from orders.models import Order, OrderState
+from orders.services import order_lock
+
+from ..calendar import WorkCalendar
+from ..models import CheckIn, CheckInStatus, ContactMethod, PlanMilestone
+from ._common import require_edit, stage_event
+from .flags import order_flags_refresh
+from .plans import milestone_set_actual
+
+
+def checkins_create_for_day(*, day: date | None = None, calendar: WorkCalendar | None = None) -> int:
+    """Create the day's check-in for every in-production order, owned by the order's merchandiser.
+
+    One set-based statement, INSERT … SELECT … ON CONFLICT DO NOTHING against the (order, day) unique
+    constraint: the database does the work, memory does not grow with the number of orders, and a second
+    run, or two runs at once, add nothing. Non-working days create nothing. Returns how many it created.
+    """
+    day = day or timezone.localdate()
+    calendar = calendar or WorkCalendar.load()
+    if not calendar.is_working_day(day):
+        return 0
+    ops = connection.ops
+    checkin, order = CheckIn._meta.db_table, Order._meta.db_table
+    q = connection.ops.quote_name
+    # The WHERE clause also keeps SQLite's parser from reading ON CONFLICT as a join condition.
+    sql = (
+        f"INSERT INTO {q(checkin)} (order_id, day, merchandiser_id, status, contact_name, contact_method, "  # noqa: S608
+        f"problems, next_steps, created_at) "
+        f"SELECT o.id, %s, o.merchandiser_id, %s, '', '', '', '', %s FROM {q(order)} o WHERE o.status = %s "
+        f"ON CONFLICT DO NOTHING"
+    )
+    params = [
+        ops.adapt_datefield_value(day),
+        CheckInStatus.PENDING.value,
+        ops.adapt_datetimefield_value(timezone.now()),
+        OrderState.IN_PRODUCTION.value,
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+def checkins_mark_missed(*, day: date | None = None) -> int:
+    """Close every check-in of `day` and before that is still to do: missed, or not needed when the order
+    left production meanwhile. Idempotent; a night the job did not run is caught up the next."""
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        open_ = CheckIn.objects.filter(status=CheckInStatus.PENDING, day__lte=day)
+        open_.exclude(order__status=OrderState.IN_PRODUCTION).update(status=CheckInStatus.WAIVED)
+        return open_.update(status=CheckInStatus.MISSED)
+
+
+@dataclass(frozen=True)
+class CheckInInput:
+    contact_name: str
+    contact_method: str
+    quantity_done: int | None = None
+    milestone_id: int | None = None  # a milestone reached today: its actual date is set to the day
+    problems: str = ""
+    next_steps: str = ""
+
+
+def checkin_record(*, order_id, actor, data: CheckInInput, day: date | None = None) -> CheckIn:
+    """Record the day's contact with production for one order. Creates the check-in if the morning job
+    has not (an order started today); saving again the same day updates it. A missed or waived day is
+    closed. A milestone reached gets its actual date; the order's flags are recomputed."""
+    today = timezone.localdate()
+    day = day or today
+    if day > today:
+        raise InvalidInput(_("A check-in cannot be recorded for a future day."))
+    if not data.contact_name.strip():
+        raise InvalidInput(_("Say whom you spoke to in production."))
+    if data.contact_method not in ContactMethod.values:
+        raise InvalidInput(_("Choose how you contacted production."))
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        require_edit(actor, order)
+        if order.status != OrderState.IN_PRODUCTION:
+            raise TransitionRefused(_("Daily check-ins are recorded only while the order is in production."))
+        checkin, _created = CheckIn.objects.get_or_create(
+            order=order, day=day, defaults={"merchandiser_id": order.merchandiser_id}
+        )
+        if checkin.status in (CheckInStatus.MISSED, CheckInStatus.WAIVED):
+            raise TransitionRefused(
+                _("The check-in of %(day)s is closed (%(status)s).")
+                % {"day": day.isoformat(), "status": checkin.get_status_display()}
+            )
+        milestone = None
+        if data.milestone_id:
+            milestone = PlanMilestone.objects.filter(pk=data.milestone_id, plan__order_id=order.pk).first()
+            if milestone is None:
+                raise InvalidInput(_("This milestone is not part of the order's plan."))
+        updated = checkin.status == CheckInStatus.DONE
+        checkin.status = CheckInStatus.DONE
+        checkin.merchandiser_id = order.merchandiser_id  # a handed-over order: the new owner answers for it
+        checkin.contact_name = data.contact_name.strip()
+        checkin.contact_method = data.contact_method
+        checkin.quantity_done = data.quantity_done
+        checkin.milestone = milestone or checkin.milestone
+        checkin.problems = data.problems.strip()
+        checkin.next_steps = data.next_steps.strip()
+        checkin.completed_at = timezone.now()
+        checkin.completed_by = actor
+        checkin.save()
+        stage_event(
+            order,
+            actor,
+            action="checkin_updated" if updated else "checkin",
+            note=_checkin_summary(checkin),
+            payload={
+                "checkin": checkin.pk,
+                "day": day.isoformat(),
+                "method": checkin.contact_method,
+                "quantity": checkin.quantity_done,
+            },
+        )
+        if milestone is not None and milestone.actual_date is None:
+            milestone_set_actual(
+                order=order, milestone=milestone, actor=actor, actual_date=day, payload={"checkin": checkin.pk}
+            )
+        order_flags_refresh(order_id=order.pk)
+    return checkin
+
+
+def _checkin_summary(checkin: CheckIn) -> str:
+    parts = [
+        _("Check-in %(day)s: %(contact)s by %(method)s.")
+        % {
+            "day": checkin.day.isoformat(),
+            "contact": checkin.contact_name,
+            "method": checkin.get_contact_method_display(),
+        }
+    ]
+    if checkin.quantity_done is not None:
+        parts.append(_("Produced so far: %(n)s.") % {"n": checkin.quantity_done})
+    if checkin.problems:
+        parts.append(_("Problems: %(text)s") % {"text": checkin.problems})
+    if checkin.next_steps:
+        parts.append(_("Next: %(text)s") % {"text": checkin.next_steps})
+    return " ".join(parts)

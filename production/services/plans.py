@@ -1,0 +1,186 @@
+"""The T&A plan: generated when the order is entered, then kept current by actuals, revisions and delays."""
+
+import logging
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders.errors import InvalidInput, TransitionRefused
+from orders.models import Order, OrderState
+from orders.services import order_lock
+
+from ..calendar import WorkCalendar
+from ..models import PlanMilestone, ProductionPlan
+from ..selectors import plan_preview
+from ._common import require_edit, stage_event
+from .flags import order_flags_refresh, order_flags_refresh_into
+
+logger = logging.getLogger(__name__)
+
+# Milestones can be recorded from entry (materials are booked before the line starts) until shipment.
+PLAN_OPEN_STATES = (OrderState.ENTERED, OrderState.IN_PRODUCTION)
+
+
+def plan_generate(*, order: Order, actor=None, today: date | None = None) -> ProductionPlan | None:
+    """Build the order's plan by working back from its ex-factory date. A delivery date too close for
+    the template does not block anything: the plan is compressed and says so. Idempotent: an order
+    that already has a plan keeps it. Call inside the entering transaction."""
+    existing = ProductionPlan.objects.filter(order=order).first()
+    if existing:
+        return existing
+    schedule = plan_preview(order=order, today=today)
+    if schedule is None:
+        logger.warning("no T&A template configured; order %s entered without a plan", order.pk)
+        return None
+    plan = ProductionPlan.objects.create(
+        order=order,
+        template=schedule.template,
+        ex_factory_date=schedule.ex_factory,
+        transit_days=schedule.transit_days,
+        is_compressed=schedule.is_compressed,
+        shortfall_days=schedule.shortfall_days,
+    )
+    rows = PlanMilestone.objects.bulk_create(
+        [
+            PlanMilestone(
+                plan=plan,
+                code=s.source.code,
+                name_zh=s.source.name_zh,
+                name_en=s.source.name_en,
+                sequence=s.source.sequence,
+                offset_days=s.offset_days,
+                owner_role=s.source.owner_role,
+                is_critical=s.source.is_critical,
+                planned_date=s.planned_date,
+            )
+            for s in schedule.milestones
+        ]
+    )
+    by_source = {s.source.pk: row for s, row in zip(schedule.milestones, rows, strict=True)}
+    linked = []
+    for s, row in zip(schedule.milestones, rows, strict=True):
+        if s.source.depends_on_id in by_source:
+            row.depends_on = by_source[s.source.depends_on_id]
+            linked.append(row)
+    PlanMilestone.objects.bulk_update(linked, ["depends_on"])
+    note = _("T&A plan made from template %(template)s, ex-factory %(date)s.") % {
+        "template": schedule.template.name,
+        "date": schedule.ex_factory.isoformat(),
+    }
+    if schedule.is_compressed:
+        note += " " + _("Compressed: the delivery date leaves %(n)d working days fewer than the template needs.") % {
+            "n": schedule.shortfall_days
+        }
+    stage_event(
+        order,
+        actor,
+        action="plan_generated",
+        note=note,
+        payload={
+            "template": schedule.template.product_type,
+            "ex_factory": schedule.ex_factory.isoformat(),
+            "compressed": schedule.is_compressed,
+            "shortfall_days": schedule.shortfall_days,
+        },
+    )
+    return plan
+
+
+def plan_on_enter(order: Order, actor) -> None:
+    """orders.hooks after-action for "enter"."""
+    plan_generate(order=order, actor=actor)
+    order_flags_refresh_into(order, actor)
+
+
+def plan_replan_open(*, plan: ProductionPlan, ex_factory: date, reason: str, actor, calendar: WorkCalendar) -> int:
+    """Move the plan to a new ex-factory date: every milestone not done gets a revised date worked back
+    from it with its offset. Baselines and actuals stay, so the variance remains visible."""
+    plan.ex_factory_date = ex_factory
+    plan.save(update_fields=["ex_factory_date"])
+    moved = []
+    for m in plan.milestones.filter(actual_date__isnull=True):
+        new_due = calendar.subtract(ex_factory, m.offset_days)
+        if new_due != m.due_date:
+            m.revised_date, m.revision_reason, m.updated_by = new_due, reason, actor
+            moved.append(m)
+    PlanMilestone.objects.bulk_update(moved, ["revised_date", "revision_reason", "updated_by", "updated_at"])
+    return len(moved)
+
+
+def _milestone_for_update(*, order_id, milestone_id, actor):
+    order = order_lock(order_id=order_id)
+    require_edit(actor, order)
+    if order.status not in PLAN_OPEN_STATES:
+        raise TransitionRefused(_("The plan can be updated only while the order is entered or in production."))
+    milestone = (
+        PlanMilestone.objects.select_for_update().filter(pk=milestone_id, plan__order_id=order.pk).first()
+        if str(milestone_id).isdigit()
+        else None
+    )
+    if milestone is None:
+        raise InvalidInput(_("This milestone is not part of the order's plan."))
+    return order, milestone
+
+
+def milestone_set_actual(*, order, milestone, actor, actual_date: date, payload=None) -> None:
+    """Write a milestone's actual date and its event. The caller holds the order's lock."""
+    previous = milestone.actual_date
+    milestone.actual_date, milestone.updated_by = actual_date, actor
+    milestone.save(update_fields=["actual_date", "updated_by", "updated_at"])
+    stage_event(
+        order,
+        actor,
+        action="milestone_done",
+        note=_("%(milestone)s reached on %(date)s.") % {"milestone": milestone.name, "date": actual_date.isoformat()},
+        payload={
+            "milestone": milestone.code,
+            "actual": actual_date.isoformat(),
+            "planned": milestone.planned_date.isoformat(),
+            "previous": previous.isoformat() if previous else None,
+            **(payload or {}),
+        },
+    )
+
+
+def milestone_record_actual(*, order_id, milestone_id, actor, actual_date: date, today: date | None = None):
+    """Record when a milestone was reached. Not in the future; recording it again corrects the date."""
+    today = today or timezone.localdate()
+    if actual_date > today:
+        raise InvalidInput(_("The actual date cannot be in the future."))
+    with transaction.atomic():
+        order, milestone = _milestone_for_update(order_id=order_id, milestone_id=milestone_id, actor=actor)
+        if milestone.actual_date == actual_date:
+            return milestone
+        milestone_set_actual(order=order, milestone=milestone, actor=actor, actual_date=actual_date)
+        order_flags_refresh(order_id=order.pk, today=today)
+    return milestone
+
+
+def milestone_revise(*, order_id, milestone_id, actor, revised_date: date, reason: str):
+    """Give a milestone a new due date. The planned (baseline) date never changes; a reason is required."""
+    if not reason.strip():
+        raise InvalidInput(_("Give the reason for the new date."))
+    with transaction.atomic():
+        order, milestone = _milestone_for_update(order_id=order_id, milestone_id=milestone_id, actor=actor)
+        if milestone.actual_date:
+            raise TransitionRefused(_("This milestone is done; record its actual date instead."))
+        previous = milestone.due_date
+        milestone.revised_date, milestone.revision_reason, milestone.updated_by = revised_date, reason.strip(), actor
+        milestone.save(update_fields=["revised_date", "revision_reason", "updated_by", "updated_at"])
+        stage_event(
+            order,
+            actor,
+            action="milestone_revised",
+            note=_("%(milestone)s moved from %(old)s to %(new)s: %(reason)s")
+            % {
+                "milestone": milestone.name,
+                "old": previous.isoformat(),
+                "new": revised_date.isoformat(),
+                "reason": reason.strip(),
+            },
+            payload={"milestone": milestone.code, "from": previous.isoformat(), "to": revised_date.isoformat()},
+        )
+        order_flags_refresh(order_id=order.pk)
+    return milestone

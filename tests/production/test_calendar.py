@@ -1,0 +1,198 @@
+"""The working-day calendar and back-scheduling across weekends and holidays."""
+
+from datetime import date
+from io import StringIO
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+from hypothesis import given
+from hypothesis import strategies as st
+
+from production.calendar import WorkCalendar
+from production.models import CalendarDay, CalendarDayKind
+from production.schedule import schedule_backward
+from production.services import calendar_import
+
+# National Day week 2026: Thu 1 Oct – Wed 7 Oct off, Sat 10 Oct worked in exchange (调休).
+GOLDEN_WEEK = [date(2026, 10, d) for d in range(1, 8)]
+MAKE_UP = [date(2026, 10, 10)]
+
+
+def golden_week_calendar() -> WorkCalendar:
+    return WorkCalendar(weekend=(5, 6), holidays=GOLDEN_WEEK, workdays=MAKE_UP)
+
+
+def milestone(code, offset, sequence, depends_on=None):
+    return SimpleNamespace(pk=sequence, code=code, offset_days=offset, sequence=sequence, depends_on_id=depends_on)
+
+
+TEMPLATE = [
+    milestone("materials_booked", 10, 10),
+    milestone("cutting", 5, 20, 10),
+    milestone("final_inspection", 1, 30, 20),
+    milestone("ex_factory", 0, 40, 30),
+]
+
+
+def test_weekends_holidays_and_make_up_days():
+    cal = golden_week_calendar()
+    assert not cal.is_working_day(date(2026, 10, 3))  # a holiday on a Saturday
+    assert not cal.is_working_day(date(2026, 10, 5))  # a holiday on a Monday
+    assert cal.is_working_day(date(2026, 10, 10))  # a Saturday worked in exchange
+    assert not cal.is_working_day(date(2026, 10, 11))  # an ordinary Sunday
+    assert cal.is_working_day(date(2026, 10, 12))
+
+
+def test_working_day_arithmetic_skips_the_holiday_week():
+    cal = golden_week_calendar()
+    # Wed 30 Sep + 1 working day: the whole week off, then Thu 8 Oct.
+    assert cal.add(date(2026, 9, 30), 1) == date(2026, 10, 8)
+    assert cal.add(date(2026, 10, 9), 1) == date(2026, 10, 10)  # Fri → the make-up Saturday
+    assert cal.subtract(date(2026, 10, 8), 1) == date(2026, 9, 30)
+    assert cal.count_between(date(2026, 9, 30), date(2026, 10, 12)) == 4  # 8, 9, 10 (Sat) and 12 Oct
+    assert cal.count_between(date(2026, 10, 12), date(2026, 9, 30)) == -4
+    assert cal.on_or_before(date(2026, 10, 4)) == date(2026, 9, 30)
+    assert cal.on_or_after(date(2026, 10, 4)) == date(2026, 10, 8)
+
+
+def test_back_scheduling_crosses_a_weekend():
+    cal = WorkCalendar(weekend=(5, 6))
+    # Delivery Sun 22 Nov 2026, 7 days transit → Sun 15 Nov → ex-factory Fri 13 Nov.
+    schedule = schedule_backward(
+        template=None,
+        milestones=TEMPLATE,
+        transit_days=7,
+        delivery_date=date(2026, 11, 22),
+        today=date(2026, 10, 1),
+        calendar=cal,
+    )
+    planned = {m.source.code: m.planned_date for m in schedule.milestones}
+    assert schedule.ex_factory == date(2026, 11, 13)
+    assert planned["ex_factory"] == date(2026, 11, 13)
+    assert planned["final_inspection"] == date(2026, 11, 12)
+    assert planned["cutting"] == date(2026, 11, 6)  # 5 working days back: Fri → the previous Fri
+    assert planned["materials_booked"] == date(2026, 10, 30)
+    assert not schedule.is_compressed
+
+
+def test_back_scheduling_crosses_golden_week_and_make_up_saturday():
+    cal = golden_week_calendar()
+    # Ex-factory Tue 13 Oct (delivery 20 Oct, 7 days transit). Working days back: 12 (Mon), 10 (make-up
+    # Sat), 9, 8, then the holiday week and weekend are skipped: 30 Sep, 29 Sep...
+    schedule = schedule_backward(
+        template=None,
+        milestones=TEMPLATE,
+        transit_days=7,
+        delivery_date=date(2026, 10, 20),
+        today=date(2026, 9, 1),
+        calendar=cal,
+    )
+    planned = {m.source.code: m.planned_date for m in schedule.milestones}
+    assert schedule.ex_factory == date(2026, 10, 13)
+    assert planned["final_inspection"] == date(2026, 10, 12)
+    assert planned["cutting"] == date(2026, 9, 30)  # 12, 10, 9, 8 Oct, then 30 Sep
+    assert planned["materials_booked"] == date(2026, 9, 23)
+
+
+def test_ex_factory_falls_back_to_the_last_working_day_before_a_holiday():
+    cal = golden_week_calendar()
+    schedule = schedule_backward(
+        template=None,
+        milestones=TEMPLATE,
+        transit_days=0,
+        delivery_date=date(2026, 10, 5),
+        today=date(2026, 9, 1),
+        calendar=cal,
+    )
+    assert schedule.ex_factory == date(2026, 9, 30)
+
+
+def test_a_date_too_close_compresses_the_plan_and_keeps_the_order():
+    cal = WorkCalendar(weekend=(5, 6))
+    # From Mon 2 Nov to ex-factory Fri 6 Nov there are 4 working days; the template needs 10.
+    schedule = schedule_backward(
+        template=None,
+        milestones=TEMPLATE,
+        transit_days=0,
+        delivery_date=date(2026, 11, 6),
+        today=date(2026, 11, 2),
+        calendar=cal,
+    )
+    assert schedule.is_compressed
+    assert (schedule.span, schedule.available, schedule.shortfall_days) == (10, 4, 6)
+    planned = [m.planned_date for m in schedule.milestones]
+    assert planned == sorted(planned)  # the sequence survives compression
+    assert planned[0] == date(2026, 11, 2)  # the first milestone starts today
+    assert planned[-1] == date(2026, 11, 6)
+
+
+@given(
+    start=st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 12, 31)),
+    n=st.integers(min_value=0, max_value=200),
+)
+def test_adding_then_subtracting_working_days_round_trips(start, n):
+    cal = golden_week_calendar()
+    aligned = cal.on_or_after(start)
+    later = cal.add(aligned, n)
+    assert cal.is_working_day(later)
+    assert cal.count_between(aligned, later) == n
+    assert cal.subtract(later, n) == aligned
+
+
+# --- importing the company calendar --------------------------------------------------------------------
+CSV = """# company calendar
+date,name,kind
+2026-10-01,国庆节 National Day,holiday
+2026-10-02,国庆节 National Day
+2026-10-10,调休上班,workday
+"""
+
+ICS = """BEGIN:VCALENDAR
+VERSION:2.0
+BEGIN:VEVENT
+DTSTART;VALUE=DATE:20260619
+DTEND;VALUE=DATE:20260622
+SUMMARY:端午节 Dragon Boat Festival
+END:VEVENT
+BEGIN:VEVENT
+DTSTART;VALUE=DATE:20260509
+SUMMARY:workday: Labour Day make-up
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+@pytest.mark.django_db
+def test_csv_import_upserts_and_is_idempotent():
+    first = calendar_import(text=CSV)
+    assert (first.created, first.updated, first.errors) == (3, 0, [])
+    again = calendar_import(text=CSV)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert CalendarDay.objects.get(date=date(2026, 10, 10)).kind == CalendarDayKind.WORKDAY
+    assert not WorkCalendar.load().is_working_day(date(2026, 10, 2))
+
+
+@pytest.mark.django_db
+def test_ics_import_expands_multi_day_events():
+    result = calendar_import(text=ICS)
+    assert result.errors == []
+    days = dict(CalendarDay.objects.values_list("date", "kind"))
+    assert [d for d, k in days.items() if k == CalendarDayKind.HOLIDAY] == [date(2026, 6, d) for d in (19, 20, 21)]
+    assert days[date(2026, 5, 9)] == CalendarDayKind.WORKDAY
+
+
+@pytest.mark.django_db
+def test_a_file_with_an_error_imports_nothing():
+    result = calendar_import(text="2026-10-01,National Day\n2026-13-40,Nonsense\n")
+    assert result.errors and CalendarDay.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_holidays_command_loads_the_shipped_file():
+    out = StringIO()
+    call_command("import_holidays", "production/data/holidays-cn-2026.csv", stdout=out)
+    assert "added" in out.getvalue()
+    assert CalendarDay.objects.filter(kind=CalendarDayKind.WORKDAY).count() == 6
+    call_command("import_holidays", "production/data/holidays-cn-2026.csv", stdout=out)
+    assert CalendarDay.objects.count() == 39
