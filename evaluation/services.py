@@ -4,12 +4,13 @@ service that would change its results refuses with QuarterFrozen.
 """
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -309,6 +310,24 @@ def evaluation_score_quarter(*, run_id: int, now=None) -> EvaluationRun | None:
         raise
 
 
+@contextmanager
+def _analytics_session():
+    """PostgreSQL settings for the job's few big grouped queries, reset afterwards (the connection is reused):
+    no JIT (compiling costs ~0.5 s a query, more than it saves here) and room to sort a quarter in memory."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+        cursor.execute("SET work_mem = '64MB'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jit")
+            cursor.execute("RESET work_mem")
+
+
 def _score(run: EvaluationRun, attempt: int, *, now=None) -> EvaluationRun | None:
     evaluation = run.evaluation
     period = Period.of(evaluation.period, now)
@@ -317,11 +336,12 @@ def _score(run: EvaluationRun, attempt: int, *, now=None) -> EvaluationRun | Non
     working_days_refresh(until=max(period.today, period.last_day) + timedelta(days=60))
     _step(run.pk, attempt)
     measures: dict[str, dict[int, Measure]] = {}
-    for sl in scheme_lines:
-        kpi = KPI_BY_CODE[sl.kpi]
-        if kpi.available():
-            measures[sl.kpi] = kpi.measure(period, param=sl.param)
-        _step(run.pk, attempt)
+    with _analytics_session():
+        for sl in scheme_lines:
+            kpi = KPI_BY_CODE[sl.kpi]
+            if kpi.available():
+                measures[sl.kpi] = kpi.measure(period, param=sl.param)
+            _step(run.pk, attempt)
     people = list(merchandisers_to_score())
     computed = {pk: compute_lines(scheme_lines=scheme_lines, measures=measures, person=pk) for pk, _t in people}
     return _write(run, attempt, evaluation, scheme, people, computed)
