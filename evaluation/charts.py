@@ -26,6 +26,19 @@ class Box:
         return self.height - self.bottom
 
 
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 4, 5, 10 × 10^k at or above `value`, so the axis reads in round steps."""
+    import math
+
+    if value <= 0:
+        return 1.0
+    scale = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 4, 5, 10):
+        if step * scale >= value - 1e-9:
+            return float(step * scale)
+    return float(10 * scale)
+
+
 def _ticks(high: float, box: Box, count: int = 4) -> list[dict]:
     return [
         {"y": round(box.baseline - box.plot_height * i / count, 1), "label": _fmt(high * i / count)}
@@ -40,7 +53,7 @@ def _fmt(value: float) -> str:
 def bar_chart(items: list[tuple[str, float]], *, box: Box | None = None, high: float | None = None) -> dict:
     """items: (label, value). One bar each, labels under the bars."""
     box = box or Box()
-    top = high or max([v for _l, v in items] + [1])
+    top = high or nice_ceiling(max([float(v) for _l, v in items] + [1]))
     slot = box.plot_width / max(1, len(items))
     bars = []
     for i, (label, value) in enumerate(items):
@@ -65,20 +78,27 @@ def line_chart(labels: list[str], series: list[dict], *, box: Box | None = None,
     """series: {"name", "css", "values": [float | None per label]}. Gaps where a value is None."""
     box = box or Box()
     values = [v for s in series for v in s["values"] if v is not None]
-    top = high or (max(values) * 1.1 if values else 1) or 1
+    top = high or nice_ceiling(max(values) if values else 1)
     step = box.plot_width / max(1, len(labels) - 1)
     drawn = []
     for s in series:
-        points = []
+        points, segments, current = [], [], []
         for i, v in enumerate(s["values"]):
-            if v is None:
+            if v is None:  # a month with nothing to measure breaks the line
+                if current:
+                    segments.append(current)
+                current = []
                 continue
-            points.append((round(box.left + i * step, 1), round(box.baseline - box.plot_height * float(v) / top, 1), v))
+            point = (round(box.left + i * step, 1), round(box.baseline - box.plot_height * float(v) / top, 1), v)
+            points.append(point)
+            current.append(point)
+        if current:
+            segments.append(current)
         drawn.append(
             {
                 "name": s["name"],
                 "css": s.get("css", "series-1"),
-                "points": " ".join(f"{x},{y}" for x, y, _v in points),
+                "segments": [" ".join(f"{x},{y}" for x, y, _v in seg) for seg in segments],
                 "dots": [{"x": x, "y": y, "value": v} for x, y, v in points],
             }
         )
