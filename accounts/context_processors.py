@@ -8,6 +8,8 @@ NAV_ITEMS = [
     (_("My work"), "home", None),
     (_("Orders"), "orders:list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.HR, Role.MANAGEMENT}),
     (_("New order"), "orders:intake_phone", {Role.MERCHANDISER}),
+    (_("My check-ins"), "production:my_checkins", {Role.MERCHANDISER}),
+    (_("Production board"), "production:board", {Role.SUPERVISOR}),
     (_("Customers"), "orders:customer_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT}),
     (_("Products"), "orders:product_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}),
     (_("Shipments"), "logistics:shipment_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("orders/", include("orders.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("production/", include("production.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("logistics/", include("logistics.urls")),
     path("aftersales/", include("aftersales.urls")),

@@ -10,10 +10,28 @@ class ProductionConfig(AppConfig):
         # The order core never imports this app: production plugs into it through orders.hooks.
         from orders import hooks
 
-        from . import selectors, services
+        from . import panels, selectors, services
 
         hooks.register_after("enter", services.plan_on_enter)
         hooks.register_guard("start_production", services.guard_start_production)
         for transition in ("start_production", "ship", "cancel"):
             hooks.register_after(transition, services.order_flags_refresh_into)
         hooks.register_customer_milestones(selectors.customer_milestones)
+        hooks.register_panel(
+            hooks.OrderPanel(
+                key="production-plan",
+                title=_("T&A plan"),
+                template="production/_panel_plan.html",
+                context=panels.plan_panel_context,
+                order=10,
+            )
+        )
+        hooks.register_panel(
+            hooks.OrderPanel(
+                key="production",
+                title=_("Production"),
+                template="production/_panel_production.html",
+                context=panels.production_panel_context,
+                order=20,
+            )
+        )

@@ -109,6 +109,31 @@ ACCESS: dict[str, dict] = {
     "dashboards:hr": roles_only("hr"),
     "dashboards:management": roles_only("management"),
     "dashboards:no_role": staff_only(OK),
+    # --- production -----------------------------------------------------------------------------------
+    # The world's order is still received: its owner and supervisor are let in and told why not (the
+    # plan and the run begin at entry); roles that may only read it get 403, team B 404.
+    "production:my_checkins": {
+        "GET": roles_only(*MERCHANDISERS),
+        "POST": staff_only(DENIED, merchandiser=METHOD, other_merchandiser=METHOD),
+    },
+    "production:checkin_save": {
+        "GET": staff_only(DENIED, merchandiser=METHOD, other_merchandiser=METHOD),
+        "POST": staff_only(DENIED),
+    },
+    "production:board": {"GET": roles_only("supervisor"), "POST": staff_only(DENIED, supervisor=METHOD)},
+    "production:calendar": roles_only("supervisor"),
+    "production:start": {
+        "GET": staff_only(METHOD),
+        "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),
+    },
+    "production:milestone": {
+        "GET": staff_only(METHOD),
+        "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),
+    },
+    "production:delay": {
+        "GET": staff_only(METHOD),
+        "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),
+    },
     # --- the customer API (token only: a staff session is not a token) --------------------------------
     "api:api-root": everyone(DENIED),  # ninja answers 404 at its root
     # The schema and Swagger UI are public documentation (bundled assets, no data); ninja serves them
@@ -237,6 +262,8 @@ KWARGS_BY_NAME = {
     "token": "=set-password",
 }
 KWARGS_BY_URL = {
+    "production:checkin_save": {"order_pk": "order.pk"},
+    "production:milestone": {"milestone_id": "=1"},
     "orders:customer_edit": {"pk": "customer.pk"},
     "orders:product_edit": {"pk": "product.pk"},
     # supervision: the objects of tests/supervision/access_world.py

@@ -1,0 +1,90 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from orders.forms import VersionField
+
+from .models import ContactMethod, DelayReason
+
+CALENDAR_FILE_MAX_BYTES = 256 * 1024
+# <input type=date> takes ISO dates only, whatever the interface language's date format.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProductionStartForm(forms.Form):
+    factory = forms.CharField(label=_("Factory"), max_length=120)
+    line = forms.CharField(label=_("Production line"), max_length=60)
+    work_order_ref = forms.CharField(label=_("Work order number"), max_length=60)
+    start_date = forms.DateField(label=_("Production start date"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+    version = VersionField()
+
+
+class MilestoneActualForm(forms.Form):
+    actual_date = forms.DateField(label=_("Actual date"), widget=DATE)
+
+    def clean_actual_date(self):
+        value = self.cleaned_data["actual_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The actual date cannot be in the future."))
+        return value
+
+
+class MilestoneReviseForm(forms.Form):
+    revised_date = forms.DateField(label=_("New date"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class DelayForm(forms.Form):
+    reason = forms.ModelChoiceField(DelayReason.objects.filter(active=True), label=_("Reason"))
+    new_date = forms.DateField(label=_("New promised delivery date"), widget=DATE)
+    note = forms.CharField(
+        label=_("Internal note"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For colleagues; the customer's email gives the reason and the new date only."),
+    )
+    version = VersionField()
+
+    def clean_new_date(self):
+        value = self.cleaned_data["new_date"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("The new promised date cannot be in the past."))
+        return value
+
+
+class CheckInForm(forms.Form):
+    """One row of 'My check-ins today'. Prefixed per order, so every row has its own field ids."""
+
+    contact_name = forms.CharField(label=_("Spoke to"), max_length=100)
+    contact_method = forms.ChoiceField(label=_("How"), choices=[("", "—"), *ContactMethod.choices])
+    quantity_done = forms.IntegerField(label=_("Produced so far"), min_value=0, max_value=10**9, required=False)
+    milestone = forms.TypedChoiceField(label=_("Milestone reached today"), coerce=int, required=False, empty_value=None)
+    problems = forms.CharField(
+        label=_("Problems"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_steps = forms.CharField(
+        label=_("Next steps"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, milestones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].choices = [("", "—"), *((m.pk, m.name) for m in milestones)]
+        self.fields["quantity_done"].widget.attrs.update({"inputmode": "numeric"})
+
+
+class CalendarUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Calendar file"),
+        help_text=_("CSV lines date,name[,holiday|workday], or an .ics file of all-day events."),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > CALENDAR_FILE_MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large for a calendar (limit 256 KB)."))
+        try:
+            return uploaded.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(_("Save the file as UTF-8 text and try again.")) from exc

@@ -1,0 +1,56 @@
+"""What production shows on the order page, through orders.hooks panels. Each context function costs a
+constant number of queries and renders nothing for states it has nothing to say about."""
+
+from django.utils import timezone
+
+from orders.models import OrderState
+from orders.permissions import can_edit
+
+from .forms import DelayForm, ProductionStartForm
+from .models import Delay, ProductionRun
+from .selectors import plan_preview, plan_view
+
+BEFORE_ENTRY = (OrderState.RECEIVED, OrderState.CONFIRMED)
+PLAN_OPEN = (OrderState.ENTERED, OrderState.IN_PRODUCTION)
+RECENT_CHECKINS = 10
+
+
+def plan_panel_context(*, order, user) -> dict:
+    today = timezone.localdate()
+    if order.status in BEFORE_ENTRY:
+        # Warn before Enter is pressed: the plan the order would get, compressed or not.
+        return {"mode": "preview", "preview": plan_preview(order=order, today=today), "today": today}
+    view = plan_view(order=order, today=today)
+    if view is None:
+        return {"mode": "none"}
+    editable = order.status in PLAN_OPEN and can_edit(user, order)
+    return {
+        "mode": "plan",
+        "today": today,
+        "editable": editable,
+        **view,
+    }
+
+
+def production_panel_context(*, order, user) -> dict:
+    if order.status in BEFORE_ENTRY:
+        return {"mode": "not_yet"}
+    editable = order.status in PLAN_OPEN and can_edit(user, order)
+    run = ProductionRun.objects.filter(order=order).first()
+    start_form = None
+    if editable and order.status == OrderState.ENTERED:
+        initial = {"version": order.version, "start_date": timezone.localdate()}
+        if run:
+            initial.update(
+                factory=run.factory, line=run.line, work_order_ref=run.work_order_ref, start_date=run.start_date
+            )
+        start_form = ProductionStartForm(initial=initial, prefix="start")
+    return {
+        "mode": "run",
+        "run": run,
+        "editable": editable,
+        "start_form": start_form,
+        "delay_form": DelayForm(initial={"version": order.version}, prefix="delay") if editable else None,
+        "delays": list(Delay.objects.filter(order=order).select_related("reason", "recorded_by", "notification")[:20]),
+        "checkins": list(order.checkins.select_related("completed_by").order_by("-day")[:RECENT_CHECKINS]),
+    }

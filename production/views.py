@@ -1,0 +1,282 @@
+"""Thin views: validate the form, call one service, turn domain errors into messages or a 403."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.decorators import role_required
+from accounts.roles import Role
+from orders.errors import NotPermitted, OrderError
+from orders.permissions import can_edit
+from orders.selectors import order_get_for_user
+from orders.views._common import report_error, report_form_errors
+
+from .forms import (
+    CalendarUploadForm,
+    CheckInForm,
+    DelayForm,
+    MilestoneActualForm,
+    MilestoneReviseForm,
+    ProductionStartForm,
+)
+from .models import CalendarDay
+from .selectors import (
+    BOARD_PAGE_SIZE,
+    board_orders,
+    checkin_compliance,
+    checkin_worklist,
+    next_milestones,
+    team_merchandisers,
+)
+from .services import (
+    CheckInInput,
+    RunDetails,
+    calendar_import,
+    checkin_record,
+    delay_record,
+    milestone_record_actual,
+    milestone_revise,
+    production_start,
+)
+
+
+def _back_to_order(pk, panel="production"):
+    return redirect(f"{reverse('orders:detail', args=[pk])}#panel-{panel}")
+
+
+def _report_invalid(request, form) -> None:
+    """The panels' forms post from the order page and come back to it: their errors go out as a message."""
+    problems = [
+        f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+        for name, errors in form.errors.items()
+    ]
+    messages.error(request, _("Please correct: %(problems)s") % {"problems": " ".join(problems)})
+
+
+def _order_for_action(request, pk):
+    """The order, if the user may see it (else 404) and change it (else 403)."""
+    order = order_get_for_user(user=request.user, pk=pk)
+    if not can_edit(request.user, order):
+        raise PermissionDenied
+    return order
+
+
+def _run_service(request, call):
+    """Call a service; a missing permission is a 403, any other domain error a message. True on success."""
+    try:
+        call()
+    except NotPermitted as error:
+        raise PermissionDenied(str(error.message)) from error
+    except OrderError as error:
+        report_error(request, error)
+        return False
+    return True
+
+
+# --- panel actions on the order page ------------------------------------------------------------------
+@login_required
+@require_POST
+def start_production(request, pk):
+    order = _order_for_action(request, pk)
+    form = ProductionStartForm(request.POST, prefix="start")
+    if not form.is_valid():
+        _report_invalid(request, form)
+        return _back_to_order(pk)
+    d = form.cleaned_data
+    details = RunDetails(d["factory"], d["line"], d["work_order_ref"], d["start_date"])
+    if _run_service(
+        request,
+        lambda: production_start(
+            order_id=order.pk, actor=request.user, details=details, expected_version=d["version"], note=d["note"]
+        ),
+    ):
+        messages.success(request, _("Production has started."))
+    return _back_to_order(pk)
+
+
+@login_required
+@require_POST
+def milestone_update(request, pk, milestone_id):
+    order = _order_for_action(request, pk)
+    action = request.POST.get("action")
+    if action == "actual":
+        form = MilestoneActualForm(request.POST, prefix=f"m{milestone_id}")
+        if form.is_valid():
+            date = form.cleaned_data["actual_date"]
+            if _run_service(
+                request,
+                lambda: milestone_record_actual(
+                    order_id=order.pk, milestone_id=milestone_id, actor=request.user, actual_date=date
+                ),
+            ):
+                messages.success(request, _("The milestone is recorded as done."))
+            return _back_to_order(pk, "production-plan")
+    elif action == "revise":
+        form = MilestoneReviseForm(request.POST, prefix=f"m{milestone_id}")
+        if form.is_valid():
+            d = form.cleaned_data
+            if _run_service(
+                request,
+                lambda: milestone_revise(
+                    order_id=order.pk,
+                    milestone_id=milestone_id,
+                    actor=request.user,
+                    revised_date=d["revised_date"],
+                    reason=d["reason"],
+                ),
+            ):
+                messages.success(request, _("The milestone has a new date."))
+            return _back_to_order(pk, "production-plan")
+    else:
+        messages.error(request, _("Unknown action."))
+        return _back_to_order(pk, "production-plan")
+    _report_invalid(request, form)
+    return _back_to_order(pk, "production-plan")
+
+
+@login_required
+@require_POST
+def record_delay(request, pk):
+    order = _order_for_action(request, pk)
+    form = DelayForm(request.POST, prefix="delay")
+    if not form.is_valid():
+        _report_invalid(request, form)
+        return _back_to_order(pk)
+    d = form.cleaned_data
+    if _run_service(
+        request,
+        lambda: delay_record(
+            order_id=order.pk,
+            actor=request.user,
+            reason_id=d["reason"].pk,
+            new_date=d["new_date"],
+            note=d["note"],
+            expected_version=d["version"],
+        ),
+    ):
+        messages.success(request, _("The delay is recorded and the new date is promised."))
+    return _back_to_order(pk)
+
+
+# --- My check-ins today ---------------------------------------------------------------------------
+def _row_form(row, data=None):
+    initial = {}
+    source = row.checkin if row.checkin and row.checkin.completed_at else row.last
+    if source:
+        initial = {
+            "contact_name": source.contact_name,
+            "contact_method": source.contact_method,
+            "quantity_done": source.quantity_done,
+        }
+    if row.checkin and row.checkin.completed_at:
+        initial.update(problems=row.checkin.problems, next_steps=row.checkin.next_steps)
+    return CheckInForm(data, initial=initial, prefix=f"o{row.order.pk}", milestones=row.open_milestones)
+
+
+@role_required(Role.MERCHANDISER)
+@require_GET
+def my_checkins(request):
+    """The merchandiser's daily work list: one screen, one small form per in-production order."""
+    today = timezone.localdate()
+    rows = checkin_worklist(user=request.user, day=today)
+    items = [{"row": row, "form": _row_form(row)} for row in rows]
+    done = sum(1 for row in rows if row.checkin and row.checkin.status == "done")
+    return render(
+        request,
+        "production/checkins.html",
+        {"items": items, "today": today, "done": done, "total": len(rows)},
+    )
+
+
+@role_required(Role.MERCHANDISER)
+@require_POST
+def checkin_save(request, order_pk):
+    """Save one row. With htmx, answers with the updated row (422 with the errors when invalid)."""
+    today = timezone.localdate()
+    order = order_get_for_user(user=request.user, pk=order_pk)
+    rows = checkin_worklist(user=request.user, day=today, order_ids=[order.pk])
+    if not rows:  # not the user's own in-production order
+        raise PermissionDenied
+    row = rows[0]
+    form = _row_form(row, data=request.POST)
+    saved = False
+    if form.is_valid():
+        d = form.cleaned_data
+        data = CheckInInput(
+            contact_name=d["contact_name"],
+            contact_method=d["contact_method"],
+            quantity_done=d["quantity_done"],
+            milestone_id=d["milestone"],
+            problems=d["problems"],
+            next_steps=d["next_steps"],
+        )
+        try:
+            checkin_record(order_id=order.pk, actor=request.user, data=data, day=today)
+            saved = True
+        except NotPermitted as error:
+            raise PermissionDenied(str(error.message)) from error
+        except OrderError as error:
+            form.add_error(None, error.message)
+    if not request.htmx:
+        if saved:
+            messages.success(request, _("Check-in saved for %(order)s.") % {"order": order.display_number})
+        else:
+            _report_invalid(request, form)
+        return redirect("production:my_checkins")
+    if saved:
+        row = checkin_worklist(user=request.user, day=today, order_ids=[order.pk])[0]
+        form = _row_form(row)
+    response = render(request, "production/_checkin_row.html", {"row": row, "form": form, "saved": saved})
+    if not saved:
+        response.status_code = 422
+    return response
+
+
+# --- the supervisor's production board ----------------------------------------------------------------
+@role_required(Role.SUPERVISOR)
+@require_GET
+def board(request):
+    today = timezone.localdate()
+    page = Paginator(board_orders(user=request.user, day=today), BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    upcoming = next_milestones(order_ids=[o.pk for o in page], day=today)
+    rows = [{"order": o, "next": upcoming.get(o.pk)} for o in page]
+    compliance = checkin_compliance(merchandisers=team_merchandisers(supervisor=request.user), day=today)
+    return render(
+        request,
+        "production/board.html",
+        {"page": page, "rows": rows, "compliance": compliance, "today": today},
+    )
+
+
+# --- the company calendar -------------------------------------------------------------------------
+@login_required
+@permission_required("production.add_calendarday", raise_exception=True)
+def calendar_days(request):
+    """Holidays and make-up working days: the list, and an import from a CSV or ICS file."""
+    form = CalendarUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            result = calendar_import(text=form.cleaned_data["file"])
+            if result.errors:
+                for error in result.errors[:20]:
+                    messages.error(request, error)
+            else:
+                messages.success(
+                    request,
+                    _("Calendar imported: %(created)d added, %(updated)d changed, %(unchanged)d already there.")
+                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+                )
+                return redirect("production:calendar")
+        else:
+            report_form_errors(request, form)
+    today = timezone.localdate()
+    days = CalendarDay.objects.filter(date__gte=today - timedelta(days=31))[:400]
+    return render(request, "production/calendar.html", {"form": form, "days": days}, status=400 if form.errors else 200)

@@ -1,0 +1,93 @@
+"""A merchandiser signs in and fills today's check-ins for three orders on one screen (htmx, one row at
+a time), in Debian's chromium driven by Playwright."""
+
+import os
+import shutil
+
+import pytest
+from django.utils import timezone
+
+from production.models import CheckIn, CheckInStatus
+
+from .conftest import in_production_order
+
+CHROMIUM = "/usr/bin/chromium"
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are
+# synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser_page():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")  # a phone
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield page, errors
+        context.close()
+        browser.close()
+
+
+def sign_in(page, base_url, user, password):
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/dashboards/merchandiser/")
+
+
+def test_merchandiser_fills_three_checkins_on_one_screen(live_server, browser_page, team_a, password):
+    page, errors = browser_page
+    merchandiser = team_a[2]
+    orders = [in_production_order(merchandiser) for _ in range(3)]
+
+    sign_in(page, live_server.url, merchandiser, password)
+    page.goto(f"{live_server.url}/production/checkins/")
+    assert page.locator("form.checkin").count() == 3
+    assert page.inner_text("#checkin-done") == "0"
+
+    for number, order in enumerate(orders, start=1):
+        row = page.locator(f"#checkin-{order.pk}")
+        prefix = f"o{order.pk}"
+        row.locator(f"#id_{prefix}-contact_name").fill(f"Line leader {number}")
+        row.locator(f"#id_{prefix}-contact_method").select_option("phone")
+        row.locator(f"#id_{prefix}-quantity_done").fill(str(number * 100))
+        row.locator(f"#id_{prefix}-problems").fill("Trims arrive Friday" if number == 2 else "")
+        row.get_by_role("button", name="Save").click()
+        # htmx swaps the row in place: the new row says it is done and saved.
+        page.wait_for_selector(f"#checkin-{order.pk}[data-status='done'] .checkin-saved")
+        assert page.inner_text("#checkin-done") == str(number)
+
+    assert page.url == f"{live_server.url}/production/checkins/"
+    checkins = {c.order_id: c for c in CheckIn.objects.filter(day=timezone.localdate())}
+    assert {c.status for c in checkins.values()} == {CheckInStatus.DONE}
+    assert [checkins[o.pk].quantity_done for o in orders] == [100, 200, 300]
+    assert checkins[orders[1].pk].problems == "Trims arrive Friday"
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+
+def test_an_invalid_row_shows_its_errors_in_place(live_server, browser_page, team_a, password):
+    page, errors = browser_page
+    merchandiser = team_a[2]
+    order = in_production_order(merchandiser)
+    sign_in(page, live_server.url, merchandiser, password)
+    page.goto(f"{live_server.url}/production/checkins/")
+    row = page.locator(f"#checkin-{order.pk}")
+    # Required fields are enforced by the browser first; bypass them to exercise the server's answer.
+    page.evaluate("document.querySelectorAll('form.checkin [required]').forEach(e => e.removeAttribute('required'))")
+    row.get_by_role("button", name="Save").click()
+    page.wait_for_selector(f"#checkin-{order.pk} .field-error")
+    assert page.locator(f"#checkin-{order.pk}").get_attribute("data-status") == "pending"
+    assert not CheckIn.objects.filter(status=CheckInStatus.DONE).exists()

@@ -1,0 +1,244 @@
+"""Pages and who may reach them: my check-ins, the production board, the calendar, the panel forms."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from orders.models import Order
+from production.models import CalendarDay, CheckIn, CheckInStatus, Delay, DelayReason
+from production.services import CheckInInput, checkin_record
+
+from .conftest import entered_order, in_production_order
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def row_post(order, **overrides):
+    data = {
+        "contact_name": "Ms Zhou",
+        "contact_method": "wechat",
+        "quantity_done": "800",
+        "problems": "",
+        "next_steps": "",
+    }
+    data.update(overrides)
+    return {f"o{order.pk}-{k}": v for k, v in data.items()}
+
+
+# --- wrong roles ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("url_name", "allowed_fixture", "refused_fixtures"),
+    [
+        ("production:my_checkins", "merchandiser", ["supervisor", "qa_user", "hr_user", "management_user"]),
+        ("production:board", "supervisor", ["merchandiser", "qa_user", "hr_user", "management_user"]),
+        ("production:calendar", "supervisor", ["merchandiser", "qa_user", "hr_user", "management_user"]),
+    ],
+)
+def test_pages_refuse_the_wrong_roles(client, request, url_name, allowed_fixture, refused_fixtures):
+    url = reverse(url_name)
+    assert client.get(url).status_code == 302  # anonymous: to the sign-in page
+    for name in refused_fixtures:
+        client.force_login(request.getfixturevalue(name))
+        assert client.get(url).status_code == 403, name
+    client.force_login(request.getfixturevalue(allowed_fixture))
+    assert client.get(url).status_code == 200
+
+
+def test_another_merchandiser_cannot_save_a_checkin_for_my_order(client, merchandiser, other_merchandiser):
+    order = in_production_order(merchandiser)
+    client.force_login(other_merchandiser)
+    response = client.post(reverse("production:checkin_save", args=[order.pk]), row_post(order), **HTMX)
+    assert response.status_code == 404  # not even visible to them
+    assert not CheckIn.objects.exists()
+
+
+def test_read_only_roles_cannot_record_delays_or_start_production(client, merchandiser, qa_user):
+    order = in_production_order(merchandiser)
+    entered = entered_order(merchandiser)
+    client.force_login(qa_user)  # QA reads every order, changes none
+    reason = DelayReason.objects.first()
+    response = client.post(
+        reverse("production:delay", args=[order.pk]),
+        {
+            "delay-reason": reason.pk,
+            "delay-new_date": (order.delivery_date + timedelta(days=9)).isoformat(),
+            "delay-version": Order.objects.get(pk=order.pk).version,
+        },
+    )
+    assert response.status_code == 403
+    response = client.post(
+        reverse("production:start", args=[entered.pk]),
+        {
+            "start-factory": "F",
+            "start-line": "L",
+            "start-work_order_ref": "W",
+            "start-start_date": timezone.localdate().isoformat(),
+            "start-version": entered.version,
+        },
+    )
+    assert response.status_code == 403
+    assert not Delay.objects.exists()
+
+
+def test_a_merchandiser_of_another_team_gets_404_on_panel_actions(client, merchandiser, other_merchandiser):
+    order = in_production_order(merchandiser)
+    milestone = order.production_plan.milestones.first()
+    client.force_login(other_merchandiser)
+    url = reverse("production:milestone", args=[order.pk, milestone.pk])
+    assert client.post(url, {"action": "actual", f"m{milestone.pk}-actual_date": "2026-01-01"}).status_code == 404
+
+
+# --- My check-ins today ----------------------------------------------------------------------------
+def test_my_checkins_lists_only_my_in_production_orders(
+    client, merchandiser, other_merchandiser, django_assert_max_num_queries
+):
+    mine = [in_production_order(merchandiser) for _ in range(3)]
+    entered_order(merchandiser)
+    theirs = in_production_order(other_merchandiser)
+    client.force_login(merchandiser)
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("production:my_checkins")).content.decode()
+    for order in mine:
+        assert f'id="checkin-{order.pk}"' in page
+    assert f'id="checkin-{theirs.pk}"' not in page
+    assert 'hx-post="' in page and "style=" not in page
+
+
+def test_the_worklist_costs_the_same_queries_for_more_orders(client, merchandiser):
+    in_production_order(merchandiser)
+    client.force_login(merchandiser)
+    client.get(reverse("production:my_checkins"))  # warm the session and permission caches
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("production:my_checkins"))
+    for _ in range(4):
+        in_production_order(merchandiser)
+    with CaptureQueriesContext(connection) as five:
+        client.get(reverse("production:my_checkins"))
+    assert len(five) == len(one)
+
+
+def test_saving_a_row_with_htmx_returns_the_updated_row(client, merchandiser):
+    order = in_production_order(merchandiser)
+    milestone = order.production_plan.milestones.order_by("sequence").first()
+    client.force_login(merchandiser)
+    response = client.post(
+        reverse("production:checkin_save", args=[order.pk]),
+        row_post(order, milestone=str(milestone.pk), problems="Fabric shade off", next_steps="Lab dip tomorrow"),
+        **HTMX,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith("<form") and f'id="checkin-{order.pk}"' in html
+    assert 'data-status="done"' in html and "Saved" in html
+    checkin = CheckIn.objects.get(order=order, day=timezone.localdate())
+    assert (checkin.status, checkin.contact_method, checkin.quantity_done) == (CheckInStatus.DONE, "wechat", 800)
+    milestone.refresh_from_db()
+    assert milestone.actual_date == timezone.localdate()
+
+
+def test_an_invalid_row_comes_back_with_its_errors_as_422(client, merchandiser):
+    order = in_production_order(merchandiser)
+    client.force_login(merchandiser)
+    response = client.post(
+        reverse("production:checkin_save", args=[order.pk]), row_post(order, contact_name="", contact_method=""), **HTMX
+    )
+    assert response.status_code == 422
+    assert "field-error" in response.content.decode()
+    assert not CheckIn.objects.filter(status=CheckInStatus.DONE).exists()
+
+
+def test_without_htmx_a_row_save_redirects_back(client, merchandiser):
+    order = in_production_order(merchandiser)
+    client.force_login(merchandiser)
+    response = client.post(reverse("production:checkin_save", args=[order.pk]), row_post(order))
+    assert response.status_code == 302 and response.url == reverse("production:my_checkins")
+    assert CheckIn.objects.get(order=order).status == CheckInStatus.DONE
+
+
+def test_the_form_starts_from_yesterdays_answers(client, merchandiser):
+    order = in_production_order(merchandiser)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    checkin_record(
+        order_id=order.pk,
+        actor=merchandiser,
+        data=CheckInInput(contact_name="Foreman Li", contact_method="visit", quantity_done=300),
+        day=yesterday,
+    )
+    client.force_login(merchandiser)
+    page = client.get(reverse("production:my_checkins")).content.decode()
+    assert 'value="Foreman Li"' in page and 'value="300"' in page
+
+
+# --- the board and the dashboards -----------------------------------------------------------------------
+def test_the_board_puts_flagged_orders_first_and_shows_compliance(client, merchandiser, supervisor):
+    calm = in_production_order(merchandiser)
+    risky = in_production_order(merchandiser)
+    Order.objects.filter(pk=risky.pk).update(is_at_risk=True)
+    checkin_record(order_id=calm.pk, actor=merchandiser, data=CheckInInput(contact_name="Wang", contact_method="phone"))
+    client.force_login(supervisor)
+    response = client.get(reverse("production:board"))
+    html = response.content.decode()
+    assert html.index(f'href="/orders/{risky.pk}/"') < html.index(f'href="/orders/{calm.pk}/"')
+    row = next(r for r in response.context["compliance"]["rows"] if r["person"] == merchandiser)
+    assert (row["today"]["done"], row["today"]["total"]) == (1, 1)
+
+
+def test_the_board_shows_only_the_supervisors_team(client, supervisor, other_merchandiser):
+    theirs = in_production_order(other_merchandiser)
+    client.force_login(supervisor)
+    html = client.get(reverse("production:board")).content.decode()
+    assert f'href="/orders/{theirs.pk}/"' not in html
+
+
+def test_dashboards_show_the_checkin_blocks(client, merchandiser, supervisor):
+    in_production_order(merchandiser)
+    client.force_login(merchandiser)
+    assert (
+        "0 of 1 orders in production checked in today"
+        in client.get(reverse("dashboards:merchandiser")).content.decode()
+    )
+    client.force_login(supervisor)
+    html = client.get(reverse("dashboards:supervisor")).content.decode()
+    assert "Daily check-ins today" in html and reverse("production:board") in html
+
+
+def test_navigation_offers_the_pages_to_their_roles(client, merchandiser, supervisor):
+    client.force_login(merchandiser)
+    html = client.get(reverse("dashboards:merchandiser")).content.decode()
+    assert reverse("production:my_checkins") in html and reverse("production:board") not in html
+    client.force_login(supervisor)
+    html = client.get(reverse("dashboards:supervisor")).content.decode()
+    assert 'href="/production/board/"' in html
+
+
+# --- the calendar page --------------------------------------------------------------------------------
+def test_a_supervisor_imports_holidays_from_a_file(client, supervisor):
+    client.force_login(supervisor)
+    upload = SimpleUploadedFile("holidays.csv", "2030-10-01,国庆节\n2030-10-12,调休,workday\n".encode(), "text/csv")
+    response = client.post(reverse("production:calendar"), {"file": upload})
+    assert response.status_code == 302
+    assert CalendarDay.objects.count() == 2
+    page = client.get(reverse("production:calendar")).content.decode()
+    assert "国庆节" in page
+
+
+def test_a_bad_calendar_file_is_reported(client, supervisor):
+    client.force_login(supervisor)
+    upload = SimpleUploadedFile("holidays.csv", b"2030-10-01,ok\nnot-a-date,x\n", "text/csv")
+    response = client.post(reverse("production:calendar"), {"file": upload}, follow=True)
+    assert CalendarDay.objects.count() == 0
+    assert "is not a date" in response.content.decode()
+
+
+def test_the_merchandiser_has_no_calendar_upload(client, merchandiser):
+    client.force_login(merchandiser)
+    upload = SimpleUploadedFile("holidays.csv", b"2030-10-01,x\n", "text/csv")
+    assert client.post(reverse("production:calendar"), {"file": upload}).status_code == 403
