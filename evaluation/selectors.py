@@ -12,7 +12,7 @@ from accounts.roles import Role, has_role
 from orders.selectors import orders_visible_to
 
 from .codes import AppealStatus, QuarterStatus, RunStatus
-from .kpis import KPI_BY_CODE, Period
+from .kpis import KPI_BY_CODE, Period, analytics_session
 from .models import (
     Appeal,
     EvaluationQuarter,
@@ -226,10 +226,11 @@ def kpis_so_far(*, person, now=None) -> KpisSoFar:
     working_days_ensure(upto=timezone.localdate(now))
     period = Period.of(quarter, now)
     measures = {}
-    for sl in scheme_lines:
-        kpi = KPI_BY_CODE[sl.kpi]
-        if kpi.available():
-            measures[sl.kpi] = kpi.measure(period, people=[person.pk], param=sl.param)
+    with analytics_session():
+        for sl in scheme_lines:
+            kpi = KPI_BY_CODE[sl.kpi]
+            if kpi.available():
+                measures[sl.kpi] = kpi.measure(period, people=[person.pk], param=sl.param)
     lines = compute_lines(scheme_lines=scheme_lines, measures=measures, person=person.pk)
     total = scorecard_total([LineScore(x.weight, x.score, x.applicable) for x in lines])
     return KpisSoFar(quarter, lines, total, sum(x.weight for x in lines if x.applicable))

@@ -4,13 +4,12 @@ service that would change its results refuses with QuarterFrozen.
 """
 
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from supervision.models import Violation
 
 from .codes import AppealStatus, EventType, OutcomeKind, QuarterStatus, Rule, RunStatus, RunTrigger, Unit
 from .errors import InvalidInput, NotPermitted, QuarterFrozen, TransitionRefused
-from .kpis import KPI_BY_CODE, KPIS, Measure, Period, compute_lines
+from .kpis import KPI_BY_CODE, KPIS, Measure, Period, analytics_session, compute_lines
 from .models import (
     Appeal,
     EvaluationEvent,
@@ -310,24 +309,6 @@ def evaluation_score_quarter(*, run_id: int, now=None) -> EvaluationRun | None:
         raise
 
 
-@contextmanager
-def _analytics_session():
-    """PostgreSQL settings for the job's few big grouped queries, reset afterwards (the connection is reused):
-    no JIT (compiling costs ~0.5 s a query, more than it saves here) and room to sort a quarter in memory."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET jit = off")
-        cursor.execute("SET work_mem = '64MB'")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET jit")
-            cursor.execute("RESET work_mem")
-
-
 def _score(run: EvaluationRun, attempt: int, *, now=None) -> EvaluationRun | None:
     evaluation = run.evaluation
     period = Period.of(evaluation.period, now)
@@ -336,7 +317,7 @@ def _score(run: EvaluationRun, attempt: int, *, now=None) -> EvaluationRun | Non
     working_days_refresh(until=max(period.today, period.last_day) + timedelta(days=60))
     _step(run.pk, attempt)
     measures: dict[str, dict[int, Measure]] = {}
-    with _analytics_session():
+    with analytics_session():
         for sl in scheme_lines:
             kpi = KPI_BY_CODE[sl.kpi]
             if kpi.available():
