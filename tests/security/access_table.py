@@ -32,6 +32,7 @@ from ..evaluation.access_world import quarter_of as eval_quarter
 from ..evaluation.access_world import year_of as eval_year
 from ..supervision.access_world import ScorePost
 from ..supervision.access_world import pk_of as sup_pk
+from .stage_world import stage
 
 OK, LOGIN, DENIED, REFUSED, API_401, METHOD = "ok", "login", "denied", "refused", "api-401", "method"
 
@@ -64,6 +65,18 @@ ORDER_ACTION = staff_only(REFUSED, merchandiser=OK, supervisor=OK, other_merchan
 POST_ONLY_ORDER_ACTION = {"GET": staff_only(METHOD), "POST": ORDER_ACTION}
 # Pages whose GET is a form: the form itself is only shown to those who may use it.
 ORDER_FORM = roles_only("merchandiser", "supervisor")
+
+# POST-only actions on a stage object of team A's order: the owner and the supervisor get in; read-only
+# roles are refused by the role check (403) before the method is looked at; team B gets 405, then 404.
+STAGE_POST_ONLY_ACTION = {
+    "GET": staff_only(DENIED, merchandiser=METHOD, supervisor=METHOD, other_merchandiser=METHOD),
+    "POST": roles_only("merchandiser", "supervisor"),
+}
+# The same for uploads and edits: an empty POST is answered with a message (refused), not saved.
+STAGE_POST_ONLY_UPLOAD = {
+    "GET": STAGE_POST_ONLY_ACTION["GET"],
+    "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),
+}
 
 TEMPLATE_PAGE = {"GET": everyone(OK), "POST": everyone(METHOD)}  # public, read-only (password reset steps)
 
@@ -134,6 +147,39 @@ ACCESS: dict[str, dict] = {
         "GET": staff_only(METHOD),
         "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),
     },
+    # --- logistics (stage_world: team A's delivered order, its shipment, document and status link) -----
+    "logistics:shipment_list": staff_only(OK),  # rows filtered per person
+    "logistics:shipment_new": roles_only("merchandiser", "supervisor"),
+    "logistics:shipment_deliver": roles_only("merchandiser", "supervisor"),
+    "logistics:document_add": STAGE_POST_ONLY_UPLOAD,
+    "logistics:document": {"GET": ORDER_READ, "POST": ORDER_READ},  # a download, always as attachment
+    "logistics:status_link_new": STAGE_POST_ONLY_ACTION,
+    "logistics:status_link_revoke": STAGE_POST_ONLY_ACTION,
+    "logistics:carrier_list": roles_only(*MERCHANDISERS, "supervisor", "management"),
+    "logistics:carrier_new": roles_only("supervisor"),
+    "logistics:carrier_edit": roles_only("supervisor"),
+    # --- after-sales (stage_world: a case with an attachment on that order, a suggestion) -------------
+    "aftersales:case_list": staff_only(OK),  # rows filtered per person
+    "aftersales:case_new": roles_only("merchandiser", "supervisor"),
+    "aftersales:case_detail": ORDER_READ,
+    "aftersales:case_step": STAGE_POST_ONLY_ACTION,
+    "aftersales:case_edit": STAGE_POST_ONLY_UPLOAD,  # an empty edit is refused with a message
+    "aftersales:case_attachment_add": STAGE_POST_ONLY_UPLOAD,
+    "aftersales:case_attachment": {"GET": ORDER_READ, "POST": ORDER_READ},
+    "aftersales:feedback_list": staff_only(OK),
+    "aftersales:feedback_new": roles_only("merchandiser", "supervisor"),
+    "aftersales:suggestion_list": staff_only(OK),
+    "aftersales:suggestion_new": roles_only(*MERCHANDISERS),  # merchandisers suggest
+    "aftersales:suggestion_detail": roles_only("merchandiser", "supervisor", *READ_ALL),
+    "aftersales:suggestion_step": {  # only the author's supervisor decides
+        "GET": staff_only(DENIED, supervisor=METHOD),
+        "POST": roles_only("supervisor"),
+    },
+    # --- the customer's status page: no login, the token is the key ----------------------------------
+    # Everyone but the link holder asks with a tampered token: 404, like a page that never existed.
+    "portal:status": {"GET": everyone(DENIED, link_holder=OK), "POST": everyone(METHOD)},
+    "portal:open_case": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=OK)},
+    "portal:survey": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=OK)},
     # --- the customer API (token only: a staff session is not a token) --------------------------------
     "api:api-root": everyone(DENIED),  # ninja answers 404 at its root
     # The schema and Swagger UI are public documentation (bundled assets, no data); ninja serves them
@@ -262,6 +308,26 @@ KWARGS_BY_NAME = {
     "token": "=set-password",
 }
 KWARGS_BY_URL = {
+    # logistics, after-sales and the status page: the objects of tests/security/stage_world.py
+    "logistics:shipment_new": {"order_pk": stage("order.pk")},
+    "logistics:status_link_new": {"order_pk": stage("order.pk")},
+    "logistics:status_link_revoke": {"order_pk": stage("order.pk")},
+    "logistics:shipment_deliver": {"pk": stage("shipment.pk")},
+    "logistics:document_add": {"pk": stage("shipment.pk")},
+    "logistics:document": {"pk": stage("shipment.pk"), "document_id": stage("document.pk")},
+    "logistics:carrier_edit": {"pk": stage("carrier.pk")},
+    "aftersales:case_new": {"order_pk": stage("order.pk")},
+    "aftersales:case_detail": {"pk": stage("case.pk")},
+    "aftersales:case_step": {"pk": stage("case.pk"), "name": "=start"},
+    "aftersales:case_edit": {"pk": stage("case.pk")},
+    "aftersales:case_attachment_add": {"pk": stage("case.pk")},
+    "aftersales:case_attachment": {"pk": stage("case.pk"), "attachment_id": stage("case_attachment.pk")},
+    "aftersales:feedback_new": {"order_pk": stage("order.pk")},
+    "aftersales:suggestion_detail": {"pk": stage("suggestion.pk")},
+    "aftersales:suggestion_step": {"pk": stage("suggestion.pk"), "name": "=review"},
+    "portal:status": {"token": stage("forged_status_token")},
+    "portal:open_case": {"token": stage("forged_status_token")},
+    "portal:survey": {"token": stage("forged_status_token")},
     "production:checkin_save": {"order_pk": "order.pk"},
     "production:milestone": {"milestone_id": "=1"},
     "orders:customer_edit": {"pk": "customer.pk"},
@@ -310,8 +376,14 @@ KWARGS_BY_URL = {
     "evaluation:appeal_answer": {"pk": eval_pk("appeal")},
 }
 
+# Per role, by URL name prefix: the link holder uses the real token of order A's status link; everyone
+# else a tampered one, as someone guessing would.
+KWARGS_FOR_ROLE = {"link_holder": {"portal:": {"token": stage("status_token")}}}
+
 # What the POST of a URL carries (values as above, or a function of the world).
 POST_DATA = {
+    "aftersales:case_step": {"note": "=matrix"},
+    "aftersales:suggestion_step": {"comment": "=matrix"},
     "set_language": {"language": "=en", "next": "=/"},
     "orders:check_item": {"checked": "=1", "version": "order.version"},
     "orders:add_attachment": {"version": "order.version", "file": lambda world: sample_upload()},

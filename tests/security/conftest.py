@@ -84,6 +84,15 @@ def world(db) -> World:
     )
 
 
+def status_links_exist() -> bool:
+    """The customer's status link (logistics makes it, customer_portal serves it)."""
+    try:
+        from logistics import selectors, services
+    except ImportError:
+        return False
+    return hasattr(selectors, "status_link_token") and hasattr(services, "status_link_ensure")
+
+
 def client_for(world: World, role: str, **client_kwargs) -> Client:
     """A fresh client signed in as `role` (force_login: the sign-in form is tested on its own)."""
     client = Client(**client_kwargs)

@@ -20,7 +20,8 @@ from django.urls.resolvers import RoutePattern
 from orders.models import Order, OrderEvent
 
 from . import access_table as table
-from .conftest import ROLES, World, client_for, project_urls
+from .conftest import ROLES, World, client_for, project_urls, status_links_exist
+from .stage_world import stage_world
 
 URLS = project_urls()
 METHODS = ("GET", "POST")
@@ -38,9 +39,12 @@ def resolve_value(world: World, spec):
     return value
 
 
-def url_for(world: World, name: str) -> str:
+def url_for(world: World, name: str, role: str | None = None) -> str:
     pattern_kwargs = _kwarg_names(name)
     specs = {**table.KWARGS_BY_NAME, **table.KWARGS_BY_URL.get(name, {})}
+    for prefix, overrides in table.KWARGS_FOR_ROLE.get(role, {}).items():
+        if name.startswith(prefix):
+            specs.update(overrides)
     missing = [k for k in pattern_kwargs if k not in specs]
     assert not missing, f"{name}: add {missing} to KWARGS_BY_NAME or KWARGS_BY_URL in access_table.py"
     return reverse(name, kwargs={k: resolve_value(world, specs[k]) for k in pattern_kwargs})
@@ -75,13 +79,13 @@ def fingerprint(world: World) -> tuple:
 
 
 def link_holder_available() -> bool:
-    """The customer's shipment status link belongs to logistics; until it exposes one, there is nothing
-    for a link holder to hold and that row is covered by the anonymous one."""
-    return any(name.startswith("logistics:") and "link" in name for name in URLS)
+    """The customer's status link: logistics makes it, the portal serves it. Until both exist there is
+    nothing for a link holder to hold and that row is covered by the anonymous one."""
+    return status_links_exist() and any(name.startswith("portal:") for name in URLS)
 
 
 def request(world: World, role: str, method: str, name: str):
-    url = url_for(world, name)
+    url = url_for(world, name, role)
     client = client_for(world, role)
     data = {k: resolve_value(world, v) for k, v in table.POST_DATA.get(name, {}).items()}
     with transaction.atomic():
@@ -142,7 +146,12 @@ def print_actual(world: World, name: str) -> None:
 def test_link_holder_row(world):
     if not link_holder_available():
         pytest.skip(
-            "No customer status-link URL yet (logistics exposes none): a link holder is an anonymous "
-            "visitor until then, and the anonymous row covers it. This row runs once a logistics:*link* URL exists."
+            "No customer status link yet (logistics makes none or the portal serves none): a link holder is an "
+            "anonymous visitor until then, and the anonymous row covers it."
         )
-    assert "link_holder" in ROLES
+    # The holder of a link sees that order's page; a tampered token and the staff pages stay shut.
+    links = stage_world(world)
+    client = client_for(world, "link_holder")
+    assert client.get(f"/s/{links.status_token}/").status_code == 200
+    assert client.get(f"/s/{links.forged_status_token}/").status_code == 404
+    assert client.get(f"/orders/{links.order.pk}/").status_code == 302

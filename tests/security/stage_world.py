@@ -1,0 +1,80 @@
+"""Logistics, after-sales and status-link objects for the access matrix: team A's merchandiser has a
+second order that has shipped and been delivered, with a shipping document, an after-sales case with an
+attachment, a status link, and a suggestion; built on first use, through the real services."""
+
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+
+@dataclass
+class StageWorld:
+    order: object  # delivered, in after-sales
+    shipment: object
+    document: object
+    carrier: object
+    case: object
+    case_attachment: object
+    suggestion: object
+    status_token: str  # the real token of this order's status link
+    forged_status_token: str  # the same with its signature tampered
+
+
+def stage_world(world) -> StageWorld:
+    if "stage" in world.extra:
+        return world.extra["stage"]
+    from aftersales.models import CaseChannel, CaseType
+    from aftersales.services import CaseInput, case_add_attachment, case_open, suggestion_submit
+    from logistics.models import DocumentKind
+    from logistics.selectors import status_link_token
+    from logistics.services import shipment_add_document, status_link_ensure
+
+    from ..logistics.helpers import deliver, fresh, in_production_order, make_carrier, ship
+
+    merchandiser = world.users["merchandiser"]
+    order = in_production_order(merchandiser)
+    shipment = ship(order, merchandiser)
+    deliver(shipment, merchandiser)
+    document = shipment_add_document(
+        shipment_id=shipment.pk,
+        actor=merchandiser,
+        kind=DocumentKind.PACKING_LIST,
+        uploaded=SimpleUploadedFile("packing.pdf", b"%PDF-1.4 packing list"),
+    )
+    case = case_open(
+        order_id=order.pk,
+        actor=merchandiser,
+        data=CaseInput(
+            case_type=CaseType.INQUIRY, channel=CaseChannel.EMAIL, subject="Care label", description="Which wash?"
+        ),
+    )
+    attachment = case_add_attachment(
+        case_id=case.pk, actor=merchandiser, uploaded=SimpleUploadedFile("photo.pdf", b"%PDF-1.4 photo")
+    )
+    suggestion = suggestion_submit(actor=merchandiser, title="Fewer forms", body="Merge two steps.")
+    token = status_link_token(status_link_ensure(order=order))
+    stage = StageWorld(
+        order=fresh(order),
+        shipment=shipment,
+        document=document,
+        carrier=make_carrier(),
+        case=case,
+        case_attachment=attachment,
+        suggestion=suggestion,
+        status_token=token,
+        forged_status_token=token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"),
+    )
+    world.extra["stage"] = stage
+    return stage
+
+
+def stage(attribute: str):
+    """For access_table.KWARGS_BY_URL: a function of the matrix world that builds the stage world."""
+
+    def value(world):
+        result = stage_world(world)
+        for part in attribute.split("."):
+            result = getattr(result, part)
+        return result
+
+    return value
