@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,3 +20,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.PERF_FLOOR_ENABLED:  # the benchmark's floor page (bench/run.py); off unless the bench asks
+    urlpatterns.append(path("perf/", include("perf.urls")))

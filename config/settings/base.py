@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "evaluation",
     "dashboards",
     "demo",
+    "perf",  # benchmark support: seed_bench and the floor page (mounted only when PERF_FLOOR_ENABLED)
 ]
 
 MIDDLEWARE = [
@@ -447,3 +448,27 @@ LOGGING = {
         "security": {"level": "INFO"},  # security.access: refused, missing and unauthenticated requests
     },
 }
+
+# --- Cache ----------------------------------------------------------------------------------------
+# Redis when there is one (REDIS_URL, or the Celery broker when it is Redis), else per-process memory so
+# the no-server mode still works. Dashboards keep their per-state counts here for a minute.
+REDIS_URL = env(
+    "REDIS_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "gendan",
+            # A cache that hangs must not hang a page: callers fall back to the database on errors.
+            "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gendan"}}
+DASHBOARD_COUNTS_MAX_AGE = env.int("DASHBOARD_COUNTS_MAX_AGE", default=60)  # seconds; 0 = always count live
+
+# --- Benchmark ------------------------------------------------------------------------------------
+# bench/run.py sets this to mount /perf/floor/, the bare page the real pages are measured against.
+PERF_FLOOR_ENABLED = env.bool("PERF_FLOOR_ENABLED", default=False)
