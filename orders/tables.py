@@ -10,9 +10,10 @@ class OrderTable(tables.Table):
     customer = tables.Column(verbose_name=_("Customer"), order_by=("customer__code",))
     customer_po = tables.Column(verbose_name=_("Customer PO"))
     status = tables.Column(verbose_name=_("State"))
-    delivery_date = tables.DateColumn(verbose_name=_("Delivery"))
+    # Sorts with a tie-breaker, each served by an index (order_delivery_idx, order_channel_recv_idx).
+    delivery_date = tables.DateColumn(verbose_name=_("Delivery"), order_by=("delivery_date", "id"))
     merchandiser = tables.Column(verbose_name=_("Merchandiser"), order_by=("merchandiser__username",))
-    channel = tables.Column(verbose_name=_("Channel"))
+    channel = tables.Column(verbose_name=_("Channel"), order_by=("channel", "-received_at", "-id"))
     received_at = tables.DateTimeColumn(verbose_name=_("Received"), format="Y-m-d H:i")
 
     class Meta:

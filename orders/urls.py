@@ -6,6 +6,7 @@ app_name = "orders"
 urlpatterns = [
     path("", listing.order_list, name="list"),
     path("export/<str:fmt>/", listing.order_export, name="export"),
+    path("filter-options/<str:field>/", listing.order_filter_options, name="filter_options"),
     path("new/phone/", intake.intake_phone, name="intake_phone"),
     path("new/email/", intake_files.intake_email, name="intake_email"),
     path("new/spreadsheet/", intake_files.intake_spreadsheet, name="intake_spreadsheet"),

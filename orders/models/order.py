@@ -89,6 +89,9 @@ class Order(models.Model):
             models.Index(fields=["merchandiser", "-received_at", "-id"], name="order_owner_recv_idx"),
             models.Index(fields=["customer", "customer_po"], name="order_customer_po_idx"),
             models.Index(fields=["status", "delivery_date"], name="order_status_delivery_idx"),
+            # The list's other sorts at a million orders: each with its tie-breaker, so a page is an index range.
+            models.Index(fields=["delivery_date", "id"], name="order_delivery_idx"),
+            models.Index(fields=["channel", "-received_at", "-id"], name="order_channel_recv_idx"),
             models.Index(fields=["is_at_risk"], condition=Q(is_at_risk=True), name="order_at_risk_idx"),
             models.Index(fields=["is_overdue"], condition=Q(is_overdue=True), name="order_overdue_idx"),
         ]

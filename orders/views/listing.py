@@ -1,9 +1,16 @@
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
@@ -12,10 +19,16 @@ from django_tables2.paginators import LazyPaginator
 from accounts.roles import user_roles
 
 from ..filters import OrderFilter
+from ..models import Order
 from ..selectors import order_list_queryset
 from ..tables import OrderTable
 
 PAGE_SIZES = (25, 50, 100, 500)
+# The rows written out in a template: django-tables2's cell-by-cell rendering was most of the page's cost.
+TABLE_TEMPLATE = "orders/_order_table.html"
+FILTER_OPTIONS_MAX_AGE = 60  # seconds: a new customer shows in the filter within a minute
+
+logger = logging.getLogger(__name__)
 
 
 def _filtered(request):
@@ -27,17 +40,111 @@ def _filtered(request):
 
 @login_required
 def order_list(request):
-    """Search, filter, sort. The paginator never counts the table: it fetches one row past the page."""
+    """Search, filter, sort. Nothing counts the table: a page fetches one row past its end to know
+    whether there is a next one. In the default sort (newest first) pages are found by position
+    (keyset: the pager's links carry the last or first row seen), so page 2,000 costs what page 1
+    costs; other sorts page by OFFSET."""
     order_filter, qs = _filtered(request)
-    table = OrderTable(qs)
     try:
         per_page = int(request.GET.get("per_page", 25))
     except ValueError:
         per_page = 25
     per_page = per_page if per_page in PAGE_SIZES else 25
-    RequestConfig(request, paginate={"paginator_class": LazyPaginator, "per_page": per_page}).configure(table)
+    if request.GET.get("sort", DEFAULT_SORT) == DEFAULT_SORT:
+        rows, pager = _keyset_page(request, qs, per_page)
+        table = OrderTable(rows, template_name=TABLE_TEMPLATE)
+        RequestConfig(request, paginate=False).configure(table)
+        # The rows are this page already: paged as page 1, so table.page is there as usual.
+        table.paginate(paginator_class=LazyPaginator, per_page=per_page, page=1)
+        table.keyset = pager
+    else:
+        table = OrderTable(qs, template_name=TABLE_TEMPLATE)
+        RequestConfig(request, paginate={"paginator_class": LazyPaginator, "per_page": per_page}).configure(table)
     context = {"filter": order_filter, "table": table, "page_sizes": PAGE_SIZES, "per_page": per_page}
     return render(request, "orders/list.html", context)
+
+
+# --- keyset paging of the default sort ----------------------------------------------------------------
+# Newest first is ORDER BY received_at DESC, id DESC: order_recv_idx and order_owner_recv_idx serve it,
+# so "the 25 rows after (received_at, id)" is an index range, however deep.
+
+DEFAULT_SORT = "-received_at"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class KeysetPager:
+    number: int
+    previous_url: str | None
+    next_url: str | None
+
+
+def keyset_cursor(order) -> str:
+    """A row's position in the default sort, as the pager's links carry it: "<µs since epoch>_<id>"."""
+    return f"{(order.received_at - _EPOCH) // timedelta(microseconds=1)}_{order.pk}"
+
+
+_MAX_MICROS = (datetime(9999, 1, 1, tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
+_MAX_ID = 2**63 - 1
+_MAX_PAGE = 1_000_000
+
+
+def _parse_cursor(value: str | None):
+    """(received_at, id) from a pager link, or None for anything else (a tampered link shows page 1)."""
+    micros, _, pk = (value or "").partition("_")
+    if not (micros.isdigit() and pk.isdigit() and len(micros) <= 20 and len(pk) <= 20):
+        return None
+    if int(micros) > _MAX_MICROS or int(pk) > _MAX_ID:
+        return None
+    return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
+
+
+def _keyset_page(request, qs, per_page: int) -> tuple[list, KeysetPager]:
+    after, before = _parse_cursor(request.GET.get("after")), _parse_cursor(request.GET.get("before"))
+    try:
+        number = min(max(1, int(request.GET.get("page", 1))), _MAX_PAGE)
+    except ValueError:
+        number = 1
+    newest_first = qs.order_by("-received_at", "-id")
+    if before:  # the page above `before`: walk up from it, then turn the rows round
+        at, pk = before
+        above = qs.filter(received_at__gte=at).exclude(received_at=at, id__lte=pk).order_by("received_at", "id")
+        rows = list(above[: per_page + 1])
+        has_previous, has_next = len(rows) > per_page, True
+        rows = rows[:per_page][::-1]
+    else:
+        if after:  # `received_at <= at` bounds the index scan; the exclude drops the ties already shown
+            at, pk = after
+            page = newest_first.filter(received_at__lte=at).exclude(received_at=at, id__gte=pk)
+        elif number > 1:  # a typed ?page=N: OFFSET, over the ids only (an index-only scan), then the rows
+            offset = (number - 1) * per_page
+            page = newest_first.filter(pk__in=newest_first.values("pk")[offset : offset + per_page + 1])
+        else:
+            page = newest_first
+        rows = list(page[: per_page + 1])
+        if not rows and number > 1 and not after:  # past the end: the first page, as the paginator did
+            number, rows = 1, list(newest_first[: per_page + 1])
+        has_previous, has_next = number > 1, len(rows) > per_page
+        rows = rows[:per_page]
+
+    def link(**params):
+        query = request.GET.copy()
+        for key in ("after", "before", "page"):
+            query.pop(key, None)
+        query.update({k: v for k, v in params.items() if v is not None})
+        return f"?{query.urlencode()}"
+
+    previous_url = next_url = None
+    if has_previous:
+        if number <= 2:
+            previous_url = link()
+        elif rows:
+            previous_url = link(before=keyset_cursor(rows[0]), page=number - 1)
+        else:
+            previous_url = link(page=number - 1)
+    if has_next and rows:
+        next_url = link(after=keyset_cursor(rows[-1]), page=number + 1)
+    return rows, KeysetPager(number=number, previous_url=previous_url, next_url=next_url)
 
 
 @login_required
@@ -54,3 +161,39 @@ def order_export(request, fmt):
     table = OrderTable(rows)
     exporter = TableExport(fmt, table)
     return exporter.response(f"orders-{timezone.localdate():%Y%m%d}.{fmt}")
+
+
+@login_required
+def order_filter_options(request, field):
+    """The <option>s of a long filter select (see orders.filters.LazySelect), the current choice
+    selected. One fragment per field and language, kept in the cache and by the browser for a minute."""
+    if field not in ("customer", "merchandiser") or not user_roles(request.user):
+        raise Http404
+    key = f"orders:filter-options:{field}:{get_language()}"
+    try:
+        html = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage costs a render, not the page
+        logger.warning("cache unavailable", exc_info=True)
+        html = None
+    if html is None:
+        html = _filter_options_html(field)
+        try:
+            cache.set(key, html, FILTER_OPTIONS_MAX_AGE)
+        except Exception:  # noqa: BLE001
+            logger.warning("cache unavailable", exc_info=True)
+    chosen = request.GET.get(field, "")
+    if chosen.isdigit():
+        html = html.replace(f'<option value="{chosen}">', f'<option value="{chosen}" selected>', 1)
+    response = HttpResponse(html)
+    response["Cache-Control"] = f"private, max-age={FILTER_OPTIONS_MAX_AGE}"
+    return response
+
+
+def _filter_options_html(field: str) -> str:
+    form_field = OrderFilter(queryset=Order.objects.none()).form.fields[field]
+    options = format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        ((obj.pk, form_field.label_from_instance(obj)) for obj in form_field.queryset),
+    )
+    return str(format_html('<option value="">{}</option>{}', form_field.empty_label or "", options))

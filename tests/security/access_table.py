@@ -97,6 +97,7 @@ ACCESS: dict[str, dict] = {
     # --- orders ---------------------------------------------------------------------------------------
     "orders:list": staff_only(OK),
     "orders:export": staff_only(OK),  # rows are filtered by orders_visible_to
+    "orders:filter_options": staff_only(OK),  # the <option>s of the list's customer/merchandiser filters
     "orders:intake_phone": roles_only(*MERCHANDISERS),
     "orders:intake_email": roles_only(*MERCHANDISERS),
     "orders:intake_spreadsheet": roles_only(*MERCHANDISERS),
@@ -308,6 +309,7 @@ KWARGS_BY_NAME = {
     "token": "=set-password",
 }
 KWARGS_BY_URL = {
+    "orders:filter_options": {"field": "=customer"},
     # logistics, after-sales and the status page: the objects of tests/security/stage_world.py
     "logistics:shipment_new": {"order_pk": stage("order.pk")},
     "logistics:status_link_new": {"order_pk": stage("order.pk")},
