@@ -1,12 +1,18 @@
 """Reads. Every view that lists or fetches orders goes through `orders_visible_to`, so no one reaches an
 order by changing an id in the URL."""
 
+from datetime import UTC
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts.roles import Role, user_roles
 
-from .models import ChecklistItem, Customer, Order, OrderEvent
+from .models import ChecklistItem, Customer, Order, OrderCheck, OrderEvent
 
 READ_ALL_ROLES = {Role.QA, Role.HR, Role.MANAGEMENT}
 
@@ -52,9 +58,41 @@ def order_timeline(*, order: Order, limit: int = 200) -> list[OrderEvent]:
 
 
 def order_checklist(*, order: Order) -> list[dict]:
-    """Every active checklist item with its tick (who and when), in one query each."""
-    ticks = {c.item_id: c for c in order.checks.select_related("checked_by")}
-    return [{"item": item, "check": ticks.get(item.pk)} for item in ChecklistItem.objects.filter(active=True)]
+    """Every active checklist item with its tick (who and when), in one query: the tick and the person
+    who ticked are LEFT JOINed to the items, so the order page pays one query for its checklist, not two.
+    Plain SQL: the ORM cannot join the items to the ticks (OrderCheck.item has no reverse relation)."""
+    rows = ChecklistItem.objects.raw(
+        f"""SELECT i.*, c.id AS tick_id, c.checked_at AS tick_at, u.id AS tick_by_id,
+                   u.username AS tick_by_username, u.first_name AS tick_by_first_name,
+                   u.last_name AS tick_by_last_name
+            FROM {ChecklistItem._meta.db_table} i
+            LEFT JOIN {OrderCheck._meta.db_table} c ON c.item_id = i.id AND c.order_id = %s
+            LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = c.checked_by_id
+            WHERE i.active
+            ORDER BY i.sequence, i.code""",  # noqa: S608 - table names from the models; the id is a parameter
+        [order.pk],
+    )
+    return [{"item": item, "check": _tick(order, item)} for item in rows]
+
+
+def _tick(order: Order, item: ChecklistItem) -> OrderCheck | None:
+    """The tick as the template reads it (checked_by, checked_at), built from the joined row."""
+    if item.tick_id is None:
+        return None
+    checked_by = get_user_model()(
+        pk=item.tick_by_id,
+        username=item.tick_by_username,
+        first_name=item.tick_by_first_name,
+        last_name=item.tick_by_last_name,
+    )
+    checked_at = item.tick_at
+    if isinstance(checked_at, str):  # SQLite hands back text for a column that raw() does not map to a field
+        checked_at = parse_datetime(checked_at)
+        if settings.USE_TZ and timezone.is_naive(checked_at):
+            checked_at = timezone.make_aware(checked_at, UTC)
+    check = OrderCheck(pk=item.tick_id, order=order, item=item, checked_by=checked_by, checked_at=checked_at)
+    check._state.adding = checked_by._state.adding = False  # read from the database, shown only
+    return check
 
 
 def checklist_missing(*, order: Order) -> list[ChecklistItem]:
