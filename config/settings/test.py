@@ -32,3 +32,13 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default="/tmp/gendan-test-media"))  # noqa: 
 # them on with override_settings and proves them there.
 OTP_ENFORCE = False
 SESSION_TIMEOUT_ENFORCE = False
+# N+1 detection (django-zeal): a request in a test that loads one relation row by row raises ZealError.
+INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]  # noqa: F405
+MIDDLEWARE = [*MIDDLEWARE, "zeal.middleware.zeal_middleware"]  # noqa: F405
+ZEAL_RAISE = True
+# Three loads of one relation from one line make an N+1. Two is the default, and flags every form with
+# two choice fields on the same model (each validates with its own .get()).
+ZEAL_NPLUSONE_THRESHOLD = 3
+# Per-process cache, and dashboards count live: nothing a test caches can leak into the next test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gendan-test"}}
+DASHBOARD_COUNTS_MAX_AGE = 0
