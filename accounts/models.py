@@ -58,6 +58,13 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def get_full_name(self):
+        """Chinese names read family name first, without a space (李娜); others first name first."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()
+
 
 class Heartbeat(models.Model):
     """The last time the Celery beat → worker path ran, so the health page can prove jobs are alive."""

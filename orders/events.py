@@ -31,9 +31,10 @@ def event_transition(order, actor, *, name: str, from_state: str, note: str = ""
     )
 
 
-def event_checked(order, actor, *, item_code: str, checked: bool) -> OrderEvent:
+def event_checked(order, actor, *, item, checked: bool) -> OrderEvent:
     kind = EventType.CHECKED if checked else EventType.UNCHECKED
-    return _event(order, kind, actor, payload={"item": item_code})
+    payload = {"item": item.code, "label_zh": item.label_zh, "label_en": item.label_en}
+    return _event(order, kind, actor, payload=payload)
 
 
 def event_confirmation(order, actor, *, method: str, contact: str, confirmation_id: int) -> OrderEvent:

@@ -213,6 +213,7 @@ class ProductForm(forms.ModelForm):
     size_breakdown = forms.JSONField(
         label=_("Size breakdown"),
         required=False,
+        initial=dict,
         help_text=_('Sizes and their share, e.g. {"S": 20, "M": 30, "L": 30, "XL": 20}'),
     )
 

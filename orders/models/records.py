@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .master import Customer
-from .order import Order
+from .order import Order, OrderLine, OrderState
 
 
 class ChecklistItem(models.Model):
@@ -165,6 +165,42 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order_id} {self.type} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def _state_label(value: str) -> str:
+        return OrderState(value).label if value in OrderState.values else value
+
+    @property
+    def from_state_label(self) -> str:
+        return self._state_label(self.from_state)
+
+    @property
+    def to_state_label(self) -> str:
+        return self._state_label(self.to_state)
+
+    @property
+    def item_label(self) -> str:
+        """The checklist item's label in the reader's language, as it read when ticked."""
+        zh = (get_language() or "").startswith("zh")
+        return self.payload.get("label_zh" if zh else "label_en") or self.payload.get("item", "")
+
+    @property
+    def changes_display(self) -> list[dict]:
+        """Changed fields with their translated names ("line 2 quantity" → "Line 2 · quantity")."""
+        rows = []
+        for change in self.payload.get("changes", []):
+            name = change.get("field", "")
+            prefix = ""
+            model = Order
+            if name.startswith("line "):
+                _line, number, name = name.split(" ", 2)
+                prefix, model = f"{_('Line')} {number} · ", OrderLine
+            try:
+                label = str(model._meta.get_field(name.removesuffix("_id")).verbose_name)
+            except Exception:  # noqa: BLE001 - a field renamed since the event was written
+                label = name
+            rows.append({"field": prefix + label, "old": change.get("old", ""), "new": change.get("new", "")})
+        return rows
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -64,7 +64,7 @@ def order_check_item(*, order_id, item_id, actor, checked: bool, expected_versio
         else:
             return order  # already as asked: nothing to record
         _bump(order)
-        events.event_checked(order, actor, item_code=item.code, checked=checked)
+        events.event_checked(order, actor, item=item, checked=checked)
     return order
 
 

@@ -246,7 +246,11 @@ def test_checklist_tick_and_clear_by_post(client, merchandiser):
     check = OrderCheck.objects.get(order=order, item=item)
     assert check.checked_by == merchandiser
     assert fresh(order).version == order.version + 1
-    assert events_of(order, EventType.CHECKED).get().payload == {"item": item.code}
+    assert events_of(order, EventType.CHECKED).get().payload == {
+        "item": item.code,
+        "label_zh": item.label_zh,
+        "label_en": item.label_en,
+    }
     # when cleared
     client.post(url, {"checked": "0"})
     # then
@@ -628,7 +632,7 @@ def test_edit_after_confirmation_is_a_correction_with_reason_and_history(client,
     assert record.prev_record.customer_po == "PO-OLD"
     # and the timeline shows it
     detail = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
-    assert "customer_po: PO-OLD → PO-NEW" in detail
+    assert "customer PO number: PO-OLD → PO-NEW" in detail  # the field by its name, not its code
 
 
 def test_edit_with_invalid_values_is_a_400(client, merchandiser):
