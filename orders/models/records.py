@@ -124,6 +124,9 @@ class EventType(models.TextChoices):
     STAGE = "stage", _("Stage record")  # production, logistics and after-sales write these
 
 
+_EVENT_TYPE_LABELS = dict(EventType.choices)
+
+
 class OrderEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("Order events are append-only.")
@@ -165,6 +168,11 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order_id} {self.type} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_type_display(self) -> str:
+        # Django's generated get_type_display() rebuilds the choices dict on every call, and the order
+        # page's timeline calls it fifty times (2 ms of the page at the bench). Same label, looked up.
+        return str(_EVENT_TYPE_LABELS.get(self.type, self.type))
 
     @staticmethod
     def _state_label(value: str) -> str:
