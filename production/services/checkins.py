@@ -128,7 +128,7 @@ def checkin_record(*, order_id, actor, data: CheckInInput, day: date | None = No
             milestone_set_actual(
                 order=order, milestone=milestone, actor=actor, actual_date=day, payload={"checkin": checkin.pk}
             )
-        order_flags_refresh(order_id=order.pk)
+        order_flags_refresh(order=order)
     return checkin
 
 

@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from notifications.services import notification_enqueue
 from orders.errors import InvalidInput
 from orders.models import Order
-from orders.services import order_lock
 from orders.services.records import order_reschedule
 
 from ..calendar import WorkCalendar
 from ..models import Delay, DelayReason, ProductionPlan
-from ._common import require_edit, stage_event
+from ._common import stage_event
 from .flags import order_flags_refresh
 from .plans import plan_replan_open
 
@@ -34,14 +33,15 @@ def delay_record(*, order_id, actor, reason_id, new_date: date, note: str = "", 
     reason = DelayReason.objects.filter(pk=reason_id, active=True).first() if str(reason_id).isdigit() else None
     if reason is None:
         raise InvalidInput(_("Choose a reason for the delay."))
+    # Both names: the field history is read by colleagues in either language.
+    why = f"{reason.name_zh} / {reason.name_en}" + (f": {note.strip()}" if note.strip() else "")
     with transaction.atomic():
-        order = order_lock(order_id=order_id)
-        require_edit(actor, order)
-        previous = order.delivery_date
-        # Both names: the field history is read by colleagues in either language.
-        why = f"{reason.name_zh} / {reason.name_en}" + (f": {note.strip()}" if note.strip() else "")
+        # Lock the row and read the date being replaced; order_reschedule checks permission, state and version.
+        previous = Order.objects.select_for_update().filter(pk=order_id).values_list("delivery_date", flat=True).first()
+        if previous is None:
+            raise InvalidInput(_("This order no longer exists."))
         order = order_reschedule(
-            order_id=order.pk, actor=actor, delivery_date=new_date, reason=why, expected_version=expected_version
+            order_id=order_id, actor=actor, delivery_date=new_date, reason=why, expected_version=expected_version
         )
         earlier = order.delays.count()
         delay = Delay.objects.create(
@@ -77,7 +77,7 @@ def delay_record(*, order_id, actor, reason_id, new_date: date, note: str = "", 
                 "notification": delay.notification_id,
             },
         )
-        order_flags_refresh(order_id=order.pk)
+        order_flags_refresh(order=order)
     return delay
 
 

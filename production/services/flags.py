@@ -26,22 +26,24 @@ def _assess(order, plan, milestones, *, today, calendar):
     )
 
 
-def order_flags_refresh(*, order_id, today: date | None = None, calendar: WorkCalendar | None = None) -> Order:
-    """Recompute one order's flags now. Call inside the transaction of the change that prompted it."""
+def order_flags_refresh(*, order: Order, today: date | None = None, calendar: WorkCalendar | None = None) -> Order:
+    """Recompute the flags of an order the caller holds (locked and current, inside the transaction of the
+    change that prompted it). Written only when they change; the instance is kept in step with the row."""
     today = today or timezone.localdate()
     calendar = calendar or WorkCalendar.load()
-    order = Order.objects.get(pk=order_id)
-    plan = ProductionPlan.objects.filter(order_id=order_id).first()
+    plan = ProductionPlan.objects.filter(order_id=order.pk).first()
     milestones = list(plan.milestones.all()) if plan else []
     result = _assess(order, plan, milestones, today=today, calendar=calendar)
-    return order_set_flags(order_id=order_id, is_at_risk=result.is_at_risk, is_overdue=result.is_overdue)
+    if (result.is_at_risk, result.is_overdue) != (order.is_at_risk, order.is_overdue):
+        fresh = order_set_flags(order_id=order.pk, is_at_risk=result.is_at_risk, is_overdue=result.is_overdue)
+        order.is_at_risk, order.is_overdue, order.version = fresh.is_at_risk, fresh.is_overdue, fresh.version
+    return order
 
 
 def order_flags_refresh_into(order, actor=None) -> None:
-    """orders.hooks after-action: refresh the flags of the order a transition is holding and keep that
-    instance current, so the caller of order_transition gets back the version and flags in the database."""
-    fresh = order_flags_refresh(order_id=order.pk)
-    order.is_at_risk, order.is_overdue, order.version = fresh.is_at_risk, fresh.is_overdue, fresh.version
+    """orders.hooks after-action (enter, start_production, ship, cancel): the transition's own instance is
+    refreshed, so the caller of order_transition gets back the version and flags that are in the database."""
+    order_flags_refresh(order=order)
 
 
 def flags_refresh_all(*, today: date | None = None, chunk_size: int = 2000) -> int:

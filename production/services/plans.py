@@ -154,7 +154,7 @@ def milestone_record_actual(*, order_id, milestone_id, actor, actual_date: date,
         if milestone.actual_date == actual_date:
             return milestone
         milestone_set_actual(order=order, milestone=milestone, actor=actor, actual_date=actual_date)
-        order_flags_refresh(order_id=order.pk, today=today)
+        order_flags_refresh(order=order, today=today)
     return milestone
 
 
@@ -182,5 +182,5 @@ def milestone_revise(*, order_id, milestone_id, actor, revised_date: date, reaso
             },
             payload={"milestone": milestone.code, "from": previous.isoformat(), "to": revised_date.isoformat()},
         )
-        order_flags_refresh(order_id=order.pk)
+        order_flags_refresh(order=order)
     return milestone

@@ -23,8 +23,7 @@ class RunDetails:
     start_date: date
 
 
-def production_run_save(*, order_id, actor, details: RunDetails) -> ProductionRun:
-    """Record (or correct) where and when the order is made. Allowed while entered or in production."""
+def _validated(details: RunDetails) -> dict:
     values = {
         "factory": details.factory.strip(),
         "line": details.line.strip(),
@@ -33,57 +32,65 @@ def production_run_save(*, order_id, actor, details: RunDetails) -> ProductionRu
     }
     if not all(values.values()):
         raise InvalidInput(_("Give the factory, the production line, the work order number and the start date."))
+    return values
+
+
+def _run_upsert(*, order: Order, actor, values: dict) -> ProductionRun:
+    """Write the run of an order the caller holds locked, with its event; nothing when nothing changed."""
+    run = ProductionRun.objects.filter(order=order).first()
+    if run is None:
+        run = ProductionRun.objects.create(order=order, recorded_by=actor, **values)
+        action = "run_recorded"
+    else:
+        changed = {k: v for k, v in values.items() if getattr(run, k) != v}
+        if not changed:
+            return run
+        for key, value in changed.items():
+            setattr(run, key, value)
+        run.save(update_fields=list(changed))
+        action = "run_changed"
+    stage_event(
+        order,
+        actor,
+        action=action,
+        note=_("Factory %(factory)s, line %(line)s, work order %(ref)s, start %(start)s.")
+        % {"factory": run.factory, "line": run.line, "ref": run.work_order_ref, "start": run.start_date.isoformat()},
+        payload={"factory": run.factory, "line": run.line, "work_order": run.work_order_ref},
+    )
+    return run
+
+
+def production_run_save(*, order_id, actor, details: RunDetails) -> ProductionRun:
+    """Record (or correct) where and when the order is made. Allowed while entered or in production."""
+    values = _validated(details)
     with transaction.atomic():
         order = order_lock(order_id=order_id)
         require_edit(actor, order)
         if order.status not in PLAN_OPEN_STATES:
             raise TransitionRefused(_("Production details can be recorded only for an entered or in-production order."))
-        run = ProductionRun.objects.select_for_update().filter(order=order).first()
-        if run is None:
-            run = ProductionRun.objects.create(order=order, recorded_by=actor, **values)
-            action = "run_recorded"
-        else:
-            changed = {k: v for k, v in values.items() if getattr(run, k) != v}
-            if not changed:
-                return run
-            for key, value in changed.items():
-                setattr(run, key, value)
-            run.save(update_fields=list(changed))
-            action = "run_changed"
-        stage_event(
-            order,
-            actor,
-            action=action,
-            note=_("Factory %(factory)s, line %(line)s, work order %(ref)s, start %(start)s.")
-            % {
-                "factory": run.factory,
-                "line": run.line,
-                "ref": run.work_order_ref,
-                "start": run.start_date.isoformat(),
-            },
-            payload={"factory": run.factory, "line": run.line, "work_order": run.work_order_ref},
-        )
-    return run
+        return _run_upsert(order=order, actor=actor, values=values)
 
 
 def production_start(*, order_id, actor, details: RunDetails, expected_version=None, note: str = "") -> Order:
     """entered → in_production: save the run, then the order service makes the transition (its guard
     checks the run exists). One transaction: a refused transition leaves no run behind."""
+    values = _validated(details)
     with transaction.atomic():
-        run = production_run_save(order_id=order_id, actor=actor, details=details)
-        order = Order.objects.get(pk=order_id)
+        order = order_lock(order_id=order_id)
+        require_edit(actor, order)
         if order.status != OrderState.ENTERED:
             raise TransitionRefused(_("Production can start only from an entered order."))
+        run = _run_upsert(order=order, actor=actor, values=values)
         plan_generate(order=order, actor=actor)  # an order entered before this app existed gets one now
-        order = order_transition(
+        # The after-action registered for start_production refreshes the flags.
+        return order_transition(
             order_id=order_id,
             name="start_production",
             actor=actor,
             expected_version=expected_version,
             note=note,
             payload={"run": run.pk},
-        )  # the after-action registered for start_production refreshes the flags
-    return order
+        )
 
 
 def guard_start_production(order, **context) -> str | None:
