@@ -253,7 +253,11 @@ def _claim(run_id: int) -> tuple[EvaluationRun, int] | None:
     (finished, failed, gone). A redelivered job (worker killed) claims the run again with a new attempt."""
     now = timezone.now()
     with transaction.atomic():
-        run = EvaluationRun.objects.select_for_update().select_related("evaluation").filter(pk=run_id).first()
+        # Lock the run row only: evaluation_run_start locks the quarter, then its runs; locking both here
+        # (FOR UPDATE over the join) took them in the other order and two concurrent starts deadlocked.
+        run = (
+            EvaluationRun.objects.select_for_update(of=("self",)).select_related("evaluation").filter(pk=run_id).first()
+        )
         if run is None or run.status in (RunStatus.DONE, RunStatus.FAILED):
             return None
         if run.evaluation.is_frozen:

@@ -42,7 +42,15 @@ def person(user):
 
 @register.simple_tag
 def weight_total(kpi_rows):
-    return sum(int(row["fields"][0].value() or 0) for row in kpi_rows)
+    return sum(_whole(row["fields"][0].value()) for row in kpi_rows)
+
+
+def _whole(value) -> int:
+    """A weight as typed: a form sent back with errors may hold anything (":", "1e309"), never a 500."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError, OverflowError):
+        return 0
 
 
 @register.filter

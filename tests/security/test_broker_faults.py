@@ -6,6 +6,7 @@ The shared Redis is never stopped: the app is pointed at a closed port, or at a 
 thread of this test that accepts connections and never says a word.
 """
 
+import os
 import socket
 import threading
 import time
@@ -43,13 +44,18 @@ def broker_at(url: str):
     """Point the web process's Celery app at `url`, with the production publish settings of base.py."""
     conf = celery_app.conf
     saved = (conf.broker_url, conf.broker_transport_options, conf.task_always_eager)
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration (CI sets it):
+    # without this the "dead" broker would silently be the real Redis.
+    saved_env = {k: os.environ.pop(k) for k in ("CELERY_BROKER_URL", "CELERY_BROKER_WRITE_URL") if k in os.environ}
     conf.broker_url = url
     conf.broker_transport_options = settings.BROKER_REDIS_TRANSPORT_OPTIONS
     conf.task_always_eager = False  # publish for real
     _forget_connections()
+    assert celery_app.connection_for_write().port == int(url.rsplit(":", 1)[1].split("/")[0]), "override not taken"
     try:
         yield
     finally:
+        os.environ.update(saved_env)
         conf.broker_url, conf.broker_transport_options, conf.task_always_eager = saved
         _forget_connections()
 

@@ -320,3 +320,16 @@ def test_found_a_nul_in_an_api_text_field(world, path):
     assert response.status_code == 422
     assert any("NUL" in e["message"] for e in response.json()["errors"])
     constraints_hold()
+
+
+@pytest.mark.django_db
+def test_found_a_kpi_weight_that_is_not_a_number(world):
+    """evaluation/templatetags/evaluation_tags.py weight_total: int(':') on the form sent back (500)."""
+    if "evaluation:scheme_new" not in URLS:
+        pytest.skip("no KPI scheme editor")
+    client = client_for(world, "hr")
+    url = url_for(world, "evaluation:scheme_new")
+    weights = [f for f in form_fields(client, url, "evaluation:scheme_new") if f.endswith("__weight")]
+    assert weights, "the scheme form has no weight fields"
+    response = client.post(url, dict.fromkeys(weights, ":"))
+    assert response.status_code in (200, 400, 422)
