@@ -9,22 +9,28 @@ from django.utils import timezone
 
 from production.models import CheckIn, CheckInStatus
 
+from ..conftest import IN_CI
 from .conftest import in_production_order
 
 CHROMIUM = "/usr/bin/chromium"
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are
-# synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch, live_server):
+    """Chromium on a phone-sized page. Playwright's sync API runs an event loop in this thread, so the
+    test's own ORM calls need DJANGO_ALLOW_ASYNC_UNSAFE: set for this test only (a session-wide setting
+    would leak into the subprocesses other suites start, such as `manage.py check --deploy`)."""
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if IN_CI:
+            pytest.fail(f"{CHROMIUM} is required under CI for the browser tests")
         pytest.skip("chromium is not installed")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    if "DJANGO_ALLOW_ASYNC_UNSAFE" not in os.environ:
+        monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -35,9 +41,12 @@ def browser_page():
         errors = []
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield page, errors
-        context.close()
-        browser.close()
+        try:
+            yield page, errors
+        finally:
+            context.close()
+            browser.close()
+            connections.close_all()  # opened while Playwright's loop ran; not for the database teardown
 
 
 def sign_in(page, base_url, user, password):
@@ -48,7 +57,7 @@ def sign_in(page, base_url, user, password):
     page.wait_for_url(f"{base_url}/dashboards/merchandiser/")
 
 
-def test_merchandiser_fills_three_checkins_on_one_screen(live_server, browser_page, team_a, password):
+def test_merchandiser_fills_three_checkins_on_one_screen(live_server, team_a, password, browser_page):
     page, errors = browser_page
     merchandiser = team_a[2]
     orders = [in_production_order(merchandiser) for _ in range(3)]
@@ -78,7 +87,7 @@ def test_merchandiser_fills_three_checkins_on_one_screen(live_server, browser_pa
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
 
 
-def test_an_invalid_row_shows_its_errors_in_place(live_server, browser_page, team_a, password):
+def test_an_invalid_row_shows_its_errors_in_place(live_server, team_a, password, browser_page):
     page, errors = browser_page
     merchandiser = team_a[2]
     order = in_production_order(merchandiser)
