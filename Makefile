@@ -44,3 +44,10 @@ translations: install
 
 ci:
 	CI=true bash .ci/run
+
+# --- Benchmark (issue #8) -------------------------------------------------------------------------
+#   make bench             seed a million orders into PostgreSQL (gendan_bench) and measure every page
+#                          against the floor with wrk; BENCH_ORDERS=50000 for a quick try (bench/README.md)
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/run.py
