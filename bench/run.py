@@ -137,8 +137,8 @@ class Job:
 
 
 JOBS = [
-    Job("checkins", "Daily check-ins over 100,000 orders", "bench/checkins_job.py"),
-    Job("scoring", "Quarterly scoring over 1,000,000 orders", "bench/scoring_job.py"),
+    Job("checkins-job", "Daily check-ins over 100,000 orders", "bench/checkins_job.py"),
+    Job("scoring-job", "Quarterly scoring over 1,000,000 orders", "bench/scoring_job.py"),
 ]
 
 # --- Configuration --------------------------------------------------------------------------------
