@@ -10,7 +10,7 @@ from accounts.roles import Role
 from .models import ConfirmationMethod, Currency, Customer, CustomerContact, OrderLine, Product, Unit
 from .services.intake import LineInput, OrderInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # ISO: what <input type=date> needs
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
