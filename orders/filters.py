@@ -54,13 +54,13 @@ class OrderFilter(django_filters.FilterSet):
         label=_("Received from"),
         field_name="received_at",
         lookup_expr="date__gte",
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     received_to = django_filters.DateFilter(
         label=_("Received to"),
         field_name="received_at",
         lookup_expr="date__lte",
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     is_overdue = django_filters.BooleanFilter(label=_("Overdue"))
     is_at_risk = django_filters.BooleanFilter(label=_("At risk"))
