@@ -263,6 +263,7 @@ class PageResult:
     queries: int | None = None
     full_count: bool = False
     ratio: float | None = None
+    cpu_ms: float | None = None  # the gunicorn workers' CPU time per request (user + system)
     misses: list[str] = field(default_factory=list)
 
 
@@ -494,25 +495,45 @@ class Bench:
             return result
         result.queries, result.full_count = self.count_queries(client, result.url)
         self.wrk(result.url, headers, duration=2)  # warm-up: both workers, the caches, the buffers
+        cpu_before = self.worker_cpu_seconds()
         result.wrk = self.wrk(result.url, headers, duration=self.config.duration)
+        if result.wrk.requests:
+            result.cpu_ms = (self.worker_cpu_seconds() - cpu_before) * 1000 / result.wrk.requests
         if floor_rps:
             result.ratio = result.wrk.rps / floor_rps
         result.misses = misses(result)
         return result
+
+    def worker_pids(self) -> list[int]:
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == self.server.pid:
+                    pids.append(int(stat.parent.name))
+        return pids
+
+    def worker_cpu_seconds(self) -> float:
+        """User + system CPU the gunicorn workers have used so far. Per request, it does not depend on what
+        else the machine is doing, unlike requests/s and latency."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        return total / ticks
 
     def worker_memory(self) -> list[tuple[int, float, float]]:
         """(pid, RSS MB, peak RSS MB) of each gunicorn worker, from /proc."""
         if not self.server:
             return []
         workers = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-                if int(fields[1]) == self.server.pid:
-                    status = (stat.parent / "status").read_text()
-                    rss = int(re.search(r"VmRSS:\s+(\d+)", status)[1]) / 1024
-                    peak = int(re.search(r"VmHWM:\s+(\d+)", status)[1]) / 1024
-                    workers.append((int(stat.parent.name), rss, peak))
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError, TypeError):
+                status = Path(f"/proc/{pid}/status").read_text()
+                rss = int(re.search(r"VmRSS:\s+(\d+)", status)[1]) / 1024
+                peak = int(re.search(r"VmHWM:\s+(\d+)", status)[1]) / 1024
+                workers.append((pid, rss, peak))
         return sorted(workers)
 
     def run_job(self, job: Job) -> JobResult:
@@ -608,9 +629,10 @@ def summary_line(result: PageResult) -> str:
     wrk = result.wrk
     ratio = f"{result.ratio:.0%}" if result.ratio is not None else "—"
     verdict = "MISSED " + ", ".join(result.misses) if result.misses else "ok"
+    cpu = f"{result.cpu_ms:.1f}" if result.cpu_ms is not None else "—"
     return (
         f"{wrk.rps:.0f} req/s, p50 {wrk.p50_ms:.1f} ms, p99 {wrk.p99_ms:.1f} ms, {ratio} of floor, "
-        f"{result.queries} queries: {verdict}"
+        f"{cpu} ms CPU/req, {result.queries} queries: {verdict}"
     )
 
 
@@ -647,23 +669,26 @@ def render_report(bench: Bench, results: list[PageResult], memory, jobs: list[Jo
         "",
         f"gunicorn {config.workers} sync workers, production settings · "
         f"`wrk -c{config.connections} -t{config.threads} -d{config.duration}s --latency` after a 2 s warm-up · "
-        "queries counted in-process on a second request (caches warm)",
+        "queries counted in-process on a second request (caches warm) · CPU ms/req: the workers' user+system "
+        "time over the wrk run divided by its requests (PostgreSQL's share not included), which other load on "
+        "the machine does not change",
         "",
-        "| Page | URL | req/s | p50 ms | p99 ms | × floor | queries | target | result |",
-        "|---|---|---:|---:|---:|---:|---:|---|---|",
+        "| Page | URL | req/s | p50 ms | p99 ms | × floor | CPU ms/req | queries | target | result |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in results:
         if r.skipped:
-            lines.append(f"| {r.title} | `{r.url or r.page.url}` | | | | | | {r.page.target.describe()} | "
+            lines.append(f"| {r.title} | `{r.url or r.page.url}` | | | | | | | {r.page.target.describe()} | "
                          f"skipped: {r.skipped} |")  # fmt: skip
             continue
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else "—"
+        cpu = f"{r.cpu_ms:.1f}" if r.cpu_ms is not None else "—"
         verdict = "**MISSED**: " + ", ".join(r.misses) if r.misses else "met"
         if r.page.target is FLOOR:
             verdict = "—"
         lines.append(
             f"| {r.title} | `{r.url}` | {r.wrk.rps:.0f} | {r.wrk.p50_ms:.1f} | {r.wrk.p99_ms:.1f} | {ratio} | "
-            f"{r.queries} | {r.page.target.describe()} | {verdict} |"
+            f"{cpu} | {r.queries} | {r.page.target.describe()} | {verdict} |"
         )
     lines += ["", "## Web workers", ""]
     if memory:
