@@ -215,10 +215,14 @@ SUBMISSION_PATHS = [
 
 
 def set_path(document, path, value):
+    """Put `value` at `path`; a path an earlier change already destroyed (lines is now a string) is skipped."""
     target = document
-    for part in path[:-1]:
-        target = target[part]
-    target[path[-1]] = value
+    try:
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = value
+    except (TypeError, IndexError, KeyError):
+        pass
 
 
 @pytest.mark.slow

@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -26,6 +25,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "orders" / "fixtures"
 
 
 def media_files() -> set[str]:
+    from django.conf import settings
+
     root = Path(settings.MEDIA_ROOT)
     return {str(p) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
 
@@ -77,7 +78,8 @@ def xlsx_bytes(rows: int = 3) -> bytes:
     ],
 )
 @override_settings(ATTACHMENT_MAX_BYTES=2048)
-def test_a_refused_attachment_is_explained_and_saves_nothing(world, name, content, why):
+def test_a_refused_attachment_is_explained_and_saves_nothing(world, name, content, why, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # a folder of its own: other test processes write to the shared one
     client = client_for(world, "merchandiser")
     before, files = counts(), media_files()
     response = client.post(
