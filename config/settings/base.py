@@ -248,10 +248,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
         "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "store_processed": False,
     }
     # kombu does not create these; without them every publish fails (FileNotFoundError).
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         with contextlib.suppress(OSError):  # read-only file system: the operator made them, or uses Redis
             (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
 else:
@@ -340,6 +341,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=10),
         "options": {"expires": 3 * 3600},
     },
+    # Evaluation: score the quarter that just ended (policy ch.5 art.2) at 01:30 on its next quarter's first
+    # day, Asia/Shanghai time (CELERY_TIMEZONE). One scheduled run per quarter however often it is delivered.
+    "evaluation-score-previous-quarter": {
+        "task": "evaluation.score_previous_quarter",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year="1,4,7,10"),
+        "options": {"expires": 20 * 3600},
+    },
     # Supervision: every team's weekly meeting with its agenda, Monday 08:00 by default (one per team
     # and week however often it runs).
     "supervision-weekly-meetings": {
@@ -358,13 +366,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supervision.flag_missing_reports",
         "schedule": crontab(minute=5),
         "options": {"expires": 55 * 60},
-    },
-    # Evaluation: score the quarter that just ended (policy ch.5 art.2) at 01:30 on its next quarter's first
-    # day, Asia/Shanghai time (CELERY_TIMEZONE). One scheduled run per quarter however often it is delivered.
-    "evaluation-score-previous-quarter": {
-        "task": "evaluation.score_previous_quarter",
-        "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year="1,4,7,10"),
-        "options": {"expires": 20 * 3600},
     },
 }
 
