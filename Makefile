@@ -12,6 +12,8 @@
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# Two test processes: one per core. Each gets its own test database (test_<name>_gw0, _gw1).
+PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint format migrations-check translations ci
@@ -26,7 +28,7 @@ run:
 	@scripts/run.sh
 
 test: install translations
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
