@@ -76,7 +76,7 @@ CUSTOMERS = [
 ]
 
 PRODUCTS = [
-    ("TS-1001", "男士纯棉圆领T恤", "Men's cotton crew-neck T-shirt", "garment", "白/黑/藏青", "100% 精梳棉 180g", "PCS"),
+    ("TS-1001", "男士纯棉圆领T恤", "Men's cotton crew-neck T-shirt", "garment", "白/黑/藏青", "精梳棉 180g", "PCS"),
     ("PL-2040", "女士针织Polo衫", "Women's knitted polo shirt", "garment", "粉/白", "95%棉 5%氨纶", "PCS"),
     ("JK-3300", "防水冲锋衣", "Waterproof shell jacket", "garment", "军绿/黑", "涤纶 + TPU 覆膜", "PCS"),
     ("BG-0907", "帆布购物袋", "Canvas tote bag", "accessory", "本白", "12安帆布", "PCS"),
@@ -103,8 +103,7 @@ STATE_AFTER = dict(
 
 def _people() -> dict[str, User]:
     teams = {
-        key: Team.objects.update_or_create(name_en=en, defaults={"name_zh": zh})[0]
-        for key, (zh, en) in TEAMS.items()
+        key: Team.objects.update_or_create(name_en=en, defaults={"name_zh": zh})[0] for key, (zh, en) in TEAMS.items()
     }
     users = {}
     for login in LOGINS:

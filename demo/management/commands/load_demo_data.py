@@ -9,7 +9,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = demo_load()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {result}"))
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in LOGINS:
             self.stdout.write(f"  {login.role:<13} {login.username}")
         self.stdout.write(f"  {'Superuser':<13} admin")
