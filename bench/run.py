@@ -264,6 +264,9 @@ class PageResult:
     full_count: bool = False
     ratio: float | None = None
     cpu_ms: float | None = None  # the gunicorn workers' CPU time per request (user + system)
+    floor_rps: float | None = None  # the floor, measured just before this page
+    floor_cpu_ms: float | None = None
+    cpu_ratio: float | None = None  # floor's CPU per request / this page's: the throughput ratio CPU allows
     misses: list[str] = field(default_factory=list)
 
 
@@ -316,9 +319,12 @@ class Bench:
 
         info = read_info()
         have = info["orders"] if info else 0
-        if not self.config.reseed and have == self.config.orders and Order.objects.exists():
+        now = Order.objects.count() if have else 0
+        if not self.config.reseed and have == self.config.orders and now == have:
             say(f"Bench database already holds {have:,} seeded orders (BENCH_RESEED=1 to seed again)")
             return
+        if have and now != have:  # a job bench of the last run added its own orders: pages want the seed only
+            say(f"The bench database has {now:,} orders, {have:,} of them seeded: seeding again")
         say(f"Seeding {self.config.orders:,} orders (this takes a few minutes at a million)")
         started = time.monotonic()
         call_command("seed_bench", orders=self.config.orders, reset=True)
@@ -481,6 +487,16 @@ class Bench:
             raise RuntimeError(f"in-process request answered {response.status_code}")
         return len(captured), any(is_whole_table_count(q["sql"]) for q in captured.captured_queries)
 
+    def floor_now(self) -> tuple[float, float | None]:
+        """The floor's requests/s and CPU per request, measured again now: load from elsewhere on a shared
+        machine drifts within a run, so each page is compared with a floor measured just before it."""
+        url = self.url_for(PAGES[0])
+        headers = self.session_for(PAGES[0].role)[1]
+        cpu_before = self.worker_cpu_seconds()
+        result = self.wrk(url, headers, duration=max(3, self.config.duration // 2))
+        cpu = (self.worker_cpu_seconds() - cpu_before) * 1000 / result.requests if result.requests else None
+        return result.rps, cpu
+
     def run_page(self, page: Page, floor_rps: float | None) -> PageResult:
         result = PageResult(page=page, title=page.title.format(**self.context))
         try:
@@ -495,12 +511,17 @@ class Bench:
             return result
         result.queries, result.full_count = self.count_queries(client, result.url)
         self.wrk(result.url, headers, duration=2)  # warm-up: both workers, the caches, the buffers
+        if page.target is not FLOOR:
+            floor_rps, result.floor_cpu_ms = self.floor_now()
         cpu_before = self.worker_cpu_seconds()
         result.wrk = self.wrk(result.url, headers, duration=self.config.duration)
         if result.wrk.requests:
             result.cpu_ms = (self.worker_cpu_seconds() - cpu_before) * 1000 / result.wrk.requests
         if floor_rps:
+            result.floor_rps = floor_rps
             result.ratio = result.wrk.rps / floor_rps
+        if result.cpu_ms and result.floor_cpu_ms:
+            result.cpu_ratio = result.floor_cpu_ms / result.cpu_ms
         result.misses = misses(result)
         return result
 
@@ -574,7 +595,7 @@ class Bench:
                 result = self.run_page(page, floor_rps)
                 if page.target is FLOOR and result.wrk:
                     floor_rps = result.wrk.rps
-                    result.ratio = 1.0
+                    result.ratio = result.cpu_ratio = 1.0
                 say("  " + summary_line(result))
                 results.append(result)
             memory = self.worker_memory()
@@ -630,9 +651,10 @@ def summary_line(result: PageResult) -> str:
     ratio = f"{result.ratio:.0%}" if result.ratio is not None else "—"
     verdict = "MISSED " + ", ".join(result.misses) if result.misses else "ok"
     cpu = f"{result.cpu_ms:.1f}" if result.cpu_ms is not None else "—"
+    cpu_ratio = f"{result.cpu_ratio:.0%}" if result.cpu_ratio is not None else "—"
     return (
         f"{wrk.rps:.0f} req/s, p50 {wrk.p50_ms:.1f} ms, p99 {wrk.p99_ms:.1f} ms, {ratio} of floor, "
-        f"{cpu} ms CPU/req, {result.queries} queries: {verdict}"
+        f"{cpu} ms CPU/req ({cpu_ratio} of the floor's), {result.queries} queries: {verdict}"
     )
 
 
@@ -669,26 +691,32 @@ def render_report(bench: Bench, results: list[PageResult], memory, jobs: list[Jo
         "",
         f"gunicorn {config.workers} sync workers, production settings · "
         f"`wrk -c{config.connections} -t{config.threads} -d{config.duration}s --latency` after a 2 s warm-up · "
-        "queries counted in-process on a second request (caches warm) · CPU ms/req: the workers' user+system "
-        "time over the wrk run divided by its requests (PostgreSQL's share not included), which other load on "
-        "the machine does not change",
+        "queries counted in-process on a second request (caches warm)",
         "",
-        "| Page | URL | req/s | p50 ms | p99 ms | × floor | CPU ms/req | queries | target | result |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|---|",
+        "× floor (req/s): the page's requests/s over the floor's, the floor measured again just before each "
+        "page (load from elsewhere drifts during a run). CPU ms/req: the gunicorn workers' user+system time "
+        "over the wrk run divided by its requests (PostgreSQL's share not included); × floor (CPU) is the "
+        "floor's over the page's, the throughput ratio a CPU-bound server would show, and it does not depend "
+        "on other load. The ≥50 % target is judged on the req/s ratio, as the issue states it.",
+        "",
+        "| Page | URL | req/s | p50 ms | p99 ms | × floor (req/s) | CPU ms/req | × floor (CPU) | queries | target "
+        "| result |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in results:
         if r.skipped:
-            lines.append(f"| {r.title} | `{r.url or r.page.url}` | | | | | | | {r.page.target.describe()} | "
+            lines.append(f"| {r.title} | `{r.url or r.page.url}` | | | | | | | | {r.page.target.describe()} | "
                          f"skipped: {r.skipped} |")  # fmt: skip
             continue
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else "—"
         cpu = f"{r.cpu_ms:.1f}" if r.cpu_ms is not None else "—"
+        cpu_ratio = f"{r.cpu_ratio:.2f}" if r.cpu_ratio is not None else "—"
         verdict = "**MISSED**: " + ", ".join(r.misses) if r.misses else "met"
         if r.page.target is FLOOR:
             verdict = "—"
         lines.append(
             f"| {r.title} | `{r.url}` | {r.wrk.rps:.0f} | {r.wrk.p50_ms:.1f} | {r.wrk.p99_ms:.1f} | {ratio} | "
-            f"{cpu} | {r.queries} | {r.page.target.describe()} | {verdict} |"
+            f"{cpu} | {cpu_ratio} | {r.queries} | {r.page.target.describe()} | {verdict} |"
         )
     lines += ["", "## Web workers", ""]
     if memory:
