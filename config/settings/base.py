@@ -242,6 +242,10 @@ BROKER_REDIS_TRANSPORT_OPTIONS = {
     # this long after it was taken. Keep it above the longest job's run time, or a job still
     # running would be started a second time (harmless, jobs are idempotent, but wasted).
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often a worker sweeps for such expired jobs: every 10 s (kombu's default is 10 s x 10 = 100 s,
+    # which would leave a dead worker's job waiting almost two minutes past its visibility timeout).
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
