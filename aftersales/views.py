@@ -2,7 +2,6 @@
 
 import django_tables2 as tables
 from django.contrib import messages
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +13,9 @@ from django_fsm import can_proceed
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
-from accounts.decorators import role_required, security_log
+from accounts.decorators import role_required
 from accounts.roles import Role
+from orders.downloads import download_response, file_not_found
 from orders.errors import InvalidInput, OrderError
 from orders.selectors import order_get_for_user, orders_visible_to
 from orders.views._common import report_error
@@ -274,22 +274,8 @@ def case_attachment(request, pk, attachment_id):
     case = case_get_for_user(user=request.user, pk=pk)
     attachment = case.attachments.filter(pk=attachment_id).first()
     if attachment is None:
-        security_log.warning(
-            "case attachment not found user=%s ip=%s url=%s",
-            request.user,
-            request.META.get("REMOTE_ADDR"),
-            request.path,
-        )
-        raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+        raise file_not_found(request, "case attachment")
+    return download_response(attachment.file, attachment.original_name)
 
 
 # --- feedback -------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import django_tables2 as tables
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
-from accounts.decorators import role_required, security_log
+from accounts.decorators import role_required
 from accounts.roles import Role
+from orders.downloads import download_response, file_not_found
 from orders.errors import InvalidInput, OrderError
 from orders.selectors import order_get_for_user
 from orders.views._common import report_error
@@ -126,22 +127,8 @@ def document_download(request, pk, document_id):
     shipment = shipment_get_for_user(user=request.user, pk=pk)
     document = shipment.documents.filter(pk=document_id).first()
     if document is None:
-        security_log.warning(
-            "shipment document not found user=%s ip=%s url=%s",
-            request.user,
-            request.META.get("REMOTE_ADDR"),
-            request.path,
-        )
-        raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+        raise file_not_found(request, "shipment document")
+    return download_response(document.file, document.original_name)
 
 
 @role_required(*EDIT_ROLES)

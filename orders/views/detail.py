@@ -1,12 +1,12 @@
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 
-from accounts.decorators import security_log
 from accounts.roles import user_roles
 from notifications.services import notifications_for
 
 from .. import hooks
+from ..downloads import download_response, file_not_found
 from ..forms import AttachmentForm, ConfirmationForm, TransitionForm
 from ..permissions import can_edit, can_reassign
 from ..selectors import order_checklist, order_get_for_user, order_timeline
@@ -63,19 +63,5 @@ def attachment_download(request, pk, attachment_id):
     order = order_get_for_user(user=request.user, pk=pk)
     attachment = order.attachments.filter(pk=attachment_id).first()
     if attachment is None:
-        security_log.warning(
-            "attachment not found user=%s ip=%s url=%s",
-            request.user,
-            request.META.get("REMOTE_ADDR"),
-            request.path,
-        )
-        raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+        raise file_not_found(request, "attachment")
+    return download_response(attachment.file, attachment.original_name)
