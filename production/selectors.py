@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -17,8 +18,9 @@ from .calendar import WorkCalendar
 from .models import CheckIn, CheckInStatus, PlanMilestone, PlanTemplate, ProductionPlan
 from .schedule import Schedule, assess, milestone_status, milestone_variance, project, schedule_backward, template_for
 
-WORKLIST_LIMIT = 300  # a merchandiser follows tens of orders; a bound keeps the page fast regardless
 BOARD_PAGE_SIZE = 50
+CHECKIN_FILTERS = ("todo", "done", "all")  # the first is the default
+CHECKIN_PAGE_SIZES = (25, 50, 100)  # the first is the default
 
 
 # --- the plan --------------------------------------------------------------------------------------
@@ -173,29 +175,44 @@ class WorkRow:
     next_status: str | None
 
 
-def checkin_worklist(*, user, day: date, order_ids=None) -> list[WorkRow]:
-    """'My check-ins today': every in-production order the user follows, with the day's check-in,
-    the last one done and the open milestones. Five queries, whatever the number of orders."""
+def _worklist_orders(*, user) -> QuerySet[Order]:
+    """The user's own in-production orders: the check-in page's whole worklist."""
+    return orders_visible_to(user).filter(merchandiser=user, status=OrderState.IN_PRODUCTION)
+
+
+def _done_on(day: date) -> Exists:
+    """The order's check-in of the day is done."""
+    return Exists(CheckIn.objects.filter(order=OuterRef("pk"), day=day, status=CheckInStatus.DONE))
+
+
+def _worklist_ordered(orders: QuerySet[Order], *, day: date) -> QuerySet[Order]:
+    """What each row shows, soonest ex-factory date first."""
     last_done = CheckIn.objects.filter(order=OuterRef("pk"), status=CheckInStatus.DONE, day__lt=day).order_by("-day")
     quantity = OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order").annotate(total=Sum("quantity"))
-    orders = (
-        orders_visible_to(user)
-        .filter(merchandiser=user, status=OrderState.IN_PRODUCTION)
-        .select_related("customer", "production_run", "production_plan")
+    return (
+        orders.select_related("customer", "production_run", "production_plan")
         .annotate(
             last_checkin_id=Subquery(last_done.values("pk")[:1]),
             total_quantity=Subquery(quantity.values("total")[:1]),
         )
-        .order_by(F("production_plan__ex_factory_date").asc(nulls_last=True), "pk")
+        .order_by(*_by_ex_factory_date())
     )
-    if order_ids is not None:
-        orders = orders.filter(pk__in=order_ids)
-    orders = list(orders[:WORKLIST_LIMIT])
+
+
+def _by_ex_factory_date() -> list:
+    return [F("production_plan__ex_factory_date").asc(nulls_last=True), "pk"]
+
+
+def _work_rows(orders: list[Order], *, day: date) -> list[WorkRow]:
+    """The day's check-in, the last one done and the open milestones of each order. Three queries."""
     ids = [o.pk for o in orders]
-    today_by_order = {c.order_id: c for c in CheckIn.objects.filter(order_id__in=ids, day=day)}
-    last_by_pk = {
-        c.pk: c for c in CheckIn.objects.filter(pk__in=[o.last_checkin_id for o in orders if o.last_checkin_id])
-    }
+    last_ids = [o.last_checkin_id for o in orders if o.last_checkin_id]
+    today_by_order, last_by_pk = {}, {}
+    for c in CheckIn.objects.filter(Q(order_id__in=ids, day=day) | Q(pk__in=last_ids)):
+        if c.day == day:
+            today_by_order[c.order_id] = c
+        else:  # the last done one is always of an earlier day
+            last_by_pk[c.pk] = c
     open_by_order: dict[int, list] = {}
     for m in (
         PlanMilestone.objects.filter(plan__order_id__in=ids, actual_date__isnull=True)
@@ -219,11 +236,63 @@ def checkin_worklist(*, user, day: date, order_ids=None) -> list[WorkRow]:
     return rows
 
 
+def checkin_worklist(*, user, day: date, order_ids=None) -> list[WorkRow]:
+    """The given in-production orders of the user (all of them when order_ids is None: the page reads
+    checkin_worklist_page instead), with the day's check-in, the last one done and the open milestones.
+    Four queries, whatever the number of orders."""
+    orders = _worklist_ordered(_worklist_orders(user=user), day=day)
+    if order_ids is not None:
+        orders = orders.filter(pk__in=order_ids)
+    return _work_rows(list(orders), day=day)
+
+
+def checkin_counts(*, user, day: date) -> dict:
+    """How many of the user's in-production orders have their check-in of the day done, how many not
+    yet, and all of them. One query: two COUNTs over the user's own in-production orders."""
+    totals = _worklist_orders(user=user).aggregate(all=Count("pk"), done=Count("pk", filter=_done_on(day)))
+    return {"todo": totals["all"] - totals["done"], "done": totals["done"], "all": totals["all"]}
+
+
+class _CountedPaginator(Paginator):
+    """A paginator given its count: the worklist's counts are already known, so it does not COUNT again."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count  # replaces the cached property
+
+
+@dataclass(frozen=True)
+class WorklistPage:
+    page: Page  # of orders; `rows` holds what the page shows of each
+    rows: list[WorkRow]
+    show: str
+    counts: dict  # checkin_counts: over the whole worklist, not the page
+
+
+def checkin_worklist_page(*, user, day: date, show: str = "todo", page: int = 1, per_page: int = 25) -> WorklistPage:
+    """One page of 'My check-ins today'. `show` is "todo" (no check-in done today), "done" or "all"
+    (to-do rows first); within that, soonest ex-factory date first. A page past the end shows the last
+    one. Five queries, whatever the number of orders."""
+    if show not in CHECKIN_FILTERS or per_page not in CHECKIN_PAGE_SIZES:
+        raise ValueError(f"unknown worklist view: show={show!r}, per_page={per_page!r}")
+    counts = checkin_counts(user=user, day=day)
+    orders = _worklist_ordered(_worklist_orders(user=user).annotate(done_today=_done_on(day)), day=day)
+    if show == "todo":
+        orders = orders.filter(done_today=False)
+    elif show == "done":
+        orders = orders.filter(done_today=True)
+    else:
+        orders = orders.order_by("done_today", *_by_ex_factory_date())
+    paginator = _CountedPaginator(orders, per_page, count=counts[show])
+    current = paginator.page(min(max(1, page), paginator.num_pages))
+    return WorklistPage(current, _work_rows(list(current.object_list), day=day), show, counts)
+
+
 def checkins_today_summary(*, user, day: date) -> dict:
-    """For the merchandiser's work page: how many of today's check-ins are done."""
-    in_production = orders_visible_to(user).filter(merchandiser=user, status=OrderState.IN_PRODUCTION).count()
-    done = CheckIn.objects.filter(merchandiser=user, day=day, status=CheckInStatus.DONE).count()
-    return {"in_production": in_production, "done": done, "to_do": max(0, in_production - done)}
+    """For the merchandiser's work page: how many of today's check-ins are done. The same counts as
+    the check-in page. One query."""
+    counts = checkin_counts(user=user, day=day)
+    return {"in_production": counts["all"], "done": counts["done"], "to_do": counts["todo"]}
 
 
 def team_merchandisers(*, supervisor):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,9 +31,13 @@ from .forms import (
 from .models import CalendarDay
 from .selectors import (
     BOARD_PAGE_SIZE,
+    CHECKIN_FILTERS,
+    CHECKIN_PAGE_SIZES,
     board_orders,
     checkin_compliance,
+    checkin_counts,
     checkin_worklist,
+    checkin_worklist_page,
     next_milestones,
     team_merchandisers,
 )
@@ -181,25 +186,70 @@ def _row_form(row, data=None):
     return CheckInForm(data, initial=initial, prefix=f"o{row.order.pk}", milestones=row.open_milestones)
 
 
+def _worklist_params(query: QueryDict) -> dict:
+    """The list's own parameters, read from a query string; a value it does not know gets the default."""
+    show = query.get("show")
+    per_page = query.get("per_page", "")
+    return {
+        "show": show if show in CHECKIN_FILTERS else CHECKIN_FILTERS[0],
+        "per_page": int(per_page) if per_page in {str(n) for n in CHECKIN_PAGE_SIZES} else CHECKIN_PAGE_SIZES[0],
+        "page": _page_number(query.get("page", "")),
+    }
+
+
+def _page_number(value: str) -> int:
+    """Anything but a number is the first page; a number past the end is the last (the selector clamps it)."""
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()):
+        return 1
+    return max(1, int(value)) if len(value) < 10 else 10**9
+
+
+def _worklist_query(*, show: str, per_page: int, page: int = 1) -> QueryDict:
+    """Those parameters as a query string, leaving out the defaults."""
+    query = QueryDict(mutable=True)
+    if show != CHECKIN_FILTERS[0]:
+        query["show"] = show
+    if per_page != CHECKIN_PAGE_SIZES[0]:
+        query["per_page"] = str(per_page)
+    if page > 1:
+        query["page"] = str(page)
+    return query
+
+
 @role_required(Role.MERCHANDISER)
 @require_GET
 def my_checkins(request):
-    """The merchandiser's daily work list: one screen, one small form per in-production order."""
+    """The merchandiser's daily work list, a page at a time: one small form per in-production order,
+    the orders still to do first."""
     today = timezone.localdate()
-    rows = checkin_worklist(user=request.user, day=today)
-    items = [{"row": row, "form": _row_form(row)} for row in rows]
-    done = sum(1 for row in rows if row.checkin and row.checkin.status == "done")
+    params = _worklist_params(request.GET)
+    worklist = checkin_worklist_page(user=request.user, day=today, **params)
+    # Links change one parameter and keep the others; the page is left out, so a new filter starts at 1.
+    query = _worklist_query(show=worklist.show, per_page=params["per_page"])
+    back = _worklist_query(show=worklist.show, per_page=params["per_page"], page=worklist.page.number)
     return render(
         request,
         "production/checkins.html",
-        {"items": items, "today": today, "done": done, "total": len(rows)},
+        {
+            "items": [{"row": row, "form": _row_form(row)} for row in worklist.rows],
+            "page": worklist.page,
+            "show": worklist.show,
+            "counts": worklist.counts,
+            "per_page": params["per_page"],
+            "page_sizes": CHECKIN_PAGE_SIZES,
+            "query": query,
+            "back": back.urlencode(),
+            "today": today,
+        },
     )
 
 
 @role_required(Role.MERCHANDISER)
 @require_POST
 def checkin_save(request, order_pk):
-    """Save one row. With htmx, answers with the updated row (422 with the errors when invalid)."""
+    """Save one row. With htmx, answers with the updated row and the day's counts (422 with the errors
+    when invalid); without, goes back to the page and filter the row was posted from."""
     today = timezone.localdate()
     order = order_get_for_user(user=request.user, pk=order_pk)
     rows = checkin_worklist(user=request.user, day=today, order_ids=[order.pk])
@@ -225,16 +275,21 @@ def checkin_save(request, order_pk):
             raise PermissionDenied(str(error.message)) from error
         except OrderError as error:
             form.add_error(None, error.message)
+    # Only the list's own parameters go back, rebuilt from known values: never a URL from the form.
+    back = _worklist_query(**_worklist_params(QueryDict(request.POST.get("back", "")))).urlencode()
     if not request.htmx:
         if saved:
             messages.success(request, _("Check-in saved for %(order)s.") % {"order": order.display_number})
         else:
             _report_invalid(request, form)
-        return redirect("production:my_checkins")
+        return redirect(reverse("production:my_checkins") + (f"?{back}" if back else ""))
     if saved:
         row = checkin_worklist(user=request.user, day=today, order_ids=[order.pk])[0]
         form = _row_form(row)
-    response = render(request, "production/_checkin_row.html", {"row": row, "form": form, "saved": saved})
+    context = {"row": row, "form": form, "saved": saved, "back": back}
+    if saved:
+        context["swap_counts"] = checkin_counts(user=request.user, day=today)
+    response = render(request, "production/_checkin_row.html", context)
     if not saved:
         response.status_code = 422
     return response

@@ -8,9 +8,5 @@ document.addEventListener("DOMContentLoaded", () => {
       event.detail.isError = false;
     }
   });
-  // Keep "Done today: n / m" in step with the rows as each one saves.
-  document.body.addEventListener("htmx:afterSwap", () => {
-    const counter = document.getElementById("checkin-done");
-    if (counter) counter.textContent = document.querySelectorAll(".checkin[data-status='done']").length;
-  });
+  // The counters (done today, the tabs) come back with each saved row as out-of-band swaps.
 });

@@ -4,10 +4,13 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from orders.models import Order, OrderState
+from production.models import CheckIn, CheckInStatus, PlanMilestone, ProductionPlan, ProductionRun
 from production.services import RunDetails, production_start
 
 from ..conftest import advance
 from ..factories import make_order
+from ..perf.helpers import bulk_orders
 
 APP_LOCALE = Path(__file__).resolve().parents[2] / "production" / "locale"
 
@@ -59,3 +62,50 @@ def in_production_order(merchandiser, **overrides):
 def next_weekday(day: date, weekday: int) -> date:
     """The first `weekday` (0 = Monday) on or after `day`."""
     return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def bulk_in_production(*, merchandiser, n: int, day: date | None = None) -> list:
+    """`n` in-production orders of `merchandiser`, written in bulk (the services are tested elsewhere):
+    each with a run, a plan whose ex-factory dates are one day apart in creation order, two milestones
+    (the first reached) and yesterday's check-in done. Returned in the worklist's order."""
+    day = day or timezone.localdate()
+    orders = sorted(bulk_orders(merchandiser=merchandiser, n=n), key=lambda o: o.pk)
+    Order.objects.filter(pk__in=[o.pk for o in orders]).update(status=OrderState.IN_PRODUCTION)
+    ProductionRun.objects.bulk_create(
+        ProductionRun(
+            order=o, factory="F", line="L", work_order_ref=f"WO-{o.pk}", start_date=day, recorded_by=merchandiser
+        )
+        for o in orders
+    )
+    plans = ProductionPlan.objects.bulk_create(
+        ProductionPlan(order=o, ex_factory_date=day + timedelta(days=10 + i), transit_days=20)
+        for i, o in enumerate(orders)
+    )
+    PlanMilestone.objects.bulk_create(
+        PlanMilestone(
+            plan=plan, code=code, name_zh=code, name_en=code, sequence=seq, offset_days=10 - seq,
+            owner_role="production", planned_date=plan.ex_factory_date - timedelta(days=10 - seq),
+            actual_date=day if seq == 1 else None,
+        )
+        for plan in plans
+        for seq, code in ((1, "fabric"), (2, "cutting"))
+    )  # fmt: skip
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            order=o, day=day - timedelta(days=1), merchandiser=merchandiser, status=CheckInStatus.DONE,
+            contact_name="Ms Zhou", contact_method="phone", quantity_done=10, completed_at=timezone.now(),
+        )
+        for o in orders
+    )  # fmt: skip
+    return orders
+
+
+def done_today(orders, *, merchandiser, day: date | None = None) -> None:
+    """Today's check-in of each of `orders`, done (in bulk)."""
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            order=o, day=day or timezone.localdate(), merchandiser=merchandiser, status=CheckInStatus.DONE,
+            contact_name="Ms Zhou", contact_method="phone", completed_at=timezone.now(),
+        )
+        for o in orders
+    )  # fmt: skip

@@ -10,7 +10,7 @@ from django.utils import timezone
 from production.models import CheckIn, CheckInStatus
 
 from ..conftest import IN_CI
-from .conftest import in_production_order
+from .conftest import bulk_in_production, done_today, in_production_order
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -65,7 +65,7 @@ def test_merchandiser_fills_three_checkins_on_one_screen(live_server, team_a, pa
     sign_in(page, live_server.url, merchandiser, password)
     page.goto(f"{live_server.url}/production/checkins/")
     assert page.locator("form.checkin").count() == 3
-    assert page.inner_text("#checkin-done") == "0"
+    assert page.inner_text("#checkin-done-count") == "0"
 
     for number, order in enumerate(orders, start=1):
         row = page.locator(f"#checkin-{order.pk}")
@@ -77,7 +77,8 @@ def test_merchandiser_fills_three_checkins_on_one_screen(live_server, team_a, pa
         row.get_by_role("button", name="Save").click()
         # htmx swaps the row in place: the new row says it is done and saved.
         page.wait_for_selector(f"#checkin-{order.pk}[data-status='done'] .checkin-saved")
-        assert page.inner_text("#checkin-done") == str(number)
+        assert page.inner_text("#checkin-done-count") == str(number)
+        assert page.inner_text("#checkin-count-todo") == str(3 - number)
 
     assert page.url == f"{live_server.url}/production/checkins/"
     checkins = {c.order_id: c for c in CheckIn.objects.filter(day=timezone.localdate())}
@@ -100,3 +101,22 @@ def test_an_invalid_row_shows_its_errors_in_place(live_server, team_a, password,
     page.wait_for_selector(f"#checkin-{order.pk} .field-error")
     assert page.locator(f"#checkin-{order.pk}").get_attribute("data-status") == "pending"
     assert not CheckIn.objects.filter(status=CheckInStatus.DONE).exists()
+
+
+def test_the_counters_cover_every_page_after_an_htmx_save(live_server, team_a, password, browser_page):
+    """The progress line counts the whole worklist: a save on page 2 of the to-do list moves it from 3 to
+    4 of 30, though that page shows one done row."""
+    page, errors = browser_page
+    merchandiser = team_a[2]
+    orders = bulk_in_production(merchandiser=merchandiser, n=30)
+    done_today(orders[:3], merchandiser=merchandiser)
+    sign_in(page, live_server.url, merchandiser, password)
+    page.goto(f"{live_server.url}/production/checkins/?page=2")
+    assert page.locator("form.checkin").count() == 2
+    order = orders[29]
+    page.locator(f"#checkin-{order.pk}").get_by_role("button", name="Save").click()  # yesterday's answers
+    page.wait_for_selector(f"#checkin-{order.pk}[data-status='done'] .checkin-saved")
+    assert page.inner_text("#checkin-done-count") == "4"
+    assert page.inner_text("#checkin-total") == "30"
+    assert (page.inner_text("#checkin-count-todo"), page.inner_text("#checkin-count-done")) == ("26", "4")
+    assert not errors, errors

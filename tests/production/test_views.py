@@ -13,7 +13,7 @@ from orders.models import Order
 from production.models import CalendarDay, CheckIn, CheckInStatus, Delay, DelayReason
 from production.services import CheckInInput, checkin_record
 
-from .conftest import entered_order, in_production_order
+from .conftest import bulk_in_production, done_today, entered_order, in_production_order
 
 pytestmark = pytest.mark.django_db
 
@@ -175,6 +175,164 @@ def test_the_form_starts_from_yesterdays_answers(client, merchandiser):
     client.force_login(merchandiser)
     page = client.get(reverse("production:my_checkins")).content.decode()
     assert 'value="Foreman Li"' in page and 'value="300"' in page
+
+
+# --- My check-ins today: pages and filters -------------------------------------------------------------
+def rows_on(html: str, orders) -> list:
+    return [o for o in orders if f'id="checkin-{o.pk}"' in html]
+
+
+def test_the_checkins_come_25_to_a_page(client, merchandiser):
+    orders = bulk_in_production(merchandiser=merchandiser, n=30)
+    client.force_login(merchandiser)
+    first = client.get(reverse("production:my_checkins")).content.decode()
+    assert rows_on(first, orders) == orders[:25]
+    assert "Page 1 of 2" in first and 'href="/production/checkins/?page=2"' in first
+    assert '<strong id="checkin-done-count">0</strong> / <span id="checkin-total">30</span>' in first
+    second = client.get(reverse("production:my_checkins"), {"page": "2"}).content.decode()
+    assert rows_on(second, orders) == orders[25:]
+    assert "Page 2 of 2" in second and 'href="/production/checkins/"' in second  # back to page 1
+
+
+def test_the_pager_keeps_the_filter_and_the_page_size(client, merchandiser):
+    bulk_in_production(merchandiser=merchandiser, n=120)
+    client.force_login(merchandiser)
+    html = client.get(
+        reverse("production:my_checkins"), {"show": "all", "per_page": "50", "page": "2"}
+    ).content.decode()
+    assert "Page 2 of 3" in html
+    assert 'href="/production/checkins/?show=all&amp;per_page=50&amp;page=1"' in html
+    assert 'href="/production/checkins/?show=all&amp;per_page=50&amp;page=3"' in html
+    assert 'href="/production/checkins/?show=done&amp;per_page=50"' in html  # a new filter starts at page 1
+    assert 'href="/production/checkins/?show=all&amp;per_page=100"' in html
+    assert 'name="back" value="show=all&amp;per_page=50&amp;page=2"' in html
+
+
+def test_the_filter_tabs_count_and_show_the_rows(client, merchandiser, other_merchandiser):
+    # given: fifteen orders, three checked in today; someone else's done orders do not count
+    orders = bulk_in_production(merchandiser=merchandiser, n=15)
+    done = [orders[1], orders[7], orders[8]]
+    done_today(done, merchandiser=merchandiser)
+    done_today(bulk_in_production(merchandiser=other_merchandiser, n=4), merchandiser=other_merchandiser)
+    todo = [o for o in orders if o not in done]
+    client.force_login(merchandiser)
+    url = reverse("production:my_checkins")
+    # when / then: to do by default
+    html = client.get(url).content.decode()
+    assert 'To do (<span id="checkin-count-todo">12</span>)' in html
+    assert 'Done (<span id="checkin-count-done">3</span>)' in html and "All (15)" in html
+    assert '<strong id="checkin-done-count">3</strong> / <span id="checkin-total">15</span>' in html
+    assert rows_on(html, orders) == todo
+    assert rows_on(client.get(url, {"show": "done"}).content.decode(), orders) == done
+    everything = client.get(url, {"show": "all"}).content.decode()
+    assert rows_on(everything, orders) == orders
+    positions = [everything.index(f'id="checkin-{o.pk}"') for o in todo + done]
+    assert positions == sorted(positions)  # to do first, then done
+
+
+def test_an_empty_filter_says_so(client, merchandiser):
+    orders = bulk_in_production(merchandiser=merchandiser, n=2)
+    client.force_login(merchandiser)
+    assert (
+        "No check-in is done yet today."
+        in client.get(reverse("production:my_checkins"), {"show": "done"}).content.decode()
+    )
+    done_today(orders, merchandiser=merchandiser)
+    assert "Every order is checked in today." in client.get(reverse("production:my_checkins")).content.decode()
+
+
+def test_more_than_300_orders_are_all_reachable(client, merchandiser):
+    """Regression: the list used to stop silently at 300 orders."""
+    orders = bulk_in_production(merchandiser=merchandiser, n=320)
+    client.force_login(merchandiser)
+    response = client.get(reverse("production:my_checkins"), {"per_page": "100", "page": "4"})
+    assert response.context["page"].number == 4 and "Page 4 of 4" in response.content.decode()
+    assert rows_on(response.content.decode(), orders) == orders[300:]
+    assert "All (320)" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "page_number", "rows"),
+    [
+        ({"page": "abc"}, 1, 25),
+        ({"page": "0"}, 1, 25),
+        ({"page": "-3"}, 1, 25),
+        ({"page": "2.5"}, 1, 25),
+        ({"page": "²"}, 1, 25),
+        ({"page": "99"}, 2, 5),
+        ({"page": "9" * 50}, 2, 5),
+        ({"per_page": "7", "page": "2"}, 2, 5),
+        ({"per_page": "abc"}, 1, 25),
+        ({"per_page": "100", "page": "2"}, 1, 30),
+        ({"show": "bogus"}, 1, 25),
+        ({"show": ["done", "all"]}, 1, 25),
+    ],
+)
+def test_garbage_parameters_show_the_nearest_page(client, merchandiser, query, page_number, rows):
+    bulk_in_production(merchandiser=merchandiser, n=30)
+    client.force_login(merchandiser)
+    response = client.get(reverse("production:my_checkins"), query)
+    assert response.status_code == 200
+    assert (response.context["page"].number, len(response.context["items"])) == (page_number, rows)
+
+
+def test_an_htmx_save_swaps_in_the_new_counts(client, merchandiser):
+    orders = bulk_in_production(merchandiser=merchandiser, n=30)
+    done_today(orders[:2], merchandiser=merchandiser)
+    order = orders[28]  # on the second page of the to-do list
+    client.force_login(merchandiser)
+    response = client.post(
+        reverse("production:checkin_save", args=[order.pk]), {**row_post(order), "back": "page=2"}, **HTMX
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith("<form") and 'data-status="done"' in html
+    assert '<strong id="checkin-done-count" hx-swap-oob="true">3</strong>' in html
+    assert '<span id="checkin-count-todo" hx-swap-oob="true">27</span>' in html
+    assert '<span id="checkin-count-done" hx-swap-oob="true">3</span>' in html
+    assert 'name="back" value="page=2"' in html  # the row still knows where it was posted from
+
+
+def test_an_invalid_htmx_save_swaps_no_counts(client, merchandiser):
+    order = in_production_order(merchandiser)
+    client.force_login(merchandiser)
+    response = client.post(
+        reverse("production:checkin_save", args=[order.pk]), row_post(order, contact_name="", contact_method=""), **HTMX
+    )
+    assert response.status_code == 422 and "hx-swap-oob" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("back", "expected"),
+    [
+        ("show=all&page=2", "?show=all&page=2"),
+        ("show=done&per_page=50&page=3", "?show=done&per_page=50&page=3"),
+        ("show=todo&per_page=25&page=1", ""),
+        ("page=2&next=https://evil.example/", "?page=2"),
+        ("https://evil.example/?page=2", ""),
+        ("//evil.example", ""),
+        ("show=<script>&page=x", ""),
+    ],
+)
+def test_without_htmx_a_save_returns_to_the_same_page_and_filter(client, merchandiser, back, expected):
+    order = in_production_order(merchandiser)
+    client.force_login(merchandiser)
+    response = client.post(reverse("production:checkin_save", args=[order.pk]), {**row_post(order), "back": back})
+    assert response.status_code == 302
+    assert response.url == reverse("production:my_checkins") + expected
+    assert CheckIn.objects.get(order=order).status == CheckInStatus.DONE
+
+
+def test_without_htmx_an_invalid_save_also_returns_to_its_page(client, merchandiser):
+    order = in_production_order(merchandiser)
+    client.force_login(merchandiser)
+    response = client.post(
+        reverse("production:checkin_save", args=[order.pk]),
+        {**row_post(order, contact_name=""), "back": "show=all&page=2"},
+    )
+    assert response.url == reverse("production:my_checkins") + "?show=all&page=2"
+    page = client.get(response.url)
+    assert page.status_code == 200 and page.context["page"].number == 1  # page 2 is past the end: the last
 
 
 # --- the board and the dashboards -----------------------------------------------------------------------
