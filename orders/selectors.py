@@ -48,8 +48,18 @@ def order_get_for_user(*, user, pk) -> Order:
         raise Http404 from exc
 
 
+# What a row of the order list and its exports shows (orders.tables.OrderTable, orders/views/order_rows.py),
+# and nothing else: an order row has ~30 columns, and loading them all was a sixth of the list's time.
+ORDER_LIST_FIELDS = (
+    *("id", "number", "status", "channel", "customer_po", "delivery_date", "received_at"),
+    *("is_overdue", "is_at_risk", "is_on_hold", "customer_id", "merchandiser_id"),
+    *("customer__id", "customer__name_zh", "customer__name_en"),
+    *("merchandiser__id", "merchandiser__username", "merchandiser__first_name", "merchandiser__last_name"),
+)
+
+
 def order_list_queryset(*, user) -> QuerySet[Order]:
-    return orders_visible_to(user).select_related("customer", "merchandiser", "currency")
+    return orders_visible_to(user).select_related("customer", "merchandiser").only(*ORDER_LIST_FIELDS)
 
 
 def order_timeline(*, order: Order, limit: int = 200) -> list[OrderEvent]:

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -21,9 +20,10 @@ from django_tables2.paginators import LazyPaginator
 from accounts.roles import user_roles
 
 from ..filters import OrderFilter
-from ..models import Channel, Order, OrderState
+from ..models import Order
 from ..selectors import order_list_queryset
 from ..tables import OrderTable
+from .order_rows import order_rows_html
 
 PAGE_SIZES = (25, 50, 100, 500)
 # The rows written out in a template: django-tables2's cell-by-cell rendering was most of the page's cost.
@@ -62,7 +62,7 @@ def order_list(request):
     else:
         table = OrderTable(qs, template_name=TABLE_TEMPLATE)
         RequestConfig(request, paginate={"paginator_class": LazyPaginator, "per_page": per_page}).configure(table)
-    _label_rows(table)
+    table.rows_html = order_rows_html(row.record for row in table.page.object_list)
     context = {
         "filter": order_filter,
         "filter_key": _filter_key(request, order_filter),
@@ -76,25 +76,8 @@ def order_list(request):
 def _filter_key(request, order_filter) -> str:
     """What the rendered filter form depends on (besides the language): its own fields and the page size,
     not the page or the sort, so paging through a list reuses one cached form."""
-    fields = {*order_filter.form.fields, "per_page"}
+    fields = {*order_filter.filters, "per_page"}  # the filters' names, without building the form
     return urlencode(sorted((k, v) for k in request.GET if k in fields for v in request.GET.getlist(k)))
-
-
-_STATUS_LABELS = dict(OrderState.choices)
-_CHANNEL_LABELS = dict(Channel.choices)
-
-
-def _label_rows(table) -> None:
-    """What the row template shows, worked out once per page rather than once per cell: the state and
-    channel labels (get_FOO_display() rebuilds the choices dict on every call) and the link (one reverse()
-    for the page, not one per row)."""
-    placeholder = 987654321987
-    detail_url = reverse("orders:detail", kwargs={"pk": placeholder})
-    for row in table.page.object_list:
-        order = row.record
-        order.status_label = _STATUS_LABELS.get(order.status, order.status)
-        order.channel_label = _CHANNEL_LABELS.get(order.channel, order.channel)
-        order.detail_url = detail_url.replace(str(placeholder), str(order.pk))
 
 
 # --- keyset paging of the default sort ----------------------------------------------------------------

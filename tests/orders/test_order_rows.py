@@ -1,0 +1,83 @@
+"""The order list's rows (orders/views/order_rows.py): the cells a template would have drawn, every value
+escaped, labels in the reader's language, dates in the local time zone."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone, translation
+
+from orders.models import Order
+from orders.views.order_rows import order_rows_html
+
+from ..factories import CustomerFactory, make_order
+
+pytestmark = pytest.mark.django_db
+
+
+def rows_of(*orders) -> str:
+    return str(order_rows_html(orders))
+
+
+def test_a_row_shows_each_column_in_the_tables_order(merchandiser):
+    customer = CustomerFactory(code="ZEP", name_en="Zephyr Textiles", name_zh="泽风纺织")
+    order = make_order(merchandiser=merchandiser, customer=customer, customer_po="ZT-1", delivery_date=date(2027, 3, 9))
+    Order.objects.filter(pk=order.pk).update(received_at=datetime(2026, 11, 27, 1, 30, tzinfo=ZoneInfo("UTC")))
+    order = Order.objects.get(pk=order.pk)  # refresh_from_db would set the protected state
+
+    with translation.override("en"), timezone.override("Asia/Shanghai"):
+        html = rows_of(order)
+
+    cells = [c.split("</td>")[0] for c in html.split("<td>")[1:]]
+    assert f'href="/orders/{order.pk}/"' in cells[0] and f"#{order.pk}" in cells[0]
+    assert cells[1] == "Zephyr Textiles"
+    assert cells[2] == "ZT-1"
+    assert 'class="badge state-received">Received</span>' in cells[3]
+    assert cells[4] == "2027-03-09"
+    assert cells[5] == str(merchandiser)
+    assert cells[6] == "Phone"
+    assert cells[7] == "2026-11-27 09:30"  # 01:30 UTC, shown in Shanghai time
+
+
+def test_labels_and_names_follow_the_language(merchandiser):
+    customer = CustomerFactory(name_en="Zephyr Textiles", name_zh="泽风纺织")
+    order = make_order(merchandiser=merchandiser, customer=customer)
+    Order.objects.filter(pk=order.pk).update(is_at_risk=True)
+    order = Order.objects.get(pk=order.pk)  # refresh_from_db would set the protected state
+
+    with translation.override("zh-hans"):
+        html = rows_of(order)
+
+    assert "泽风纺织" in html and "Zephyr" not in html
+    assert ">已接收<" in html
+    assert 'class="flag flag-risk">' in html and "At risk" not in html
+
+
+def test_every_value_is_escaped(merchandiser):
+    customer = CustomerFactory(name_en="<script>alert(1)</script>", name_zh="<b>x</b>")
+    order = make_order(merchandiser=merchandiser, customer=customer, customer_po='"><img src=x onerror=alert(1)>')
+
+    with translation.override("en"):
+        html = rows_of(order)
+
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_no_po_shows_a_dash_and_rows_alternate(merchandiser):
+    first, second = make_order(merchandiser=merchandiser), make_order(merchandiser=merchandiser)
+
+    html = rows_of(first, second)
+
+    assert html.count("<td>—</td>") == 2
+    assert html.index('<tr class="even">') < html.index('<tr class="odd">')
+
+
+def test_the_list_page_says_when_nothing_matches(client, merchandiser):
+    client.force_login(merchandiser)
+
+    response = client.get("/orders/?q=no-such-order")
+
+    assert response.status_code == 200
+    assert "No orders match." in response.content.decode()
