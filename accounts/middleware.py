@@ -130,9 +130,9 @@ def otp_required_for(user) -> bool:
 
 
 def otp_has_device(user) -> bool:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from .access import user_access
 
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return user_access(user)["otp_device"]
 
 
 # Reachable before the second factor: signing in and out, the two OTP pages, language, health, static.

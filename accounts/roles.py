@@ -133,11 +133,9 @@ def sync_role_permissions(*, using: str = "default") -> None:
 def user_roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_role_cache", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._role_cache = cached
-    return cached
+    from .access import user_access
+
+    return set(user_access(user)["roles"])
 
 
 def has_role(user, *roles: str) -> bool:

@@ -472,6 +472,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gendan"}}
+# Sessions and each user's roles are read from the cache on every page, but only when every web process
+# shares it (Redis): in per-process memory a sign-out or a withdrawn role would not reach the others.
+SESSION_ENGINE = "accounts.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=600 if REDIS_URL else 0)  # 0: no cache
 DASHBOARD_COUNTS_MAX_AGE = env.int("DASHBOARD_COUNTS_MAX_AGE", default=60)  # seconds; 0 = always count live
 
 # --- Benchmark ------------------------------------------------------------------------------------

@@ -42,3 +42,7 @@ ZEAL_NPLUSONE_THRESHOLD = 3
 # Per-process cache, and dashboards count live: nothing a test caches can leak into the next test.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gendan-test"}}
 DASHBOARD_COUNTS_MAX_AGE = 0
+# One process, so its memory cache is shared by every request of a test: sessions and roles go through the
+# cache as in production (tests/conftest.py empties it before each test).
+SESSION_ENGINE = "accounts.sessions"
+ACCESS_CACHE_SECONDS = 600
