@@ -183,6 +183,16 @@ def feedback_summary(qs: QuerySet[Feedback]) -> dict:
     )
 
 
+def feedback_summary_of(rows: list[Feedback]) -> dict:
+    """feedback_summary over rows already loaded (the order page has them): the same averages, no query."""
+
+    def average(field: str):
+        values = [getattr(row, field) for row in rows if getattr(row, field) is not None]
+        return sum(values) / len(values) if values else None
+
+    return {"n": len(rows), **{field: average(field) for field in ("quality", "delivery", "communication")}}
+
+
 # --- suggestions ----------------------------------------------------------------------------------------
 def suggestions_visible_to(user) -> QuerySet[Suggestion]:
     """Authors see their own; supervisors their team's and their own; QA, HR and management all."""

@@ -2,20 +2,22 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from orders.hooks import OrderPanel
+from orders.hooks import OrderPanel, related_or_none
 from orders.models import OrderState
 from orders.permissions import can_edit
 
 from .forms import DocumentForm
-from .models import StatusLink
 from .selectors import order_shipments, service_period_end, shipping_progress, status_link_url
+
+NOTHING_SHIPPED_YET = (OrderState.RECEIVED, OrderState.CONFIRMED, OrderState.ENTERED)
 
 
 def shipments_context(*, order, user) -> dict:
-    shipments = order_shipments(order=order)
-    progress = shipping_progress(order=order)
+    # Nothing ships before production starts: no shipment to look for.
+    shipments = order_shipments(order=order) if order.status not in NOTHING_SHIPPED_YET else []
+    progress = shipping_progress(order=order, shipments=shipments)
     editable = can_edit(user, order)
-    link = StatusLink.objects.filter(order=order).first()
+    link = related_or_none(order, "status_link")  # joined in by the order page (orders.hooks)
     return {
         "shipments": shipments,
         "progress": progress,
@@ -26,7 +28,7 @@ def shipments_context(*, order, user) -> dict:
         "can_deliver": editable and order.status not in (OrderState.CLOSED, OrderState.CANCELLED),
         "status_link": link,
         "status_url": status_link_url(link) if link else "",
-        "service_ends": service_period_end(order=order) if shipments else None,
+        "service_ends": service_period_end(order=order, shipments=shipments) if shipments else None,
         "document_form": DocumentForm() if editable else None,
     }
 
@@ -37,4 +39,5 @@ SHIPMENTS_PANEL = OrderPanel(
     template="logistics/_order_panel.html",
     context=shipments_context,
     order=40,
+    select_related=("status_link",),
 )

@@ -1,5 +1,6 @@
 """Reads for logistics. Row visibility always comes from orders.selectors.orders_visible_to."""
 
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from django.db.models import Max, Prefetch, QuerySet, Sum
 from django.http import Http404
 
 from orders.models import Order
-from orders.selectors import orders_visible_to
+from orders.selectors import order_lines, orders_visible_to
 
 from .models import Carrier, Shipment, ShipmentLine, StatusLink
 
@@ -59,11 +60,18 @@ def shipped_quantities(*, order: Order) -> dict[int, Decimal]:
     return dict(rows)
 
 
-def shipping_progress(*, order: Order) -> list[dict]:
-    """Per order line: ordered, shipped, remaining."""
-    shipped = shipped_quantities(order=order)
+def shipping_progress(*, order: Order, shipments: list[Shipment] | None = None) -> list[dict]:
+    """Per order line: ordered, shipped, remaining. Given the order's shipments as order_shipments()
+    loads them (lines included), the totals come from those instead of another query."""
+    if shipments is None:
+        shipped = shipped_quantities(order=order)
+    else:
+        shipped = defaultdict(Decimal)
+        for shipment in shipments:
+            for shipment_line in shipment.lines.all():
+                shipped[shipment_line.order_line_id] += shipment_line.quantity
     progress = []
-    for line in order.lines.select_related("unit", "product").order_by("line_no"):
+    for line in order_lines(order=order):
         done = shipped.get(line.pk, Decimal("0"))
         progress.append({"line": line, "ordered": line.quantity, "shipped": done, "remaining": line.quantity - done})
     return progress
@@ -74,17 +82,20 @@ def everything_shipped(*, order: Order) -> bool:
     return bool(progress) and all(row["remaining"] <= 0 for row in progress)
 
 
-def last_delivery_date(*, order: Order) -> date | None:
+def last_delivery_date(*, order: Order, shipments: list[Shipment] | None = None) -> date | None:
     """The date the last shipment was delivered, once every shipment is; otherwise None."""
-    stats = list(order.shipments.values_list("delivered_on", flat=True))
+    if shipments is not None:
+        stats = [shipment.delivered_on for shipment in shipments]
+    else:
+        stats = list(order.shipments.values_list("delivered_on", flat=True))
     if not stats or any(d is None for d in stats):
         return None
     return max(stats)
 
 
-def service_period_end(*, order: Order) -> date | None:
+def service_period_end(*, order: Order, shipments: list[Shipment] | None = None) -> date | None:
     """After-sales service ends this many days after the (last) delivery."""
-    delivered = last_delivery_date(order=order)
+    delivered = last_delivery_date(order=order, shipments=shipments)
     if delivered is None:
         return None
     return delivered + timedelta(days=settings.AFTERSALES_SERVICE_PERIOD_DAYS)

@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
+
 Guard = Callable[..., str | None]
 After = Callable[..., None]
 
@@ -29,6 +31,9 @@ class OrderPanel:
     template: str  # rendered with {"order": order, "user": user, **context(order, user)}
     context: Callable[..., dict]  # context(order=..., user=...) -> dict; keep to a constant number of queries
     order: int = 100  # position on the page, smaller first
+    # The stage's one-to-one rows (e.g. "production_plan"), joined into the order page's one query for the
+    # order instead of each costing one: the context reads them with related_or_none(order, name).
+    select_related: tuple[str, ...] = ()
 
 
 _panels: dict[str, OrderPanel] = {}
@@ -45,6 +50,18 @@ def panels_for(order, user) -> list[dict]:
             {"panel": panel, "context": {"order": order, "user": user, **panel.context(order=order, user=user)}}
         )
     return rendered
+
+
+def panel_relations() -> tuple[str, ...]:
+    return tuple(sorted({name for panel in _panels.values() for name in panel.select_related}))
+
+
+def related_or_none(order, name: str):
+    """A one-to-one row of the order, or None when it has none; no query when the page joined it in."""
+    try:
+        return getattr(order, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 def register_guard(transition: str, guard: Guard) -> None:

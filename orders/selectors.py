@@ -5,14 +5,15 @@ from datetime import UTC
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.roles import Role, user_roles
 
-from .models import ChecklistItem, Customer, Order, OrderCheck, OrderEvent
+from . import hooks
+from .models import ChecklistItem, Customer, Order, OrderCheck, OrderEvent, OrderLine
 
 READ_ALL_ROLES = {Role.QA, Role.HR, Role.MANAGEMENT}
 
@@ -42,6 +43,32 @@ def order_get_for_user(*, user, pk) -> Order:
         return (
             orders_visible_to(user)
             .select_related("customer", "merchandiser", "merchandiser__team", "currency", "created_by")
+            .get(pk=pk)
+        )
+    except (Order.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def order_lines(*, order: Order) -> list[OrderLine]:
+    """The order's lines with product and unit, in line order: from the order page's prefetch when it made
+    one (order_get_for_page), else one query."""
+    prefetched = getattr(order, "_prefetched_objects_cache", {}).get("lines")
+    if prefetched is not None:
+        return list(prefetched)
+    return list(order.lines.select_related("product", "unit").order_by("line_no"))
+
+
+def order_get_for_page(*, user, pk) -> Order:
+    """The order as its page shows it, or 404: the header's relations and the stages' one-to-one rows
+    (orders.hooks panels) in one query, and the lines, with product and unit, in one more; the stage panels
+    read order.lines.all() from there instead of asking again."""
+    lines = Prefetch("lines", queryset=OrderLine.objects.select_related("product", "unit").order_by("line_no"))
+    try:
+        return (
+            orders_visible_to(user)
+            .select_related("customer", "merchandiser", "merchandiser__team", "currency", "created_by")
+            .select_related(*hooks.panel_relations())
+            .prefetch_related(lines)
             .get(pk=pk)
         )
     except (Order.DoesNotExist, ValueError, TypeError) as exc:

@@ -8,9 +8,16 @@ class ProductionConfig(AppConfig):
 
     def ready(self):
         # The order core never imports this app: production plugs into it through orders.hooks.
+        from django.db.models.signals import post_delete, post_save
+
         from orders import hooks
 
         from . import panels, selectors, services
+        from .calendar import forget_calendar
+        from .models import CalendarDay
+
+        post_save.connect(forget_calendar, sender=CalendarDay, dispatch_uid="production.calendar_saved")
+        post_delete.connect(forget_calendar, sender=CalendarDay, dispatch_uid="production.calendar_deleted")
 
         hooks.register_after("enter", services.plan_on_enter)
         hooks.register_guard("start_production", services.guard_start_production)
@@ -24,6 +31,7 @@ class ProductionConfig(AppConfig):
                 template="production/_panel_plan.html",
                 context=panels.plan_panel_context,
                 order=10,
+                select_related=("production_plan__template",),
             )
         )
         hooks.register_panel(
@@ -33,5 +41,6 @@ class ProductionConfig(AppConfig):
                 template="production/_panel_production.html",
                 context=panels.production_panel_context,
                 order=20,
+                select_related=("production_run",),
             )
         )

@@ -5,11 +5,14 @@ Dates are indexed once per loaded range, so adding, subtracting and counting wor
 look-ups: the nightly flag job does this for every open order.
 """
 
+import logging
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 # A year of margin each side of any date asked about; extended on demand.
 _MARGIN_DAYS = 366
@@ -30,12 +33,18 @@ class WorkCalendar:
 
     @classmethod
     def load(cls) -> "WorkCalendar":
-        """The company calendar: one query over a table of a few dozen rows a year."""
-        from .models import CalendarDay, CalendarDayKind
+        """The company calendar: a few dozen rows a year, read on every order page and check-in list, so
+        kept in the cache; any change to a day drops it (forget_calendar, connected in ProductionConfig)."""
+        days = _cached_days()
+        if days is None:
+            from .models import CalendarDay, CalendarDayKind
 
-        holidays, workdays = [], []
-        for day, kind in CalendarDay.objects.values_list("date", "kind"):
-            (workdays if kind == CalendarDayKind.WORKDAY else holidays).append(day)
+            holidays, workdays = [], []
+            for day, kind in CalendarDay.objects.values_list("date", "kind"):
+                (workdays if kind == CalendarDayKind.WORKDAY else holidays).append(day)
+            days = (tuple(holidays), tuple(workdays))
+            _remember_days(days)
+        holidays, workdays = days
         return cls(weekend=settings.PRODUCTION_WEEKEND_DAYS, holidays=holidays, workdays=workdays)
 
     def is_working_day(self, day: date) -> bool:
@@ -95,3 +104,37 @@ class WorkCalendar:
             return -self.count_between(end, start)
         self._cover(start, end)
         return bisect_right(self._days, end) - bisect_right(self._days, start)
+
+
+# --- the calendar's days in the cache -------------------------------------------------------------------
+# A failing cache costs the query it would have saved, never the page.
+_CACHE_KEY = "production:calendar-days:v1"
+_CACHE_SECONDS = 3600  # a backstop: every save or delete of a day drops the entry at once
+
+
+def _cached_days():
+    from django.core.cache import cache
+
+    try:
+        return cache.get(_CACHE_KEY)
+    except Exception:
+        logger.warning("Cache unavailable: reading the calendar from the database", exc_info=True)
+        return None
+
+
+def _remember_days(days) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.set(_CACHE_KEY, days, _CACHE_SECONDS)
+    except Exception:
+        logger.warning("Cache unavailable: calendar not cached", exc_info=True)
+
+
+def forget_calendar(**_signal) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.delete(_CACHE_KEY)
+    except Exception:
+        logger.error("Cache unavailable: the cached calendar was not dropped", exc_info=True)

@@ -3,11 +3,12 @@ constant number of queries and renders nothing for states it has nothing to say 
 
 from django.utils import timezone
 
+from orders.hooks import related_or_none
 from orders.models import OrderState
 from orders.permissions import can_edit
 
 from .forms import DelayForm, ProductionStartForm
-from .models import Delay, ProductionRun
+from .models import Delay
 from .selectors import plan_preview, plan_view
 
 BEFORE_ENTRY = (OrderState.RECEIVED, OrderState.CONFIRMED)
@@ -36,7 +37,7 @@ def production_panel_context(*, order, user) -> dict:
     if order.status in BEFORE_ENTRY:
         return {"mode": "not_yet"}
     editable = order.status in PLAN_OPEN and can_edit(user, order)
-    run = ProductionRun.objects.filter(order=order).first()
+    run = related_or_none(order, "production_run")  # joined in by the order page (orders.hooks)
     start_form = None
     if editable and order.status == OrderState.ENTERED:
         initial = {"version": order.version, "start_date": timezone.localdate()}

@@ -11,8 +11,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.utils import timezone
 
 from accounts.roles import Role
+from orders.hooks import related_or_none
 from orders.models import Order, OrderLine, OrderState
-from orders.selectors import orders_visible_to
+from orders.selectors import order_lines, orders_visible_to
 
 from .calendar import WorkCalendar
 from .models import CheckIn, CheckInStatus, PlanMilestone, PlanTemplate, ProductionPlan
@@ -27,7 +28,7 @@ CHECKIN_PAGE_SIZES = (25, 50, 100)  # the first is the default
 def plan_preview(*, order: Order, today: date | None = None, calendar: WorkCalendar | None = None) -> Schedule | None:
     """The plan the order would get if it were entered today, so the order page can warn before entry
     when the delivery date is too close for the template. None when no template is configured."""
-    product_types = order.lines.filter(product__isnull=False).values_list("product__product_type", flat=True)
+    product_types = [line.product.product_type for line in order_lines(order=order) if line.product_id]
     templates = list(PlanTemplate.objects.prefetch_related("milestones"))
     template = template_for(product_types, templates, lambda t: t.milestones.all())
     if template is None:
@@ -52,8 +53,8 @@ class MilestoneRow:
 
 def plan_view(*, order: Order, today: date | None = None) -> dict | None:
     """The order's plan with each milestone's status, variance and projected date, the order's risk
-    assessment and the Gantt geometry. Three queries."""
-    plan = ProductionPlan.objects.filter(order=order).select_related("template").first()
+    assessment and the Gantt geometry. Two queries: milestones and the calendar (cached)."""
+    plan = related_or_none(order, "production_plan")  # joined in by the order page (orders.hooks)
     if plan is None:
         return None
     today = today or timezone.localdate()

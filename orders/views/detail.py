@@ -9,7 +9,7 @@ from .. import hooks
 from ..downloads import download_response, file_not_found
 from ..forms import AttachmentForm, ConfirmationForm, TransitionForm
 from ..permissions import can_edit, can_reassign
-from ..selectors import order_checklist, order_get_for_user, order_timeline
+from ..selectors import order_checklist, order_get_for_page, order_get_for_user, order_timeline
 from ..services import transitions_available
 
 TIMELINE_PAGE = 50
@@ -23,11 +23,11 @@ def _require_staff_role(request):
 @login_required
 def order_detail(request, pk):
     _require_staff_role(request)
-    order = order_get_for_user(user=request.user, pk=pk)
+    order = order_get_for_page(user=request.user, pk=pk)
     editable = can_edit(request.user, order)
     context = {
         "order": order,
-        "lines": order.lines.select_related("product", "unit"),
+        "lines": order.lines.all(),  # prefetched with the order
         "checklist": order_checklist(order=order),
         "confirmations": order.confirmations.select_related("recorded_by", "attachment"),
         "attachments": order.attachments.select_related("uploaded_by"),

@@ -299,3 +299,24 @@ def test_an_inactive_carrier_is_refused(merchandiser):
     carrier = make_carrier(code="gone", active=False)
     with pytest.raises(InvalidInput):
         ship(order, merchandiser, carrier=carrier)
+
+
+def test_progress_from_loaded_shipments_matches_the_grouped_query(merchandiser):
+    """The order page works out what is left to ship from the shipments it already loaded; the guards ask
+    the database. Both must agree, partial shipments included."""
+    from logistics.selectors import order_shipments, shipping_progress
+
+    order = in_production_order(merchandiser, lines=2)
+    first, second = order.lines.order_by("line_no")
+    ship(order, merchandiser, quantities={first.pk: half(first), second.pk: half(second)})
+    ship(fresh(order), merchandiser, quantities={first.pk: half(first)})
+    order = fresh(order)
+
+    from_query = shipping_progress(order=order)
+    from_loaded = shipping_progress(order=order, shipments=order_shipments(order=order))
+
+    as_numbers = [
+        [(r["line"].pk, r["ordered"], r["shipped"], r["remaining"]) for r in rows] for rows in (from_query, from_loaded)
+    ]
+    assert as_numbers[0] == as_numbers[1]
+    assert as_numbers[0][0][3] == first.quantity - 2 * half(first)

@@ -196,3 +196,32 @@ def test_import_holidays_command_loads_the_shipped_file():
     assert CalendarDay.objects.filter(kind=CalendarDayKind.WORKDAY).count() == 6
     call_command("import_holidays", "production/data/holidays-cn-2026.csv", stdout=out)
     assert CalendarDay.objects.count() == 39
+
+
+# --- the calendar in the cache (WorkCalendar.load) -----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_loaded_calendar_is_cached_and_dropped_when_a_day_changes(django_assert_num_queries):
+    CalendarDay.objects.create(date=date(2026, 10, 1), name="National Day", kind=CalendarDayKind.HOLIDAY)
+    assert not WorkCalendar.load().is_working_day(date(2026, 10, 1))
+    with django_assert_num_queries(0):  # from the cache
+        WorkCalendar.load()
+
+    day = CalendarDay.objects.get(date=date(2026, 10, 1))
+    day.kind = CalendarDayKind.WORKDAY
+    day.save()
+    assert WorkCalendar.load().is_working_day(date(2026, 10, 1))
+
+    CalendarDay.objects.create(date=date(2026, 10, 2), name="National Day", kind=CalendarDayKind.HOLIDAY)
+    assert not WorkCalendar.load().is_working_day(date(2026, 10, 2))
+
+    CalendarDay.objects.filter(date=date(2026, 10, 2)).get().delete()
+    assert WorkCalendar.load().is_working_day(date(2026, 10, 2))  # a Friday
+
+
+@pytest.mark.django_db
+def test_an_imported_file_shows_at_once():
+    WorkCalendar.load()  # cached, empty
+    calendar_import(text="date,name,kind\n2026-10-05,National Day,holiday\n")
+    assert not WorkCalendar.load().is_working_day(date(2026, 10, 5))  # a Monday
