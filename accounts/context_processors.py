@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +35,13 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     held = user_roles(user)
+    return {"nav_items": _items_for(frozenset(held), user.is_staff), "user_roles": sorted(held)}
+
+
+@lru_cache(maxsize=64)
+def _items_for(held: frozenset, is_staff: bool) -> list[dict]:
+    """The menu of one combination of roles: worked out once per process, not once per page (twenty
+    reverse() calls). Labels stay lazy, so each page shows them in its own language."""
     items = []
     for label, url_name, roles in NAV_ITEMS:
         if roles is None or held & roles:
@@ -40,6 +49,6 @@ def navigation(request):
                 items.append({"label": label, "url": reverse(url_name)})
             except NoReverseMatch:  # a page of a later issue that is not wired yet
                 continue
-    if user.is_staff:
+    if is_staff:
         items.append({"label": _("Administration"), "url": reverse("admin:index")})
-    return {"nav_items": items, "user_roles": sorted(held)}
+    return items
