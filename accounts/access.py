@@ -4,15 +4,12 @@ confirmed second-factor device exists.
 Both used to cost a query on every page (the session, the user, the roles, the device check: four
 queries before a page did any work of its own). They change only when someone's groups or devices
 change, so they are kept in the cache and dropped by the signals below the moment they do; the
-time-out (settings.ACCESS_CACHE_SECONDS) is a backstop, not the freshness rule.
+time-out (settings.ACCESS_CACHE_SECONDS) is a backstop, not the freshness rule. A cache that fails
+counts as a miss (django-redis, IGNORE_EXCEPTIONS): the page reads the database instead.
 """
-
-import logging
 
 from django.conf import settings
 from django.core.cache import cache
-
-logger = logging.getLogger(__name__)
 
 
 def _key(user_id: int) -> str:
@@ -32,24 +29,13 @@ def user_access(user) -> dict:
     return access
 
 
-# A cache that fails costs the two queries it would have saved, never the page.
 def _cached(user_id: int):
-    if not settings.ACCESS_CACHE_SECONDS:
-        return None
-    try:
-        return cache.get(_key(user_id))
-    except Exception:
-        logger.warning("Cache unavailable: reading roles from the database", exc_info=True)
-        return None
+    return cache.get(_key(user_id)) if settings.ACCESS_CACHE_SECONDS else None
 
 
 def _remember(user_id: int, access: dict) -> None:
-    if not settings.ACCESS_CACHE_SECONDS:
-        return
-    try:
+    if settings.ACCESS_CACHE_SECONDS:
         cache.set(_key(user_id), access, settings.ACCESS_CACHE_SECONDS)
-    except Exception:
-        logger.warning("Cache unavailable: roles not cached", exc_info=True)
 
 
 def _load(user) -> dict:
@@ -62,13 +48,8 @@ def _load(user) -> dict:
 
 
 def forget_access(*user_ids: int) -> None:
-    if not user_ids:
-        return
-    try:
+    if user_ids:
         cache.delete_many([_key(pk) for pk in user_ids])
-    except Exception:
-        # Stale for at most ACCESS_CACHE_SECONDS; say so loudly, a role may have been withdrawn.
-        logger.error("Cache unavailable: cached roles of users %s not dropped", list(user_ids), exc_info=True)
 
 
 # --- invalidation (connected in AccountsConfig.ready) ---------------------------------------------------

@@ -5,14 +5,11 @@ Dates are indexed once per loaded range, so adding, subtracting and counting wor
 look-ups: the nightly flag job does this for every open order.
 """
 
-import logging
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
-
-logger = logging.getLogger(__name__)
 
 # A year of margin each side of any date asked about; extended on demand.
 _MARGIN_DAYS = 366
@@ -107,7 +104,7 @@ class WorkCalendar:
 
 
 # --- the calendar's days in the cache -------------------------------------------------------------------
-# A failing cache costs the query it would have saved, never the page.
+# A failing cache counts as a miss (django-redis, IGNORE_EXCEPTIONS): the calendar is read from the table.
 _CACHE_KEY = "production:calendar-days:v1"
 _CACHE_SECONDS = 3600  # a backstop: every save or delete of a day drops the entry at once
 
@@ -115,26 +112,16 @@ _CACHE_SECONDS = 3600  # a backstop: every save or delete of a day drops the ent
 def _cached_days():
     from django.core.cache import cache
 
-    try:
-        return cache.get(_CACHE_KEY)
-    except Exception:
-        logger.warning("Cache unavailable: reading the calendar from the database", exc_info=True)
-        return None
+    return cache.get(_CACHE_KEY)
 
 
 def _remember_days(days) -> None:
     from django.core.cache import cache
 
-    try:
-        cache.set(_CACHE_KEY, days, _CACHE_SECONDS)
-    except Exception:
-        logger.warning("Cache unavailable: calendar not cached", exc_info=True)
+    cache.set(_CACHE_KEY, days, _CACHE_SECONDS)
 
 
 def forget_calendar(**_signal) -> None:
     from django.core.cache import cache
 
-    try:
-        cache.delete(_CACHE_KEY)
-    except Exception:
-        logger.error("Cache unavailable: the cached calendar was not dropped", exc_info=True)
+    cache.delete(_CACHE_KEY)

@@ -44,5 +44,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 DASHBOARD_COUNTS_MAX_AGE = 0
 # One process, so its memory cache is shared by every request of a test: sessions and roles go through the
 # cache as in production (tests/conftest.py empties it before each test).
-SESSION_ENGINE = "accounts.sessions"
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 ACCESS_CACHE_SECONDS = 600
