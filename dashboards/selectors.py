@@ -7,16 +7,22 @@ import logging
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, IntegerField, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from accounts.roles import user_roles
 from aftersales.models import Case, CaseType, Feedback
 from evaluation.charts import bar_chart, line_chart
 from evaluation.quarters import Quarter, company_tz
 from logistics.models import Shipment
-from orders.models import OrderState
+from orders.models import Order, OrderState
+from orders.selectors import READ_ALL_ROLES
+from production.selectors import checkin_compliance, team_merchandisers
 from supervision.models import Finding, FindingStatus, SpotCheckPlan
 from supervision.selectors import findings_visible_to, review_coverage, spot_check_results_by_merchandiser
 
@@ -52,14 +58,22 @@ def cached(key: str, compute, *, timeout: int | None = None):
 def orders_by_state(orders) -> list[dict]:
     """Counts per state of an already-visible queryset: one grouped query, cached. The key is the query
     itself, so each scope of visibility (one merchandiser, one team, everyone) has its own entry."""
-    counts = _state_counts(orders)
+    return state_rows(_state_counts(orders))
+
+
+def state_rows(counts: dict[str, int]) -> list[dict]:
+    """Every state in workflow order with its count (labels in the request's language: not cached)."""
     return [{"state": state, "label": state.label, "count": counts.get(state.value, 0)} for state in OrderState]
 
 
 def _state_counts(orders) -> dict[str, int]:
-    grouped = orders.order_by().values_list("status").annotate(n=Count("id"))
+    grouped = _grouped_by_state(orders)
     sql, params = grouped.query.sql_with_params()
     return cached(f"by_state:{sql}|{params!r}", lambda: dict(grouped))
+
+
+def _grouped_by_state(orders):
+    return orders.order_by().values_list("status").annotate(n=Count("id"))
 
 
 def by_state_chart(by_state: list[dict]) -> dict:
@@ -68,6 +82,33 @@ def by_state_chart(by_state: list[dict]) -> dict:
 
 def recent_orders(orders, limit: int = 10):
     return orders.select_related("customer", "merchandiser").order_by("-received_at", "-id")[:limit]
+
+
+def recent_orders_of(orders, *, owners: list[int] | None, limit: int = 10):
+    """recent_orders() of the `orders` owned by `owners` (None: by anyone), in one query that stays fast
+    at a million orders. A plain ORDER BY received_at LIMIT walks the company-wide index until it has met
+    `limit` of these owners' orders: ~100k index rows (0.1 s) at the bench, where another team's import
+    is newer than all of this team's. Instead it takes each owner's latest `limit` (a few rows of
+    order_owner_recv_idx each) and sorts those; `orders` still decides what may be seen."""
+    if owners is None:
+        return recent_orders(orders, limit)
+    if not owners:
+        return orders.none()
+    return recent_orders(orders.filter(pk__in=_latest_of_each(owners, limit)), limit)
+
+
+def _latest_of_each(owners: list[int], limit: int) -> RawSQL:
+    """The ids of each owner's latest `limit` orders: a UNION ALL of per-owner LIMIT subqueries. Written out
+    because the ORM refuses LIMIT inside a UNION on SQLite, and composing eleven querysets costs ~3 ms of CPU."""
+    meta, q = Order._meta, connection.ops.quote_name
+    table, pk = q(meta.db_table), q(meta.pk.column)
+    owner, received = q(meta.get_field("merchandiser").column), q(meta.get_field("received_at").column)
+    branches = [
+        f"SELECT {pk} FROM (SELECT {pk} FROM {table} WHERE {owner} = %s"  # noqa: S608 - model names; ids are params
+        f" ORDER BY {received} DESC, {pk} DESC LIMIT {int(limit)}) AS latest_{n}"
+        for n in range(len(owners))
+    ]
+    return RawSQL(" UNION ALL ".join(branches), list(owners))  # noqa: S611 - see above
 
 
 def at_risk_and_late(orders, limit: int = 10):
@@ -80,21 +121,69 @@ def at_risk_and_late(orders, limit: int = 10):
 
 
 # --- supervisor ---------------------------------------------------------------------------------------------
+def supervisor_summary(*, supervisor, orders, today: date) -> dict:
+    """The team aggregates of the supervisor's dashboard, computed together and kept as one cache entry per
+    supervisor and day for at most DASHBOARD_COUNTS_MAX_AGE seconds, so a warm dashboard pays no query for
+    them: the counts by state, the at-risk list, today's check-ins, this quarter's review coverage, the open
+    findings per person, and whose orders are the team's. At a million orders the counts and the coverage
+    read the team's tens of thousands of orders (0.15-0.25 s each at the bench).
+
+    `orders` is what the supervisor may see (orders_visible_to). The value holds only that, and no
+    translated text (labels are added per request). The lists the supervisor acts on (cases, suggestions,
+    findings, recent orders) are not in it: they stay live."""
+    return cached(f"supervisor-summary:{supervisor.pk}:{today}", lambda: _supervisor_summary(supervisor, orders, today))
+
+
+def _supervisor_summary(supervisor, orders, today: date) -> dict:
+    owners = team_order_owners(supervisor=supervisor)
+    # The same orders, narrowed to their owners' index range: the counts read the team's orders, not the
+    # company's (0.65 s -> 0.15 s at the bench).
+    theirs = orders if owners is None else orders.filter(merchandiser_id__in=owners)
+    team = list(team_merchandisers(supervisor=supervisor))
+    findings = team_open_findings_per_person(user=supervisor, today=today)
+    return {
+        "order_owners": owners,
+        "state_counts": dict(_grouped_by_state(theirs)),
+        "flagged": list(at_risk_and_late(theirs)),
+        "compliance": checkin_compliance(merchandisers=team, day=today, days=1),
+        "coverage": team_review_coverage(merchandisers=team, today=today),
+        "findings": {"per_person": findings, "total": sum(p["n"] for p in findings)},
+    }
+
+
+def team_order_owners(*, supervisor) -> list[int] | None:
+    """Whose orders make up the team's: every member of the supervisor's teams (whatever their role, active
+    or not) and the supervisor, as orders_visible_to() has it. None when the person sees every order (a
+    read-all role as well). Only ever narrows orders_visible_to(), so a stale list can hide a newcomer's
+    orders for a minute but never show an order the person may not see."""
+    if user_roles(supervisor) & READ_ALL_ROLES:
+        return None
+    members = get_user_model().objects.filter(Q(team__supervisor=supervisor) | Q(pk=supervisor.pk))
+    return sorted(members.values_list("pk", flat=True))
+
+
 def team_review_coverage(*, merchandisers, today: date) -> list[dict]:
     """Record reviews this quarter: orders reviewed ÷ orders active, per merchandiser of the team."""
     return review_coverage(merchandisers=merchandisers, start=Quarter.of_date(today).first_day, end=today)
 
 
-def team_open_findings(*, user, limit: int = 10) -> dict:
-    open_states = [FindingStatus.OPEN, FindingStatus.ACKNOWLEDGED]
-    findings = findings_visible_to(user).filter(status__in=open_states)
-    per_person = list(
-        findings.values("merchandiser__username", "merchandiser__last_name", "merchandiser__first_name")
-        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate())))
+def _open_findings(user):
+    return findings_visible_to(user).filter(status__in=[FindingStatus.OPEN, FindingStatus.ACKNOWLEDGED])
+
+
+def team_open_findings_per_person(*, user, today: date) -> list[dict]:
+    """Open findings the person may see, per merchandiser, and how many of them are overdue. One query."""
+    return list(
+        _open_findings(user)
+        .values("merchandiser__username", "merchandiser__last_name", "merchandiser__first_name")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
         .order_by("-n", "merchandiser__username")
     )
-    rows = list(findings.select_related("merchandiser", "sample__order").order_by("due_date", "pk")[:limit])
-    return {"per_person": per_person, "rows": rows, "total": sum(p["n"] for p in per_person)}
+
+
+def team_open_findings(*, user, limit: int = 10):
+    """The open findings the person may see, soonest due first."""
+    return list(_open_findings(user).select_related("merchandiser", "sample__order").order_by("due_date", "pk")[:limit])
 
 
 # --- QA -----------------------------------------------------------------------------------------------------
