@@ -11,8 +11,7 @@ from ..forms import AttachmentForm, ConfirmationForm, TransitionForm
 from ..permissions import can_edit, can_reassign
 from ..selectors import order_checklist, order_get_for_page, order_get_for_user, order_timeline
 from ..services import transitions_available
-
-TIMELINE_PAGE = 50
+from .work_record import work_record
 
 
 def _require_staff_role(request):
@@ -31,7 +30,7 @@ def order_detail(request, pk):
         "checklist": order_checklist(order=order),
         "confirmations": order.confirmations.select_related("recorded_by", "attachment"),
         "attachments": order.attachments.select_related("uploaded_by"),
-        "timeline": order_timeline(order=order, limit=TIMELINE_PAGE),
+        "work_record": work_record(order),
         "transitions": transitions_available(order=order, user=request.user),
         "panels": hooks.panels_for(order, request.user),
         "notifications": notifications_for(reference=f"order:{order.pk}")[:20],
