@@ -23,11 +23,9 @@ from ..filters import OrderFilter
 from ..models import Order
 from ..selectors import order_list_queryset
 from ..tables import OrderTable
-from .order_rows import order_rows_html
+from .order_rows import order_header_html, order_rows_html
 
 PAGE_SIZES = (25, 50, 100, 500)
-# The rows written out in a template: django-tables2's cell-by-cell rendering was most of the page's cost.
-TABLE_TEMPLATE = "orders/_order_table.html"
 FILTER_OPTIONS_MAX_AGE = 60  # seconds: a new customer shows in the filter within a minute
 
 logger = logging.getLogger(__name__)
@@ -54,23 +52,42 @@ def order_list(request):
     per_page = per_page if per_page in PAGE_SIZES else 25
     if request.GET.get("sort", DEFAULT_SORT) == DEFAULT_SORT:
         rows, pager = _keyset_page(request, qs, per_page)
-        table = OrderTable(rows, template_name=TABLE_TEMPLATE)
+        table = OrderTable(rows)
         RequestConfig(request, paginate=False).configure(table)
         # The rows are this page already: paged as page 1, so table.page is there as usual.
         table.paginate(paginator_class=LazyPaginator, per_page=per_page, page=1)
-        table.keyset = pager
     else:
-        table = OrderTable(qs, template_name=TABLE_TEMPLATE)
+        table = OrderTable(qs)
         RequestConfig(request, paginate={"paginator_class": LazyPaginator, "per_page": per_page}).configure(table)
-    table.rows_html = order_rows_html(row.record for row in table.page.object_list)
+        pager = _offset_pager(request, table.page)
+    # django-tables2 sorts and pages; the markup is written out (orders/views/order_rows.py): its
+    # {% render_table %} cost more than the rest of the page's template.
     context = {
         "filter": order_filter,
         "filter_key": _filter_key(request, order_filter),
         "table": table,
+        "header_html": order_header_html(table, request.GET),
+        "rows_html": order_rows_html(row.record for row in table.page.object_list),
+        "pager": pager,
         "page_sizes": PAGE_SIZES,
         "per_page": per_page,
     }
     return render(request, "orders/list.html", context)
+
+
+def _offset_pager(request, page) -> "KeysetPager":
+    """Previous/Next links of an OFFSET-paged sort, in the keyset pager's shape."""
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return f"?{query.urlencode()}"
+
+    return KeysetPager(
+        number=page.number,
+        previous_url=link(page.number - 1) if page.has_previous() else None,
+        next_url=link(page.number + 1) if page.has_next() else None,
+    )
 
 
 def _filter_key(request, order_filter) -> str:

@@ -81,3 +81,29 @@ def test_the_list_page_says_when_nothing_matches(client, merchandiser):
 
     assert response.status_code == 200
     assert "No orders match." in response.content.decode()
+
+
+def test_the_header_links_sort_keeping_the_filters_and_marks_the_sorted_column(client, merchandiser):
+    for _ in range(3):
+        make_order(merchandiser=merchandiser)
+    client.force_login(merchandiser)
+
+    html = client.get("/orders/?status=received&sort=-customer&page=2&per_page=25").content.decode()
+    head = html.split("<thead>")[1].split("</thead>")[0]
+
+    assert '<th class="desc orderable" aria-sort="descending"><a href="?status=received&amp;sort=customer' in head
+    assert 'href="?status=received&amp;sort=delivery_date&amp;per_page=25"' in head  # page dropped
+    assert head.count("<th") == 8
+
+
+def test_the_pager_of_a_sorted_list_keeps_filter_and_sort(client, merchandiser):
+    for _ in range(27):
+        make_order(merchandiser=merchandiser)
+    client.force_login(merchandiser)
+
+    first = client.get("/orders/?sort=delivery_date&status=received").content.decode()
+    second = client.get("/orders/?sort=delivery_date&status=received&page=2").content.decode()
+
+    assert 'href="?sort=delivery_date&amp;status=received&amp;page=2" rel="next"' in first
+    assert 'href="?sort=delivery_date&amp;status=received&amp;page=1" rel="prev"' in second
+    assert second.split("<tbody>")[1].count("<tr") == 2
