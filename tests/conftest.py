@@ -49,6 +49,19 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request by someone who reads Chinese activates it for
+    the thread (accounts.middleware.UserLanguageMiddleware, as every request does), and a service called
+    directly by the next test would otherwise write its notes in Chinese."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def password():
     return PASSWORD
