@@ -573,8 +573,12 @@ class Bench:
         )
         _pid, status, usage = os.wait4(process.pid, 0)
         result.seconds = time.monotonic() - started
-        result.peak_mb = usage.ru_maxrss / 1024
         output = process.stdout.read().strip() if process.stdout else ""
+        lines = output.splitlines()
+        peaks = [line for line in lines if line.startswith(PEAK_MARK)]
+        # Linux carries ru_maxrss across fork and exec: the child's would be at least this process's.
+        result.peak_mb = float(peaks[-1].removeprefix(PEAK_MARK)) if peaks else usage.ru_maxrss / 1024
+        output = "\n".join(line for line in lines if not line.startswith(PEAK_MARK))
         if os.waitstatus_to_exitcode(status) != 0:
             result.failed = f"exit code {os.waitstatus_to_exitcode(status)}"
         result.note = output.splitlines()[-1] if output else ""
@@ -738,6 +742,7 @@ def render_report(bench: Bench, results: list[PageResult], memory, jobs: list[Jo
 
 
 # --- A job, in its own process (so its time and peak memory are its own) ------------------------------
+PEAK_MARK = "peak-rss-mb="
 
 
 def run_job_file(path: str, orders: int) -> None:
@@ -751,6 +756,9 @@ def run_job_file(path: str, orders: int) -> None:
     note = run(orders=orders)
     if note:
         print(note)
+    from perf.memory import peak_rss_mb
+
+    print(f"{PEAK_MARK}{peak_rss_mb():.1f}")  # the job's own peak: wait4's ru_maxrss would be this process's
 
 
 def main() -> None:
