@@ -89,6 +89,8 @@ class Order(models.Model):
             # The order list's default sort, per owner and over all; keyset-friendly.
             models.Index(fields=["-received_at", "-id"], name="order_recv_idx"),
             models.Index(fields=["merchandiser", "-received_at", "-id"], name="order_owner_recv_idx"),
+            # One person's orders in one state: the check-in worklist (in production), their dashboard.
+            models.Index(fields=["merchandiser", "status"], name="order_owner_status_idx"),
             models.Index(fields=["customer", "customer_po"], name="order_customer_po_idx"),
             models.Index(fields=["status", "delivery_date"], name="order_status_delivery_idx"),
             # The list's other sorts at a million orders: each with its tie-breaker, so a page is an index range.
