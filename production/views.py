@@ -1,5 +1,6 @@
 """Thin views: validate the form, call one service, turn domain errors into messages or a 403."""
 
+import functools
 from datetime import timedelta
 
 from django.contrib import messages
@@ -186,6 +187,22 @@ def _row_form(row, data=None):
     return CheckInForm(data, initial=initial, prefix=f"o{row.order.pk}", milestones=row.open_milestones)
 
 
+_PK = 987654321987  # reverse() once per process, not three times a row
+
+
+@functools.cache
+def _link_patterns() -> tuple[str, str]:
+    return reverse("production:checkin_save", args=[_PK]), reverse("orders:detail", args=[_PK])
+
+
+def _row_links(row) -> dict:
+    save, detail = _link_patterns()
+    return {
+        "save_url": save.replace(str(_PK), str(row.order.pk)),
+        "order_url": detail.replace(str(_PK), str(row.order.pk)),
+    }
+
+
 def _worklist_params(query: QueryDict) -> dict:
     """The list's own parameters, read from a query string; a value it does not know gets the default."""
     show = query.get("show")
@@ -232,7 +249,7 @@ def my_checkins(request):
         request,
         "production/checkins.html",
         {
-            "items": [{"row": row, "form": _row_form(row)} for row in worklist.rows],
+            "items": [{"row": row, "form": _row_form(row), **_row_links(row)} for row in worklist.rows],
             "page": worklist.page,
             "show": worklist.show,
             "counts": worklist.counts,
@@ -286,7 +303,7 @@ def checkin_save(request, order_pk):
     if saved:
         row = checkin_worklist(user=request.user, day=today, order_ids=[order.pk])[0]
         form = _row_form(row)
-    context = {"row": row, "form": form, "saved": saved, "back": back}
+    context = {"row": row, "form": form, "saved": saved, "back": back, **_row_links(row)}
     if saved:
         context["swap_counts"] = checkin_counts(user=request.user, day=today)
     response = render(request, "production/_checkin_row.html", context)
