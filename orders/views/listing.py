@@ -34,7 +34,9 @@ logger = logging.getLogger(__name__)
 def _filtered(request):
     if not user_roles(request.user):
         raise Http404
-    order_filter = OrderFilter(request.GET or None, queryset=order_list_queryset(user=request.user))
+    # Bound only when a filter is asked for: paging and sorting alone need no form built and validated.
+    filtering = any(name in OrderFilter.base_filters for name in request.GET)
+    order_filter = OrderFilter(request.GET if filtering else None, queryset=order_list_queryset(user=request.user))
     return order_filter, order_filter.qs
 
 

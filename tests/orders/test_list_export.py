@@ -367,3 +367,11 @@ def test_list_links_to_export_with_the_current_filter(client, merchandiser, book
     body = client.get(reverse("orders:list"), {"q": "ZT", "status": "received"}).content.decode()
     assert f"{reverse('orders:export', args=['csv'])}?q=ZT&amp;status=received" in body
     assert f"{reverse('orders:export', args=['xlsx'])}?q=ZT&amp;status=received" in body
+
+
+def test_paging_and_sorting_alone_leave_the_filter_form_unbound(client, merchandiser):
+    make_order(merchandiser=merchandiser)
+    client.force_login(merchandiser)
+
+    assert client.get("/orders/?sort=delivery_date&page=1&per_page=50").context["filter"].is_bound is False
+    assert client.get("/orders/?status=received&sort=delivery_date").context["filter"].is_bound is True
