@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -60,7 +61,8 @@ def order_list(request):
         table.paginate(paginator_class=LazyPaginator, per_page=per_page, page=1)
     else:
         table = OrderTable(qs)
-        RequestConfig(request, paginate={"paginator_class": LazyPaginator, "per_page": per_page}).configure(table)
+        RequestConfig(request, paginate=False).configure(table)
+        _offset_paginate(table, per_page=per_page, number=_page_number(request))
         pager = _offset_pager(request, table.page)
     # django-tables2 sorts and pages; the markup is written out (orders/views/order_rows.py): its
     # {% render_table %} cost more than the rest of the page's template.
@@ -75,6 +77,22 @@ def order_list(request):
         "per_page": per_page,
     }
     return render(request, "orders/list.html", context)
+
+
+def _page_number(request) -> int:
+    """?page= as a number from 1 to _MAX_PAGE: anything else is page 1, a huge one the last we offer
+    (an OFFSET past a 64-bit integer is a database error, not an empty page)."""
+    try:
+        return min(max(1, int(request.GET.get("page", 1))), _MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def _offset_paginate(table, *, per_page: int, number: int) -> None:
+    try:
+        table.paginate(paginator_class=LazyPaginator, per_page=per_page, page=number)
+    except (EmptyPage, PageNotAnInteger):  # past the end: the first page, as the keyset pager does
+        table.paginate(paginator_class=LazyPaginator, per_page=per_page, page=1)
 
 
 def _offset_pager(request, page) -> "KeysetPager":
@@ -136,10 +154,7 @@ def _parse_cursor(value: str | None):
 
 def _keyset_page(request, qs, per_page: int) -> tuple[list, KeysetPager]:
     after, before = _parse_cursor(request.GET.get("after")), _parse_cursor(request.GET.get("before"))
-    try:
-        number = min(max(1, int(request.GET.get("page", 1))), _MAX_PAGE)
-    except ValueError:
-        number = 1
+    number = _page_number(request)
     newest_first = qs.order_by("-received_at", "-id")
     if before:  # the page above `before`: walk up from it, then turn the rows round
         at, pk = before
