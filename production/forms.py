@@ -1,5 +1,4 @@
 from django import forms
-from django.forms.renderers import Jinja2
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,12 +55,7 @@ class DelayForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    """One row of 'My check-ins today'. Prefixed per order, so every row has its own field ids.
-
-    Its widgets render through Django's Jinja2 form renderer (the same widget templates, in Jinja2): a page
-    holds 25 to 100 of these forms, and the template engine's widget rendering was two-thirds of it."""
-
-    default_renderer = Jinja2()
+    """One row of 'My check-ins today'. Prefixed per order, so every row has its own field ids."""
 
     contact_name = forms.CharField(label=_("Spoke to"), max_length=100)
     contact_method = forms.ChoiceField(label=_("How"), choices=[("", "—"), *ContactMethod.choices])

@@ -101,6 +101,9 @@ TEMPLATES = [
     },
 ]
 
+# Built-in widgets through Jinja2 (the same templates Django ships for it), the admin's through Django's.
+FORM_RENDERER = "config.form_renderer.JinjaWidgetRenderer"
+
 # --- Database -------------------------------------------------------------------------------------
 # SQLite: WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two
 # writers queue on the busy timeout instead of failing with "database is locked" half-way through.

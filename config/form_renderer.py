@@ -1,0 +1,30 @@
+"""Form widgets rendered with Jinja2, Django's own widget templates.
+
+Django ships every built-in widget and form layout twice, as Django templates and as Jinja2 templates
+(django/forms/jinja2). The Jinja2 ones render several times faster, which matters on pages with many
+forms (the check-in page holds 25-100, the order page a dozen). Templates that exist only for the Django
+engine, such as the admin's widgets, are still found: the renderer falls back to Django's own.
+"""
+
+from functools import cached_property
+
+from django.forms.renderers import DjangoTemplates, Jinja2
+from django.template import TemplateDoesNotExist
+
+
+class JinjaWidgetRenderer(Jinja2):
+    @cached_property
+    def _django(self) -> DjangoTemplates:
+        return DjangoTemplates()
+
+    @cached_property
+    def _django_only(self) -> set[str]:
+        return set()  # names already known to have no Jinja2 version: not looked up again
+
+    def get_template(self, template_name):
+        if template_name not in self._django_only:
+            try:
+                return super().get_template(template_name)
+            except TemplateDoesNotExist:
+                self._django_only.add(template_name)
+        return self._django.get_template(template_name)
