@@ -57,6 +57,8 @@ class DelayForm(forms.Form):
 class CheckInForm(forms.Form):
     """One row of 'My check-ins today'. Prefixed per order, so every row has its own field ids."""
 
+    template_name = "production/checkin_fields.html"  # Jinja2 (production/jinja2/), see there
+
     contact_name = forms.CharField(label=_("Spoke to"), max_length=100)
     contact_method = forms.ChoiceField(label=_("How"), choices=[("", "—"), *ContactMethod.choices])
     quantity_done = forms.IntegerField(label=_("Produced so far"), min_value=0, max_value=10**9, required=False)
