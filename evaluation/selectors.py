@@ -103,7 +103,7 @@ def quarter_scorecards(*, user, evaluation: EvaluationQuarter) -> list[Scorecard
 
 
 def score_distribution(scorecards) -> list[dict]:
-    """Totals in bands of ten: 0–9, 10–19, ... 90–100."""
+    """Totals in bands of ten: 0–9, 10–19, ... 90–100 (of scorecards, or of rows with a `total`)."""
     bands = Counter(min(9, int(card.total // 10)) for card in scorecards)
     return [{"low": i * 10, "high": i * 10 + (10 if i == 9 else 9), "count": bands.get(i, 0)} for i in range(10)]
 
@@ -259,20 +259,25 @@ def evaluation_overview() -> dict:
             {"quarter": q, "evaluation": evaluation, "run": runs.get(evaluation.pk) if evaluation else None}
         )
     latest = EvaluationQuarter.objects.filter(computed_at__isnull=False).order_by("-year", "-quarter").first()
-    cards = []
+    # Every scorecard's total (for the distribution and the count), but whole rows only for the ten shown:
+    # a company of 250 merchandisers made this page build 250 scorecards with their people and teams.
+    ranked = []
     if latest:
-        cards = list(
+        ranked = list(
             Scorecard.objects.filter(evaluation=latest)
-            .select_related("merchandiser", "team")
             .order_by("-total", "merchandiser__username")
+            .values_list("pk", "total", named=True)
         )
+    top_ids = [row.pk for row in ranked[:5]]
+    bottom_ids = [row.pk for row in reversed(ranked[-5:])] if len(ranked) > 5 else []
+    shown = Scorecard.objects.select_related("merchandiser", "team").in_bulk(top_ids + bottom_ids) if ranked else {}
     return {
         "quarters": quarters,
         "latest": latest,
-        "top": cards[:5],
-        "bottom": list(reversed(cards[-5:])) if len(cards) > 5 else [],
-        "distribution": score_distribution(cards),
-        "people": len(cards),
+        "top": [shown[pk] for pk in top_ids],
+        "bottom": [shown[pk] for pk in bottom_ids],
+        "distribution": score_distribution(ranked),
+        "people": len(ranked),
         "appeals": list(appeals_open()[:10]),
         "appeals_open": appeals_open().count(),
     }
