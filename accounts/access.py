@@ -56,7 +56,8 @@ def forget_access(*user_ids: int) -> None:
 
 
 def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not action.startswith("post_"):
+    # A clear has no pk_set: its members are read before they go (pre_clear), everything else after.
+    if action not in ("post_add", "post_remove", "pre_clear"):
         return
     if reverse:  # group.user_set.add(...): instance is the group, pk_set the users
         user_ids = pk_set if pk_set is not None else instance.user_set.values_list("pk", flat=True)

@@ -59,6 +59,15 @@ def test_a_role_withdrawn_from_the_group_side_shows_on_the_next_request(client, 
     assert client.get("/production/board/").status_code == 403
 
 
+def test_a_group_emptied_at_once_takes_the_role_from_all_its_members(client, supervisor):
+    client.force_login(supervisor)
+    assert client.get("/production/board/").status_code == 200
+
+    Group.objects.get(name=Role.SUPERVISOR).user_set.clear()
+
+    assert client.get("/production/board/").status_code == 403
+
+
 def test_a_deleted_group_takes_its_role_with_it(client, supervisor):
     client.force_login(supervisor)
     assert client.get("/production/board/").status_code == 200
