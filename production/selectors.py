@@ -237,13 +237,11 @@ def _work_rows(orders: list[Order], *, day: date) -> list[WorkRow]:
     return rows
 
 
-def checkin_worklist(*, user, day: date, order_ids=None) -> list[WorkRow]:
-    """The given in-production orders of the user (all of them when order_ids is None: the page reads
-    checkin_worklist_page instead), with the day's check-in, the last one done and the open milestones.
+def checkin_worklist(*, user, day: date, order_ids: list[int]) -> list[WorkRow]:
+    """Those of the given orders that are the user's own and in production (the page reads
+    checkin_worklist_page), with the day's check-in, the last one done and the open milestones.
     Four queries, whatever the number of orders."""
-    orders = _worklist_ordered(_worklist_orders(user=user), day=day)
-    if order_ids is not None:
-        orders = orders.filter(pk__in=order_ids)
+    orders = _worklist_ordered(_worklist_orders(user=user).filter(pk__in=order_ids), day=day)
     return _work_rows(list(orders), day=day)
 
 
