@@ -1,13 +1,13 @@
 """Thin views: validate the form, call one service, turn domain errors into messages or a 403."""
 
-import functools
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from orders.permissions import can_edit
 from orders.selectors import order_get_for_user
 from orders.views._common import report_error, report_form_errors
 
+from .checkin_rows import checkin_counts_oob_html, checkin_rows_html
 from .forms import (
     CalendarUploadForm,
     CheckInForm,
@@ -187,22 +188,6 @@ def _row_form(row, data=None):
     return CheckInForm(data, initial=initial, prefix=f"o{row.order.pk}", milestones=row.open_milestones)
 
 
-_PK = 987654321987  # reverse() once per process, not three times a row
-
-
-@functools.cache
-def _link_patterns() -> tuple[str, str]:
-    return reverse("production:checkin_save", args=[_PK]), reverse("orders:detail", args=[_PK])
-
-
-def _row_links(row) -> dict:
-    save, detail = _link_patterns()
-    return {
-        "save_url": save.replace(str(_PK), str(row.order.pk)),
-        "order_url": detail.replace(str(_PK), str(row.order.pk)),
-    }
-
-
 def _worklist_params(query: QueryDict) -> dict:
     """The list's own parameters, read from a query string; a value it does not know gets the default."""
     show = query.get("show")
@@ -249,14 +234,15 @@ def my_checkins(request):
         request,
         "production/checkins.html",
         {
-            "items": [{"row": row, "form": _row_form(row), **_row_links(row)} for row in worklist.rows],
+            "rows_html": checkin_rows_html(
+                ((row, _row_form(row)) for row in worklist.rows), csrf_token=get_token(request), back=back.urlencode()
+            ),
             "page": worklist.page,
             "show": worklist.show,
             "counts": worklist.counts,
             "per_page": params["per_page"],
             "page_sizes": CHECKIN_PAGE_SIZES,
             "query": query,
-            "back": back.urlencode(),
             "today": today,
         },
     )
@@ -303,13 +289,12 @@ def checkin_save(request, order_pk):
     if saved:
         row = checkin_worklist(user=request.user, day=today, order_ids=[order.pk])[0]
         form = _row_form(row)
-    context = {"row": row, "form": form, "saved": saved, "back": back, **_row_links(row)}
-    if saved:
-        context["swap_counts"] = checkin_counts(user=request.user, day=today)
-    response = render(request, "production/_checkin_row.html", context)
+    html = checkin_rows_html(
+        [(row, form)], csrf_token=get_token(request), back=back, saved_at=timezone.localtime() if saved else None
+    )
     if not saved:
-        response.status_code = 422
-    return response
+        return HttpResponse(html, status=422)
+    return HttpResponse(html + checkin_counts_oob_html(checkin_counts(user=request.user, day=today)))
 
 
 # --- the supervisor's production board ----------------------------------------------------------------
