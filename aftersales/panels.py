@@ -7,7 +7,7 @@ from orders.hooks import OrderPanel
 from orders.models import OrderState
 from orders.permissions import can_edit
 
-from .selectors import case_sla, feedback_summary_of, order_cases
+from .selectors import case_sla, feedback_of, feedback_summary_of, order_cases
 from .services import CASE_ORDER_STATES, FEEDBACK_LOG_STATES
 
 BEFORE_PRODUCTION = (OrderState.RECEIVED, OrderState.CONFIRMED, OrderState.ENTERED)
@@ -19,7 +19,7 @@ def aftersales_context(*, order, user) -> dict:
         cases, feedback = [], []
     else:
         cases = order_cases(order=order)
-        feedback = list(order.feedback.select_related("recorded_by").order_by("-submitted_at", "-id"))
+        feedback = feedback_of(order) if order.status in FEEDBACK_LOG_STATES else []  # only logged once shipped
     editable = can_edit(user, order)
     return {
         "cases": [{"case": case, "sla": case_sla(case, now=now)} for case in cases],

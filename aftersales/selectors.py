@@ -88,6 +88,10 @@ def order_cases(*, order: Order) -> list[Case]:
     return list(order.cases.select_related("owner").order_by("-opened_at", "-id"))
 
 
+def feedback_of(order: Order) -> list[Feedback]:
+    return list(order.feedback.select_related("recorded_by").order_by("-submitted_at", "-id"))
+
+
 def open_case_count(*, order: Order) -> int:
     return order.cases.filter(status__in=NOT_CLOSED_CASE_STATES).count()
 

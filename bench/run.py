@@ -116,6 +116,13 @@ PAGES = [
     ),  # noqa: E501
     Page("list-500", "Order list, 500 rows a page", "orders:list?per_page=500", "management", USABLE),
     Page("detail", "Order detail, 50 newest of {detail_events} events", "/orders/{detail_order}/", "owner", DETAIL),
+    Page(
+        "detail-live",
+        "Order detail, in production: every stage live, {live_events} events",
+        "/orders/{live_order}/",
+        "owner",
+        DETAIL,
+    ),
     Page("dash-merch", "Dashboard: merchandiser", "dashboards:merchandiser", "merchandiser", DASHBOARD),
     Page("dash-sup", "Dashboard: supervisor (team)", "dashboards:supervisor", "supervisor", DASHBOARD),
     Page("dash-qa", "Dashboard: QA", "dashboards:qa", "qa", DASHBOARD),
@@ -332,7 +339,7 @@ class Bench:
 
     def build_context(self) -> None:
         from accounts.models import User
-        from orders.models import Order, OrderEvent
+        from orders.models import Order, OrderEvent, OrderState
         from orders.views.listing import keyset_cursor
         from perf.seeding import read_info
 
@@ -351,9 +358,18 @@ class Bench:
         # The row the pager's Next link on page deep_page - 1 carries: the last row of that page.
         last_above = Order.objects.order_by("-received_at", "-id")[(deep_page - 1) * 25 - 1]
         self.orders_now = Order.objects.count()  # job benches may add their own orders to the seed
+        # The same owner's newest order in production: the page with the most live stages (plan, run,
+        # shipments, cases), where the detail order above has most of them folded as history.
+        live = (
+            Order.objects.filter(merchandiser=detail.merchandiser, status=OrderState.IN_PRODUCTION)
+            .order_by("-id")
+            .first()
+        )
         self.context = {
             "detail_order": detail.pk,
             "detail_events": OrderEvent.objects.filter(order=detail).count(),
+            "live_order": live.pk if live else detail.pk,
+            "live_events": OrderEvent.objects.filter(order=live or detail).count(),
             "search_number": number,
             "deep_page": deep_page,
             "deep_cursor": keyset_cursor(last_above),

@@ -7,12 +7,30 @@ engine, such as the admin's widgets, are still found: the renderer falls back to
 """
 
 from functools import cached_property
+from pathlib import Path
 
+from django import forms
+from django.conf import settings
 from django.forms.renderers import DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
 
 
 class JinjaWidgetRenderer(Jinja2):
+    # The project's field layout (labels, help, errors, the `required` class), for every {{ form }}.
+    form_template_name = "partials/form.html"
+
+    @cached_property
+    def engine(self):
+        # Django's widget templates, the apps' jinja2/ folders, and the project's templates/jinja2/.
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [Path(settings.BASE_DIR) / "templates" / "jinja2", Path(forms.__file__).parent / "jinja2"],
+                "NAME": "djangoforms",
+                "OPTIONS": {},
+            }
+        )
+
     @cached_property
     def _django(self) -> DjangoTemplates:
         return DjangoTemplates()

@@ -40,4 +40,6 @@ SHIPMENTS_PANEL = OrderPanel(
     context=shipments_context,
     order=40,
     select_related=("status_link",),
+    # Shipments, deliveries and documents go on until the order closes; a closed order's are history.
+    live_states=tuple(s for s in OrderState.values if s not in (OrderState.CLOSED, OrderState.CANCELLED)),
 )

@@ -5,7 +5,8 @@ A stage app registers, in its AppConfig.ready():
 - an after-transition action: `register_after("enter", fn)`, where fn(order, actor) runs inside the
   transition's transaction (production builds the T&A plan when an order is entered);
 - a panel on the order page: `register_panel(OrderPanel(...))`: the order detail renders each panel's
-  template with the context its function returns, so the page shows stage data it does not know.
+  template with the context its function returns, so the page shows stage data it does not know. Once the
+  order has moved past the panel's `live_states`, the page shows it folded, loaded when opened.
 """
 
 from collections import defaultdict
@@ -34,6 +35,15 @@ class OrderPanel:
     # The stage's one-to-one rows (e.g. "production_plan"), joined into the order page's one query for the
     # order instead of each costing one: the context reads them with related_or_none(order, name).
     select_related: tuple[str, ...] = ()
+    # The order states in which the panel's stage is live; None: all of them. In any other state the stage
+    # is history, and the page folds the panel and reads its tables only when someone opens it.
+    live_states: tuple[str, ...] | None = None
+
+    def is_live(self, order) -> bool:
+        return self.live_states is None or order.status in self.live_states
+
+    def render_context(self, *, order, user) -> dict:
+        return {"order": order, "user": user, **self.context(order=order, user=user)}
 
 
 _panels: dict[str, OrderPanel] = {}
@@ -43,13 +53,20 @@ def register_panel(panel: OrderPanel) -> None:
     _panels[panel.key] = panel
 
 
-def panels_for(order, user) -> list[dict]:
-    rendered = []
-    for panel in sorted(_panels.values(), key=lambda p: p.order):
-        rendered.append(
-            {"panel": panel, "context": {"order": order, "user": user, **panel.context(order=order, user=user)}}
-        )
-    return rendered
+def panel_get(key: str) -> OrderPanel | None:
+    return _panels.get(key)
+
+
+def panels_for(order, user, *, unfold: frozenset[str] = frozenset()) -> list[dict]:
+    """Each panel with its context, or folded (context None) when its stage is history and it is not in
+    `unfold` (the keys someone asked to open)."""
+    return [panel_view(panel, order, user, unfold=unfold) for panel in sorted(_panels.values(), key=lambda p: p.order)]
+
+
+def panel_view(panel: OrderPanel, order, user, *, unfold: frozenset[str] = frozenset()) -> dict:
+    if panel.is_live(order) or panel.key in unfold:
+        return {"panel": panel, "context": panel.render_context(order=order, user=user), "folded": False}
+    return {"panel": panel, "context": None, "folded": True}
 
 
 def panel_relations() -> tuple[str, ...]:

@@ -42,7 +42,7 @@ def order_get_for_user(*, user, pk) -> Order:
     try:
         return (
             orders_visible_to(user)
-            .select_related("customer", "merchandiser", "merchandiser__team", "currency", "created_by")
+            .select_related("customer", "merchandiser", "merchandiser__team", "currency")
             .get(pk=pk)
         )
     except (Order.DoesNotExist, ValueError, TypeError) as exc:
@@ -66,7 +66,7 @@ def order_get_for_page(*, user, pk) -> Order:
     try:
         return (
             orders_visible_to(user)
-            .select_related("customer", "merchandiser", "merchandiser__team", "currency", "created_by")
+            .select_related("customer", "merchandiser", "merchandiser__team", "currency")
             .select_related(*hooks.panel_relations())
             .prefetch_related(lines)
             .get(pk=pk)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("handover/", steps.handover, name="handover"),
     path("<int:pk>/", detail.order_detail, name="detail"),
     path("<int:pk>/timeline/", detail.order_timeline_partial, name="timeline"),
+    path("<int:pk>/sections/<slug:key>/", detail.order_section, name="section"),
     path("<int:pk>/check/<int:item_id>/", steps.check_item, name="check_item"),
     path("<int:pk>/confirmation/", steps.record_confirmation, name="confirmation"),
     path("<int:pk>/transition/<str:name>/", steps.transition, name="transition"),

@@ -14,10 +14,14 @@ class ProductionConfig(AppConfig):
 
         from . import panels, selectors, services
         from .calendar import forget_calendar
-        from .models import CalendarDay
+        from .models import CalendarDay, DelayReason
 
         post_save.connect(forget_calendar, sender=CalendarDay, dispatch_uid="production.calendar_saved")
         post_delete.connect(forget_calendar, sender=CalendarDay, dispatch_uid="production.calendar_deleted")
+        post_save.connect(selectors.forget_delay_reasons, sender=DelayReason, dispatch_uid="production.reason_saved")
+        post_delete.connect(
+            selectors.forget_delay_reasons, sender=DelayReason, dispatch_uid="production.reason_deleted"
+        )
 
         hooks.register_after("enter", services.plan_on_enter)
         hooks.register_guard("start_production", services.guard_start_production)
@@ -31,6 +35,7 @@ class ProductionConfig(AppConfig):
                 template="production/_panel_plan.html",
                 context=panels.plan_panel_context,
                 order=10,
+                live_states=panels.PLAN_LIVE,
                 select_related=("production_plan__template",),
             )
         )
@@ -41,6 +46,7 @@ class ProductionConfig(AppConfig):
                 template="production/_panel_production.html",
                 context=panels.production_panel_context,
                 order=20,
+                live_states=panels.PRODUCTION_LIVE,
                 select_related=("production_run",),
             )
         )

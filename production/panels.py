@@ -9,10 +9,13 @@ from orders.permissions import can_edit
 
 from .forms import DelayForm, ProductionStartForm
 from .models import Delay
-from .selectors import plan_preview, plan_view
+from .selectors import delay_reasons_active, plan_preview, plan_view
 
 BEFORE_ENTRY = (OrderState.RECEIVED, OrderState.CONFIRMED)
 PLAN_OPEN = (OrderState.ENTERED, OrderState.IN_PRODUCTION)
+# Until the goods ship the plan and the run are the order's live work; after, they are history, folded on
+# the order page (orders.hooks.OrderPanel.live_states).
+PLAN_LIVE = PRODUCTION_LIVE = (*BEFORE_ENTRY, *PLAN_OPEN)
 RECENT_CHECKINS = 10
 
 
@@ -51,7 +54,15 @@ def production_panel_context(*, order, user) -> dict:
         "run": run,
         "editable": editable,
         "start_form": start_form,
-        "delay_form": DelayForm(initial={"version": order.version}, prefix="delay") if editable else None,
+        "delay_form": _delay_form(order) if editable else None,
         "delays": list(Delay.objects.filter(order=order).select_related("reason", "recorded_by", "notification")[:20]),
         "checkins": list(order.checkins.select_related("completed_by").order_by("-day")[:RECENT_CHECKINS]),
     }
+
+
+def _delay_form(order) -> DelayForm:
+    form = DelayForm(initial={"version": order.version}, prefix="delay")
+    # The same choices the form's queryset gives, from the cache; a post still validates against the table.
+    reason = form.fields["reason"]
+    reason.choices = [("", reason.empty_label), *((r.pk, str(r)) for r in delay_reasons_active())]
+    return form

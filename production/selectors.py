@@ -16,12 +16,36 @@ from orders.models import Order, OrderLine, OrderState
 from orders.selectors import order_lines, orders_visible_to
 
 from .calendar import WorkCalendar
-from .models import CheckIn, CheckInStatus, PlanMilestone, PlanTemplate, ProductionPlan
+from .models import CheckIn, CheckInStatus, DelayReason, PlanMilestone, PlanTemplate, ProductionPlan
 from .schedule import Schedule, assess, milestone_status, milestone_variance, project, schedule_backward, template_for
 
 BOARD_PAGE_SIZE = 50
 CHECKIN_FILTERS = ("todo", "done", "all")  # the first is the default
 CHECKIN_PAGE_SIZES = (25, 50, 100)  # the first is the default
+
+
+# --- delay reasons ----------------------------------------------------------------------------------
+# A short list the admin rarely edits, offered by the delay form on every in-production order page: kept in
+# the cache, dropped on any change (forget_delay_reasons, connected in ProductionConfig). A failing cache
+# is a miss (django-redis, IGNORE_EXCEPTIONS).
+_DELAY_REASONS_KEY = "production:delay-reasons:v1"
+_DELAY_REASONS_SECONDS = 3600  # a backstop: saves and deletes drop the entry at once
+
+
+def delay_reasons_active() -> list[DelayReason]:
+    from django.core.cache import cache
+
+    reasons = cache.get(_DELAY_REASONS_KEY)
+    if reasons is None:
+        reasons = list(DelayReason.objects.filter(active=True))
+        cache.set(_DELAY_REASONS_KEY, reasons, _DELAY_REASONS_SECONDS)
+    return reasons
+
+
+def forget_delay_reasons(**_signal) -> None:
+    from django.core.cache import cache
+
+    cache.delete(_DELAY_REASONS_KEY)
 
 
 # --- the plan --------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import user_roles
 from notifications.services import notifications_for
@@ -8,6 +9,7 @@ from notifications.services import notifications_for
 from .. import hooks
 from ..downloads import download_response, file_not_found
 from ..forms import AttachmentForm, ConfirmationForm, TransitionForm
+from ..models import OrderState
 from ..permissions import can_edit, can_reassign
 from ..selectors import order_checklist, order_get_for_page, order_get_for_user, order_timeline
 from ..services import transitions_available
@@ -19,28 +21,94 @@ def _require_staff_role(request):
         raise Http404
 
 
+# --- The order page's own sections that become history ----------------------------------------------
+# Built like the stages' panels (orders.hooks.OrderPanel): live while the order is in one of their states,
+# folded after, and read from the database only when someone opens them.
+BEFORE_ENTRY = (OrderState.RECEIVED, OrderState.CONFIRMED)
+
+
+def _checklist_context(*, order, user) -> dict:
+    return {"checklist": order_checklist(order=order), "editable": can_edit(user, order)}
+
+
+def _confirmations_context(*, order, user) -> dict:
+    may_record = order.status == OrderState.RECEIVED and can_edit(user, order)
+    return {
+        "confirmations": list(order.confirmations.select_related("recorded_by", "attachment")),
+        "confirmation_form": ConfirmationForm(initial={"version": order.version}) if may_record else None,
+    }
+
+
+def _notifications_context(*, order, user) -> dict:
+    return {"notifications": list(notifications_for(reference=f"order:{order.pk}")[:20])}
+
+
+SECTIONS = {
+    section.key: section
+    for section in (
+        hooks.OrderPanel(
+            key="checklist",
+            title=_("Verification checklist"),
+            template="orders/_section_checklist.html",
+            context=_checklist_context,
+            live_states=BEFORE_ENTRY,
+        ),
+        hooks.OrderPanel(
+            key="confirmations",
+            title=_("Customer confirmations"),
+            template="orders/_section_confirmations.html",
+            context=_confirmations_context,
+            live_states=BEFORE_ENTRY,
+        ),
+        # A log of what was sent, like the whole work record: read on demand in every state.
+        hooks.OrderPanel(
+            key="notifications",
+            title=_("Customer notifications"),
+            template="orders/_section_notifications.html",
+            context=_notifications_context,
+            live_states=(),
+        ),
+    )
+}
+
+
+def _unfold(request) -> frozenset[str]:
+    """The folded sections asked for with ?open=<key> (the fallback when JavaScript is off)."""
+    return frozenset(request.GET.getlist("open"))
+
+
 @login_required
 def order_detail(request, pk):
     _require_staff_role(request)
     order = order_get_for_page(user=request.user, pk=pk)
     editable = can_edit(request.user, order)
+    unfold = _unfold(request)
     context = {
         "order": order,
         "lines": order.lines.all(),  # prefetched with the order
-        "checklist": order_checklist(order=order),
-        "confirmations": order.confirmations.select_related("recorded_by", "attachment"),
+        "sections": {key: hooks.panel_view(s, order, request.user, unfold=unfold) for key, s in SECTIONS.items()},
         "attachments": order.attachments.select_related("uploaded_by"),
         "work_record": work_record(order),
         "transitions": transitions_available(order=order, user=request.user),
-        "panels": hooks.panels_for(order, request.user),
-        "notifications": notifications_for(reference=f"order:{order.pk}")[:20],
+        "panels": hooks.panels_for(order, request.user, unfold=unfold),
         "editable": editable,
         "can_reassign": can_reassign(request.user, order),
-        "confirmation_form": ConfirmationForm(initial={"version": order.version}) if editable else None,
         "transition_form": TransitionForm(initial={"version": order.version}),
         "attachment_form": AttachmentForm(initial={"version": order.version}) if editable else None,
     }
     return render(request, "orders/detail.html", context)
+
+
+@login_required
+def order_section(request, pk, key):
+    """One section or stage panel of the order page, unfolded: fetched by htmx when a folded one opens."""
+    _require_staff_role(request)
+    section = SECTIONS.get(key) or hooks.panel_get(key)
+    if section is None:
+        raise Http404
+    order = order_get_for_page(user=request.user, pk=pk)
+    part = hooks.panel_view(section, order, request.user, unfold=frozenset({key}))
+    return render(request, "orders/_section_body.html", {"order": order, "p": part})
 
 
 @login_required

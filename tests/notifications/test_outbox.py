@@ -202,10 +202,13 @@ def test_staff_see_each_notifications_state_on_the_order(client, merchandiser, d
         ship(order, merchandiser)
     client.force_login(merchandiser)
 
-    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    # The log is folded on the order page and read when opened (htmx), or asked for with ?open= without it.
+    opened = client.get(reverse("orders:section", args=[order.pk, "notifications"])).content.decode()
+    unfolded = client.get(reverse("orders:detail", args=[order.pk]) + "?open=notifications").content.decode()
 
-    assert f"Order {order.number} has shipped" in page
-    assert "Sent" in page
+    for page in (opened, unfolded):
+        assert f"Order {order.number} has shipped" in page
+        assert "Sent" in page
 
 
 def test_a_customer_without_email_is_flagged_on_the_timeline(merchandiser):

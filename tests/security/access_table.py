@@ -104,6 +104,7 @@ ACCESS: dict[str, dict] = {
     "orders:handover": roles_only("supervisor"),
     "orders:detail": ORDER_READ,
     "orders:timeline": ORDER_READ,
+    "orders:section": ORDER_READ,  # a folded section of the order page, opened
     "orders:check_item": POST_ONLY_ORDER_ACTION,
     "orders:confirmation": POST_ONLY_ORDER_ACTION,
     "orders:transition": POST_ONLY_ORDER_ACTION,
@@ -310,6 +311,7 @@ KWARGS_BY_NAME = {
 }
 KWARGS_BY_URL = {
     "orders:filter_options": {"field": "=customer"},
+    "orders:section": {"pk": "order.pk", "key": "=notifications"},
     # logistics, after-sales and the status page: the objects of tests/security/stage_world.py
     "logistics:shipment_new": {"order_pk": stage("order.pk")},
     "logistics:status_link_new": {"order_pk": stage("order.pk")},
