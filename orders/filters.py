@@ -9,6 +9,8 @@ from accounts.roles import Role
 
 from .models import Channel, Customer, OrderState
 
+MAX_ID = 2**63 - 1  # the largest value of a 64-bit id column
+
 
 class LazySelect(forms.Select):
     """A long select (every customer, every merchandiser) rendered with its chosen option only; htmx
@@ -26,7 +28,8 @@ class LazySelect(forms.Select):
 
     def optgroups(self, name, value, attrs=None):
         # The empty choice and the chosen one only: the queryset of every choice is never read here.
-        chosen = [v for v in value if str(v).isdigit()]
+        # Only ids a database column can hold: a longer run of digits is no row (and SQLite would overflow).
+        chosen = [v for v in value if str(v).isdigit() and int(v) <= MAX_ID]
         iterator = self.choices
         choices = [("", iterator.field.empty_label or "")]
         if chosen:
