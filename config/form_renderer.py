@@ -2,7 +2,8 @@
 
 Django ships every built-in widget and form layout twice, as Django templates and as Jinja2 templates
 (django/forms/jinja2). The Jinja2 ones render several times faster, which matters on pages with many
-forms (the check-in page holds 25-100, the order page a dozen). Templates that exist only for the Django
+forms (the order page holds up to five, with a dozen widgets). Every {{ form }} uses the project's own field
+layout, templates/jinja2/partials/form.html. Templates that exist only for the Django
 engine, such as the admin's widgets, are still found: the renderer falls back to Django's own.
 """
 
