@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from html import escape
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +62,36 @@ def order_rows_html(orders: Iterable[Order]) -> SafeString:
                 received=order.received_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
             )
         )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped
+
+
+_SUMMARY_ROW = (
+    '<tr><td><a href="{url}">{number}</a></td><td>{customer}</td><td><span class="badge state-{status}">'
+    "{status_label}</span>{flags}</td><td>{delivery}</td><td>{merchandiser}</td></tr>"
+)
+
+
+def order_summary_rows_html(orders: Iterable[Order]) -> SafeString:
+    """The dashboards' short order tables (templates/dashboards/_recent.html): number, customer, state with
+    its flags, delivery date (in the language's date format, as the template showed it), merchandiser."""
+    states = {value: escape(str(label)) for value, label in OrderState.choices}
+    flags = [
+        (attribute, f' <span class="flag flag-{css}">{escape(str(label))}</span>') for attribute, css, label in _FLAGS
+    ]
+    url_prefix, _, url_suffix = reverse("orders:detail", kwargs={"pk": _PLACEHOLDER}).partition(str(_PLACEHOLDER))
+    rows = [
+        _SUMMARY_ROW.format(
+            url=escape(f"{url_prefix}{order.pk}{url_suffix}"),
+            number=escape(order.display_number),
+            customer=escape(str(order.customer)),
+            status=escape(order.status),
+            status_label=states.get(order.status) or escape(order.status),
+            flags="".join(flag for attribute, flag in flags if getattr(order, attribute)),
+            delivery=escape(formats.localize(order.delivery_date)) if order.delivery_date else "",
+            merchandiser=escape(str(order.merchandiser)),
+        )
+        for order in orders
+    ]
     return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped
 
 

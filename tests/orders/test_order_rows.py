@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone, translation
 
 from orders.models import Order
-from orders.views.order_rows import order_rows_html
+from orders.views.order_rows import order_rows_html, order_summary_rows_html
 
 from ..factories import CustomerFactory, make_order
 
@@ -107,3 +107,43 @@ def test_the_pager_of_a_sorted_list_keeps_filter_and_sort(client, merchandiser):
     assert 'href="?sort=delivery_date&amp;status=received&amp;page=2" rel="next"' in first
     assert 'href="?sort=delivery_date&amp;status=received&amp;page=1" rel="prev"' in second
     assert second.split("<tbody>")[1].count("<tr") == 2
+
+
+# --- the dashboards' short tables (order_summary_rows_html, templates/dashboards/_recent.html) ----------
+
+
+def test_a_summary_row_shows_number_customer_state_delivery_and_merchandiser(merchandiser):
+    customer = CustomerFactory(name_en="Zephyr <Textiles>", name_zh="泽风纺织")
+    order = make_order(merchandiser=merchandiser, customer=customer, delivery_date=date(2027, 3, 9))
+    Order.objects.filter(pk=order.pk).update(is_overdue=True)
+    order = Order.objects.get(pk=order.pk)
+
+    with translation.override("en"):
+        english = str(order_summary_rows_html([order]))
+    with translation.override("zh-hans"):
+        chinese = str(order_summary_rows_html([order]))
+
+    cells = [c.split("</td>")[0] for c in english.split("<td>")[1:]]
+    assert f'href="/orders/{order.pk}/"' in cells[0]
+    assert cells[1] == "Zephyr &lt;Textiles&gt;"
+    assert 'state-received">Received</span> <span class="flag flag-overdue">Overdue</span>' in cells[2]
+    assert cells[3] == "March 9, 2027"  # the language's date format, as the template's {{ date }} gave
+    assert cells[4] == str(merchandiser)
+    assert "泽风纺织" in chinese and "2027年3月9日" in chinese and ">已接收<" in chinese
+
+
+def test_a_dashboard_with_no_orders_says_so(client, merchandiser):
+    client.force_login(merchandiser)
+
+    page = client.get("/dashboards/merchandiser/").content.decode()
+
+    assert page.count('<td colspan="5" class="empty">Nothing to show.</td>') == 2  # to verify, recent
+
+
+def test_a_dashboard_lists_the_merchandisers_orders_through_the_summary_rows(client, merchandiser):
+    order = make_order(merchandiser=merchandiser)
+    client.force_login(merchandiser)
+
+    page = client.get("/dashboards/merchandiser/").content.decode()
+
+    assert f'<a href="/orders/{order.pk}/">{order.display_number}</a>' in page
