@@ -27,6 +27,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from orders.hooks import related_or_none
+from orders.views.order_rows import flag_spans, flags_html
 
 from .models import CheckInStatus
 from .selectors import WorkRow
@@ -46,11 +47,6 @@ action="{save_url}" hx-post="{save_url}" hx-target="this" hx-swap="outerHTML" ar
     <div class="checkin-actions"><button class="btn btn-primary" type="submit">{button}</button></div>
   </div>
 </form>"""
-_FLAGS = (  # as orders/_flags.html shows them
-    ("is_overdue", "overdue", _("Overdue")),
-    ("is_at_risk", "risk", _("At risk")),
-    ("is_on_hold", "hold", _("On hold")),
-)
 _MILESTONE_STATUSES = (  # as production/_milestone_status.html shows them
     ("done", _("Done")),
     ("late", _("Late")),
@@ -72,10 +68,7 @@ class _Page:
         self.ex_factory = escape(gettext("Ex-factory"))
         self.next_milestone = escape(pgettext("milestone", "Next"))
         self.order_quantity = escape(gettext("Order quantity"))
-        self.flags = [
-            (attribute, f' <span class="flag flag-{css}">{escape(str(label))}</span>')
-            for attribute, css, label in _FLAGS
-        ]
+        self.flags = flag_spans()
         self.milestone_status = {
             status: f'<span class="ms ms-{status}">{escape(str(label))}</span>' for status, label in _MILESTONE_STATUSES
         }
@@ -145,7 +138,7 @@ def _row_html(row: WorkRow, form: forms.Form, page: _Page) -> str:
         number=escape(order.display_number),
         customer=escape(str(order.customer)),
         status_label=(page.checkin_status.get(status) or escape(status)) if checkin else page.to_do,
-        flags="".join(flag for attribute, flag in page.flags if getattr(order, attribute)),
+        flags=flags_html(order, page.flags),
         saved=page.saved,
         meta="\n    ".join(_meta_parts(row, page)),
         form_errors=_form_errors_html(form),

@@ -34,13 +34,23 @@ _FLAGS = (
 _PLACEHOLDER = 987654321987  # reverse() once a page, not once a row
 
 
+def flag_spans() -> list[tuple[str, str]]:
+    """Each flag's attribute and its span in the request's language, as orders/_flags.html draws them:
+    worked out once a page by every writer of order rows."""
+    return [
+        (attribute, f' <span class="flag flag-{css}">{escape(str(label))}</span>') for attribute, css, label in _FLAGS
+    ]
+
+
+def flags_html(order, spans: list[tuple[str, str]]) -> str:
+    return "".join(span for attribute, span in spans if getattr(order, attribute))
+
+
 def order_rows_html(orders: Iterable[Order]) -> SafeString:
     # Once a page, in the request's language.
     states = {value: escape(str(label)) for value, label in OrderState.choices}
     channels = {value: escape(str(label)) for value, label in Channel.choices}
-    flags = [
-        (attribute, f' <span class="flag flag-{css}">{escape(str(label))}</span>') for attribute, css, label in _FLAGS
-    ]
+    flags = flag_spans()
     url_prefix, _, url_suffix = reverse("orders:detail", kwargs={"pk": _PLACEHOLDER}).partition(str(_PLACEHOLDER))
     zone = timezone.get_current_timezone()
     rows = []
@@ -54,7 +64,7 @@ def order_rows_html(orders: Iterable[Order]) -> SafeString:
                 po=escape(order.customer_po or "—"),
                 status=escape(order.status),
                 status_label=states.get(order.status) or escape(order.status),
-                flags="".join(flag for attribute, flag in flags if getattr(order, attribute)),
+                flags=flags_html(order, flags),
                 # ISO dates in both languages, as the received time: unambiguous to every customer.
                 delivery=order.delivery_date.isoformat() if order.delivery_date else "",
                 merchandiser=escape(str(order.merchandiser)),
@@ -75,9 +85,7 @@ def order_summary_rows_html(orders: Iterable[Order]) -> SafeString:
     """The dashboards' short order tables (templates/dashboards/_recent.html): number, customer, state with
     its flags, delivery date (in the language's date format, as the template showed it), merchandiser."""
     states = {value: escape(str(label)) for value, label in OrderState.choices}
-    flags = [
-        (attribute, f' <span class="flag flag-{css}">{escape(str(label))}</span>') for attribute, css, label in _FLAGS
-    ]
+    flags = flag_spans()
     url_prefix, _, url_suffix = reverse("orders:detail", kwargs={"pk": _PLACEHOLDER}).partition(str(_PLACEHOLDER))
     rows = [
         _SUMMARY_ROW.format(
@@ -86,7 +94,7 @@ def order_summary_rows_html(orders: Iterable[Order]) -> SafeString:
             customer=escape(str(order.customer)),
             status=escape(order.status),
             status_label=states.get(order.status) or escape(order.status),
-            flags="".join(flag for attribute, flag in flags if getattr(order, attribute)),
+            flags=flags_html(order, flags),
             delivery=escape(formats.localize(order.delivery_date)) if order.delivery_date else "",
             merchandiser=escape(str(order.merchandiser)),
         )
