@@ -7,9 +7,12 @@ class AftersalesConfig(AppConfig):
     verbose_name = _("After-sales")
 
     def ready(self):
-        from orders import hooks
+        from orders import hooks, page_generation
 
         from . import guards, panels
+        from .models import SlaTarget
+
+        page_generation.watch_reference(SlaTarget)  # the cases' deadlines on the order page
 
         hooks.register_guard("close", guards.guard_close)
         hooks.register_panel(panels.AFTERSALES_PANEL)

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import user_roles
@@ -11,8 +12,9 @@ from ..downloads import download_response, file_not_found
 from ..forms import AttachmentForm, ConfirmationForm, TransitionForm
 from ..models import OrderState
 from ..permissions import can_edit, can_reassign
-from ..selectors import order_checklist, order_get_for_page, order_get_for_user, order_timeline
+from ..selectors import order_checklist, order_get_for_page, order_get_for_user, order_page_stamp, order_timeline
 from ..services import transitions_available
+from .page_cache import OrderPageCache
 from .work_record import work_record
 
 
@@ -79,16 +81,31 @@ def _unfold(request) -> frozenset[str]:
 
 @login_required
 def order_detail(request, pk):
+    """The order page. Its body is kept per version of the order and viewer (page_cache): an unchanged
+    order costs its stamp and one cache round trip."""
     _require_staff_role(request)
-    order = order_get_for_page(user=request.user, pk=pk)
-    editable = can_edit(request.user, order)
+    stamp = order_page_stamp(user=request.user, pk=pk)
+    if stamp is None:
+        raise Http404
     unfold = _unfold(request)
-    context = {
+    page = OrderPageCache(request, pk, stamp, unfold)
+    body = page.get()
+    if body is None:
+        order = order_get_for_page(user=request.user, pk=pk)
+        context = _body_context(request, order, unfold, head=stamp[-1] or 0)
+        html = render_to_string("orders/_detail_body.html", context, request=request)
+        body = page.put(title=order.display_number, html=html)
+    return render(request, "orders/detail.html", {"title": body.title, "body": page.html(body)})
+
+
+def _body_context(request, order, unfold: frozenset[str], *, head: int | None) -> dict:
+    editable = can_edit(request.user, order)
+    return {
         "order": order,
         "lines": order.lines.all(),  # prefetched with the order
         "sections": {key: hooks.panel_view(s, order, request.user, unfold=unfold) for key, s in SECTIONS.items()},
         "attachments": order.attachments.select_related("uploaded_by"),
-        "work_record": work_record(order),
+        "work_record": work_record(order, head=head),
         "transitions": transitions_available(order=order, user=request.user),
         "panels": hooks.panels_for(order, request.user, unfold=unfold),
         "editable": editable,
@@ -96,7 +113,6 @@ def order_detail(request, pk):
         "transition_form": TransitionForm(initial={"version": order.version}),
         "attachment_form": AttachmentForm(initial={"version": order.version}) if editable else None,
     }
-    return render(request, "orders/detail.html", context)
 
 
 @login_required
