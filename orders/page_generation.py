@@ -12,7 +12,7 @@ covered the day it is added. The generation moves at the write and again once th
 a page rendered from the old rows while the transaction ran is then stale, not kept.
 
 Bulk writes (QuerySet.update, bulk_create) send no signals: what they change shows once the stored
-rendering times out (settings.ORDER_PAGE_CACHE_SECONDS), or at once when they also write an order event.
+rendering times out (settings.PAGE_CACHE_SECONDS), or at once when they also write an order event.
 """
 
 import time
@@ -37,12 +37,13 @@ def generation_key(order_id: int) -> str:
 
 def order_written(order_id: int | None) -> None:
     """Mark the order's page stale once the current transaction (if any) commits."""
-    if order_id is None or not settings.ORDER_PAGE_CACHE_SECONDS:
+    if order_id is None or not settings.PAGE_CACHE_SECONDS:
         return
-    _move(generation_key(order_id))
+    move(generation_key(order_id))
 
 
-def _move(key: str) -> None:
+def move(key: str) -> None:
+    """Move the generation at `key` now and again once the current transaction commits."""
     # time_ns, not an increment: unique without a read, and never reused after an eviction.
     cache.set(key, time.time_ns(), GENERATION_SECONDS)
     transaction.on_commit(lambda: cache.set(key, time.time_ns(), GENERATION_SECONDS))
@@ -50,11 +51,11 @@ def _move(key: str) -> None:
 
 def reference_written(sender=None, instance=None, update_fields=None, **kwargs) -> None:
     """Mark every order page stale once the current transaction commits."""
-    if not settings.ORDER_PAGE_CACHE_SECONDS:
+    if not settings.PAGE_CACHE_SECONDS:
         return
     if update_fields and set(update_fields) <= {"last_login"}:  # each sign-in saves the user: nothing shown
         return
-    _move(REFERENCE_KEY)
+    move(REFERENCE_KEY)
 
 
 def watch_reference(model) -> None:

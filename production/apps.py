@@ -12,11 +12,12 @@ class ProductionConfig(AppConfig):
 
         from orders import hooks, page_generation
 
-        from . import panels, selectors, services
+        from . import panels, selectors, services, worklist_cache
         from .calendar import forget_calendar
         from .models import CalendarDay, DelayReason
 
         page_generation.watch_reference(CalendarDay)  # the plan's working days
+        worklist_cache.connect()
         post_save.connect(forget_calendar, sender=CalendarDay, dispatch_uid="production.calendar_saved")
         post_delete.connect(forget_calendar, sender=CalendarDay, dispatch_uid="production.calendar_deleted")
         post_save.connect(selectors.forget_delay_reasons, sender=DelayReason, dispatch_uid="production.reason_saved")

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +54,7 @@ from .services import (
     milestone_revise,
     production_start,
 )
+from .worklist_cache import worklist_page
 
 
 def _back_to_order(pk, panel="production"):
@@ -223,29 +225,34 @@ def _worklist_query(*, show: str, per_page: int, page: int = 1) -> QueryDict:
 @require_GET
 def my_checkins(request):
     """The merchandiser's daily work list, a page at a time: one small form per in-production order,
-    the orders still to do first."""
-    today = timezone.localdate()
+    the orders still to do first. Kept while the worklist is unchanged (worklist_cache)."""
     params = _worklist_params(request.GET)
+    kept = worklist_page(request, **params)
+    body = kept.get()
+    if body is None:
+        html = render_to_string("production/_checkins_body.html", _worklist_context(request, params), request=request)
+        body = kept.put(title="", html=html)
+    return render(request, "production/checkins.html", {"body": kept.html(body)})
+
+
+def _worklist_context(request, params: dict) -> dict:
+    today = timezone.localdate()
     worklist = checkin_worklist_page(user=request.user, day=today, **params)
     # Links change one parameter and keep the others; the page is left out, so a new filter starts at 1.
     query = _worklist_query(show=worklist.show, per_page=params["per_page"])
     back = _worklist_query(show=worklist.show, per_page=params["per_page"], page=worklist.page.number)
-    return render(
-        request,
-        "production/checkins.html",
-        {
-            "rows_html": checkin_rows_html(
-                ((row, _row_form(row)) for row in worklist.rows), csrf_token=get_token(request), back=back.urlencode()
-            ),
-            "page": worklist.page,
-            "show": worklist.show,
-            "counts": worklist.counts,
-            "per_page": params["per_page"],
-            "page_sizes": CHECKIN_PAGE_SIZES,
-            "query": query,
-            "today": today,
-        },
-    )
+    return {
+        "rows_html": checkin_rows_html(
+            ((row, _row_form(row)) for row in worklist.rows), csrf_token=get_token(request), back=back.urlencode()
+        ),
+        "page": worklist.page,
+        "show": worklist.show,
+        "counts": worklist.counts,
+        "per_page": params["per_page"],
+        "page_sizes": CHECKIN_PAGE_SIZES,
+        "query": query,
+        "today": today,
+    }
 
 
 @role_required(Role.MERCHANDISER)

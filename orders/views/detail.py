@@ -14,7 +14,7 @@ from ..models import OrderState
 from ..permissions import can_edit, can_reassign
 from ..selectors import order_checklist, order_get_for_page, order_get_for_user, order_page_stamp, order_timeline
 from ..services import transitions_available
-from .page_cache import OrderPageCache
+from .page_cache import order_page
 from .work_record import work_record
 
 
@@ -88,7 +88,7 @@ def order_detail(request, pk):
     if stamp is None:
         raise Http404
     unfold = _unfold(request)
-    page = OrderPageCache(request, pk, stamp, unfold)
+    page = order_page(request, pk, stamp, unfold)
     body = page.get()
     if body is None:
         order = order_get_for_page(user=request.user, pk=pk)

@@ -46,7 +46,7 @@ def test_a_second_view_of_an_unchanged_order_reads_no_order_tables(client, merch
 
 
 def test_the_page_is_rendered_every_time_when_the_cache_is_off(client, merchandiser, settings):
-    settings.ORDER_PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = 0
     order = in_production_order(merchandiser)
     client.force_login(merchandiser)
     page(client, order)

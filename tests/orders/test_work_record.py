@@ -32,7 +32,7 @@ def test_a_new_event_shows_on_the_next_view(client, merchandiser):
 
 
 def test_the_second_view_reads_the_events_from_the_cache(client, merchandiser, settings):
-    settings.ORDER_PAGE_CACHE_SECONDS = 0  # the whole page's cache would hide this one (test_page_cache.py)
+    settings.PAGE_CACHE_SECONDS = 0  # the whole page's cache would hide this one (test_page_cache.py)
     order = make_order(merchandiser=merchandiser)
     client.force_login(merchandiser)
     client.get(f"/orders/{order.pk}/")

@@ -35,7 +35,7 @@ ADMIN_BUDGET = 12  # the admin also loads the admin log and its own permission c
 def _order_page_rendered_every_time(settings):
     """The budgets are those of rendering: a second view of an unchanged order page is served from the
     page cache in fewer (tests/orders/test_page_cache.py), which would hide what the rendering costs."""
-    settings.ORDER_PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 def queries_of(client, url: str) -> list[str]:

@@ -1,0 +1,71 @@
+"""A rendered page body kept in the cache while the generations it was rendered under stay the same.
+
+Used by the pages that are read far more often than what they show changes: the order page
+(orders/views/page_cache.py) and the merchandiser's check-in page (production/worklist_cache.py). Each
+names its key (who asks, in which language, time zone and day, which view) and the generation keys whose
+values move on every write to what it shows (orders/page_generation.py). One cache round trip reads the
+generations and the body together; a body stored under other generation values is not used.
+
+A stored body holds no CSRF token: each rendered token is replaced by a marker when stored, and every
+response gets a freshly masked token of the viewer's own secret in its place.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from accounts.roles import user_roles
+
+_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_MARK = "__kept-page-csrf-token__"
+
+
+def viewer_part(request) -> str:
+    """Who asks, in which language, time zone and day: the part of a kept page's key every page shares."""
+    user = request.user
+    who = f"{user.pk}:{int(user.is_superuser)}:{','.join(sorted(user_roles(user)))}"
+    return f"{who}:{get_language()}:{timezone.get_current_timezone_name()}:{timezone.localdate().isoformat()}"
+
+
+@dataclass(frozen=True)
+class Body:
+    title: str
+    html: str  # with _MARK where the CSRF tokens go
+
+
+class KeptPage:
+    """One view's lookup: `get()` the stored body or None; after rendering, `put()` it; `html()` for the
+    response. `seconds` 0 turns it off: get() finds nothing and put() stores nothing."""
+
+    def __init__(self, request, *, key: str, generations: list[str], seconds: int):
+        self.request = request
+        self.key = key
+        self.generation_keys = generations
+        self.seconds = seconds
+        self.generation: tuple = tuple(0 for _ in generations)
+
+    def get(self) -> Body | None:
+        if not self.seconds:
+            return None
+        found = cache.get_many([*self.generation_keys, self.key])
+        self.generation = tuple(found.get(key, 0) for key in self.generation_keys)
+        stored = found.get(self.key)
+        if stored is None or stored[0] != self.generation:
+            return None
+        return stored[1]
+
+    def put(self, *, title: str, html: str) -> Body:
+        body = Body(title=str(title), html=_TOKEN.sub(rf"\g<1>{_MARK}\g<2>", html))
+        if self.seconds:
+            # Stored under the generations read before rendering: a write while this rendered moved them on.
+            cache.set(self.key, (self.generation, body), self.seconds)
+        return body
+
+    def html(self, body: Body) -> SafeString:
+        """The body with this viewer's CSRF token in every form."""
+        return mark_safe(body.html.replace(_MARK, get_token(self.request)))  # noqa: S308 - rendered and escaped by templates
