@@ -133,10 +133,10 @@ PAGES = [
     Page("admin", "Admin: order changelist", "/admin/orders/order/", "admin", USABLE),
 ]
 
-# Pages whose body is kept per version of the order and viewer (orders/views/page_cache.py): wrk's repeated
-# requests measure the kept page, so what the first view after a change costs is measured as well, in-process
-# with that cache off, beside the floor measured the same way.
-RENDERED_WHOLE = ("detail", "detail-live")
+# Pages whose body is kept while what they show is unchanged (orders/kept_page.py: the order page, the
+# check-in page): wrk's repeated requests measure the kept page, so what the first view after a change costs
+# is measured as well, in-process with that cache off, beside the floor measured the same way.
+RENDERED_WHOLE = ("detail", "detail-live", "checkins")
 
 # --- Jobs: one line each; the file holds run(*, orders: int) -> str | None ----------------------------
 
@@ -566,7 +566,7 @@ class Bench:
         rows = []
         for page in PAGES:
             if page.key in RENDERED_WHOLE and (not self.config.only or page.key in self.config.only):
-                cpu_ms, queries = self.in_process_cpu_ms(page, ORDER_PAGE_CACHE_SECONDS=0)
+                cpu_ms, queries = self.in_process_cpu_ms(page, PAGE_CACHE_SECONDS=0)
                 rows.append((page.title.format(**self.context), cpu_ms, queries, floor_ms))
         return rows
 
@@ -650,7 +650,7 @@ class Bench:
             memory = self.worker_memory()
         finally:
             self.stop_server()
-        say("- order pages rendered whole, in-process")
+        say("- kept pages rendered whole, in-process")
         self.rendered = self.renderings()
         jobs = []
         for job in JOBS:
@@ -771,12 +771,12 @@ def render_report(bench: Bench, results: list[PageResult], memory, jobs: list[Jo
         )
     lines += [
         "",
-        "## Order pages rendered whole (the first view after a change)",
+        "## Kept pages rendered whole (the first view after a change)",
         "",
-        "The order page keeps its body per version of the order and viewer (orders/views/page_cache.py), so "
-        "the wrk rows above measure the kept page. These are the same pages with that cache off "
-        "(ORDER_PAGE_CACHE_SECONDS=0), served in the bench process: CPU time per request over 40 requests, "
-        "beside the floor served the same way.",
+        "The order page and the check-in page keep their body while nothing they show is written "
+        "(orders/kept_page.py), so the wrk rows above measure the kept page. These are the same pages with "
+        "that cache off (PAGE_CACHE_SECONDS=0), served in the bench process: CPU time per request over 40 "
+        "requests, beside the floor served the same way.",
         "",
         "| Page | CPU ms/req | floor CPU ms/req | × floor (CPU) | queries |",
         "|---|---:|---:|---:|---:|",
