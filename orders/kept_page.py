@@ -26,10 +26,12 @@ _MARK = "__kept-page-csrf-token__"
 
 
 def viewer_part(request) -> str:
-    """Who asks, in which language, time zone and day: the part of a kept page's key every page shares."""
+    """Who asks, in which language, time zone and day, and whether by htmx (templates may answer it with
+    more, e.g. the checklist's new version for every form): the part of a kept page's key every page shares."""
     user = request.user
     who = f"{user.pk}:{int(user.is_superuser)}:{','.join(sorted(user_roles(user)))}"
-    return f"{who}:{get_language()}:{timezone.get_current_timezone_name()}:{timezone.localdate().isoformat()}"
+    htmx = int(bool(getattr(request, "htmx", False)))
+    return f"{who}:{get_language()}:{timezone.get_current_timezone_name()}:{timezone.localdate().isoformat()}:{htmx}"
 
 
 @dataclass(frozen=True)

@@ -161,3 +161,11 @@ def test_a_stored_page_carries_a_fresh_token_that_the_forms_accept(merchandiser)
 
     assert response.status_code == 302
     assert Order.objects.get(pk=order.pk).status == "cancelled"
+
+
+def test_an_htmx_rendering_is_never_served_to_a_plain_request(client, merchandiser):
+    order = make_order(merchandiser=merchandiser)  # received: the checklist is live
+    client.force_login(merchandiser)
+    assert "hx-swap-oob" in client.get(f"/orders/{order.pk}/", HTTP_HX_REQUEST="true").content.decode()
+
+    assert "hx-swap-oob" not in page(client, order)
