@@ -22,9 +22,9 @@ from accounts.roles import user_roles
 
 from ..filters import OrderFilter
 from ..models import Order
-from ..selectors import order_list_queryset
+from ..selectors import ORDER_LIST_FIELDS, order_list_queryset
 from ..tables import OrderTable
-from .order_rows import order_header_html, order_rows_html
+from .order_rows import OrderRow, order_header_html, order_rows_from_values, order_rows_html
 
 PAGE_SIZES = (25, 50, 100, 500)
 FILTER_OPTIONS_MAX_AGE = 60  # seconds: a new customer shows in the filter within a minute
@@ -152,6 +152,10 @@ def _parse_cursor(value: str | None):
     return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
 
 
+def _rows(qs, limit: int) -> list[OrderRow]:
+    return order_rows_from_values(qs.values_list(*ORDER_LIST_FIELDS)[:limit])
+
+
 def _keyset_page(request, qs, per_page: int) -> tuple[list, KeysetPager]:
     after, before = _parse_cursor(request.GET.get("after")), _parse_cursor(request.GET.get("before"))
     number = _page_number(request)
@@ -159,7 +163,7 @@ def _keyset_page(request, qs, per_page: int) -> tuple[list, KeysetPager]:
     if before:  # the page above `before`: walk up from it, then turn the rows round
         at, pk = before
         above = qs.filter(received_at__gte=at).exclude(received_at=at, id__lte=pk).order_by("received_at", "id")
-        rows = list(above[: per_page + 1])
+        rows = _rows(above, per_page + 1)
         has_previous, has_next = len(rows) > per_page, True
         rows = rows[:per_page][::-1]
     else:
@@ -171,9 +175,9 @@ def _keyset_page(request, qs, per_page: int) -> tuple[list, KeysetPager]:
             page = newest_first.filter(pk__in=newest_first.values("pk")[offset : offset + per_page + 1])
         else:
             page = newest_first
-        rows = list(page[: per_page + 1])
+        rows = _rows(page, per_page + 1)
         if not rows and number > 1 and not after:  # past the end: the first page, as the paginator did
-            number, rows = 1, list(newest_first[: per_page + 1])
+            number, rows = 1, _rows(newest_first, per_page + 1)
         has_previous, has_next = number > 1, len(rows) > per_page
         rows = rows[:per_page]
 

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone, translation
 
 from orders.models import Order
-from orders.views.order_rows import order_rows_html, order_summary_rows_html
+from orders.selectors import ORDER_LIST_FIELDS
+from orders.views.order_rows import order_rows_from_values, order_rows_html, order_summary_rows_html
 
 from ..factories import CustomerFactory, make_order
 
@@ -147,3 +148,22 @@ def test_a_dashboard_lists_the_merchandisers_orders_through_the_summary_rows(cli
     page = client.get("/dashboards/merchandiser/").content.decode()
 
     assert f'<a href="/orders/{order.pk}/">{order.display_number}</a>' in page
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_rows_read_as_values_are_written_as_the_orders_themselves(merchandiser, other_merchandiser, language):
+    """The list reads its rows with values_list (OrderRow): the same cells as from the model instances,
+    in both languages, for entered and not-yet-entered orders, flags and Chinese names included."""
+    other_merchandiser.first_name, other_merchandiser.last_name = "娜", "李"
+    other_merchandiser.save()
+    customer = CustomerFactory(name_en="Zephyr Textiles", name_zh="泽风纺织")
+    orders = [
+        make_order(merchandiser=merchandiser, customer=customer, customer_po="<PO>"),
+        make_order(merchandiser=other_merchandiser, delivery_date=date(2027, 1, 2)),
+    ]
+    Order.objects.filter(pk=orders[0].pk).update(number="SO-2026-000777", is_at_risk=True, is_on_hold=True)
+    instances = list(Order.objects.select_related("customer", "merchandiser").order_by("pk"))
+    values = Order.objects.order_by("pk").values_list(*ORDER_LIST_FIELDS)
+
+    with translation.override(language):
+        assert str(order_rows_html(order_rows_from_values(values))) == str(order_rows_html(instances))
