@@ -11,8 +11,9 @@ milestones, a case's attachments). The core so stays ignorant of the stages, and
 covered the day it is added. The generation moves at the write and again once the transaction commits:
 a page rendered from the old rows while the transaction ran is then stale, not kept.
 
-Bulk writes (QuerySet.update, bulk_create) send no signals: what they change shows once the stored
-rendering times out (settings.PAGE_CACHE_SECONDS), or at once when they also write an order event.
+Bulk writes (QuerySet.update, bulk_create) send no signals, and a move is lost while the cache is down:
+what they change shows once the stored rendering times out (settings.PAGE_CACHE_SECONDS), or at once
+when they also change the order's stamp (orders.selectors.order_page_stamp).
 """
 
 import time
@@ -20,6 +21,7 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -36,7 +38,7 @@ def generation_key(order_id: int) -> str:
 
 
 def order_written(order_id: int | None) -> None:
-    """Mark the order's page stale once the current transaction (if any) commits."""
+    """Mark the order's pages stale, now and once the current transaction (if any) commits."""
     if order_id is None or not settings.PAGE_CACHE_SECONDS:
         return
     move(generation_key(order_id))
@@ -50,7 +52,7 @@ def move(key: str) -> None:
 
 
 def reference_written(sender=None, instance=None, update_fields=None, **kwargs) -> None:
-    """Mark every order page stale once the current transaction commits."""
+    """Mark every kept page stale, now and once the current transaction (if any) commits."""
     if not settings.PAGE_CACHE_SECONDS:
         return
     if update_fields and set(update_fields) <= {"last_login"}:  # each sign-in saves the user: nothing shown
@@ -77,7 +79,7 @@ def _via(field_name: str, parent_field: str | None = None):
             return
         try:
             parent = getattr(instance, field_name)
-        except Exception:  # noqa: BLE001 - the parent is being deleted too; its own signal marks the order
+        except ObjectDoesNotExist:  # the parent is being deleted too; its own signal marks the order
             return
         if parent is not None:
             order_written(getattr(parent, f"{parent_field}_id"))

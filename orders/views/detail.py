@@ -75,8 +75,9 @@ SECTIONS = {
 
 
 def _unfold(request) -> frozenset[str]:
-    """The folded sections asked for with ?open=<key> (the fallback when JavaScript is off)."""
-    return frozenset(request.GET.getlist("open"))
+    """The folded sections asked for with ?open=<key> (the fallback when JavaScript is off). Keys that name
+    no section are dropped: they key the kept page (page_cache), and anyone can type them."""
+    return frozenset(key for key in request.GET.getlist("open") if key in SECTIONS or hooks.panel_get(key))
 
 
 @login_required

@@ -169,3 +169,15 @@ def test_an_htmx_rendering_is_never_served_to_a_plain_request(client, merchandis
     assert "hx-swap-oob" in client.get(f"/orders/{order.pk}/", HTTP_HX_REQUEST="true").content.decode()
 
     assert "hx-swap-oob" not in page(client, order)
+
+
+def test_unknown_sections_asked_open_share_the_plain_page(client, merchandiser):
+    order = make_order(merchandiser=merchandiser)
+    client.force_login(merchandiser)
+    page(client, order)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/orders/{order.pk}/?open=nonsense&open=%00")
+
+    assert response.status_code == 200
+    assert len(captured) == 2  # the user and the stamp: the plain page's kept body, not a new one
