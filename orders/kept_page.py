@@ -36,7 +36,7 @@ def viewer_part(request) -> str:
 
 @dataclass(frozen=True)
 class Body:
-    title: str
+    title: str  # for pages whose title depends on what they show (the order's number)
     html: str  # with _MARK where the CSRF tokens go
 
 
@@ -61,7 +61,7 @@ class KeptPage:
             return None
         return stored[1]
 
-    def put(self, *, title: str, html: str) -> Body:
+    def put(self, *, html: str, title: str = "") -> Body:
         body = Body(title=str(title), html=_TOKEN.sub(rf"\g<1>{_MARK}\g<2>", html))
         if self.seconds:
             # Stored under the generations read before rendering: a write while this rendered moved them on.

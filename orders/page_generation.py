@@ -39,13 +39,15 @@ def generation_key(order_id: int) -> str:
 
 def order_written(order_id: int | None) -> None:
     """Mark the order's pages stale, now and once the current transaction (if any) commits."""
-    if order_id is None or not settings.PAGE_CACHE_SECONDS:
-        return
-    move(generation_key(order_id))
+    if order_id is not None:
+        move(generation_key(order_id))
 
 
 def move(key: str) -> None:
-    """Move the generation at `key` now and again once the current transaction commits."""
+    """Move the generation at `key` now and again once the current transaction commits; nothing when no
+    page is kept (settings.PAGE_CACHE_SECONDS is 0)."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return
     # time_ns, not an increment: unique without a read, and never reused after an eviction.
     cache.set(key, time.time_ns(), GENERATION_SECONDS)
     transaction.on_commit(lambda: cache.set(key, time.time_ns(), GENERATION_SECONDS))
@@ -53,8 +55,6 @@ def move(key: str) -> None:
 
 def reference_written(sender=None, instance=None, update_fields=None, **kwargs) -> None:
     """Mark every kept page stale, now and once the current transaction (if any) commits."""
-    if not settings.PAGE_CACHE_SECONDS:
-        return
     if update_fields and set(update_fields) <= {"last_login"}:  # each sign-in saves the user: nothing shown
         return
     move(REFERENCE_KEY)

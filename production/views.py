@@ -231,7 +231,7 @@ def my_checkins(request):
     body = kept.get()
     if body is None:
         html = render_to_string("production/_checkins_body.html", _worklist_context(request, params), request=request)
-        body = kept.put(title="", html=html)
+        body = kept.put(html=html)
     return render(request, "production/checkins.html", {"body": kept.html(body)})
 
 

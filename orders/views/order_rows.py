@@ -79,10 +79,6 @@ class OrderRow:
         self.customer = _Customer(*values[own : own + 3])
         self.merchandiser = _Person(*values[own + 3 : own + 7])
 
-    @property
-    def id(self) -> int:
-        return self.pk
-
 
 def order_rows_from_values(values: Iterable[tuple]) -> list[OrderRow]:
     return [OrderRow(row) for row in values]
