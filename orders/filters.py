@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 
+from .light_copies import FilterSetBuiltOnce
 from .models import Channel, Customer, OrderState
 
 MAX_ID = 2**63 - 1  # the largest value of a 64-bit id column
@@ -41,7 +42,7 @@ class LazySelect(forms.Select):
             self.choices = iterator
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(FilterSetBuiltOnce):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
     status = django_filters.ChoiceFilter(label=_("State"), choices=OrderState.choices)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
@@ -50,7 +51,7 @@ class OrderFilter(django_filters.FilterSet):
     )
     merchandiser = django_filters.ModelChoiceFilter(
         label=_("Merchandiser"),
-        queryset=get_user_model().objects.none(),
+        queryset=get_user_model().objects.filter(groups__name=Role.MERCHANDISER),
         widget=LazySelect(field_name="merchandiser"),
     )
     received_from = django_filters.DateFilter(
@@ -68,10 +69,6 @@ class OrderFilter(django_filters.FilterSet):
     is_overdue = django_filters.BooleanFilter(label=_("Overdue"))
     is_at_risk = django_filters.BooleanFilter(label=_("At risk"))
     is_on_hold = django_filters.BooleanFilter(label=_("On hold"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["merchandiser"].queryset = get_user_model().objects.filter(groups__name=Role.MERCHANDISER)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -1,10 +1,9 @@
-import copy
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.forms import VersionField
+from orders.light_copies import FieldsCopiedLight
 
 from .models import ContactMethod, DelayReason
 
@@ -56,38 +55,6 @@ class DelayForm(forms.Form):
         return value
 
 
-class _FieldsCopiedLight(dict):
-    """A form's field definitions, which Django deep-copies into every form it builds. The generic deep
-    copy walks every lazy label and choice: it was most of the cost of the check-in page's 25 to 100 forms.
-    Plain fields are copied as Field.__deepcopy__ does, less the labels and choices, which are shared:
-    forms replace those, never change them in place."""
-
-    def __deepcopy__(self, memo):
-        return {name: _field_copy(field, memo) for name, field in self.items()}
-
-
-_LIGHT_FIELDS = frozenset({forms.CharField, forms.IntegerField, forms.ChoiceField, forms.TypedChoiceField})
-_LIGHT_WIDGETS = frozenset({forms.TextInput, forms.NumberInput, forms.Textarea, forms.Select})
-
-
-def _field_copy(field: forms.Field, memo: dict) -> forms.Field:
-    if type(field) not in _LIGHT_FIELDS or type(field.widget) not in _LIGHT_WIDGETS:
-        return copy.deepcopy(field, memo)  # a queryset, sub-fields...: the full copy
-    copied = _plain_copy(field)
-    copied.widget = _plain_copy(field.widget)
-    copied.widget.attrs = field.widget.attrs.copy()
-    copied.error_messages = field.error_messages.copy()
-    copied.validators = field.validators[:]
-    return copied
-
-
-def _plain_copy(thing):
-    """copy.copy() of a plain object (its attributes in __dict__), without copy's protocol lookups."""
-    copied = object.__new__(type(thing))
-    copied.__dict__.update(thing.__dict__)
-    return copied
-
-
 class CheckInForm(forms.Form):
     """One row of 'My check-ins today'. Prefixed per order, so every row has its own field ids. The page
     writes its fields in Python (production/checkin_rows.py) from the bound fields and their widgets."""
@@ -114,7 +81,8 @@ class CheckInForm(forms.Form):
         self.fields["milestone"].choices = [("", "—"), *((m.pk, m.name) for m in milestones)]
 
 
-CheckInForm.base_fields = _FieldsCopiedLight(CheckInForm.base_fields)
+# Built 25 to 100 times a page: its fields are copied light (orders/light_copies.py).
+CheckInForm.base_fields = FieldsCopiedLight(CheckInForm.base_fields)
 
 
 class CalendarUploadForm(forms.Form):
