@@ -109,6 +109,11 @@ class SeedContext:
     now: datetime
     config: SeedConfig
 
+    def drop_secondary(self, tables: list[str]) -> list[str]:
+        """Drop the tables' foreign keys, unique constraints and secondary indexes for a bulk load; run the
+        statements returned to put them back (see `drop_secondary`)."""
+        return drop_secondary(self.cursor, tables)
+
 
 @dataclass(frozen=True)
 class ExtraSeeder:
@@ -447,19 +452,24 @@ def _plan(cursor, config: SeedConfig, now: datetime) -> None:
 
 
 def _drop_secondary(cursor) -> list[str]:
-    """Drop foreign keys, unique constraints and secondary indexes of the bulk tables; return the
-    statements that put them back (unique first, then indexes, then the foreign keys, which re-check
-    every row)."""
     # Staff and master data were just written: run their deferred FK checks now, or PostgreSQL refuses
     # to alter the tables they point at.
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    return drop_secondary(cursor, BULK_TABLES)
+
+
+def drop_secondary(cursor, tables: list[str]) -> list[str]:
+    """Drop the tables' foreign keys, unique constraints and secondary indexes; return the statements that
+    put them back (unique first, then indexes, then the foreign keys). Checked row by row while millions of
+    rows go in, the foreign keys cost more than the inserts; put back, each is one join over the table, and
+    each unique constraint is checked again as it is rebuilt. The stage seeders use it for their tables."""
     cursor.execute(
         """
         SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid)
         FROM pg_constraint
         WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('f', 'u')
         """,
-        [BULK_TABLES],
+        [tables],
     )
     constraints = cursor.fetchall()
     cursor.execute(
@@ -469,7 +479,7 @@ def _drop_secondary(cursor) -> list[str]:
         WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype <> 'f')
         """,
-        [BULK_TABLES],
+        [tables],
     )
     indexes = cursor.fetchall()
     for table, name, _type, _definition in sorted(constraints, key=lambda c: c[2]):  # 'f' before 'u'
