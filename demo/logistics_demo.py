@@ -28,6 +28,7 @@ from aftersales.services import (
     suggestion_transition,
 )
 from aftersales.sla import calendar
+from logistics.carriers import COMMON_CARRIERS
 from logistics.models import Carrier, Shipment, ShipmentMode
 from logistics.selectors import shipping_progress
 from logistics.services import ShipmentInput, shipment_confirm_delivery, shipment_create, status_link_ensure
@@ -36,38 +37,10 @@ from orders.services import order_transition
 
 DEMO_CUSTOMERS = ["NORD", "PACI", "HANS", "SHGM", "SAKU", "GZBL"]
 
-CARRIERS = [
-    # code, 中文, English, usual mode, tracking link
-    (
-        "cosco",
-        "中远海运",
-        "COSCO Shipping Lines",
-        ShipmentMode.SEA,
-        "https://elines.coscoshipping.com/ebusiness/cargoTracking?trackingNumber={tracking}",
-    ),
-    ("maersk", "马士基", "Maersk", ShipmentMode.SEA, "https://www.maersk.com/tracking/{tracking}"),
-    (
-        "sf",
-        "顺丰速运",
-        "SF Express",
-        ShipmentMode.EXPRESS,
-        "https://www.sf-express.com/chn/sc/waybill/waybill-detail/{tracking}",
-    ),
-    (
-        "dhl",
-        "敦豪快递",
-        "DHL Express",
-        ShipmentMode.EXPRESS,
-        "https://www.dhl.com/cn-en/home/tracking.html?tracking-id={tracking}",
-    ),
-    ("ca-cargo", "国航货运", "Air China Cargo", ShipmentMode.AIR, ""),
-    ("zj-truck", "浙江陆运", "Zhejiang Road Freight", ShipmentMode.TRUCK, ""),
-]
-
 
 def _carriers() -> list[Carrier]:
     carriers = []
-    for code, zh, en, mode, url in CARRIERS:
+    for code, zh, en, mode, url in COMMON_CARRIERS:
         carrier, _ = Carrier.objects.update_or_create(
             code=code, defaults={"name_zh": zh, "name_en": en, "default_mode": mode, "tracking_url": url}
         )

@@ -32,6 +32,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
+from .carriers import COMMON_CARRIERS
 from .models import Carrier, ShipmentMode
 
 SPLIT_RATE = 0.12
@@ -42,35 +43,6 @@ ORDERS = "perf_seed_ship_orders"
 SHIPMENTS = "perf_seed_ship_shipments"
 CARRIERS = "perf_seed_ship_carriers"
 LOADED_TABLES = ["logistics_shipment", "logistics_shipmentline", "logistics_statuslink"]
-
-# The demo's carriers (demo/logistics_demo.py), for a bench database that has none.
-BENCH_CARRIERS = [
-    # code, 中文, English, usual mode, tracking link
-    (
-        "cosco",
-        "中远海运",
-        "COSCO Shipping Lines",
-        ShipmentMode.SEA,
-        "https://elines.coscoshipping.com/ebusiness/cargoTracking?trackingNumber={tracking}",
-    ),
-    ("maersk", "马士基", "Maersk", ShipmentMode.SEA, "https://www.maersk.com/tracking/{tracking}"),
-    (
-        "sf",
-        "顺丰速运",
-        "SF Express",
-        ShipmentMode.EXPRESS,
-        "https://www.sf-express.com/chn/sc/waybill/waybill-detail/{tracking}",
-    ),
-    (
-        "dhl",
-        "敦豪快递",
-        "DHL Express",
-        ShipmentMode.EXPRESS,
-        "https://www.dhl.com/cn-en/home/tracking.html?tracking-id={tracking}",
-    ),
-    ("ca-cargo", "国航货运", "Air China Cargo", ShipmentMode.AIR, ""),
-    ("zj-truck", "浙江陆运", "Zhejiang Road Freight", ShipmentMode.TRUCK, ""),
-]
 
 
 def seed_shipments(context) -> int:
@@ -98,7 +70,7 @@ def _ensure_carriers() -> None:
     Carrier.objects.bulk_create(
         [
             Carrier(code=code, name_zh=zh, name_en=en, default_mode=mode, tracking_url=url)
-            for code, zh, en, mode, url in BENCH_CARRIERS
+            for code, zh, en, mode, url in COMMON_CARRIERS
         ],
         ignore_conflicts=True,
     )
