@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,9 +29,13 @@ from .sla import calendar
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
+    """The cases of orders the person may see, and the cases they own. The order test is an EXISTS per
+    case, not `order__in=`: joined by OR, an IN list becomes a hash of every visible order (a supervisor's
+    dashboard read the whole orders table, 0.24 s at a million), where EXISTS probes each case's order."""
     if not user.is_authenticated or not user_roles(user):
         return Case.objects.none()
-    return Case.objects.filter(Q(order__in=orders_visible_to(user)) | Q(owner=user))
+    order_visible = Exists(orders_visible_to(user).filter(pk=OuterRef("order_id")))
+    return Case.objects.filter(order_visible | Q(owner=user))
 
 
 def case_get_for_user(*, user, pk) -> Case:
