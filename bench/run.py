@@ -730,6 +730,7 @@ def render_report(bench: Bench, results: list[PageResult], memory, jobs: list[Jo
         pg_version = cursor.fetchone()[0]
     config, info = bench.config, bench.info
     counts = info.get("counts", {})
+    extras = info.get("extras", {}).items()
     lines = [
         "# Benchmark results",
         "",
@@ -739,6 +740,12 @@ def render_report(bench: Bench, results: list[PageResult], memory, jobs: list[Jo
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, PostgreSQL {pg_version}, "
         f"cache: {'Redis' if bench.redis else 'local memory'} · load average {bench.load_before[0]:.1f} before, "
         f"{os.getloadavg()[0]:.1f} after (the machine is shared: other load skews p99)",
+        "",
+        "Stage data (rows each stage seeder wrote): "
+        + (
+            ", ".join(f"{label} {rows:,}" if isinstance(rows, int) else f"{label} {rows}" for label, rows in extras)
+            or "none"
+        ),
         "",
         f"gunicorn {config.workers} sync workers, production settings · "
         f"`wrk -c{config.connections} -t{config.threads} -d{config.duration}s --latency` after a 2 s warm-up · "
