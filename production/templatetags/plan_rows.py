@@ -32,12 +32,11 @@ def milestone_update_cell(context, order, milestone, today):
     """Record the actual date (any milestone) or revise the due date (one not done yet)."""
     token = context.get("csrf_token")
     csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token) if token else ""
-    action = reverse("production:milestone", args=[order.pk, milestone.pk])
+    # What both forms carry: where they post, the CSRF input, the milestone's id in their field names.
+    form = {"action": reverse("production:milestone", args=[order.pk, milestone.pk]), "csrf": csrf, "pk": milestone.pk}
     actual = format_html(
         _ACTUAL,
-        action=action,
-        csrf=csrf,
-        pk=milestone.pk,
+        **form,
         done_on=_("Done on"),
         actual=f"{milestone.actual_date or today:%Y-%m-%d}",
         today=f"{today:%Y-%m-%d}",
@@ -47,9 +46,7 @@ def milestone_update_cell(context, order, milestone, today):
     if not milestone.actual_date:
         revise = format_html(
             _REVISE,
-            action=action,
-            csrf=csrf,
-            pk=milestone.pk,
+            **form,
             new_date=_("New date"),
             due=f"{milestone.due_date:%Y-%m-%d}",
             reason=_("Reason"),
