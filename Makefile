@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations-check translations ci
+.PHONY: help install run test test-tools lint format migrations-check translations ci
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -27,7 +27,7 @@ install:
 run:
 	@scripts/run.sh
 
-test: install translations
+test: install translations test-tools
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
@@ -40,6 +40,9 @@ format: install
 
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test-tools:
+	@scripts/test_tools.sh
 
 translations: install
 	@$(BIN)/python scripts/compile_translations.py

@@ -94,9 +94,8 @@ def shipment_deliver(request, pk):
         else:
             messages.error(request, _("Please correct the errors below."))
             status = 400
-    return render(
-        request, "logistics/delivery_form.html", {"shipment": shipment, "order": shipment.order, "form": form}, status
-    )
+    context = {"shipment": shipment, "order": shipment.order, "form": form}
+    return render(request, "logistics/delivery_form.html", context, status=status)
 
 
 @role_required(*EDIT_ROLES)

@@ -5,6 +5,7 @@ it the browser tests are skipped, except under CI, where a missing browser fails
 """
 
 import importlib
+import re
 import os
 from pathlib import Path
 
@@ -103,3 +104,59 @@ def browser_page(request, chromium, live_server, reference_data):
         except Exception as exc:  # the page may be gone; the test's own failure is what matters
             print(f"no screenshot: {exc}")
     context.close()
+
+
+@pytest.fixture
+def demo(reference_data):
+    """The demo data `make run` loads: every role's demo login, orders in every state. Journeys walk it as a
+    newcomer would, so a broken demo fails them too."""
+    from demo.loader import DEMO_PASSWORD, demo_load
+
+    demo_load()
+    return DEMO_PASSWORD
+
+
+@pytest.fixture
+def open_journey(request, chromium, live_server, demo):
+    """open_journey(lang="en", viewport=None) -> a Journey in a fresh context (no shared cookies).
+
+    Contexts bypass the CSP only so that axe-core can be injected; the product's own pages are unchanged.
+    Every journey opened is checked at the end (accessibility, content types, console), and screenshotted
+    on failure.
+    """
+    from .journey import Journey, axe_source
+
+    axe = axe_source()
+    opened = []
+
+    def open_(lang: str = "en", *, viewport: dict | None = None, name: str | None = None) -> Journey:
+        context = chromium.new_context(
+            base_url=live_server.url,
+            locale="zh-CN" if lang.startswith("zh") else "en-US",
+            viewport=viewport or {"width": 1280, "height": 900},
+            bypass_csp=True,
+            accept_downloads=True,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        label = name or f"{request.node.name}-{len(opened) + 1}"
+        journey = Journey(context.new_page(), name=re.sub(r"[^A-Za-z0-9_.-]+", "-", label), lang=lang, axe=axe)
+        opened.append(journey)
+        return journey
+
+    yield open_
+    failed = any(getattr(getattr(request.node, f"report_{when}", None), "failed", False) for when in ("setup", "call"))
+    try:
+        for journey in opened:
+            if failed:
+                ARTIFACTS.mkdir(exist_ok=True)
+                try:
+                    path = ARTIFACTS / f"{journey.name}.png"
+                    journey.page.screenshot(path=str(path), full_page=True)
+                    print(f"screenshot: {path}")
+                except Exception as exc:  # the page may be gone; the test's own failure is what matters
+                    print(f"no screenshot: {exc}")
+            else:
+                journey.assert_clean()
+    finally:
+        for journey in opened:
+            journey.page.context.close()
