@@ -5,8 +5,8 @@ it the browser tests are skipped, except under CI, where a missing browser fails
 """
 
 import importlib
-import re
 import os
+import re
 from pathlib import Path
 
 import pytest
