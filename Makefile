@@ -3,6 +3,7 @@
 #
 #   make run               set up and start web + worker + beat on http://127.0.0.1:8000/ (PORT=...)
 #   make test              the whole test suite (PYTEST_ARGS="-x -k sign_in" to narrow it)
+#   make journeys          the browser journey suite alone (tests/browser); JOURNEY_SCREENSHOTS=1 keeps every step
 #   make lint              ruff check + ruff format --check
 #   make format            apply ruff's fixes and formatting
 #   make migrations-check  fail if a model change has no migration
@@ -16,7 +17,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-tools lint format migrations-check translations ci
+.PHONY: help install run test journeys test-tools lint format migrations-check translations ci
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -40,6 +41,9 @@ format: install
 
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+journeys: install translations test-tools
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) tests/browser $(PYTEST_ARGS)
 
 test-tools:
 	@scripts/test_tools.sh
