@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Role
 
@@ -24,7 +25,8 @@ def case_owners():
 class CaseForm(forms.Form):
     """Staff open a case from a call, an email or a visit."""
 
-    channel = forms.ChoiceField(label=_("Received by"), choices=STAFF_CHANNELS)
+    # "Received by" also labels who signed for a delivery; here it is the channel (phone, email...).
+    channel = forms.ChoiceField(label=pgettext_lazy("case channel", "Received by"), choices=STAFF_CHANNELS)
     case_type = forms.ChoiceField(label=_("Type"), choices=CaseType.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.MEDIUM)
     subject = forms.CharField(label=_("Subject"), max_length=200)

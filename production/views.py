@@ -63,10 +63,16 @@ def _back_to_order(pk, panel="production"):
 
 def _report_invalid(request, form) -> None:
     """The panels' forms post from the order page and come back to it: their errors go out as a message."""
-    problems = [
-        f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
-        for name, errors in form.errors.items()
-    ]
+    problems = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        if field is None:
+            problems.append(" ".join(errors))
+        elif field.widget.is_hidden:
+            # The order's version: it has no label, and nothing the person typed can put it right.
+            problems.append(_("The page was incomplete. Reload it and try again."))
+        else:
+            problems.append(f"{field.label}: {' '.join(errors)}")
     messages.error(request, _("Please correct: %(problems)s") % {"problems": " ".join(problems)})
 
 

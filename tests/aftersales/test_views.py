@@ -151,3 +151,17 @@ def test_feedback_list_per_customer_respects_visibility(client, merchandiser, ot
     client.force_login(qa_user)
     page = client.get(reverse("aftersales:feedback_list") + f"?customer={theirs.customer_id}").content.decode()
     assert theirs.number in page and mine.number not in page
+
+
+def test_the_case_form_names_the_channel_in_chinese_not_the_delivery_signee(client, merchandiser, case):
+    """ "Received by" is both the case's channel and who signed for a delivery; in Chinese they differ."""
+    merchandiser.preferred_language = "zh-hans"
+    merchandiser.save(update_fields=["preferred_language"])
+    client.force_login(merchandiser)
+
+    form = client.get(reverse("aftersales:case_new", args=[case.order_id])).content.decode()
+    detail = client.get(reverse("aftersales:case_detail", args=[case.pk])).content.decode()
+
+    assert '<label for="id_channel">受理渠道</label>' in form
+    assert "<dt>受理渠道</dt>" in detail
+    assert "签收人" not in form + detail

@@ -221,6 +221,18 @@ def test_pasted_text_intake(client, merchandiser):
         assert handle.read() == PASTED.encode("utf-8")
 
 
+def test_the_email_sender_is_called_the_sender_in_chinese(client, merchandiser):
+    """An email's "From" is 发件人; the date filter's "From" (从) is another word."""
+    CustomerFactory(email="carol@pasted-buyer.example")
+    merchandiser.preferred_language = "zh-hans"
+    merchandiser.save(update_fields=["preferred_language"])
+    client.force_login(merchandiser)
+
+    page = client.post(URL, {"step": "parse", "raw_text": PASTED}).content.decode()
+
+    assert "<dt>发件人</dt><dd>Carol Chen &lt;carol@pasted-buyer.example&gt;</dd>" in page
+
+
 @pytest.mark.parametrize(
     ("post", "message"),
     [

@@ -59,6 +59,20 @@ def test_another_merchandiser_cannot_save_a_checkin_for_my_order(client, merchan
     assert not CheckIn.objects.exists()
 
 
+def test_a_panel_form_without_its_hidden_version_says_so_not_none(client, merchandiser):
+    """The panels' errors go out as a message of labelled problems; the hidden version has no label."""
+    order = in_production_order(merchandiser)
+    client.force_login(merchandiser)
+
+    response = client.post(reverse("production:delay", args=[order.pk]), {"delay-reason": ""}, follow=True)
+
+    message = " ".join(str(m) for m in response.context["messages"])
+    assert "Reason: This field is required." in message
+    assert "The page was incomplete. Reload it and try again." in message
+    assert "None" not in message
+    assert not Delay.objects.exists()
+
+
 def test_read_only_roles_cannot_record_delays_or_start_production(client, merchandiser, qa_user):
     order = in_production_order(merchandiser)
     entered = entered_order(merchandiser)
