@@ -129,6 +129,14 @@ class Kpi:
         return KpiCode(self.code).label
 
     @property
+    def category_label(self):
+        return Category(self.category).label
+
+    @property
+    def default_rule_label(self):
+        return Rule(self.default.rule).label
+
+    @property
     def higher_is_better(self) -> bool:
         return self.default.target >= self.default.floor
 

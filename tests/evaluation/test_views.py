@@ -211,3 +211,22 @@ def test_hr_saves_a_scheme_in_the_app_with_validation(client, hr_user):
     from evaluation.models import KpiScheme
 
     assert KpiScheme.objects.get().note == "more weight on delivery"
+
+
+@pytest.mark.parametrize("saved_scheme", [True, False], ids=["saved-scheme", "built-in-defaults"])
+def test_the_scheme_page_names_categories_and_rules_in_the_reader_s_language(client, hr_user, saved_scheme):
+    """The category and rule were printed as their codes ("accuracy"|capfirst, "linear"): English words on
+    the Chinese page, and "Satisfaction" for "Customer satisfaction" on the English one."""
+    from evaluation.quarters import Quarter
+    from evaluation.services import default_scheme_lines, scheme_create
+
+    if saved_scheme:
+        scheme_create(actor=hr_user, quarter=Quarter.current(), lines=default_scheme_lines(), note="v1")
+    hr_user.preferred_language = "zh-hans"
+    hr_user.save(update_fields=["preferred_language"])
+    client.force_login(hr_user)
+    page = client.get(reverse("evaluation:scheme")).content.decode()
+    for label in ("及时性", "准确性", "客户满意度", "纪律"):
+        assert label in page
+    for code in ("Timeliness", "Accuracy", "Satisfaction", "Discipline", ">linear<", ">deduction<"):
+        assert code not in page
