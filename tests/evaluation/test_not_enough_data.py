@@ -213,3 +213,25 @@ def test_the_live_kpis_of_a_quiet_quarter_have_no_total(merchandiser):
     with now_is(SCORED_AT):
         so_far = kpis_so_far(person=merchandiser)
     assert so_far.total is None  # only the clean discipline record: it used to read 100
+
+
+def test_the_exports_say_not_enough_data_instead_of_a_total(
+    fixture_quarter, test_scheme, client, django_capture_on_commit_callbacks
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    fx = fixture_quarter
+    score_q1(fx, django_capture_on_commit_callbacks)
+    client.force_login(fx.hr)
+    ranking = load_workbook(BytesIO(client.get(reverse("evaluation:quarter_export", args=[2026, 1])).content))
+    rows = [[c.value for c in row] for row in ranking.worksheets[0].iter_rows(min_row=2)]
+    assert [(row[0], row[4]) for row in rows] == [(1, 91.67), (2, 64.0), (None, "not enough data")]
+    carol = card_of(fx.carol)
+    sheet = load_workbook(BytesIO(client.get(reverse("evaluation:scorecard_xlsx", args=[carol.pk])).content)).active
+    assert ["Total", "not enough data", "computed", "not enough data"] in [
+        [c.value for c in row][:4] for row in sheet.iter_rows()
+    ]
+    pdf = client.get(reverse("evaluation:scorecard_pdf", args=[carol.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
