@@ -123,6 +123,7 @@ class Kpi:
     numerator_label = _("counted")
     denominator_label = _("out of")
     requires: tuple[str, str] | None = None  # (app_label, model) that must exist, e.g. supervision
+    param_label = None  # what the scheme line's parameter means, when the KPI has one
 
     @property
     def label(self):
@@ -261,6 +262,7 @@ class ConfirmationTime(RowsKpi):
     )
     numerator_label = _("confirmed in time")
     denominator_label = _("orders received")
+    param_label = _("N: working hours allowed")
     person = "merchandiser"
     order_path = "pk"
 
@@ -499,6 +501,7 @@ class Violations(RowsKpi):
     formula = _("Violations on file (recorded, decided or acknowledged) that occurred in the quarter.")
     numerator_label = _("violations")
     denominator_label = ""
+    param_label = _("Points off per violation")
     requires = ("supervision", "Violation")
     person = "person"
     order_path = None

@@ -76,6 +76,17 @@ def test_drilldown_page_lists_the_orders(scored, client):
     assert client.get(reverse("evaluation:drilldown", args=[card.pk, "nonsense"])).status_code == 404
 
 
+def test_drilldown_states_the_parameter_its_formula_names(scored, client):
+    """The formula reads "confirmed within N working hours", and the page never said what N was."""
+    card = card_of(scored.alice)
+    body = client.get(reverse("evaluation:drilldown", args=[card.pk, "confirmation_time"])).content.decode()
+    assert "<dt>N: working hours allowed</dt><dd>8</dd>" in body
+    body = client.get(reverse("evaluation:drilldown", args=[card.pk, "violations"])).content.decode()
+    assert "<dt>Points off per violation</dt><dd>20</dd>" in body
+    body = client.get(reverse("evaluation:drilldown", args=[card.pk, "order_accuracy"])).content.decode()
+    assert "working hours allowed" not in body and "Points off" not in body
+
+
 def test_exports(scored, client):
     fx = scored
     card = card_of(fx.alice)
