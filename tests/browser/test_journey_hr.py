@@ -34,6 +34,7 @@ ZH = {
     "scorecard_of": "评分卡 {q} · {who}",
     "kpis": "KPI 指标",
     "kpi": "在规定工时内确认",
+    "hours_allowed": "N：允许的工作小时数",
     "back_to_scorecard": "返回评分卡",
     "adjust": "调整 在规定工时内确认",
     "new_score": "新分数",
@@ -145,6 +146,7 @@ def hr_scores_the_quarter(open_journey, password, q):
     kpis = section(j, t["kpis"])
     j.click_link(t["kpi"], within=kpis)
     expect(j.heading()).to_contain_text(t["kpi"])
+    expect(j.page.locator("dl.kv")).to_contain_text(t["hours_allowed"])
     evidence = j.page.locator("table").last
     expect(evidence.get_by_role("link", name=re.compile(r"^SO-\d{4}-\d{6}$")).first).to_be_visible()
     j.click_link(t["back_to_scorecard"])
