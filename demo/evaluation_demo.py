@@ -5,16 +5,21 @@
   correction, a complaint, a violation), written as records of that time, so the scorecards have numbers;
 - the previous quarter scored, one score adjusted with its reason, then finalised;
 - a bonus for the best total and a warning (citing the violation) for merch.wang;
-- merch.zhang's appeal, waiting for HR.
+- merch.zhang's appeal, waiting for HR;
+- a newcomer (merch.liu) who joined two weeks before the quarter ended and had no orders of her own yet:
+  her scorecard reads "not enough data" (no score, no rank, no reward). She left during her probation,
+  so she is no longer active and is not scored again.
 """
 
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Department, User
+from accounts.roles import Role
 from aftersales.models import Case, CaseType, Feedback
 from evaluation.codes import AppealStatus, OutcomeKind, RunTrigger
 from evaluation.models import Appeal, EvaluationQuarter, EvaluationRun, KpiScheme, Outcome, ScoreLine
@@ -38,6 +43,7 @@ from supervision.services import discipline
 
 PO_PREFIX = "EVAL-DEMO-"
 MERCHANDISERS = ["merch.li", "merch.wang", "merch.zhang", "merch.chen"]
+NEWCOMER = "merch.liu"
 SCHEME_NOTE_PREVIOUS = "演示方案 / Demo scheme"
 SCHEME_NOTE_CURRENT = "交期权重加大 / More weight on on-time delivery"
 
@@ -172,6 +178,33 @@ def _violation(people, previous: Quarter):
     )
 
 
+def _newcomer(people, previous: Quarter) -> User | None:
+    """Made active only until the quarter is scored; _newcomer_leaves deactivates her."""
+    if User.objects.filter(username=NEWCOMER).exists():
+        return None
+    newcomer = User.objects.create(
+        username=NEWCOMER,
+        last_name="刘",
+        first_name="洋",
+        employee_no="E2005",
+        department=Department.MERCHANDISING,
+        team=people["merch.chen"].team,
+        preferred_language="zh-hans",
+        email=f"{NEWCOMER}@gendan.example",
+        date_joined=_at(previous.last_day - timedelta(days=13), 9),
+    )
+    newcomer.set_unusable_password()
+    newcomer.save(update_fields=["password"])
+    newcomer.groups.set([Group.objects.get(name=Role.MERCHANDISER)])
+    return newcomer
+
+
+def _newcomer_leaves(newcomer: User | None) -> None:
+    if newcomer is not None:
+        newcomer.is_active = False
+        newcomer.save(update_fields=["is_active"])
+
+
 def _score_and_finalise(people, previous: Quarter) -> EvaluationQuarter:
     hr = people["hr.wu"]
     evaluation = evaluation_quarter_ensure(previous)
@@ -194,7 +227,9 @@ def _score_and_finalise(people, previous: Quarter) -> EvaluationQuarter:
 
 def _outcomes_and_appeal(people, evaluation: EvaluationQuarter, violation) -> None:
     hr = people["hr.wu"]
-    cards = list(evaluation.scorecards.select_related("merchandiser").order_by("-total", "pk"))
+    cards = list(
+        evaluation.scorecards.filter(total__isnull=False).select_related("merchandiser").order_by("-total", "pk")
+    )
     if not cards:
         return
     best = cards[0]
@@ -233,10 +268,13 @@ def load(rng: random.Random) -> dict:
     _schemes(people["hr.wu"], previous, current)
     _history(people, previous, rng)
     violation = _violation(people, previous)
+    newcomer = _newcomer(people, previous)
     evaluation = _score_and_finalise(people, previous)
+    _newcomer_leaves(newcomer)
     _outcomes_and_appeal(people, evaluation, violation)
     return {
         "evaluation_quarter": str(previous),
         "scorecards": evaluation.scorecards.count(),
+        "not_enough_data": evaluation.scorecards.filter(total__isnull=True).count(),
         "appeals_open": Appeal.objects.filter(status=AppealStatus.OPEN).count(),
     }

@@ -39,6 +39,11 @@ def nice_ceiling(value: float) -> float:
     return float(10 * scale)
 
 
+def _whole_steps(high: float) -> int:
+    """How many steps split `high` (a nice ceiling) into whole numbers: counts never read 0.5 people."""
+    return next(count for count in (4, 5, 2, 1) if high % count == 0)
+
+
 def _ticks(high: float, box: Box, count: int = 4) -> list[dict]:
     return [
         {"y": round(box.baseline - box.plot_height * i / count, 1), "label": _fmt(high * i / count)}
@@ -71,7 +76,9 @@ def bar_chart(items: list[tuple[str, float]], *, box: Box | None = None, high: f
                 "value_y": round(box.baseline - h - 3, 1),
             }
         )
-    return {"box": box, "bars": bars, "ticks": _ticks(float(top), box), "label_y": box.baseline + 16}
+    whole = all(float(value) == int(value) for _l, value in items) and float(top) == int(top)
+    ticks = _ticks(float(top), box, _whole_steps(top) if whole else 4)
+    return {"box": box, "bars": bars, "ticks": ticks, "label_y": box.baseline + 16}
 
 
 def line_chart(labels: list[str], series: list[dict], *, box: Box | None = None, high: float | None = None) -> dict:

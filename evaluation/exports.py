@@ -26,6 +26,15 @@ def _number(value):
     return float(value) if value is not None else None
 
 
+def _total(value):
+    """A total, or the words saying there is none (not enough data to score)."""
+    return float(value) if value is not None else str(_("not enough data"))
+
+
+def _total_text(value) -> str:
+    return str(value) if value is not None else str(_("not enough data"))
+
+
 def _line_row(line) -> list:
     return [
         str(KpiCode(line.kpi).label),
@@ -76,7 +85,7 @@ def scorecard_xlsx(view) -> bytes:
     sheet.append([_("Scorecard"), str(card.evaluation.period), card.evaluation.get_status_display()])
     sheet.append([_("Merchandiser"), _person(card.merchandiser), card.merchandiser.employee_no or ""])
     sheet.append([_("Team"), str(card.team) if card.team else ""])
-    sheet.append([_("Total"), _number(card.total), _("computed"), _number(card.computed_total)])
+    sheet.append([_("Total"), _total(card.total), _("computed"), _total(card.computed_total)])
     sheet.append([_("Weight measured"), card.coverage])
     sheet.append([])
     sheet.append([_(h) for h in LINE_HEADERS])
@@ -124,15 +133,15 @@ def quarter_xlsx(evaluation, scorecards) -> bytes:
     lines_sheet = book.create_sheet(_("KPIs"))
     lines_sheet.append([_("Merchandiser"), *[_(h) for h in LINE_HEADERS]])
     _bold_row(lines_sheet, 1)
-    for rank, card in enumerate(scorecards, start=1):
+    for card in scorecards:
         ranking.append(
             [
-                rank,
+                getattr(card, "rank", None),
                 _person(card.merchandiser),
                 card.merchandiser.employee_no or "",
                 str(card.team) if card.team else "",
-                _number(card.total),
-                _number(card.computed_total),
+                _total(card.total),
+                _total(card.computed_total),
                 card.coverage,
             ]
         )
@@ -176,7 +185,7 @@ def scorecard_pdf(view) -> bytes:
         Paragraph(
             escape(
                 f"{_('Team')}: {card.team or '—'} · {_('State')}: {card.evaluation.get_status_display()} · "
-                f"{_('Total')}: {card.total} ({_('computed')} {card.computed_total}) · "
+                f"{_('Total')}: {_total_text(card.total)} ({_('computed')} {_total_text(card.computed_total)}) · "
                 f"{_('Weight measured')}: {card.coverage}"
             ),
             text,

@@ -123,10 +123,19 @@ class Kpi:
     numerator_label = _("counted")
     denominator_label = _("out of")
     requires: tuple[str, str] | None = None  # (app_label, model) that must exist, e.g. supervision
+    param_label = None  # what the scheme line's parameter means, when the KPI has one
 
     @property
     def label(self):
         return KpiCode(self.code).label
+
+    @property
+    def category_label(self):
+        return Category(self.category).label
+
+    @property
+    def default_rule_label(self):
+        return Rule(self.default.rule).label
 
     @property
     def higher_is_better(self) -> bool:
@@ -253,6 +262,7 @@ class ConfirmationTime(RowsKpi):
     )
     numerator_label = _("confirmed in time")
     denominator_label = _("orders received")
+    param_label = _("N: working hours allowed")
     person = "merchandiser"
     order_path = "pk"
 
@@ -491,6 +501,7 @@ class Violations(RowsKpi):
     formula = _("Violations on file (recorded, decided or acknowledged) that occurred in the quarter.")
     numerator_label = _("violations")
     denominator_label = ""
+    param_label = _("Points off per violation")
     requires = ("supervision", "Violation")
     person = "person"
     order_path = None

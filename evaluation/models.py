@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -209,8 +209,9 @@ class Scorecard(models.Model):
         "accounts.Team", verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     run = models.ForeignKey(EvaluationRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    computed_total = models.DecimalField(_("computed total"), default=Decimal(0), **SCORE)
-    total = models.DecimalField(_("total"), default=Decimal(0), **SCORE)
+    # No total (NULL) means "not enough data": the KPIs that had data weigh too little to score the person.
+    computed_total = models.DecimalField(_("computed total"), null=True, blank=True, **SCORE)
+    total = models.DecimalField(_("total"), null=True, blank=True, **SCORE)
     coverage = models.PositiveSmallIntegerField(
         _("weight measured"),
         default=0,
@@ -222,7 +223,7 @@ class Scorecard(models.Model):
     class Meta:
         verbose_name = _("scorecard")
         verbose_name_plural = _("scorecards")
-        ordering = ["evaluation", "-total", "merchandiser_id"]
+        ordering = ["evaluation", F("total").desc(nulls_last=True), "merchandiser_id"]
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "merchandiser"], name="scorecard_unique_person"),
         ]
@@ -230,6 +231,11 @@ class Scorecard(models.Model):
 
     def __str__(self):
         return f"{self.evaluation} {self.merchandiser}"
+
+    @property
+    def has_score(self) -> bool:
+        """False when there was not enough data to score: no total, no rank, no reward."""
+        return self.total is not None
 
     @property
     def is_adjusted(self) -> bool:

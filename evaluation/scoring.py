@@ -4,10 +4,16 @@ proved with plain and property-based tests.
 
 Rounding: values keep 4 decimals, scores and points 2 (half up). A score is computed from the unrounded
 value; points from the rounded score, so a scorecard reads consistently: points = score × weight / 100.
+
+A total exists only when the KPIs that had data weigh enough (EVALUATION_MIN_MEASURED_WEIGHT per cent of the
+scheme): otherwise scaling up what little was measured would flatter, e.g. a quiet quarter's clean discipline
+record alone would score 100.
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
 
 from .codes import Rule, Unit
 
@@ -69,14 +75,28 @@ class LineScore:
     applicable: bool
 
 
-def scorecard_total(lines: list[LineScore]) -> Decimal:
-    """The total out of 100. KPIs that do not apply (nothing to measure) drop out and the weights of the
-    rest are scaled up, so a person is neither rewarded nor punished for work they had none of."""
+def measured_weight(lines: list[LineScore]) -> Decimal:
+    """The weight of the KPIs that had data, in per cent of the scheme's total weight."""
+    scheme_weight = sum(line.weight for line in lines)
+    if not scheme_weight:
+        return Decimal(0)
+    return Decimal(sum(line.weight for line in lines if line.applicable)) * HUNDRED / Decimal(scheme_weight)
+
+
+def scorecard_total(lines: list[LineScore], *, min_measured: int) -> Decimal | None:
+    """The total out of 100, or None ("not enough data") when the KPIs that had data weigh less than
+    `min_measured` per cent of the scheme. KPIs that do not apply (nothing to measure) drop out and the
+    weights of the rest are scaled up, so a person is neither rewarded nor punished for work they had none of."""
     applicable = [line for line in lines if line.applicable and line.weight]
     weight = sum(line.weight for line in applicable)
-    if not weight:
-        return Decimal(0)
+    if not weight or measured_weight(lines) < Decimal(min_measured):
+        return None
     points = sum((kpi_points(score=line.score, weight=line.weight) for line in applicable), Decimal(0))
     if weight == 100:
         return q2(points)
     return q2(points * HUNDRED / Decimal(weight))
+
+
+def min_measured_weight() -> int:
+    """The share of the scheme's weight (per cent) that must have data before a scorecard has a total."""
+    return int(settings.EVALUATION_MIN_MEASURED_WEIGHT)

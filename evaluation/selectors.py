@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -90,21 +90,34 @@ def run_get_for_user(*, user, run_id) -> EvaluationRun:
         raise Http404 from exc
 
 
+RANKING = (F("total").desc(nulls_last=True), "merchandiser__username")
+
+
 def quarter_scorecards(*, user, evaluation: EvaluationQuarter) -> list[Scorecard]:
-    """The ranking: highest total first."""
+    """The ranking: highest total first, each with its `rank`; scorecards with not enough data (no total)
+    come last, unranked (rank None)."""
     if evaluation.pk is None:
         return []
-    return list(
+    cards = list(
         scorecards_visible_to(user)
         .filter(evaluation=evaluation)
-        .order_by("-total", "merchandiser__username")
+        .order_by(*RANKING)
         .prefetch_related(Prefetch("lines", queryset=ScoreLine.objects.order_by("pk")))
     )
+    for rank, card in enumerate(cards, start=1):
+        card.rank = rank if card.has_score else None
+    return cards
+
+
+def lacking_data(scorecards) -> list[Scorecard]:
+    """The scorecards with not enough data to score: finalising leaves them without a result."""
+    return [card for card in scorecards if not card.has_score]
 
 
 def score_distribution(scorecards) -> list[dict]:
-    """Totals in bands of ten: 0–9, 10–19, ... 90–100 (of scorecards, or of rows with a `total`)."""
-    bands = Counter(min(9, int(card.total // 10)) for card in scorecards)
+    """Totals in bands of ten: 0–9, 10–19, ... 90–100 (of scorecards, or of rows with a `total`). A scorecard
+    with not enough data has no total and is in no band."""
+    bands = Counter(min(9, int(card.total // 10)) for card in scorecards if card.total is not None)
     return [{"low": i * 10, "high": i * 10 + (10 if i == 9 else 9), "count": bands.get(i, 0)} for i in range(10)]
 
 
@@ -215,7 +228,7 @@ def kpis_so_far(*, person, now=None) -> KpisSoFar:
     """The person's KPIs this quarter up to now, computed live with the scheme in force: one query per KPI,
     each narrowed to this person (for the merchandiser's own dashboard)."""
     from .kpis import compute_lines
-    from .scoring import LineScore, scorecard_total
+    from .scoring import LineScore, min_measured_weight, scorecard_total
     from .services import default_scheme_lines
     from .worktime import working_days_ensure
 
@@ -232,7 +245,9 @@ def kpis_so_far(*, person, now=None) -> KpisSoFar:
             if kpi.available():
                 measures[sl.kpi] = kpi.measure(period, people=[person.pk], param=sl.param)
     lines = compute_lines(scheme_lines=scheme_lines, measures=measures, person=person.pk)
-    total = scorecard_total([LineScore(x.weight, x.score, x.applicable) for x in lines])
+    total = scorecard_total(
+        [LineScore(x.weight, x.score, x.applicable) for x in lines], min_measured=min_measured_weight()
+    )
     return KpisSoFar(quarter, lines, total, sum(x.weight for x in lines if x.applicable))
 
 
@@ -261,13 +276,14 @@ def evaluation_overview() -> dict:
     latest = EvaluationQuarter.objects.filter(computed_at__isnull=False).order_by("-year", "-quarter").first()
     # Every scorecard's total (for the distribution and the count), but whole rows only for the ten shown:
     # a company of 250 merchandisers made this page build 250 scorecards with their people and teams.
-    ranked = []
+    # Scorecards with not enough data have no total: they are counted apart, never ranked.
+    ranked, unscored = [], 0
     if latest:
-        ranked = list(
-            Scorecard.objects.filter(evaluation=latest)
-            .order_by("-total", "merchandiser__username")
-            .values_list("pk", "total", named=True)
+        rows = list(
+            Scorecard.objects.filter(evaluation=latest).order_by(*RANKING).values_list("pk", "total", named=True)
         )
+        ranked = [row for row in rows if row.total is not None]
+        unscored = len(rows) - len(ranked)
     top_ids = [row.pk for row in ranked[:5]]
     bottom_ids = [row.pk for row in reversed(ranked[-5:])] if len(ranked) > 5 else []
     shown = Scorecard.objects.select_related("merchandiser", "team").in_bulk(top_ids + bottom_ids) if ranked else {}
@@ -278,6 +294,7 @@ def evaluation_overview() -> dict:
         "bottom": [shown[pk] for pk in bottom_ids],
         "distribution": score_distribution(ranked),
         "people": len(ranked),
+        "not_enough_data": unscored,
         "appeals": list(appeals_open()[:10]),
         "appeals_open": appeals_open().count(),
     }

@@ -35,7 +35,7 @@ from .models import (
 )
 from .permissions import can_comment, is_hr
 from .quarters import Quarter
-from .scoring import LineScore, kpi_points, scorecard_total
+from .scoring import LineScore, kpi_points, min_measured_weight, scorecard_total
 from .worktime import working_days_refresh
 
 logger = logging.getLogger(__name__)
@@ -350,11 +350,15 @@ def _write(run, attempt, evaluation, scheme, people, computed) -> EvaluationRun 
             )
         }
         cards = []
+        min_measured = min_measured_weight()
         for pk, team_id in people:
             lines = computed[pk]
-            computed_total = scorecard_total([LineScore(x.weight, x.score, x.applicable) for x in lines])
+            computed_total = scorecard_total(
+                [LineScore(x.weight, x.score, x.applicable) for x in lines], min_measured=min_measured
+            )
             total = scorecard_total(
-                [LineScore(x.weight, adjusted.get((pk, x.kpi), x.score), x.applicable) for x in lines]
+                [LineScore(x.weight, adjusted.get((pk, x.kpi), x.score), x.applicable) for x in lines],
+                min_measured=min_measured,
             )
             cards.append(
                 Scorecard(
@@ -446,8 +450,14 @@ def evaluation_score_previous_quarter(*, now=None) -> EvaluationRun | None:
 
 # --- review: adjustments, comments, finalising ---------------------------------------------------------------
 def _recompute_total(scorecard: Scorecard) -> None:
+    """The total after an adjustment. Whether there was enough data to score was decided by the run (an
+    adjustment changes a score, never what was measured), so a card without a computed total keeps none."""
+    if scorecard.computed_total is None:
+        return
     lines = list(scorecard.lines.all())
-    scorecard.total = scorecard_total([LineScore(x.weight, x.effective_score, x.applicable) for x in lines])
+    scorecard.total = scorecard_total(
+        [LineScore(x.weight, x.effective_score, x.applicable) for x in lines], min_measured=0
+    )
     scorecard.save(update_fields=["total"])
 
 
@@ -511,8 +521,16 @@ def scorecard_comment(*, scorecard_id, actor, body: str) -> ScorecardComment:
     return comment
 
 
+def _names(scorecards) -> str:
+    return ", ".join(str(card.merchandiser) for card in scorecards)
+
+
 def evaluation_finalise(*, evaluation_id, actor) -> EvaluationQuarter:
-    """HR closes the quarter. From then on its scores, adjustments and comments never change."""
+    """HR closes the quarter. From then on its scores, adjustments and comments never change.
+
+    A scorecard with not enough data has no total and gets none by finalising: it stays "not enough data",
+    unranked and not rewarded (the event lists them). A quarter where no scorecard has enough data is
+    refused: there is no result to make final, and a later run may yet find the records."""
     _require_hr(actor)
     with transaction.atomic():
         evaluation = _lock_quarter(evaluation_id)
@@ -523,11 +541,32 @@ def evaluation_finalise(*, evaluation_id, actor) -> EvaluationQuarter:
             raise TransitionRefused(_("A scoring run is still in progress; wait for it to finish."))
         if not evaluation.period.is_over():
             raise TransitionRefused(_("%(quarter)s has not ended yet.") % {"quarter": evaluation.period})
+        cards = list(evaluation.scorecards.select_related("merchandiser").order_by("merchandiser__username"))
+        lacking = [card for card in cards if not card.has_score]
+        if cards and len(lacking) == len(cards):
+            raise TransitionRefused(
+                _("%(quarter)s cannot be finalised: no scorecard has enough data (%(names)s).")
+                % {"quarter": evaluation.period, "names": _names(lacking)},
+                reasons=[_not_enough_data_reason()],
+            )
         evaluation.finalise()
         evaluation.finalised_by = actor
         evaluation.save(update_fields=["status", "finalised_at", "finalised_by"])
-        _event(evaluation, EventType.FINALISED, actor, people=evaluation.scorecards.count())
+        _event(
+            evaluation,
+            EventType.FINALISED,
+            actor,
+            people=len(cards),
+            not_enough_data=[card.merchandiser_id for card in lacking],
+        )
     return evaluation
+
+
+def _not_enough_data_reason() -> str:
+    return _(
+        "A scorecard needs KPIs with data weighing at least %(min)s of 100; below that it reads "
+        "“not enough data” and has no score."
+    ) % {"min": min_measured_weight()}
 
 
 # --- outcome: rewards and penalties, acknowledgement, appeals --------------------------------------------------
@@ -566,13 +605,23 @@ def outcome_record(*, scorecard_id, actor, kind: str, reason: str, amount=None, 
     if problems:
         raise InvalidInput(_("The decision was not recorded."), reasons=problems)
     with transaction.atomic():
-        scorecard = Scorecard.objects.select_related("evaluation").get(pk=scorecard_id)
+        scorecard = Scorecard.objects.select_related("evaluation", "merchandiser").get(pk=scorecard_id)
         evaluation = _lock_quarter(scorecard.evaluation_id)
         if evaluation.status != QuarterStatus.FINALISED:
             raise TransitionRefused(
                 _("Rewards and penalties are decided on the final result: finalise the quarter first.")
             )
         cited = _violations_of(scorecard.merchandiser_id, violation_ids)
+        if not scorecard.has_score and (kind == OutcomeKind.BONUS or not cited):
+            # No result to decide on: a penalty may still rest on the discipline record it cites.
+            raise TransitionRefused(
+                _(
+                    "%(person)s's scorecard for %(quarter)s has not enough data (measured weight %(weight)s of "
+                    "100), so it has no result to reward or penalise; a penalty must cite a violation on file."
+                )
+                % {"person": _names([scorecard]), "quarter": evaluation.period, "weight": scorecard.coverage},
+                reasons=[_not_enough_data_reason()],
+            )
         outcome = Outcome.objects.create(
             scorecard=scorecard,
             person_id=scorecard.merchandiser_id,

@@ -87,6 +87,7 @@ def quarter_detail(request, year: int, q: int):
     context = {
         "evaluation": evaluation,
         "scorecards": scorecards,
+        "lacking_data": selectors.lacking_data(scorecards),
         "distribution_chart": bar_chart([(f"{b['low']}–{b['high']}", b["count"]) for b in bands]),
         "run": selectors.latest_run(evaluation) if is_hr(request.user) else None,
         "is_hr": is_hr(request.user),
@@ -128,6 +129,13 @@ def finalise(request, year: int, q: int):
         try:
             services.evaluation_finalise(evaluation_id=evaluation.pk, actor=request.user)
             messages.success(request, _("%(quarter)s is finalised.") % {"quarter": evaluation.period})
+            lacking = selectors.lacking_data(selectors.quarter_scorecards(user=request.user, evaluation=evaluation))
+            if lacking:
+                messages.warning(
+                    request,
+                    _("Not enough data to score, so no final score, rank or reward: %(names)s.")
+                    % {"names": ", ".join(str(card.merchandiser) for card in lacking)},
+                )
         except EvaluationError as error:
             _report(request, error)
     return redirect("evaluation:quarter_detail", year=year, q=q)

@@ -583,6 +583,22 @@ def policy_versions_visible_to(user) -> QuerySet[PolicyVersion]:
     return PolicyVersion.objects.filter(status=PolicyStatus.PUBLISHED)
 
 
+def policy_revisions_awaiting(user) -> list[PolicyVersion]:
+    """The revisions waiting for this person's step: HR's drafts to send for review, a supervisor's reviews
+    (never of a draft of their own), management's approvals (never of one they drafted or reviewed)."""
+    if not user.is_authenticated:
+        return []
+    roles = user_roles(user)
+    waiting = Q(pk__in=[])
+    if Role.HR in roles:
+        waiting |= Q(status=PolicyStatus.DRAFT)
+    if Role.SUPERVISOR in roles:
+        waiting |= Q(status=PolicyStatus.IN_REVIEW) & ~Q(drafted_by=user)
+    if Role.MANAGEMENT in roles:
+        waiting |= Q(status=PolicyStatus.IN_APPROVAL) & ~Q(drafted_by=user) & ~Q(reviewed_by=user)
+    return list(PolicyVersion.objects.filter(waiting).order_by("drafted_at", "pk"))
+
+
 def policy_get_for_user(*, user, pk) -> PolicyVersion:
     return _get(
         policy_versions_visible_to(user).select_related("drafted_by", "reviewed_by", "approved_by", "based_on"), pk

@@ -55,6 +55,7 @@ from .selectors import (
     policy_blocks,
     policy_get_for_user,
     policy_in_force,
+    policy_revisions_awaiting,
     policy_versions_visible_to,
     report_get_for_user,
     reports_of_week,
@@ -749,6 +750,7 @@ def policy_current(request):
             "blocks": policy_blocks(version.body) if version else [],
             "in_force": True,
             "acknowledged": policy_acknowledged(user=request.user, version=version),
+            "awaiting": policy_revisions_awaiting(request.user),
         },
     )
 

@@ -431,6 +431,9 @@ PORTAL_MAX_OPEN_CASES = env.int("PORTAL_MAX_OPEN_CASES", default=5)
 # working days come from production's company calendar.
 EVALUATION_WORKDAY_START = AFTERSALES_WORKDAY_START
 EVALUATION_WORKDAY_END = AFTERSALES_WORKDAY_END
+# A scorecard gets a total only when the KPIs that had data weigh at least this share (per cent) of the
+# scheme's weight; below it, it reads "not enough data" and is neither ranked, finalised nor rewarded.
+EVALUATION_MIN_MEASURED_WEIGHT = env.int("EVALUATION_MIN_MEASURED_WEIGHT", default=60)
 
 # --- Production -----------------------------------------------------------------------------------
 # Calendar days from ex-factory to the promised delivery date, unless a T&A template says otherwise.

@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from evaluation.codes import Unit
+from evaluation.scoring import min_measured_weight as _min_measured_weight
 
 register = template.Library()
 
@@ -56,3 +57,9 @@ def _whole(value) -> int:
 @register.filter
 def yesno_applies(value):
     return _("applies") if value else _("does not apply")
+
+
+@register.simple_tag
+def min_measured_weight() -> int:
+    """The weight (of 100) the KPIs with data must reach for a scorecard to have a total."""
+    return _min_measured_weight()

@@ -102,7 +102,8 @@ def test_hr_sees_quarter_status_ranking_distribution_and_appeals(
     with now_is(SCORED_AT):
         html = client.get(reverse("dashboards:hr")).content.decode()
     _no_inline_script_or_style(html)
-    assert "Ranking, 2026Q1 (3 people)" in html
+    # Carol had nothing to measure: no total, so she is counted apart rather than ranked on 100.
+    assert "Ranking, 2026Q1 (2 people)" in html and "1 scorecard has not enough data to be ranked." in html
     assert "Appeals waiting for HR (1)" in html and "Please check SLA" in html
     assert "<svg" in html and "Score distribution" in html
     assert "2026Q2" in html and "not scored yet" in html

@@ -48,9 +48,9 @@ def test_points_and_total_rescale_over_the_kpis_that_apply():
     assert kpi_points(score=D("66.67"), weight=20) == D("13.33")
     lines = [LineScore(50, D(80), True), LineScore(30, D(50), True), LineScore(20, D(0), False)]
     # (40 + 15) × 100 / 80 = 68.75
-    assert scorecard_total(lines) == D("68.75")
-    assert scorecard_total([LineScore(100, D("72.5"), True)]) == D("72.50")
-    assert scorecard_total([LineScore(10, D(0), False)]) == D(0)
+    assert scorecard_total(lines, min_measured=60) == D("68.75")
+    assert scorecard_total([LineScore(100, D("72.5"), True)], min_measured=60) == D("72.50")
+    assert scorecard_total([LineScore(10, D(0), False)], min_measured=0) is None  # nothing measured: no total
 
 
 @given(

@@ -76,6 +76,17 @@ def test_drilldown_page_lists_the_orders(scored, client):
     assert client.get(reverse("evaluation:drilldown", args=[card.pk, "nonsense"])).status_code == 404
 
 
+def test_drilldown_states_the_parameter_its_formula_names(scored, client):
+    """The formula reads "confirmed within N working hours", and the page never said what N was."""
+    card = card_of(scored.alice)
+    body = client.get(reverse("evaluation:drilldown", args=[card.pk, "confirmation_time"])).content.decode()
+    assert "<dt>N: working hours allowed</dt><dd>8</dd>" in body
+    body = client.get(reverse("evaluation:drilldown", args=[card.pk, "violations"])).content.decode()
+    assert "<dt>Points off per violation</dt><dd>20</dd>" in body
+    body = client.get(reverse("evaluation:drilldown", args=[card.pk, "order_accuracy"])).content.decode()
+    assert "working hours allowed" not in body and "Points off" not in body
+
+
 def test_exports(scored, client):
     fx = scored
     card = card_of(fx.alice)
@@ -211,3 +222,22 @@ def test_hr_saves_a_scheme_in_the_app_with_validation(client, hr_user):
     from evaluation.models import KpiScheme
 
     assert KpiScheme.objects.get().note == "more weight on delivery"
+
+
+@pytest.mark.parametrize("saved_scheme", [True, False], ids=["saved-scheme", "built-in-defaults"])
+def test_the_scheme_page_names_categories_and_rules_in_the_reader_s_language(client, hr_user, saved_scheme):
+    """The category and rule were printed as their codes ("accuracy"|capfirst, "linear"): English words on
+    the Chinese page, and "Satisfaction" for "Customer satisfaction" on the English one."""
+    from evaluation.quarters import Quarter
+    from evaluation.services import default_scheme_lines, scheme_create
+
+    if saved_scheme:
+        scheme_create(actor=hr_user, quarter=Quarter.current(), lines=default_scheme_lines(), note="v1")
+    hr_user.preferred_language = "zh-hans"
+    hr_user.save(update_fields=["preferred_language"])
+    client.force_login(hr_user)
+    page = client.get(reverse("evaluation:scheme")).content.decode()
+    for label in ("及时性", "准确性", "客户满意度", "纪律"):
+        assert label in page
+    for code in ("Timeliness", "Accuracy", "Satisfaction", "Discipline", ">linear<", ">deduction<"):
+        assert code not in page

@@ -140,3 +140,30 @@ def test_staff_acknowledge_and_hr_sees_who_has_not(hr_user, merchandiser, superv
     draft = _draft(hr_user)
     with pytest.raises(InvalidInput):
         policy_acknowledge(version_id=draft.pk, actor=merchandiser)
+
+
+def test_the_policy_page_shows_each_person_the_revisions_waiting_for_their_step(
+    client, hr_user, supervisor, management_user, merchandiser
+):
+    """Nothing told the supervisor or management that a revision waited for them: they had to open every
+    version to find it."""
+    from django.urls import reverse
+
+    draft = _draft(hr_user)
+    page = reverse("supervision:policy_current")
+    link = reverse("supervision:policy_version", args=[draft.pk])
+
+    def shown_to(user) -> bool:
+        client.force_login(user)
+        return link in client.get(page).content.decode()
+
+    assert shown_to(hr_user)  # a draft to send for review
+    assert not shown_to(supervisor) and not shown_to(management_user)
+    policy_submit(version_id=draft.pk, actor=hr_user)
+    assert shown_to(supervisor)
+    assert not shown_to(hr_user) and not shown_to(management_user)
+    policy_review(version_id=draft.pk, actor=supervisor)
+    assert shown_to(management_user)
+    assert not shown_to(supervisor) and not shown_to(hr_user) and not shown_to(merchandiser)
+    policy_approve(version_id=draft.pk, actor=management_user, effective_date=timezone.localdate())
+    assert not shown_to(management_user)
