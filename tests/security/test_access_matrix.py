@@ -5,7 +5,8 @@ new page cannot escape the matrix. Each request runs in a savepoint that is roll
 successful POST does not change what the next role sees; refusals must leave the order untouched.
 Every answer that is a page (not a redirect, a download or data) must also say it is
 `text/html; charset=utf-8`: a status passed as render()'s fourth positional argument becomes the
-content type, and browsers then show the page as text or download it.
+content type, and browsers then show the page as text or download it. And its markup must hold what a
+screen reader needs (tests/html_checks.py): the ids aria-describedby names, a label on every control.
 """
 
 import os
@@ -24,6 +25,7 @@ from django.urls.resolvers import RoutePattern
 
 from orders.models import Order, OrderEvent
 
+from ..html_checks import html_problems
 from . import access_table as table
 from .conftest import ROLES, World, client_for, project_urls, status_links_exist
 from .stage_world import stage_world
@@ -102,6 +104,10 @@ def content_type_problem(response) -> str | None:
     return None
 
 
+def is_page(response) -> bool:
+    return response.status_code not in REDIRECTS and response.get("Content-Type", "").startswith("text/html")
+
+
 def fingerprint(world: World) -> tuple:
     order = Order.objects.get(pk=world.order.pk)
     return order.status, order.version, OrderEvent.objects.count(), Order.objects.count()
@@ -158,6 +164,8 @@ def test_access_matrix(name, world):
                 failures.append(f"{method} {url} as {role}: expected {expected}, got {got}")
             if problem := content_type_problem(response):
                 failures.append(f"{method} {url} as {role}: {problem}")
+            elif is_page(response):
+                failures.extend(f"{method} {url} as {role}: {p}" for p in html_problems(response.content.decode()))
             if outcome not in (table.OK,) and before != after:
                 failures.append(f"{method} {url} as {role}: refused ({outcome}) but the order changed")
     assert not failures, "\n".join(failures)
