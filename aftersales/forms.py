@@ -9,7 +9,14 @@ from .models import CaseChannel, CaseType, FeedbackSource, Severity, SuggestionT
 from .services import CaseInput
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+# Each radio's own label says what its number means: read alone, "4" tells a screen reader user nothing.
+RATING_CHOICES = [
+    (1, _("1 – poor")),
+    (2, _("2 – fair")),
+    (3, _("3 – average")),
+    (4, _("4 – good")),
+    (5, _("5 – excellent")),
+]
 STAFF_CHANNELS = [(c.value, c.label) for c in CaseChannel if c != CaseChannel.STATUS_PAGE]
 
 

@@ -2,9 +2,10 @@
 
 Django ships every built-in widget and form layout twice, as Django templates and as Jinja2 templates
 (django/forms/jinja2). The Jinja2 ones render several times faster, which matters on pages with many
-forms (the order page holds up to five, with a dozen widgets). Every {{ form }} uses the project's own field
-layout, templates/jinja2/partials/form.html. Templates that exist only for the Django
-engine, such as the admin's widgets, are still found: the renderer falls back to Django's own.
+forms (the order page holds up to five, with a dozen widgets). Every {{ form }} uses the project's own
+layout, templates/jinja2/partials/form.html, and every field in it templates/jinja2/partials/field.html
+(as does {{ field.as_field_group }} in a page that lays out its fields itself). Templates that exist only
+for the Django engine, such as the admin's widgets, are still found: the renderer falls back to Django's own.
 """
 
 from functools import cached_property
@@ -17,8 +18,10 @@ from django.template import TemplateDoesNotExist
 
 
 class JinjaWidgetRenderer(Jinja2):
-    # The project's field layout (labels, help, errors, the `required` class), for every {{ form }}.
+    # The project's layout (labels, help, errors, the `required` class), for every {{ form }} and every
+    # {{ field.as_field_group }}.
     form_template_name = "partials/form.html"
+    field_template_name = "partials/field.html"
 
     @cached_property
     def engine(self):

@@ -145,7 +145,7 @@ def _supervisor_summary(supervisor, orders, today: date) -> dict:
         "order_owners": owners,
         "state_counts": dict(_grouped_by_state(theirs)),
         "flagged": list(at_risk_and_late(theirs)),
-        "compliance": checkin_compliance(merchandisers=team, day=today, days=1),
+        "compliance": checkin_compliance(viewer=supervisor, merchandisers=team, day=today, days=1),
         "coverage": team_review_coverage(merchandisers=team, today=today),
         "findings": {"per_person": findings, "total": sum(p["n"] for p in findings)},
     }

@@ -15,7 +15,7 @@ from evaluation.charts import bar_chart
 from evaluation.selectors import evaluation_overview, kpis_so_far
 from orders.models import OrderState
 from orders.selectors import orders_visible_to
-from production.selectors import checkins_today_summary
+from production.selectors import checkins_due_for
 
 from . import selectors
 from .selectors import orders_by_state, recent_orders
@@ -31,7 +31,7 @@ def merchandiser(request):
         "recent": recent_orders(orders),
         "to_verify": orders.filter(status=OrderState.RECEIVED).select_related("customer", "merchandiser")[:10],
         "my_cases": cases_needing_attention(user=user, owner=user),
-        "checkins": checkins_today_summary(user=user, day=timezone.localdate()),
+        "checkins": checkins_due_for(user=user, day=timezone.localdate()),
         # One person's KPIs, live: ten small queries, kept for a minute.
         "kpis": selectors.cached(f"kpis-so-far:{user.pk}", lambda: kpis_so_far(person=user)),
     }

@@ -36,7 +36,7 @@ from evaluation.services import (
 )
 from logistics.models import Carrier, Shipment
 from orders.models import Currency, Customer, EventType, Order, OrderEvent, OrderState, Product
-from orders.services import LineInput, OrderInput, order_create
+from orders.services import LineInput, OrderInput, order_create, order_number_next
 from production.models import CheckIn, CheckInStatus
 from supervision.models import Violation
 from supervision.services import discipline
@@ -95,10 +95,13 @@ def _history(people, previous: Quarter, rng: random.Random) -> None:
             promised = received_day + timedelta(days=45)
             ship_day = received_day + timedelta(days=35)
             delivered = promised + timedelta(days=rng.choice([-4, -2, 0, 0, 3]))
+            entered = confirmed + timedelta(hours=1)
             Order.objects.filter(pk=order.pk).update(
                 received_at=received,
                 confirmed_at=confirmed,
-                entered_at=confirmed + timedelta(hours=1),
+                entered_at=entered,
+                # Entry gives the order its number; a closed order without one reads "not entered".
+                number=order_number_next(at=entered),
                 status=OrderState.CLOSED,
                 delivery_date=promised,
                 closed_at=_at(delivered + timedelta(days=20), 9),

@@ -205,9 +205,13 @@ def _worklist_orders(*, user) -> QuerySet[Order]:
     return orders_visible_to(user).filter(merchandiser=user, status=OrderState.IN_PRODUCTION)
 
 
+def _checkin_on(day: date, status: str) -> Exists:
+    """The order's check-in of the day has this status."""
+    return Exists(CheckIn.objects.filter(order=OuterRef("pk"), day=day, status=status))
+
+
 def _done_on(day: date) -> Exists:
-    """The order's check-in of the day is done."""
-    return Exists(CheckIn.objects.filter(order=OuterRef("pk"), day=day, status=CheckInStatus.DONE))
+    return _checkin_on(day, CheckInStatus.DONE)
 
 
 def _worklist_ordered(orders: QuerySet[Order], *, day: date) -> QuerySet[Order]:
@@ -261,6 +265,86 @@ def _work_rows(orders: list[Order], *, day: date) -> list[WorkRow]:
     return rows
 
 
+# --- what is due: one answer for the merchandiser's pages and the supervisor's -------------------------
+@dataclass(frozen=True)
+class CheckinsDue:
+    """One merchandiser's daily check-ins on one day, as the policy counts them (每日跟进).
+
+    On a working day each of their in-production orders needs that day's check-in: `due` of them, `done`
+    and `missed` of those. On a day off nothing is due (the morning job creates no check-in, the night job
+    misses none); a check-in recorded anyway is `extra`: kept, shown, never counted for or against them.
+    """
+
+    working: bool
+    due: int = 0
+    done: int = 0
+    missed: int = 0
+    extra: int = 0
+
+    @property
+    def to_do(self) -> int:
+        return self.due - self.done - self.missed
+
+    @property
+    def recorded(self) -> int:
+        """Check-ins done that day, due or not: what the check-in page's counter shows."""
+        return self.done + self.extra
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.done / self.due) if self.due else None
+
+    def __add__(self, other: "CheckinsDue") -> "CheckinsDue":
+        return CheckinsDue(
+            working=self.working or other.working,
+            due=self.due + other.due,
+            done=self.done + other.done,
+            missed=self.missed + other.missed,
+            extra=self.extra + other.extra,
+        )
+
+
+def checkins_due(*, viewer, merchandisers, day: date, calendar: WorkCalendar | None = None) -> dict[int, CheckinsDue]:
+    """What is due on `day` (today) for each of `merchandisers` (users or ids), counted over their own
+    in-production orders that `viewer` may see: the orders 'My check-ins today' lists. One query.
+
+    Check-ins of orders that left production, or that moved to someone else, are not due of anyone today;
+    the night job closes them as not needed.
+    """
+    working = (calendar or WorkCalendar.load()).is_working_day(day)
+    tallies = _day_tallies(viewer=viewer, merchandiser_ids=[getattr(m, "pk", m) for m in merchandisers], day=day)
+    return {pk: _due(tally, working=working) for pk, tally in tallies.items()}
+
+
+def _day_tallies(*, viewer, merchandiser_ids: list[int], day: date) -> dict[int, dict]:
+    """Per merchandiser: their in-production orders the viewer sees, and how many of them have the day's
+    check-in done and missed. One grouped query."""
+    found = {
+        row["merchandiser_id"]: row
+        for row in orders_visible_to(viewer)
+        .filter(merchandiser_id__in=merchandiser_ids, status=OrderState.IN_PRODUCTION)
+        .values("merchandiser_id")
+        .annotate(
+            orders=Count("pk"),
+            done=Count("pk", filter=_checkin_on(day, CheckInStatus.DONE)),
+            missed=Count("pk", filter=_checkin_on(day, CheckInStatus.MISSED)),
+        )
+        .order_by()
+    }
+    return {pk: found.get(pk, {"orders": 0, "done": 0, "missed": 0}) for pk in merchandiser_ids}
+
+
+def _due(tally: dict, *, working: bool) -> CheckinsDue:
+    if working:
+        return CheckinsDue(working=True, due=tally["orders"], done=tally["done"], missed=tally["missed"])
+    return CheckinsDue(working=False, extra=tally["done"])
+
+
+def checkins_due_for(*, user, day: date) -> CheckinsDue:
+    """checkins_due for one merchandiser, as they see it: the check-in page and their work page."""
+    return checkins_due(viewer=user, merchandisers=[user], day=day)[user.pk]
+
+
 def checkin_worklist(*, user, day: date, order_ids: list[int]) -> list[WorkRow]:
     """Those of the given orders that are the user's own and in production (the page reads
     checkin_worklist_page), with the day's check-in, the last one done and the open milestones.
@@ -271,9 +355,12 @@ def checkin_worklist(*, user, day: date, order_ids: list[int]) -> list[WorkRow]:
 
 def checkin_counts(*, user, day: date) -> dict:
     """How many of the user's in-production orders have their check-in of the day done, how many not
-    yet, and all of them. One query: two COUNTs over the user's own in-production orders."""
-    totals = _worklist_orders(user=user).aggregate(all=Count("pk"), done=Count("pk", filter=_done_on(day)))
-    return {"todo": totals["all"] - totals["done"], "done": totals["done"], "all": totals["all"]}
+    yet, and all of them: the sizes of the check-in page's lists. One query."""
+    return _worklist_counts(_day_tallies(viewer=user, merchandiser_ids=[user.pk], day=day)[user.pk])
+
+
+def _worklist_counts(tally: dict) -> dict:
+    return {"todo": tally["orders"] - tally["done"], "done": tally["done"], "all": tally["orders"]}
 
 
 class _CountedPaginator(Paginator):
@@ -290,6 +377,7 @@ class WorklistPage:
     rows: list[WorkRow]
     show: str
     counts: dict  # checkin_counts: over the whole worklist, not the page
+    due: CheckinsDue  # what the progress line says, from the same query
 
 
 def checkin_worklist_page(*, user, day: date, show: str = "todo", page: int = 1, per_page: int = 25) -> WorklistPage:
@@ -298,7 +386,8 @@ def checkin_worklist_page(*, user, day: date, show: str = "todo", page: int = 1,
     one. Five queries, whatever the number of orders."""
     if show not in CHECKIN_FILTERS or per_page not in CHECKIN_PAGE_SIZES:
         raise ValueError(f"unknown worklist view: show={show!r}, per_page={per_page!r}")
-    counts = checkin_counts(user=user, day=day)
+    tally = _day_tallies(viewer=user, merchandiser_ids=[user.pk], day=day)[user.pk]
+    counts = _worklist_counts(tally)
     orders = _worklist_ordered(_worklist_orders(user=user).annotate(done_today=_done_on(day)), day=day)
     if show == "todo":
         orders = orders.filter(done_today=False)
@@ -308,14 +397,8 @@ def checkin_worklist_page(*, user, day: date, show: str = "todo", page: int = 1,
         orders = orders.order_by("done_today", *_by_ex_factory_date())
     paginator = _CountedPaginator(orders, per_page, count=counts[show])
     current = paginator.page(min(max(1, page), paginator.num_pages))
-    return WorklistPage(current, _work_rows(list(current.object_list), day=day), show, counts)
-
-
-def checkins_today_summary(*, user, day: date) -> dict:
-    """For the merchandiser's work page: how many of today's check-ins are done. The same counts as
-    the check-in page. One query."""
-    counts = checkin_counts(user=user, day=day)
-    return {"in_production": counts["all"], "done": counts["done"], "to_do": counts["todo"]}
+    due = _due(tally, working=WorkCalendar.load().is_working_day(day))
+    return WorklistPage(current, _work_rows(list(current.object_list), day=day), show, counts, due)
 
 
 def team_merchandisers(*, supervisor):
@@ -327,14 +410,15 @@ def team_merchandisers(*, supervisor):
     )
 
 
-def checkin_compliance(*, merchandisers, day: date, days: int = 7) -> dict:
-    """Daily check-in compliance per merchandiser: today, each of the last `days` days and their total.
-    Check-ins not needed (the order left production) do not count. One grouped query."""
+def checkin_compliance(*, viewer, merchandisers, day: date, days: int = 7) -> dict:
+    """Daily check-in compliance per merchandiser: today (checkins_due, what their own page shows), each
+    of the last `days` days and their total. Earlier days count the check-ins as the night job closed
+    them; not needed ones (the order left production) do not count, nor do days off. Two queries."""
     people = list(merchandisers)
     start = day - timedelta(days=days - 1)
     span = [start + timedelta(days=i) for i in range(days)]
     counts = (
-        CheckIn.objects.filter(merchandiser__in=[p.pk for p in people], day__range=(start, day))
+        CheckIn.objects.filter(merchandiser__in=[p.pk for p in people], day__range=(start, day - timedelta(days=1)))
         .exclude(status=CheckInStatus.WAIVED)
         .values("merchandiser_id", "day")
         .annotate(
@@ -346,28 +430,22 @@ def checkin_compliance(*, merchandisers, day: date, days: int = 7) -> dict:
     )
     cells = {(c["merchandiser_id"], c["day"]): c for c in counts}
     calendar = WorkCalendar.load()
+    today = checkins_due(viewer=viewer, merchandisers=people, day=day, calendar=calendar)
     rows = []
     for person in people:
-        week = {"total": 0, "done": 0, "missed": 0}
         per_day = []
         for d in span:
+            if d == day:
+                per_day.append(today[person.pk])
+                continue
             cell = cells.get((person.pk, d), {"total": 0, "done": 0, "missed": 0})
-            for key in week:
-                week[key] += cell[key]
-            per_day.append({"day": d, "working": calendar.is_working_day(d), **_rate(cell)})
-        rows.append({"person": person, "today": per_day[-1], "days": per_day, "week": _rate(week)})
+            if calendar.is_working_day(d):
+                per_day.append(CheckinsDue(working=True, due=cell["total"], done=cell["done"], missed=cell["missed"]))
+            else:
+                per_day.append(CheckinsDue(working=False, extra=cell["done"]))
+        week = sum(per_day[1:], per_day[0])
+        rows.append({"person": person, "today": today[person.pk], "days": per_day, "week": week})
     return {"days": span, "rows": rows}
-
-
-def _rate(cell: dict) -> dict:
-    total, done = cell["total"], cell["done"]
-    return {
-        "total": total,
-        "done": done,
-        "missed": cell["missed"],
-        "pending": total - done - cell["missed"],
-        "percent": round(100 * done / total) if total else None,
-    }
 
 
 # --- the supervisor's production board ---------------------------------------------------------------

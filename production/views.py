@@ -254,6 +254,7 @@ def _worklist_context(request, params: dict) -> dict:
         "page": worklist.page,
         "show": worklist.show,
         "counts": worklist.counts,
+        "due": worklist.due,
         "per_page": params["per_page"],
         "page_sizes": CHECKIN_PAGE_SIZES,
         "query": query,
@@ -318,7 +319,9 @@ def board(request):
     page = Paginator(board_orders(user=request.user, day=today), BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     upcoming = next_milestones(order_ids=[o.pk for o in page], day=today)
     rows = [{"order": o, "next": upcoming.get(o.pk)} for o in page]
-    compliance = checkin_compliance(merchandisers=team_merchandisers(supervisor=request.user), day=today)
+    compliance = checkin_compliance(
+        viewer=request.user, merchandisers=team_merchandisers(supervisor=request.user), day=today
+    )
     return render(
         request,
         "production/board.html",

@@ -8,7 +8,8 @@
 #   scripts/run.sh --install-only  only create/refresh .venv (shared with `make test`, `make install`)
 #
 # Environment: PORT (default 8000), PYTHON (interpreter used to create .venv), DJANGO_SETTINGS_MODULE
-# (default config.settings.local). Everything else comes from the environment or .env (see .env.example).
+# (default config.settings.local), SITE_URL (default http://127.0.0.1:$PORT). Everything else comes from
+# the environment or .env (see .env.example).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -61,6 +62,10 @@ export PYTHONUNBUFFERED=1 # honcho reads the processes' output through pipes: pr
 PORT="${PORT:-8000}"
 export PORT
 URL="http://127.0.0.1:$PORT/"
+# Status links and customer emails must point at this server's port (SITE_URL set in the environment
+# or .env wins).
+SITE_URL="$(python scripts/site_url.py)"
+export SITE_URL
 
 # The folder broker needs its folders before the worker, beat or web publishes anything.
 mkdir -p var/broker/queue var/broker/processed var/media

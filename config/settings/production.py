@@ -1,11 +1,15 @@
 """Production: PostgreSQL, Redis, SMTP, HTTPS. Every value still comes from the environment; the only
-difference from base is that the secure defaults are switched on and a real secret key is required."""
+difference from base is that the secure defaults are switched on and a real secret key and a public
+SITE_URL are required."""
 
 from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without one
+# No default: `check --deploy` (config/checks.py) refuses an unset or local address, since customers
+# follow these links from their own machines.
+SITE_URL = env("SITE_URL", default="")
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,14 +3,16 @@ a time), in Debian's chromium driven by Playwright."""
 
 import os
 import shutil
+from datetime import datetime, time
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from production.models import CheckIn, CheckInStatus
 
 from ..conftest import IN_CI
-from .conftest import bulk_in_production, done_today, in_production_order
+from .conftest import bulk_in_production, done_today, in_production_order, next_weekday
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -108,15 +110,18 @@ def test_the_counters_cover_every_page_after_an_htmx_save(live_server, team_a, p
     4 of 30, though that page shows one done row."""
     page, errors = browser_page
     merchandiser = team_a[2]
-    orders = bulk_in_production(merchandiser=merchandiser, n=30)
-    done_today(orders[:3], merchandiser=merchandiser)
-    sign_in(page, live_server.url, merchandiser, password)
-    page.goto(f"{live_server.url}/production/checkins/?page=2")
-    assert page.locator("form.checkin").count() == 2
-    order = orders[29]
-    page.locator(f"#checkin-{order.pk}").get_by_role("button", name="Save").click()  # yesterday's answers
-    page.wait_for_selector(f"#checkin-{order.pk}[data-status='done'] .checkin-saved")
-    assert page.inner_text("#checkin-done-count") == "4"
-    assert page.inner_text("#checkin-total") == "30"
-    assert (page.inner_text("#checkin-count-todo"), page.inner_text("#checkin-count-done")) == ("26", "4")
+    # On a working day (nothing is due on a day off), soon enough that the session cookie stays valid.
+    tuesday = next_weekday(timezone.localdate(), 1)
+    with time_machine.travel(datetime.combine(tuesday, time(10, 30), tzinfo=timezone.get_current_timezone())):
+        orders = bulk_in_production(merchandiser=merchandiser, n=30)
+        done_today(orders[:3], merchandiser=merchandiser)
+        sign_in(page, live_server.url, merchandiser, password)
+        page.goto(f"{live_server.url}/production/checkins/?page=2")
+        assert page.locator("form.checkin").count() == 2
+        order = orders[29]
+        page.locator(f"#checkin-{order.pk}").get_by_role("button", name="Save").click()  # yesterday's answers
+        page.wait_for_selector(f"#checkin-{order.pk}[data-status='done'] .checkin-saved")
+        assert page.inner_text("#checkin-done-count") == "4"
+        assert page.inner_text("#checkin-total") == "30"
+        assert (page.inner_text("#checkin-count-todo"), page.inner_text("#checkin-count-done")) == ("26", "4")
     assert not errors, errors

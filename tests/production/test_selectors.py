@@ -1,21 +1,40 @@
 """Reads behind 'My check-ins today': the counts, the filters, the order of the rows and the pages."""
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.utils import timezone
 
 from orders.models import Order, OrderState
-from production.models import ProductionPlan
-from production.selectors import checkin_counts, checkin_worklist, checkin_worklist_page, checkins_today_summary
+from production.models import CalendarDay, CalendarDayKind, CheckIn, CheckInStatus, ProductionPlan
+from production.selectors import (
+    CheckinsDue,
+    checkin_counts,
+    checkin_worklist,
+    checkin_worklist_page,
+    checkins_due,
+    checkins_due_for,
+)
 
 from .conftest import bulk_in_production, done_today, entered_order
 
 pytestmark = pytest.mark.django_db
+
+TUESDAY, SUNDAY = date(2026, 3, 10), date(2026, 3, 8)
+
+
+def on(day: date):
+    """The clock at mid-morning of `day` in the company's time zone."""
+    return time_machine.travel(datetime(day.year, day.month, day.day, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
 
 
 def pks(worklist) -> list[int]:
     return [row.order.pk for row in worklist.rows]
 
 
+@on(TUESDAY)
 def test_the_counts_cover_only_my_in_production_orders(merchandiser, other_merchandiser):
     # given: four of mine in production, one done today; one of mine not yet in production; others' orders
     today = timezone.localdate()
@@ -28,16 +47,46 @@ def test_the_counts_cover_only_my_in_production_orders(merchandiser, other_merch
     counts = checkin_counts(user=merchandiser, day=today)
     # then
     assert counts == {"todo": 3, "done": 1, "all": 4}
-    assert checkins_today_summary(user=merchandiser, day=today) == {"in_production": 4, "done": 1, "to_do": 3}
+    assert checkins_due_for(user=merchandiser, day=today) == CheckinsDue(working=True, due=4, done=1)
+    assert checkins_due_for(user=merchandiser, day=today).to_do == 3
 
 
+@on(TUESDAY)
 def test_a_done_checkin_of_an_order_that_left_production_does_not_count(merchandiser):
     today = timezone.localdate()
     orders = bulk_in_production(merchandiser=merchandiser, n=2)
     done_today(orders, merchandiser=merchandiser)
     Order.objects.filter(pk=orders[0].pk).update(status=OrderState.SHIPPED)
     assert checkin_counts(user=merchandiser, day=today) == {"todo": 0, "done": 1, "all": 1}
-    assert checkins_today_summary(user=merchandiser, day=today)["to_do"] == 0
+    assert checkins_due_for(user=merchandiser, day=today) == CheckinsDue(working=True, due=1, done=1)
+
+
+@on(SUNDAY)
+def test_nothing_is_due_on_a_day_off_and_a_checkin_made_anyway_is_extra(merchandiser):
+    orders = bulk_in_production(merchandiser=merchandiser, n=4)
+    done_today(orders[:1], merchandiser=merchandiser)
+    due = checkins_due_for(user=merchandiser, day=SUNDAY)
+    assert due == CheckinsDue(working=False, extra=1)
+    assert (due.to_do, due.recorded, due.percent) == (0, 1, None)
+
+
+@on(SUNDAY)
+def test_a_make_up_working_day_asks_for_checkins(merchandiser):
+    CalendarDay.objects.create(date=SUNDAY, kind=CalendarDayKind.WORKDAY, name="调休")
+    bulk_in_production(merchandiser=merchandiser, n=2)
+    assert checkins_due_for(user=merchandiser, day=SUNDAY) == CheckinsDue(working=True, due=2)
+
+
+@on(TUESDAY)
+def test_what_is_due_is_what_the_viewer_may_see(merchandiser, other_merchandiser, supervisor):
+    mine = bulk_in_production(merchandiser=merchandiser, n=3)
+    done_today(mine[:1], merchandiser=merchandiser)
+    CheckIn.objects.create(order=mine[1], day=TUESDAY, merchandiser=merchandiser, status=CheckInStatus.MISSED)
+    bulk_in_production(merchandiser=other_merchandiser, n=2)
+    ids = [merchandiser.pk, other_merchandiser.pk]
+    seen = checkins_due(viewer=supervisor, merchandisers=ids, day=TUESDAY)
+    assert seen[merchandiser.pk] == CheckinsDue(working=True, due=3, done=1, missed=1)
+    assert seen[other_merchandiser.pk] == CheckinsDue(working=True)  # not the supervisor's team
 
 
 def test_the_filters_and_their_order(merchandiser):

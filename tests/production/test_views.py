@@ -1,5 +1,6 @@
 """Pages and who may reach them: my check-ins, the production board, the calendar, the panel forms."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.models import Order
+from orders.models import Order, OrderState
 from production.models import CalendarDay, CheckIn, CheckInStatus, Delay, DelayReason
-from production.services import CheckInInput, checkin_record
+from production.services import CheckInInput, checkin_record, checkins_create_for_day
 
 from .conftest import bulk_in_production, done_today, entered_order, in_production_order
+from .test_selectors import SUNDAY, TUESDAY, on
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +199,7 @@ def rows_on(html: str, orders) -> list:
     return [o for o in orders if f'id="checkin-{o.pk}"' in html]
 
 
+@on(TUESDAY)
 def test_the_checkins_come_25_to_a_page(client, merchandiser):
     orders = bulk_in_production(merchandiser=merchandiser, n=30)
     client.force_login(merchandiser)
@@ -223,6 +226,7 @@ def test_the_pager_keeps_the_filter_and_the_page_size(client, merchandiser):
     assert 'name="back" value="show=all&amp;per_page=50&amp;page=2"' in html
 
 
+@on(TUESDAY)
 def test_the_filter_tabs_count_and_show_the_rows(client, merchandiser, other_merchandiser):
     # given: fifteen orders, three checked in today; someone else's done orders do not count
     orders = bulk_in_production(merchandiser=merchandiser, n=15)
@@ -352,6 +356,7 @@ def test_without_htmx_an_invalid_save_also_returns_to_its_page(client, merchandi
 
 
 # --- the board and the dashboards -----------------------------------------------------------------------
+@on(TUESDAY)
 def test_the_board_puts_flagged_orders_first_and_shows_compliance(client, merchandiser, supervisor):
     calm = in_production_order(merchandiser)
     risky = in_production_order(merchandiser)
@@ -362,7 +367,58 @@ def test_the_board_puts_flagged_orders_first_and_shows_compliance(client, mercha
     html = response.content.decode()
     assert html.index(f'href="/orders/{risky.pk}/"') < html.index(f'href="/orders/{calm.pk}/"')
     row = next(r for r in response.context["compliance"]["rows"] if r["person"] == merchandiser)
-    assert (row["today"]["done"], row["today"]["total"]) == (1, 1)
+    assert (row["today"].done, row["today"].due) == (1, 2)
+
+
+# "What is due today" is one answer (production.selectors.checkins_due): the merchandiser's check-in page
+# and work page, the supervisor's board and dashboard all say it.
+def todays_numbers(client, merchandiser, supervisor) -> dict:
+    client.force_login(merchandiser)
+    checkins = client.get(reverse("production:my_checkins")).content.decode()
+    work_page = client.get(reverse("dashboards:merchandiser")).content.decode()
+    client.force_login(supervisor)
+    board = client.get(reverse("production:board")).content.decode()
+    dashboard = client.get(reverse("dashboards:supervisor")).content.decode()
+    person = re.escape(str(merchandiser))
+    return {
+        "checkins": " ".join(re.search(r'<p class="checkin-progress"[^>]*>(.*?)</p>', checkins, re.S)[1].split()),
+        "work_page": " ".join(re.search(r'id="dash-checkins-h".*?<p[^>]*>(.*?)<a ', work_page, re.S)[1].split()),
+        "board": re.search(rf'<th scope="row">{person}</th>\s*<td>(.*?)</td>', board, re.S)[1],
+        "dashboard": re.search(rf"<li>{person}: (.*?)</li>", dashboard, re.S)[1],
+    }
+
+
+def a_day_of_checkins(merchandiser, day):
+    """Four orders in production, the morning job run, one checked in; a fifth checked in, then shipped."""
+    orders = bulk_in_production(merchandiser=merchandiser, n=5)
+    checkins_create_for_day(day=day)
+    for order in orders[:2]:
+        checkin_record(order_id=order.pk, actor=merchandiser, data=CheckInInput("Wang", "phone"))
+    Order.objects.filter(pk=orders[1].pk).update(status=OrderState.SHIPPED)
+
+
+@on(TUESDAY)
+def test_the_checkin_page_and_the_board_agree_on_a_working_day(client, merchandiser, supervisor):
+    a_day_of_checkins(merchandiser, TUESDAY)
+    numbers = todays_numbers(client, merchandiser, supervisor)
+    assert numbers["checkins"] == (
+        'Done today: <strong id="checkin-done-count">1</strong> / <span id="checkin-total">4</span>'
+    )
+    assert numbers["work_page"] == "1 of 4 orders in production checked in today."
+    assert numbers["board"].startswith("<strong>1/4</strong> · ") and "3 to do" in numbers["board"]
+    assert numbers["dashboard"].startswith("<strong>1/4</strong> · ")
+
+
+@on(SUNDAY)
+def test_the_checkin_page_and_the_board_agree_on_a_day_off(client, merchandiser, supervisor):
+    a_day_of_checkins(merchandiser, SUNDAY)
+    numbers = todays_numbers(client, merchandiser, supervisor)
+    assert numbers["checkins"] == (
+        'Not a working day: no check-in is due today. Recorded anyway: <strong id="checkin-done-count">1</strong>'
+    )
+    assert numbers["work_page"] == "Not a working day: no check-in is due today. 1 recorded anyway."
+    assert numbers["board"] == numbers["dashboard"]
+    assert numbers["board"] == '<span class="muted">Not a working day</span> · 1 recorded anyway.'
 
 
 def test_the_board_shows_only_the_supervisors_team(client, supervisor, other_merchandiser):
@@ -372,6 +428,7 @@ def test_the_board_shows_only_the_supervisors_team(client, supervisor, other_mer
     assert f'href="/orders/{theirs.pk}/"' not in html
 
 
+@on(TUESDAY)
 def test_dashboards_show_the_checkin_blocks(client, merchandiser, supervisor):
     in_production_order(merchandiser)
     client.force_login(merchandiser)

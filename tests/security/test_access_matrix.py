@@ -3,9 +3,14 @@
 The URL list comes from the resolver, not from the table: a URL the table does not list fails, so a
 new page cannot escape the matrix. Each request runs in a savepoint that is rolled back, so one role's
 successful POST does not change what the next role sees; refusals must leave the order untouched.
+Every answer that is a page (not a redirect, a download or data) must also say it is
+`text/html; charset=utf-8`: a status passed as render()'s fourth positional argument becomes the
+content type, and browsers then show the page as text or download it. And its markup must hold what a
+screen reader needs (tests/html_checks.py): the ids aria-describedby names, a label on every control.
 """
 
 import os
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -13,12 +18,14 @@ from django.conf import settings
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages import get_messages
 from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.urls.resolvers import RoutePattern
 
 from orders.models import Order, OrderEvent
 
+from ..html_checks import html_problems
 from . import access_table as table
 from .conftest import ROLES, World, client_for, project_urls, status_links_exist
 from .stage_world import stage_world
@@ -71,6 +78,34 @@ def classify(response) -> str:
         errors = [m for m in get_messages(response.wsgi_request) if m.level >= message_levels.ERROR]
         return table.REFUSED if errors else table.OK
     return f"unexpected {status}"
+
+
+HTML = "text/html; charset=utf-8"
+# What an answer that is not a page may be: data (JSON, CSV, XLSX, PDF, iCal) and images.
+NOT_HTML = re.compile(
+    r"^(application/(json|problem\+json|pdf|vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet)"
+    r"|text/(csv|calendar)|image/)",
+    re.IGNORECASE,
+)
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def content_type_problem(response) -> str | None:
+    """Why this answer's Content-Type is wrong for a page, or None when it is right or not a page."""
+    if response.status_code in REDIRECTS or response.status_code == 204:
+        return None
+    if "attachment" in response.get("Content-Disposition", "").lower():
+        return None
+    content_type = response.get("Content-Type", "")
+    if NOT_HTML.match(content_type):
+        return None
+    if content_type.replace(" ", "").lower() != HTML.replace(" ", ""):
+        return f"Content-Type {content_type!r}, expected {HTML!r}"
+    return None
+
+
+def is_page(response) -> bool:
+    return response.status_code not in REDIRECTS and response.get("Content-Type", "").startswith("text/html")
 
 
 def fingerprint(world: World) -> tuple:
@@ -127,6 +162,10 @@ def test_access_matrix(name, world):
             if outcome != expected:
                 got = f"{outcome} ({response.status_code})"
                 failures.append(f"{method} {url} as {role}: expected {expected}, got {got}")
+            if problem := content_type_problem(response):
+                failures.append(f"{method} {url} as {role}: {problem}")
+            elif is_page(response):
+                failures.extend(f"{method} {url} as {role}: {p}" for p in html_problems(response.content.decode()))
             if outcome not in (table.OK,) and before != after:
                 failures.append(f"{method} {url} as {role}: refused ({outcome}) but the order changed")
     assert not failures, "\n".join(failures)
@@ -155,3 +194,16 @@ def test_link_holder_row(world):
     assert client.get(f"/s/{links.status_token}/").status_code == 200
     assert client.get(f"/s/{links.forged_status_token}/").status_code == 404
     assert client.get(f"/orders/{links.order.pk}/").status_code == 302
+
+
+def test_the_content_type_guard():
+    # The delivery form's old mistake: render(request, template, context, status) makes the status the type.
+    assert content_type_problem(HttpResponse("<p>page</p>", 200)) == f"Content-Type '200', expected {HTML!r}"
+    assert content_type_problem(HttpResponse("<p>page</p>", content_type="text/html")) is not None
+    assert content_type_problem(HttpResponse("<p>page</p>", status=422)) is None
+    assert content_type_problem(HttpResponseRedirect("/")) is None
+    assert content_type_problem(JsonResponse({"status": "ok"})) is None
+    download = HttpResponse(b"x", content_type="application/octet-stream")
+    download["Content-Disposition"] = 'attachment; filename="x.bin"'
+    assert content_type_problem(download) is None
+    assert content_type_problem(HttpResponse(b"x", content_type="application/octet-stream")) is not None

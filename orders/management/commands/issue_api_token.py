@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "Issue an API token for a customer's system (POST /api/v1/orders). Prints the token once."
 
     def add_arguments(self, parser):
-        parser.add_argument("customer_code", help="Customer code, e.g. C0001")
+        parser.add_argument("customer_code", help="Customer code, e.g. NORD")
         parser.add_argument("--label", default="", help="What the token is for, e.g. 'ERP production'")
 
     def handle(self, *args, customer_code, label, **options):
@@ -31,5 +31,5 @@ class Command(BaseCommand):
             f"Token {token.prefix}… (id {token.pk}) issued for {customer.code} {customer.name_en}. "
             "Copy it now: it is not stored and cannot be shown again. Revoke it in the admin (API tokens)."
         )
-        # The raw token alone on stdout, so `manage.py issue_api_token C0001 > token.txt` captures just it.
+        # The raw token alone on stdout, so `manage.py issue_api_token NORD > token.txt` captures just it.
         self.stdout.write(raw)
