@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 
-from .filters import MAX_ID
 from .models import ConfirmationMethod, Currency, Customer, CustomerContact, OrderLine, Product, Unit
 from .services.intake import LineInput, OrderInput
 
@@ -165,14 +164,10 @@ class AttachmentForm(forms.Form):
 class HandoverForm(forms.Form):
     from_user = forms.ModelChoiceField(get_user_model().objects.none(), label=_("From merchandiser"))
     to_user = forms.ModelChoiceField(get_user_model().objects.none(), label=_("To merchandiser"))
-    order = forms.CharField(
-        label=_("Only this order"),
+    order = forms.IntegerField(
+        label=_("Only this order (id)"),
         required=False,
-        max_length=32,
-        help_text=_(
-            "Its number as the order page shows it, e.g. SO-2026-000123 (or #45 before it has one). "
-            "Leave empty to hand over all open orders."
-        ),
+        help_text=_("Leave empty to hand over all open orders."),
     )
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -180,19 +175,6 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["from_user"].queryset = team_members
         self.fields["to_user"].queryset = merchandisers
-
-    def clean_order(self) -> dict | None:
-        """The order as people name it, as a lookup: its number, or "#<id>" (or the bare id) before it has
-        one. None: every open order of the merchandiser."""
-        value = self.cleaned_data["order"].strip()
-        if not value:
-            return None
-        draft = value.removeprefix("#")
-        if draft.isdigit():
-            if int(draft) > MAX_ID:
-                raise forms.ValidationError(_("No order has this number."))
-            return {"pk": int(draft)}
-        return {"number__iexact": value}
 
     def clean(self):
         data = super().clean()

@@ -197,7 +197,7 @@ def _handover_initial(request) -> dict:
     order = orders_visible_to(request.user).filter(pk=order_id).first() if order_id.isdigit() else None
     if order is None:
         return {}
-    return {"order": order.display_number, "from_user": order.merchandiser_id}
+    return {"order": order.pk, "from_user": order.merchandiser_id}
 
 
 @role_required(Role.SUPERVISOR)
@@ -216,9 +216,9 @@ def handover(request):
         d = form.cleaned_data
         orders = orders_visible_to(request.user).filter(merchandiser=d["from_user"], status__in=OPEN_STATES)
         if d.get("order"):
-            orders = orders.filter(**d["order"])
+            orders = orders.filter(pk=d["order"])
             if not orders.exists():
-                form.add_error("order", _("No open order with this number belongs to that merchandiser."))
+                form.add_error("order", _("No open order with this id belongs to that merchandiser."))
         if not form.errors:
             try:
                 moved = order_reassign(
@@ -231,11 +231,6 @@ def handover(request):
                 report_error(request, error)
             else:
                 messages.success(request, _("%(n)d order(s) handed over.") % {"n": moved})
-                # One order handed over: back to it, where its new merchandiser shows. It stays visible
-                # unless it went to another team.
-                single = orders_visible_to(request.user).filter(**d["order"]).first() if d.get("order") else None
-                if single is not None:
-                    return redirect("orders:detail", pk=single.pk)
                 return redirect("orders:handover")
     status = 400 if form.errors else 200
     return render(request, "orders/handover.html", {"form": form}, status=status)
