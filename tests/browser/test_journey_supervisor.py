@@ -3,8 +3,10 @@ review of a merchandiser's work record, an order handed over inside the team, an
 cancelled with a reason (the suite's one walk to the cancelled state)."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,9 +34,9 @@ EN = {
     "in_production": "In production",
     "apply": "Apply",
     "hand_over": "Hand over",
+    "from": "From merchandiser",
     "to": "To merchandiser",
     "hand_over_heading": "Hand over orders",
-    "only_this": "Only this order",
     "merchandiser": "Merchandiser",
     "reason": "Reason",
     "handed": "1 order(s) handed over.",
@@ -61,7 +63,7 @@ def test_supervisor_week(open_journey, demo):
     actions = j.page.locator("#actions")
     j.fill(t["action"], "Call Hansa about the carton marks", within=actions)
     j.select(t["owner"], "张静", within=actions)
-    j.fill(t["due"], "2026-12-11", within=actions)
+    j.fill(t["due"], (timezone.localdate() + timedelta(days=5)).isoformat(), within=actions)
     j.click_button(t["add_action"])
     expect(j.message()).to_contain_text(t["action_added"])
     expect(j.page.locator("#actions").get_by_role("row", name=re.compile("Call Hansa"))).to_be_visible()
@@ -80,7 +82,8 @@ def test_supervisor_week(open_journey, demo):
     expect(j.message()).to_contain_text(t["reviewed"])
     expect(j.page.locator("#queue")).not_to_contain_text(number)
 
-    # Two orders in production: hand the first over inside the team, cancel the second.
+    # Team B's two orders in production: hand the first over inside the team, cancel the second (only a
+    # supervisor may cancel an order in production, and only with a reason).
     j.nav(t["orders"])
     j.select(t["state"], t["in_production"])
     j.click_button(t["apply"])
@@ -92,13 +95,14 @@ def test_supervisor_week(open_journey, demo):
     expect(j.heading()).to_contain_text(handed)
     j.click_link(t["hand_over"])
     expect(j.heading()).to_have_text(t["hand_over_heading"])
-    expect(j.page.get_by_label(t["only_this"], exact=True)).to_have_value(handed)
-    j.select(t["to"], "陈浩")
+    owner = j.page.get_by_label(t["from"], exact=True).locator("option:checked").inner_text()
+    colleague = {"张静": "陈浩", "陈浩": "张静"}[owner]  # team B's two merchandisers
+    j.select(t["to"], colleague)
     j.fill(t["reason"], "Zhang Jing is on leave for two weeks.")
     j.click_button(t["hand_over"])
     expect(j.message()).to_contain_text(t["handed"])
     expect(j.heading()).to_contain_text(handed)
-    expect(j.page.locator(f"dt:text-is('{t['merchandiser']}') + dd")).to_have_text("陈浩")
+    expect(j.page.locator(f"dt:text-is('{t['merchandiser']}') + dd")).to_have_text(colleague)
 
     j.nav(t["orders"])
     j.select(t["state"], t["in_production"])
