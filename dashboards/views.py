@@ -84,6 +84,7 @@ def management(request):
     by_state = orders_by_state(orders)
     context = {
         "title_role": Role.MANAGEMENT.label,
+        "approvals": selectors.approvals_waiting(user=request.user),
         "by_state": by_state,
         "by_state_chart": selectors.by_state_chart(by_state),
         "trends": selectors.company_trends(),

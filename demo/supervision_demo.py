@@ -6,7 +6,8 @@ is skipped when its demo rows exist already.
 - two record reviews by sup.zhao;
 - a QA plan with a drawn sample, one of merch.li's orders scored, with an open finding;
 - a violation of merch.wang decided as a warning;
-- the policy v1.0 (seeded by migration) in force, and a v1.1 draft awaiting the supervisor's review.
+- the policy v1.0 (seeded by migration) in force, and a v1.1 revision reviewed by sup.sun and awaiting
+  senior management's approval (so mgmt.zheng has a decision waiting).
 """
 
 import random
@@ -173,6 +174,9 @@ def _policy_draft(people) -> None:
         change_summary="会议固定在周一,纪要录入系统。/ The meeting is on Mondays; its minutes are kept in the system.",
     )
     policy.policy_submit(version_id=draft.pk, actor=hr)
+    reviewer = people.get("sup.sun")
+    if reviewer is not None:
+        policy.policy_review(version_id=draft.pk, actor=reviewer, comment="与两个组核对过。/ Checked with both teams.")
 
 
 def load(rng: random.Random) -> dict:

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.models import SuggestionTopic
@@ -110,8 +111,13 @@ class ScoreForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial={True: "pass", False: "fail"}.get(passed[0]),
             )
+            # The notes sit in a table with no <label> of their own: the name says which item each is for.
             self.fields[f"note_{item.pk}"] = forms.CharField(
-                label=_("Note"), required=False, initial=passed[1], max_length=1000
+                label=_("Note"),
+                required=False,
+                initial=passed[1],
+                max_length=1000,
+                widget=forms.TextInput(attrs={"aria-label": format_lazy("{}: {}", _("Note"), item.label)}),
             )
 
     def rows(self):

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluation.models import EvaluationRun
 from evaluation.services import appeal_submit, evaluation_finalise, evaluation_run_start
@@ -134,3 +135,30 @@ def test_company_aggregates_come_from_the_cache(people, client, django_assert_ma
     main = lambda html: html.decode().split("<main", 1)[1]  # noqa: E731 - the header carries a CSRF token
     assert main(first) == main(second)  # a minute-old picture, on purpose
     cache.clear()
+
+
+def test_management_dashboard_lists_the_revisions_waiting_for_its_approval(
+    client, hr_user, supervisor, management_user
+):
+    """Management approves policy revisions (policy ch.6): the one reviewed and waiting is on its dashboard,
+    linked; a draft still with the supervisor is not; once approved the list says nothing is waiting."""
+    from supervision.models import PolicyVersion
+    from supervision.services.policy import policy_approve, policy_draft_create, policy_review, policy_submit
+
+    waiting = policy_draft_create(actor=hr_user, version="1.1")
+    in_review = policy_draft_create(actor=hr_user, version="1.2")
+    PolicyVersion.objects.filter(pk__in=[waiting.pk, in_review.pk]).update(change_summary="Meetings on Mondays.")
+    for draft in (waiting, in_review):
+        policy_submit(version_id=draft.pk, actor=hr_user)
+    policy_review(version_id=waiting.pk, actor=supervisor)
+    client.force_login(management_user)
+
+    html = client.get(reverse("dashboards:management")).content.decode()
+    section = re.search(r'<section class="card" id="approvals".*?</section>', html, re.S).group(0)
+    assert reverse("supervision:policy_version", args=[waiting.pk]) in section
+    assert "v1.1" in section and "Meetings on Mondays." in section and str(supervisor) in section
+    assert reverse("supervision:policy_version", args=[in_review.pk]) not in section
+
+    policy_approve(version_id=waiting.pk, actor=management_user, effective_date=timezone.localdate())
+    html = client.get(reverse("dashboards:management")).content.decode()
+    assert "Nothing is waiting for your approval." in html

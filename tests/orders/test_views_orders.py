@@ -694,6 +694,31 @@ def test_handover_of_one_order(client, supervisor, merchandiser, colleague):
     assert client.get(reverse("orders:detail", args=[order.pk])).status_code == 200
 
 
+def test_handover_of_one_order_returns_to_it_showing_the_new_merchandiser(
+    client, supervisor, merchandiser, colleague, other_merchandiser
+):
+    """Handed over from its page, the order is shown again with its new owner; all of a merchandiser's
+    orders, or one that left the team (out of the supervisor's sight), go back to the handover form."""
+    order = make_order(merchandiser=merchandiser)
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("orders:handover"),
+        {"from_user": merchandiser.pk, "to_user": colleague.pk, "order": order.pk, "reason": "Holiday cover"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(reverse("orders:detail", args=[order.pk]), 302)]
+    assert flashed(response, "1 order(s) handed over.")
+    assert re.search(rf"<dt>Merchandiser</dt><dd>{re.escape(str(colleague))}</dd>", response.content.decode())
+
+    away = make_order(merchandiser=merchandiser)
+    response = client.post(
+        reverse("orders:handover"),
+        {"from_user": merchandiser.pk, "to_user": other_merchandiser.pk, "order": away.pk, "reason": "Moved"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("orders:handover")
+    assert fresh(away).merchandiser == other_merchandiser
+
+
 def test_handover_of_all_open_orders(client, supervisor, merchandiser, colleague):
     # given two open orders and one cancelled
     open_orders = [make_order(merchandiser=merchandiser), make_order(merchandiser=merchandiser)]

@@ -112,3 +112,46 @@ def test_action_item_step_never_redirects_off_site(client, team_a, merchandiser)
     assert response["Location"] == f"/supervision/meetings/{meeting.pk}/"
     item.refresh_from_db()
     assert item.status == "done"
+
+
+def test_scoring_page_names_each_note_and_result_group_by_its_item(client, qa_user, merchandiser):
+    """The notes and pass/fail choices sit in table cells with no <label>: each must say which item it is
+    for, or a screen reader hears five identical "Note" boxes (axe: label)."""
+    from html.parser import HTMLParser
+
+    from supervision.models import SpotCheckItem
+    from supervision.services.spotchecks import spot_check_draw_sample, spot_check_plan_create
+
+    make_order(merchandiser=merchandiser)
+    today = timezone.localdate()
+    plan = spot_check_plan_create(
+        actor=qa_user,
+        name="Check",
+        period_start=today - timedelta(days=30),
+        period_end=today,
+        sample_mode="count",
+        sample_size=1,
+    )
+    sample = spot_check_draw_sample(plan_id=plan.pk, actor=qa_user, seed="s").samples.get()
+    client.force_login(qa_user)
+    page = client.get(f"/supervision/spot-checks/samples/{sample.pk}/").content.decode()
+
+    class Inputs(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.notes, self.groups = {}, {}
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "input" and (attrs.get("name") or "").startswith("note_"):
+                self.notes[attrs["name"]] = attrs.get("aria-label")
+            if attrs.get("role") == "radiogroup":
+                self.groups[attrs.get("aria-labelledby")] = True
+
+    found = Inputs()
+    found.feed(page)
+    items = list(SpotCheckItem.objects.filter(active=True))
+    assert found.notes == {f"note_{item.pk}": f"Note: {item.label}" for item in items}
+    assert set(found.groups) == {f"item-{item.pk}" for item in items}
+    for item in items:
+        assert f'id="item-{item.pk}"' in page
