@@ -143,8 +143,10 @@ def _tick(order: Order, item: ChecklistItem) -> OrderCheck | None:
     checked_at = item.tick_at
     if isinstance(checked_at, str):  # SQLite hands back text for a column that raw() does not map to a field
         checked_at = parse_datetime(checked_at)
-        if settings.USE_TZ and timezone.is_naive(checked_at):
-            checked_at = timezone.make_aware(checked_at, UTC)
+    # ...or, through its column-type converters, a naive datetime: either way UTC, as the backend stores it.
+    # Left naive, a template would show it as local time, eight hours early.
+    if settings.USE_TZ and timezone.is_naive(checked_at):
+        checked_at = timezone.make_aware(checked_at, UTC)
     check = OrderCheck(pk=item.tick_id, order=order, item=item, checked_by=checked_by, checked_at=checked_at)
     check._state.adding = checked_by._state.adding = False  # read from the database, shown only
     return check
