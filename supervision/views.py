@@ -572,7 +572,9 @@ def finding_raise(request, pk):
 
 @role_required(*STAFF_ROLES)
 def finding_list(request):
-    qs = findings_visible_to(request.user).select_related("merchandiser", "sample__order", "result__item")
+    qs = findings_visible_to(request.user).select_related(
+        "merchandiser", "sample__order", "sample__order__customer", "result__item"
+    )
     state = request.GET.get("status", "")
     if state in FindingStatus.values:
         qs = qs.filter(status=state)
