@@ -450,6 +450,26 @@ def plan_population(*, plan: SpotCheckPlan) -> list[dict]:
     return [{"merchandiser": m, "stratum": s, "order_ids": ids} for (m, s), ids in sorted(strata.items())]
 
 
+def plan_population_shown(*, plan: SpotCheckPlan) -> list[dict]:
+    """The stored population as QA reads it: each stratum's merchandiser, its stage by label and its orders
+    by name, in the drawn order. Three queries, however many orders."""
+    strata = plan.population.get("strata", [])
+    people = get_user_model().objects.in_bulk({s["merchandiser"] for s in strata})
+    orders = Order.objects.select_related("customer").in_bulk({pk for s in strata for pk in s["order_ids"]})
+    return [
+        {
+            "merchandiser": people.get(s["merchandiser"]),
+            "stage": _state_label(s.get("stratum", "")),
+            "orders": [orders[pk].display_number for pk in s["order_ids"] if pk in orders],
+        }
+        for s in strata
+    ]
+
+
+def _state_label(value: str) -> str:
+    return str(OrderState(value).label) if value in OrderState.values else value
+
+
 def sample_sizes(*, strata: list[dict], mode: str, size: int) -> list[int]:
     """How many to draw from each stratum. A percentage rounds up within each stratum (at least one
     order of anyone who has orders); a count is per merchandiser, split across their strata in

@@ -49,6 +49,7 @@ from .selectors import (
     meetings_visible_to,
     open_action_items,
     plan_get_for_user,
+    plan_population_shown,
     plans_visible_to,
     policy_acknowledged,
     policy_acknowledgement_status,
@@ -470,7 +471,7 @@ def plan_detail(request, pk):
             "plan": plan,
             "samples": samples,
             "draw_form": forms.DrawForm() if plan.status == PlanStatus.DRAFT else None,
-            "strata": plan.population.get("strata", []),
+            "strata": plan_population_shown(plan=plan),
             "sizes": plan.population.get("sizes", []),
         },
     )
