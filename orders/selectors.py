@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.roles import Role, user_roles
 
 from . import hooks
-from .models import ChecklistItem, Customer, Order, OrderCheck, OrderEvent, OrderLine
+from .models import ChecklistItem, Customer, EventType, Order, OrderCheck, OrderEvent, OrderLine
 
 READ_ALL_ROLES = {Role.QA, Role.HR, Role.MANAGEMENT}
 
@@ -108,8 +108,24 @@ def order_list_queryset(*, user) -> QuerySet[Order]:
 
 
 def order_timeline(*, order: Order, limit: int = 200) -> list[OrderEvent]:
-    """Newest first, bounded: a long history costs one query of at most `limit` rows."""
-    return list(order.events.select_related("actor").order_by("-created_at", "-id")[:limit])
+    """Newest first, bounded: a long history costs one query of at most `limit` rows (and one more for the
+    people of its handovers, if it has any)."""
+    return events_readable(order.events.select_related("actor").order_by("-created_at", "-id")[:limit])
+
+
+def events_readable(events) -> list[OrderEvent]:
+    """Events as the work record shows them: a handover names both people (its payload holds their
+    usernames), all of them read in one query."""
+    events = list(events)
+    handovers = [e for e in events if e.type == EventType.REASSIGNED]
+    usernames = {e.payload.get(side, "") for e in handovers for side in ("from", "to")}
+    if usernames:
+        people = {u.get_username(): u for u in get_user_model().objects.filter(username__in=usernames)}
+        for event in handovers:
+            event.handover_names = tuple(
+                str(people.get(event.payload.get(side, ""), event.payload.get(side, ""))) for side in ("from", "to")
+            )
+    return events
 
 
 def order_checklist(*, order: Order) -> list[dict]:
