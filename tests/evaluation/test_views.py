@@ -239,3 +239,19 @@ def test_hr_saves_a_scheme_in_the_app_with_validation(client, hr_user):
     from evaluation.models import KpiScheme
 
     assert KpiScheme.objects.get().note == "more weight on delivery"
+
+
+@pytest.mark.parametrize("with_scheme", [False, True])
+def test_the_scheme_page_shows_categories_and_rules_by_label(client, hr_user, with_scheme, request):
+    if with_scheme:
+        request.getfixturevalue("test_scheme")
+    hr_user.preferred_language = "zh-hans"
+    hr_user.save(update_fields=["preferred_language"])
+    client.force_login(hr_user)
+
+    body = client.get(reverse("evaluation:scheme")).content.decode()
+
+    if with_scheme:
+        assert "及时性" in body and "Timeliness" not in body and "imeliness<" not in body
+    else:
+        assert "在下限与目标之间线性计分" in body and ">linear<" not in body
