@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.roles import Role, user_roles
 
 from . import hooks
-from .models import ChecklistItem, Customer, EventType, Order, OrderCheck, OrderEvent, OrderLine
+from .models import ChecklistItem, Customer, EventType, Order, OrderCheck, OrderEvent, OrderLine, Product, Unit
 
 READ_ALL_ROLES = {Role.QA, Role.HR, Role.MANAGEMENT}
 
@@ -115,7 +115,8 @@ def order_timeline(*, order: Order, limit: int = 200) -> list[OrderEvent]:
 
 def events_readable(events) -> list[OrderEvent]:
     """Events as the work record shows them: a handover names both people (its payload holds their
-    usernames), all of them read in one query."""
+    usernames), a changed line its old and new unit and product (the payload holds their ids). One query
+    for the people and one per kind of record, only when the events name any."""
     events = list(events)
     handovers = [e for e in events if e.type == EventType.REASSIGNED]
     usernames = {e.payload.get(side, "") for e in handovers for side in ("from", "to")}
@@ -125,7 +126,27 @@ def events_readable(events) -> list[OrderEvent]:
             event.handover_names = tuple(
                 str(people.get(event.payload.get(side, ""), event.payload.get(side, ""))) for side in ("from", "to")
             )
+    _name_changed_lines([e for e in events if e.type in (EventType.FIELDS_CHANGED, EventType.CORRECTION)])
     return events
+
+
+_LINE_RELATIONS = {"unit_id": Unit, "product_id": Product}
+
+
+def _name_changed_lines(events: list[OrderEvent]) -> None:
+    wanted: dict = {model: set() for model in _LINE_RELATIONS.values()}
+    for event in events:
+        for change in event.payload.get("changes", []):
+            model = _LINE_RELATIONS.get(change.get("field", "").rsplit(" ", 1)[-1])
+            if model is not None:
+                wanted[model].update(v for v in (change.get("old"), change.get("new")) if str(v).isdigit())
+    found = {model: model.objects.in_bulk([int(pk) for pk in ids]) for model, ids in wanted.items() if ids}
+    if not found:
+        return
+    for event in events:
+        event.related_names = {
+            (model, str(pk)): str(obj) for model, objects in found.items() for pk, obj in objects.items()
+        }
 
 
 def order_checklist(*, order: Order) -> list[dict]:

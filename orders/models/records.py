@@ -280,6 +280,10 @@ class OrderEvent(models.Model):
                 if model_field.choices:
                     labels = dict(model_field.flatchoices)
                     old, new = str(labels.get(old, old)), str(labels.get(new, new))
+                elif model_field.is_relation:  # stored as ids; named by the timeline's selector (events_readable)
+                    names = getattr(self, "related_names", {})
+                    target = model_field.related_model
+                    old, new = (names.get((target, str(v)), "—" if v in ("", "None") else v) for v in (old, new))
             rows.append({"field": prefix + label, "old": old, "new": new})
         return rows
 
