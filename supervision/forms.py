@@ -110,8 +110,13 @@ class ScoreForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial={True: "pass", False: "fail"}.get(passed[0]),
             )
+            # Shown in the item's row without a <label> of its own: the item names it for screen readers.
             self.fields[f"note_{item.pk}"] = forms.CharField(
-                label=_("Note"), required=False, initial=passed[1], max_length=1000
+                label=_("Note"),
+                required=False,
+                initial=passed[1],
+                max_length=1000,
+                widget=forms.TextInput(attrs={"aria-label": f"{_('Note')}: {item.label}"}),
             )
 
     def rows(self):

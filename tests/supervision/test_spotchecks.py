@@ -250,3 +250,16 @@ def test_the_plan_page_shows_the_population_by_names_and_stages_not_ids(client, 
     assert f"#{merchandiser.pk}" not in population and f">{draft.pk}," not in population
     samples = page.split('id="samples"')[1]
     assert "已录入" in samples and ">entered<" not in samples
+
+
+def test_each_note_on_the_score_page_is_named_by_its_item(client, qa_user, merchandiser):
+    from django.urls import reverse
+
+    make_order(merchandiser=merchandiser)
+    plan = spot_check_draw_sample(plan_id=_plan(qa_user).pk, actor=qa_user)
+    client.force_login(qa_user)
+
+    page = client.get(reverse("supervision:sample_score", args=[plan.samples.get().pk])).content.decode()
+
+    for item in SpotCheckItem.objects.filter(active=True):
+        assert f'aria-label="Note: {item.label_en}"' in page
