@@ -232,9 +232,8 @@ class OrderEvent(models.Model):
             return str(_CHANNEL_LABELS.get(p.get("channel", ""), p.get("channel", "")))
         if self.type == EventType.NUMBER_ASSIGNED:
             return p.get("number", "")
-        if self.type == EventType.CONFIRMATION_RECORDED:
-            method = str(_CONFIRMATION_LABELS.get(p.get("method", ""), p.get("method", "")))
-            return " · ".join(part for part in (method, p.get("contact", "")) if part)
+        if self.type == EventType.CONFIRMATION_RECORDED:  # who confirmed: in the confirmations section
+            return str(_CONFIRMATION_LABELS.get(p.get("method", ""), p.get("method", "")))
         if self.type == EventType.REASSIGNED:
             # Names from the timeline's selector (order_timeline); the usernames stored otherwise.
             names = getattr(self, "handover_names", None) or (p.get("from", ""), p.get("to", ""))
