@@ -36,7 +36,7 @@ class CaseAdmin(ReadOnlyAdmin):
 @admin.register(Feedback)
 class FeedbackAdmin(ReadOnlyAdmin):
     list_display = ("order", "customer", "source", "quality", "delivery", "communication", "submitted_at")
-    list_select_related = ("order", "customer")
+    list_select_related = ("order__customer", "customer")
     list_filter = ("source",)
 
 

@@ -343,6 +343,9 @@ class Suggestion(FSMModelMixin, models.Model):
         self.decided_at = timezone.now()
 
 
+_SUGGESTION_STATES = dict(SuggestionStatus.choices)
+
+
 class SuggestionEvent(models.Model):
     """The suggestion's record: who moved it, when, and the comment. Append-only."""
 
@@ -355,6 +358,14 @@ class SuggestionEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    @property
+    def from_state_label(self) -> str:
+        return str(_SUGGESTION_STATES.get(self.from_state, self.from_state))
+
+    @property
+    def to_state_label(self) -> str:
+        return str(_SUGGESTION_STATES.get(self.to_state, self.to_state))
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

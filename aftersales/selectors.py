@@ -8,17 +8,15 @@ from django.conf import settings
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, user_roles
 from orders.models import Order, OrderEvent
-from orders.selectors import READ_ALL_ROLES, orders_visible_to
+from orders.selectors import READ_ALL_ROLES, events_readable, orders_visible_to
 
 from .models import (
     ACTIVE_CASE_STATES,
     NOT_CLOSED_CASE_STATES,
     Case,
-    CaseStatus,
     Feedback,
     FeedbackSource,
     SlaTarget,
@@ -55,37 +53,13 @@ def case_list_queryset(*, user) -> QuerySet[Case]:
     return cases_visible_to(user).select_related("order", "customer", "owner")
 
 
-HISTORY_LABELS = {
-    "case_opened": _("Opened"),
-    "case_start": _("Work started (first response)"),
-    "case_wait_on_customer": _("Waiting on the customer"),
-    "case_resume": _("Customer replied"),
-    "case_resolve": _("Resolved"),
-    "case_close": _("Closed"),
-    "case_reopen": _("Reopened"),
-    "case_updated": _("Changed"),
-    "case_attachment": _("File attached"),
-    "sla_response_warning": _("Owner warned: first response due soon"),
-    "sla_response_breach": _("First-response target missed: escalated"),
-    "sla_resolution_warning": _("Owner warned: resolution due soon"),
-    "sla_resolution_breach": _("Resolution target missed: escalated"),
-}
-
-
 def case_history(*, case: Case, limit: int = 200) -> list[OrderEvent]:
-    """The case's own lines of the order's work record, newest first, each with a readable label."""
-    history = list(
+    """The case's own lines of the order's work record, newest first (worded by aftersales.wording)."""
+    return events_readable(
         OrderEvent.objects.filter(order_id=case.order_id, type="stage", payload__case=case.pk)
         .select_related("actor")
         .order_by("-created_at", "-id")[:limit]
     )
-    states = dict(CaseStatus.choices)
-    for event in history:
-        action = event.payload.get("action", "")
-        event.label = HISTORY_LABELS.get(action, action)
-        event.from_label = states.get(event.payload.get("from_state"), "")
-        event.to_label = states.get(event.payload.get("to_state"), "")
-    return history
 
 
 def order_cases(*, order: Order) -> list[Case]:

@@ -28,6 +28,7 @@ from orders.permissions import can_edit
 from orders.services import order_lock, order_transition
 from orders.services.records import attachment_validate
 
+from . import wording
 from .models import (
     ACTIVE_CASE_STATES,
     NOT_CLOSED_CASE_STATES,
@@ -145,7 +146,7 @@ def _email_staff(case: Case, *, user, kind: str, template: str, dedupe_key: str,
     return True
 
 
-def _case_event(case: Case, actor, *, action: str, note: str = "", **payload) -> None:
+def _case_event(case: Case, actor, *, action: str, note: events.Note = "", **payload) -> None:
     events.event_stage(
         case.order,
         actor,
@@ -274,13 +275,9 @@ def case_open(*, order_id, actor, data: CaseInput) -> Case:
             case,
             actor,
             action="case_opened",
-            note=_("Case %(ref)s opened (%(type)s, %(severity)s): %(subject)s")
-            % {
-                "ref": case.reference,
-                "type": case.get_case_type_display(),
-                "severity": case.get_severity_display(),
-                "subject": case.subject,
-            },
+            note=wording.CASE_OPENED(
+                ref=case.reference, type=case.case_type, severity=case.severity, subject=case.subject
+            ),
             channel=case.channel,
         )
         if case.owner_id != getattr(actor, "pk", None):
@@ -571,7 +568,7 @@ def orders_close_finished(*, limit: int = 2000) -> int:
                 order_id=order_id,
                 name="close",
                 actor=None,
-                note=_("After-sales service period over and every case closed."),
+                note=wording.SERVICE_PERIOD_OVER(),
             )
         except (TransitionRefused, InvalidInput):
             continue
@@ -643,8 +640,7 @@ def feedback_submit_survey(
             None,
             stage=STAGE,
             action="survey_submitted" if created else "survey_corrected",
-            note=_("Customer survey: quality %(q)d, delivery %(d)d, communication %(c)d.")
-            % {"q": values["quality"], "d": values["delivery"], "c": values["communication"]},
+            note=wording.SURVEY(q=values["quality"], d=values["delivery"], c=values["communication"]),
             payload={"feedback": existing.pk},
         )
     return existing, created
@@ -692,13 +688,9 @@ def feedback_log(
             actor,
             stage=STAGE,
             action="feedback_logged",
-            note=_("Customer feedback (%(source)s): quality %(q)d, delivery %(d)d, communication %(c)d.")
-            % {
-                "source": feedback.get_source_display(),
-                "q": feedback.quality,
-                "d": feedback.delivery,
-                "c": feedback.communication,
-            },
+            note=wording.FEEDBACK(
+                source=feedback.source, q=feedback.quality, d=feedback.delivery, c=feedback.communication
+            ),
             payload={"feedback": feedback.pk},
         )
     return feedback

@@ -313,7 +313,7 @@ def feedback_new(request, order_pk):
 @role_required(*STAFF_ROLES)
 def feedback_list(request):
     """All feedback the person may see, per customer when one is chosen, with the averages."""
-    qs = feedback_visible_to(request.user).select_related("order", "customer", "recorded_by")
+    qs = feedback_visible_to(request.user).select_related("order", "order__customer", "customer", "recorded_by")
     customer_id = request.GET.get("customer") or ""
     if customer_id.isdigit():
         qs = qs.filter(customer_id=int(customer_id))

@@ -188,7 +188,11 @@ def team_open_findings_per_person(*, user, today: date) -> list[dict]:
 
 def team_open_findings(*, user, limit: int = 10):
     """The open findings the person may see, soonest due first."""
-    return list(_open_findings(user).select_related("merchandiser", "sample__order").order_by("due_date", "pk")[:limit])
+    return list(
+        _open_findings(user)
+        .select_related("merchandiser", "sample__order__customer")
+        .order_by("due_date", "pk")[:limit]
+    )
 
 
 # --- QA -----------------------------------------------------------------------------------------------------

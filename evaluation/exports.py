@@ -8,9 +8,12 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from orders.exports import EXCEL_DATETIME, local_naive
 
 from .codes import KpiCode
 
@@ -52,17 +55,17 @@ def _line_row(line) -> list:
 
 
 LINE_HEADERS = [
-    "KPI",
-    "Weight",
-    "Numerator",
-    "Denominator",
-    "Value",
-    "Target",
-    "Floor",
-    "Score",
-    "Adjusted score",
-    "Weighted points",
-    "Applies",
+    gettext_lazy("KPI"),
+    gettext_lazy("Weight"),
+    gettext_lazy("Numerator"),
+    gettext_lazy("Denominator"),
+    gettext_lazy("Value"),
+    gettext_lazy("Target"),
+    gettext_lazy("Floor"),
+    gettext_lazy("Score"),
+    gettext_lazy("Adjusted score"),
+    gettext_lazy("Weighted points"),
+    gettext_lazy("Applies"),
 ]
 
 
@@ -88,7 +91,7 @@ def scorecard_xlsx(view) -> bytes:
     sheet.append([_("Total"), _total(card.total), _("computed"), _total(card.computed_total)])
     sheet.append([_("Weight measured"), card.coverage])
     sheet.append([])
-    sheet.append([_(h) for h in LINE_HEADERS])
+    sheet.append([str(h) for h in LINE_HEADERS])
     _bold_row(sheet, sheet.max_row)
     for line in view.lines:
         sheet.append(_line_row(line))
@@ -101,12 +104,13 @@ def scorecard_xlsx(view) -> bytes:
                 [
                     str(KpiCode(a.line.kpi).label),
                     _person(a.by),
-                    timezone.localtime(a.at).strftime("%Y-%m-%d %H:%M"),
+                    local_naive(a.at),  # a real Excel time, the company's wall clock
                     _number(a.old_score),
                     _number(a.new_score),
                     a.reason,
                 ]
             )
+            sheet.cell(row=sheet.max_row, column=3).number_format = EXCEL_DATETIME
     _fit(sheet)
     out = BytesIO()
     book.save(out)
@@ -131,7 +135,7 @@ def quarter_xlsx(evaluation, scorecards) -> bytes:
     )
     _bold_row(ranking, 1)
     lines_sheet = book.create_sheet(_("KPIs"))
-    lines_sheet.append([_("Merchandiser"), *[_(h) for h in LINE_HEADERS]])
+    lines_sheet.append([_("Merchandiser"), *[str(h) for h in LINE_HEADERS]])
     _bold_row(lines_sheet, 1)
     for card in scorecards:
         ranking.append(
@@ -192,7 +196,7 @@ def scorecard_pdf(view) -> bytes:
         ),
         Spacer(0, 4 * mm),
     ]
-    rows = [[Paragraph(escape(_(h)), text) for h in LINE_HEADERS]]
+    rows = [[Paragraph(escape(str(h)), text) for h in LINE_HEADERS]]
     for line in view.lines:
         rows.append([Paragraph(escape(str(v)) if v is not None else "—", text) for v in _line_row(line)])
     table = Table(rows, repeatRows=1, colWidths=[62 * mm] + [20 * mm] * 10)

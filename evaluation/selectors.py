@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import Role, has_role
+from orders.models import Order
 from orders.selectors import orders_visible_to
 
 from .codes import AppealStatus, QuarterStatus, RunStatus
@@ -204,10 +205,14 @@ def drilldown(*, user, scorecard: Scorecard, kpi_code: str, page_number=1) -> Dr
     page = paginator.get_page(page_number)
     ids = [r.order_id for r in page.object_list if r.order_id]
     orders = {o.pk: o for o in orders_visible_to(user).filter(pk__in=ids).select_related("customer")}
+    # An order handed over since: named, not linked (its page is not the viewer's to open).
+    others = Order.objects.filter(pk__in=set(ids) - set(orders)).select_related("customer")
+    names = {o.pk: o.display_number for o in others}
     hidden = 0
     for row in page.object_list:
         row.order = orders.get(row.order_id)
         if row.order_id and row.order is None:
+            row.order_name = names.get(row.order_id, "")
             hidden += 1
     return Drilldown(kpi=kpi, line=line, rows=list(page.object_list), page=page, hidden=hidden)
 

@@ -9,8 +9,9 @@ class LogisticsConfig(AppConfig):
     def ready(self):
         from orders import hooks
 
-        from . import guards, panels
+        from . import guards, panels, wording
 
+        wording.register()
         hooks.register_guard("ship", guards.guard_ship)
         hooks.register_guard("begin_after_sales", guards.guard_begin_after_sales)
         hooks.register_guard("close", guards.guard_close)

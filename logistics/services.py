@@ -22,11 +22,13 @@ from django.utils.translation import gettext as _
 from notifications.services import notification_enqueue
 from orders import events
 from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+from orders.event_wording import both_names
 from orders.models import Order, OrderState
 from orders.permissions import can_edit
 from orders.services import order_lock, order_transition
 from orders.services.records import attachment_validate
 
+from . import wording
 from .models import Carrier, DocumentKind, Shipment, ShipmentDocument, ShipmentLine, ShipmentMode, StatusLink
 from .selectors import (
     everything_shipped,
@@ -180,7 +182,7 @@ def _notify_customer(order: Order, *, kind: str, template: str, dedupe_key: str,
             actor,
             stage=STAGE,
             action="notification_skipped",
-            note=_("The customer has no email address; tell them another way."),
+            note=wording.NO_CUSTOMER_EMAIL(),
             payload={"kind": kind},
         )
         return
@@ -238,13 +240,12 @@ def shipment_create(*, order_id, actor, data: ShipmentInput) -> Shipment:
             actor,
             stage=STAGE,
             action="shipped",
-            note=_("Shipment %(ref)s: %(carrier)s %(tracking)s, ETA %(eta)s.")
-            % {
-                "ref": shipment.reference,
-                "carrier": data.carrier.name,
-                "tracking": shipment.tracking_number or "—",
-                "eta": shipment.eta.isoformat(),
-            },
+            note=wording.SHIPPED(
+                ref=shipment.reference,
+                carrier=both_names(data.carrier),
+                tracking=shipment.tracking_number or "—",
+                eta=shipment.eta,
+            ),
             payload={
                 "shipment": shipment.pk,
                 "reference": shipment.reference,
@@ -271,7 +272,7 @@ def shipment_create(*, order_id, actor, data: ShipmentInput) -> Shipment:
                 order_id=order.pk,
                 name="ship",
                 actor=actor,
-                note=_("Every quantity has shipped (shipment %(ref)s).") % {"ref": shipment.reference},
+                note=wording.ALL_SHIPPED(ref=shipment.reference),
                 payload={"shipment": shipment.pk, "by": STAGE},
             )
     return shipment
@@ -336,8 +337,7 @@ def shipment_confirm_delivery(
             actor,
             stage=STAGE,
             action="delivered",
-            note=_("Shipment %(ref)s delivered on %(date)s.")
-            % {"ref": shipment.reference, "date": delivered_on.isoformat()},
+            note=wording.DELIVERED(ref=shipment.reference, date=delivered_on),
             payload={
                 "shipment": shipment.pk,
                 "reference": shipment.reference,
@@ -350,8 +350,7 @@ def shipment_confirm_delivery(
                 order_id=order.pk,
                 name="begin_after_sales",
                 actor=actor,
-                note=_("Delivery confirmed; the after-sales service period runs until %(date)s.")
-                % {"date": service_period_end(order=order).isoformat()},
+                note=wording.SERVICE_PERIOD(date=service_period_end(order=order)),
                 payload={"delivered_on": last.isoformat(), "by": STAGE},
             )
             _notify_customer(
@@ -383,8 +382,7 @@ def shipment_add_document(*, shipment_id, actor, kind: str, uploaded) -> Shipmen
             actor,
             stage=STAGE,
             action="document_added",
-            note=_("%(kind)s added to shipment %(ref)s.")
-            % {"kind": document.get_kind_display(), "ref": shipment.reference},
+            note=wording.DOCUMENT_ADDED(kind=document.kind, ref=shipment.reference),
             payload={"shipment": shipment.pk, "document": document.pk, "name": document.original_name},
         )
     return document
@@ -432,7 +430,7 @@ def status_link_revoke(*, order_id, actor) -> StatusLink:
             actor,
             stage=STAGE,
             action="status_link_revoked",
-            note=_("The customer's status link was revoked and replaced."),
+            note=wording.STATUS_LINK_REVOKED(),
         )
     return link
 

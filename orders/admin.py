@@ -282,7 +282,7 @@ class OrderEventAdmin(admin.ModelAdmin):
     """The work record is append-only: visible here, never editable or deletable."""
 
     list_display = ("created_at", "order", "type", "actor", "from_state", "to_state")
-    list_select_related = ("order", "actor")
+    list_select_related = ("order__customer", "actor")
     list_filter = ("type",)
     raw_id_fields = ("order",)
     show_full_result_count = False

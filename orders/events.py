@@ -1,15 +1,25 @@
-"""One small factory per kind of event, so every line of the work record has the same shape."""
+"""One small factory per kind of event, so every line of the work record has the same shape.
 
+`note` is what a person typed, kept as typed, or a system note (orders.event_wording.SystemNote), kept as
+its code and parameters and worded when read, in the reader's language."""
+
+from .event_wording import SystemNote
 from .models import EventType, Order, OrderEvent
 
+Note = str | SystemNote
 
-def _event(order: Order, type_: str, actor=None, *, note: str = "", payload=None, **states) -> OrderEvent:
+
+def _event(order: Order, type_: str, actor=None, *, note: Note = "", payload=None, **states) -> OrderEvent:
+    payload = dict(payload or {})
+    if isinstance(note, SystemNote):
+        payload.update(note_code=note.code, note_params=note.params)
+        note = note.typed
     return OrderEvent.objects.create(
         order=order,
         type=type_,
         actor=actor,
         note=note,
-        payload=payload or {},
+        payload=payload,
         from_state=states.get("from_state", ""),
         to_state=states.get("to_state", ""),
     )
@@ -19,7 +29,7 @@ def event_created(order, actor, *, channel: str) -> OrderEvent:
     return _event(order, EventType.CREATED, actor, payload={"channel": channel}, to_state=order.status)
 
 
-def event_transition(order, actor, *, name: str, from_state: str, note: str = "", payload=None) -> OrderEvent:
+def event_transition(order, actor, *, name: str, from_state: str, note: Note = "", payload=None) -> OrderEvent:
     return _event(
         order,
         EventType.TRANSITION,
@@ -73,7 +83,7 @@ def event_flags(order, actor, *, changes: dict) -> OrderEvent:
     return _event(order, EventType.FLAGS_CHANGED, actor, payload=changes)
 
 
-def event_stage(order, actor, *, stage: str, action: str, note: str = "", payload=None) -> OrderEvent:
+def event_stage(order, actor, *, stage: str, action: str, note: Note = "", payload=None) -> OrderEvent:
     """A record written by a stage app (production check-in, shipment, case...)."""
     return _event(
         order,

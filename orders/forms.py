@@ -164,22 +164,39 @@ class AttachmentForm(forms.Form):
 class HandoverForm(forms.Form):
     from_user = forms.ModelChoiceField(get_user_model().objects.none(), label=_("From merchandiser"))
     to_user = forms.ModelChoiceField(get_user_model().objects.none(), label=_("To merchandiser"))
-    order = forms.IntegerField(
-        label=_("Only this order (id)"),
+    order = forms.TypedChoiceField(
+        label=_("Only this order"),
+        coerce=int,
+        empty_value=None,
         required=False,
-        help_text=_("Leave empty to hand over all open orders."),
+        help_text=_("Leave it on “all open orders” to hand over every open order of the merchandiser."),
+        error_messages={"invalid_choice": _("Choose one of your team's open orders.")},
     )
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, team_members=None, merchandisers=None, **kwargs):
+    def __init__(self, *args, team_members=None, merchandisers=None, open_orders=(), **kwargs):
+        """`open_orders`: the team's open orders, with customer and merchandiser, each merchandiser's together;
+        offered by name under their merchandiser's."""
         super().__init__(*args, **kwargs)
         self.fields["from_user"].queryset = team_members
         self.fields["to_user"].queryset = merchandisers
+        groups: dict = {}
+        self._owner_of = {}
+        for order in open_orders:
+            groups.setdefault(order.merchandiser, []).append((order.pk, order.display_number))
+            self._owner_of[order.pk] = order.merchandiser_id
+        self.fields["order"].choices = [
+            ("", _("All open orders")),
+            *((str(person), choices) for person, choices in groups.items()),
+        ]
 
     def clean(self):
         data = super().clean()
         if data.get("from_user") and data.get("from_user") == data.get("to_user"):
             raise forms.ValidationError(_("Choose two different merchandisers."))
+        order, from_user = data.get("order"), data.get("from_user")
+        if order is not None and from_user is not None and self._owner_of.get(order) != from_user.pk:
+            self.add_error("order", _("This order is not one of that merchandiser's open orders."))
         return data
 
 

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.roles import Role, user_roles
 
 from . import hooks
-from .models import ChecklistItem, Customer, Order, OrderCheck, OrderEvent, OrderLine
+from .models import ChecklistItem, Customer, EventType, Order, OrderCheck, OrderEvent, OrderLine, Product, Unit
 
 READ_ALL_ROLES = {Role.QA, Role.HR, Role.MANAGEMENT}
 
@@ -108,8 +108,45 @@ def order_list_queryset(*, user) -> QuerySet[Order]:
 
 
 def order_timeline(*, order: Order, limit: int = 200) -> list[OrderEvent]:
-    """Newest first, bounded: a long history costs one query of at most `limit` rows."""
-    return list(order.events.select_related("actor").order_by("-created_at", "-id")[:limit])
+    """Newest first, bounded: a long history costs one query of at most `limit` rows (and one more for the
+    people of its handovers, if it has any)."""
+    return events_readable(order.events.select_related("actor").order_by("-created_at", "-id")[:limit])
+
+
+def events_readable(events) -> list[OrderEvent]:
+    """Events as the work record shows them: a handover names both people (its payload holds their
+    usernames), a changed line its old and new unit and product (the payload holds their ids). One query
+    for the people and one per kind of record, only when the events name any."""
+    events = list(events)
+    handovers = [e for e in events if e.type == EventType.REASSIGNED]
+    usernames = {e.payload.get(side, "") for e in handovers for side in ("from", "to")}
+    if usernames:
+        people = {u.get_username(): u for u in get_user_model().objects.filter(username__in=usernames)}
+        for event in handovers:
+            event.handover_names = tuple(
+                str(people.get(event.payload.get(side, ""), event.payload.get(side, ""))) for side in ("from", "to")
+            )
+    _name_changed_lines([e for e in events if e.type in (EventType.FIELDS_CHANGED, EventType.CORRECTION)])
+    return events
+
+
+_LINE_RELATIONS = {"unit_id": Unit, "product_id": Product}
+
+
+def _name_changed_lines(events: list[OrderEvent]) -> None:
+    wanted: dict = {model: set() for model in _LINE_RELATIONS.values()}
+    for event in events:
+        for change in event.payload.get("changes", []):
+            model = _LINE_RELATIONS.get(change.get("field", "").rsplit(" ", 1)[-1])
+            if model is not None:
+                wanted[model].update(v for v in (change.get("old"), change.get("new")) if str(v).isdigit())
+    found = {model: model.objects.in_bulk([int(pk) for pk in ids]) for model, ids in wanted.items() if ids}
+    if not found:
+        return
+    for event in events:
+        event.related_names = {
+            (model, str(pk)): str(obj) for model, objects in found.items() for pk, obj in objects.items()
+        }
 
 
 def order_checklist(*, order: Order) -> list[dict]:
@@ -143,8 +180,10 @@ def _tick(order: Order, item: ChecklistItem) -> OrderCheck | None:
     checked_at = item.tick_at
     if isinstance(checked_at, str):  # SQLite hands back text for a column that raw() does not map to a field
         checked_at = parse_datetime(checked_at)
-        if settings.USE_TZ and timezone.is_naive(checked_at):
-            checked_at = timezone.make_aware(checked_at, UTC)
+    # ...or, through its column-type converters, a naive datetime: either way UTC, as the backend stores it.
+    # Left naive, a template would show it as local time, eight hours early.
+    if settings.USE_TZ and timezone.is_naive(checked_at):
+        checked_at = timezone.make_aware(checked_at, UTC)
     check = OrderCheck(pk=item.tick_id, order=order, item=item, checked_by=checked_by, checked_at=checked_at)
     check._state.adding = checked_by._state.adding = False  # read from the database, shown only
     return check

@@ -49,4 +49,11 @@ class OrderTable(tables.Table):
         return record.get_status_display()
 
     def value_number(self, record):
-        return record.display_number  # "#<id>" until entered, as on the page
+        return record.display_number
+
+    # Exports (orders/exports.py) write real dates and times: the objects, not their text.
+    def value_delivery_date(self, value):
+        return value
+
+    def value_received_at(self, value):
+        return value

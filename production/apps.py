@@ -12,7 +12,7 @@ class ProductionConfig(AppConfig):
 
         from orders import hooks, page_generation
 
-        from . import panels, selectors, services, worklist_cache
+        from . import panels, selectors, services, wording, worklist_cache
         from .calendar import forget_calendar
         from .models import CalendarDay, DelayReason
 
@@ -25,6 +25,7 @@ class ProductionConfig(AppConfig):
             selectors.forget_delay_reasons, sender=DelayReason, dispatch_uid="production.reason_deleted"
         )
 
+        wording.register()
         hooks.register_after("enter", services.plan_on_enter)
         hooks.register_guard("start_production", services.guard_start_production)
         for transition in ("start_production", "ship", "cancel"):

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("Communication and supervision")
+
+    def ready(self):
+        from . import wording
+
+        wording.register()

@@ -139,8 +139,22 @@ def open_action_items(*, team: Team, before: date) -> QuerySet[ActionItem]:
     ).select_related("owner", "meeting", "order")
 
 
-def _order_label(number, pk) -> str:
-    return number or f"#{pk}"
+# An order's name in a stored agenda or report (JSON, read later in either language): its number, or for a
+# draft what orders.models.order_draft_name needs, worded when shown (supervision_tags.order_name).
+_NAME_FIELDS = ("customer_po", "customer__name_zh", "customer__name_en")
+
+
+def _order_name(number, row: dict, prefix: str = "") -> dict:
+    if number:
+        return {"label": number}
+    return {
+        "label": "",
+        "draft": {
+            "zh": row[f"{prefix}customer__name_zh"],
+            "en": row[f"{prefix}customer__name_en"],
+            "po": row[f"{prefix}customer_po"],
+        },
+    }
 
 
 def agenda_compile(*, team: Team, week_start: date) -> dict:
@@ -166,12 +180,12 @@ def agenda_compile(*, team: Team, week_start: date) -> dict:
     for row in (
         Order.objects.filter(merchandiser__in=ids, received_at__gte=since, received_at__lt=until)
         .order_by("received_at", "pk")
-        .values("pk", "number", "merchandiser_id", "customer__code", "delivery_date")
+        .values("pk", "number", "merchandiser_id", "customer__code", "delivery_date", *_NAME_FIELDS)
     ):
         sections[row["merchandiser_id"]]["new_orders"].append(
             {
                 "order": row["pk"],
-                "label": _order_label(row["number"], row["pk"]),
+                **_order_name(row["number"], row),
                 "customer": row["customer__code"],
                 "delivery": row["delivery_date"].isoformat(),
             }
@@ -180,12 +194,12 @@ def agenda_compile(*, team: Team, week_start: date) -> dict:
         Order.objects.filter(merchandiser__in=ids, status__in=OPEN_STATES)
         .filter(Q(is_at_risk=True) | Q(is_overdue=True))
         .order_by("delivery_date", "pk")
-        .values("pk", "number", "merchandiser_id", "status", "delivery_date", "is_overdue", "is_at_risk")
+        .values("pk", "number", "merchandiser_id", "status", "delivery_date", "is_overdue", "is_at_risk", *_NAME_FIELDS)
     ):
         sections[row["merchandiser_id"]]["at_risk"].append(
             {
                 "order": row["pk"],
-                "label": _order_label(row["number"], row["pk"]),
+                **_order_name(row["number"], row),
                 "state": row["status"],
                 "delivery": row["delivery_date"].isoformat(),
                 "late": row["is_overdue"],
@@ -199,12 +213,12 @@ def agenda_compile(*, team: Team, week_start: date) -> dict:
             day__lt=week_start,
         )
         .order_by("day", "order_id")
-        .values("order_id", "order__number", "day", "merchandiser_id")
+        .values("order_id", "order__number", "day", "merchandiser_id", *(f"order__{f}" for f in _NAME_FIELDS))
     ):
         sections[row["merchandiser_id"]]["missed_checkins"].append(
             {
                 "order": row["order_id"],
-                "label": _order_label(row["order__number"], row["order_id"]),
+                **_order_name(row["order__number"], row, "order__"),
                 "day": row["day"].isoformat(),
             }
         )
@@ -224,6 +238,7 @@ def agenda_compile(*, team: Team, week_start: date) -> dict:
             "order__merchandiser_id",
             "response_breached_at",
             "resolution_breached_at",
+            *(f"order__{f}" for f in _NAME_FIELDS),
         )
     ):
         entry = {
@@ -232,7 +247,7 @@ def agenda_compile(*, team: Team, week_start: date) -> dict:
             "subject": row["subject"],
             "severity": row["severity"],
             "order": row["order_id"],
-            "order_label": _order_label(row["order__number"], row["order_id"]),
+            "order_name": _order_name(row["order__number"], row, "order__"),
         }
         section = sections[row["order__merchandiser_id"]]
         if row["status"] in ACTIVE_CASE_STATES:
@@ -290,7 +305,9 @@ def report_figures(*, merchandiser, week_start: date) -> dict:
             actor=merchandiser, type=EventType.TRANSITION, created_at__gte=since, created_at__lt=until
         )
         .order_by("created_at", "pk")
-        .values("order_id", "order__number", "from_state", "to_state", "created_at")
+        .values(
+            "order_id", "order__number", "from_state", "to_state", "created_at", *(f"order__{f}" for f in _NAME_FIELDS)
+        )
     )
     checkins = (
         CheckIn.objects.filter(merchandiser=merchandiser, day__range=(week_start, week_end))
@@ -318,7 +335,7 @@ def report_figures(*, merchandiser, week_start: date) -> dict:
         "advanced": [
             {
                 "order": e["order_id"],
-                "label": _order_label(e["order__number"], e["order_id"]),
+                **_order_name(e["order__number"], e, "order__"),
                 "from": e["from_state"],
                 "to": e["to_state"],
                 "at": timezone.localtime(e["created_at"]).strftime("%Y-%m-%d %H:%M"),
@@ -329,7 +346,7 @@ def report_figures(*, merchandiser, week_start: date) -> dict:
         "shipments": [
             {
                 "order": s["order_id"],
-                "label": f"{_order_label(s['order__number'], s['order_id'])}-S{s['seq']}",
+                "label": f"{s['order__number']}-S{s['seq']}",  # only an entered order ships
                 "date": s["ship_date"].isoformat(),
             }
             for s in shipments
@@ -431,6 +448,26 @@ def plan_population(*, plan: SpotCheckPlan) -> list[dict]:
         key = (merchandiser_id, status if plan.stratify_by_stage else "")
         strata.setdefault(key, []).append(pk)
     return [{"merchandiser": m, "stratum": s, "order_ids": ids} for (m, s), ids in sorted(strata.items())]
+
+
+def plan_population_shown(*, plan: SpotCheckPlan) -> list[dict]:
+    """The stored population as QA reads it: each stratum's merchandiser, its stage by label and its orders
+    by name, in the drawn order. Three queries, however many orders."""
+    strata = plan.population.get("strata", [])
+    people = get_user_model().objects.in_bulk({s["merchandiser"] for s in strata})
+    orders = Order.objects.select_related("customer").in_bulk({pk for s in strata for pk in s["order_ids"]})
+    return [
+        {
+            "merchandiser": people.get(s["merchandiser"]),
+            "stage": _state_label(s.get("stratum", "")),
+            "orders": [orders[pk].display_number for pk in s["order_ids"] if pk in orders],
+        }
+        for s in strata
+    ]
+
+
+def _state_label(value: str) -> str:
+    return str(OrderState(value).label) if value in OrderState.values else value
 
 
 def sample_sizes(*, strata: list[dict], mode: str, size: int) -> list[int]:

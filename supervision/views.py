@@ -49,6 +49,7 @@ from .selectors import (
     meetings_visible_to,
     open_action_items,
     plan_get_for_user,
+    plan_population_shown,
     plans_visible_to,
     policy_acknowledged,
     policy_acknowledgement_status,
@@ -471,7 +472,7 @@ def plan_detail(request, pk):
             "plan": plan,
             "samples": samples,
             "draw_form": forms.DrawForm() if plan.status == PlanStatus.DRAFT else None,
-            "strata": plan.population.get("strata", []),
+            "strata": plan_population_shown(plan=plan),
             "sizes": plan.population.get("sizes", []),
         },
     )
@@ -573,7 +574,9 @@ def finding_raise(request, pk):
 
 @role_required(*STAFF_ROLES)
 def finding_list(request):
-    qs = findings_visible_to(request.user).select_related("merchandiser", "sample__order", "result__item")
+    qs = findings_visible_to(request.user).select_related(
+        "merchandiser", "sample__order", "sample__order__customer", "result__item"
+    )
     state = request.GET.get("status", "")
     if state in FindingStatus.values:
         qs = qs.filter(status=state)

@@ -1,4 +1,4 @@
-from .master import Currency, Customer, CustomerApiToken, CustomerContact, Product, Unit
+from .master import Currency, Customer, CustomerApiToken, CustomerContact, Product, ProductType, Unit
 from .order import CANCELLABLE_STATES, OPEN_STATES, Channel, Order, OrderLine, OrderNumberSequence, OrderState
 from .records import (
     Attachment,
@@ -36,5 +36,6 @@ __all__ = [
     "OrderNumberSequence",
     "OrderState",
     "Product",
+    "ProductType",
     "Unit",
 ]

@@ -114,11 +114,22 @@ class CustomerApiToken(models.Model):
         return token, raw
 
 
+class ProductType(models.TextChoices):
+    """What a product is; production plans it with the T&A template of the same code (production.PlanTemplate)."""
+
+    GARMENT = "garment", _("Garment")
+    ACCESSORY = "accessory", _("Accessory")
+    HOME_TEXTILE = "home_textile", _("Home textile")
+    OTHER = "other", _("Other")
+
+
 class Product(BilingualNameMixin):
     """A product or style, with its structured specification."""
 
     style_no = models.CharField(_("style number"), max_length=40, unique=True)
-    product_type = models.CharField(_("product type"), max_length=40, default="garment")
+    product_type = models.CharField(
+        _("product type"), max_length=40, choices=ProductType.choices, default=ProductType.GARMENT
+    )
     colour = models.CharField(_("colour"), max_length=80, blank=True)
     material = models.CharField(_("material"), max_length=200, blank=True)
     packing = models.CharField(_("packing"), max_length=200, blank=True)

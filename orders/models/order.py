@@ -38,6 +38,14 @@ class Channel(models.TextChoices):
     SYSTEM = "system", _("Customer system (API)")
 
 
+def order_draft_name(*, customer: str, po: str) -> str:
+    """The name of an order not yet entered (no number yet). For rows read as values, where no Order is
+    built (stored agendas and reports); Order.display_number says it for an order."""
+    if po:
+        return _("Draft: %(customer)s PO %(po)s") % {"customer": customer, "po": po}
+    return _("Draft: %(customer)s") % {"customer": customer}
+
+
 class Order(models.Model):
     number = models.CharField(_("order number"), max_length=32, unique=True, null=True, blank=True)
     status = FSMField(_("state"), default=S.RECEIVED, choices=S.choices, protected=True)  # see Meta.indexes
@@ -103,11 +111,16 @@ class Order(models.Model):
         ]
 
     def __str__(self):
-        return self.number or _("Order #%(id)s (not entered)") % {"id": self.pk}
+        return self.display_number
 
     @property
     def display_number(self) -> str:
-        return self.number or f"#{self.pk}"
+        """How every page, email and export names the order: its number once entered, before that what the
+        merchandiser knows it by ("Draft: <customer> PO <po>", in the reader's language). A draft reads its
+        customer: lists of orders that may hold drafts select_related("customer")."""
+        if self.number:
+            return self.number
+        return order_draft_name(customer=self.customer.name, po=self.customer_po)
 
     # --- transitions: declarations only (see orders.services.order_transition) -------------------
     @transition(field=status, source=S.RECEIVED, target=S.CONFIRMED)

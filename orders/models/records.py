@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .. import event_wording
 from .master import Customer
-from .order import Order, OrderLine, OrderState
+from .order import Channel, Order, OrderLine, OrderState
 
 
 class ChecklistItem(models.Model):
@@ -125,6 +126,9 @@ class EventType(models.TextChoices):
 
 
 _EVENT_TYPE_LABELS = dict(EventType.choices)
+_CHANNEL_LABELS = dict(Channel.choices)
+_CONFIRMATION_LABELS = dict(ConfirmationMethod.choices)
+_FLAG_FIELDS = ("is_overdue", "is_at_risk", "is_on_hold")
 
 
 class OrderEventQuerySet(models.QuerySet):
@@ -169,10 +173,25 @@ class OrderEvent(models.Model):
     def __str__(self):
         return f"{self.order_id} {self.type} {self.created_at:%Y-%m-%d %H:%M}"
 
+    # --- how the work record reads (templates/orders/_timeline.html, the one renderer of events) ---------
+    # Every code is shown by its label in the reader's language; what stage apps write is worded by them
+    # through orders.event_wording.
+
     def get_type_display(self) -> str:
         # Django's generated get_type_display() rebuilds the choices dict on every call, and the order
         # page's timeline calls it fifty times (2 ms of the page at the bench). Same label, looked up.
         return str(_EVENT_TYPE_LABELS.get(self.type, self.type))
+
+    @property
+    def _stage(self):
+        return event_wording.stage_wording(self.payload.get("stage", "")) if self.type == EventType.STAGE else None
+
+    @property
+    def type_label(self) -> str:
+        """What happened: the event type's label, or for a stage's record the stage's label of its action."""
+        stage = self._stage
+        label = stage.actions.get(self.payload.get("action", "")) if stage else None
+        return str(label) if label else self.get_type_display()
 
     @staticmethod
     def _state_label(value: str) -> str:
@@ -187,27 +206,84 @@ class OrderEvent(models.Model):
         return self._state_label(self.to_state)
 
     @property
+    def state_change(self) -> tuple[str, str] | None:
+        """(from, to) as labels: the order's states, or a stage record's own (an after-sales case's)."""
+        if self.from_state or self.to_state:
+            return str(self.from_state_label) if self.from_state else "", str(self.to_state_label)
+        stage = self._stage
+        before, after = self.payload.get("from_state", ""), self.payload.get("to_state", "")
+        if stage and (before or after):
+            return str(stage.states.get(before, before)), str(stage.states.get(after, after))
+        return None
+
+    @property
     def item_label(self) -> str:
         """The checklist item's label in the reader's language, as it read when ticked."""
         zh = (get_language() or "").startswith("zh")
         return self.payload.get("label_zh" if zh else "label_en") or self.payload.get("item", "")
 
     @property
+    def detail(self) -> str:
+        """The one fact that completes the line: the item ticked, the channel, the number, the file..."""
+        p = self.payload
+        if self.type in (EventType.CHECKED, EventType.UNCHECKED):
+            return self.item_label
+        if self.type == EventType.CREATED:
+            return str(_CHANNEL_LABELS.get(p.get("channel", ""), p.get("channel", "")))
+        if self.type == EventType.NUMBER_ASSIGNED:
+            return p.get("number", "")
+        if self.type == EventType.CONFIRMATION_RECORDED:  # who confirmed: in the confirmations section
+            return str(_CONFIRMATION_LABELS.get(p.get("method", ""), p.get("method", "")))
+        if self.type == EventType.REASSIGNED:
+            # Names from the timeline's selector (order_timeline); the usernames stored otherwise.
+            names = getattr(self, "handover_names", None) or (p.get("from", ""), p.get("to", ""))
+            return f"{names[0]} → {names[1]}"
+        if self.type == EventType.FLAGS_CHANGED:
+            return " · ".join(
+                f"{Order._meta.get_field(flag).verbose_name}: {_('yes') if on else _('no')}"
+                for flag, on in p.items()
+                if flag in _FLAG_FIELDS
+            )
+        return " · ".join(str(p[key]) for key in ("reference", "name") if p.get(key))
+
+    @property
+    def note_text(self) -> str:
+        """The note: a system note worded in the reader's language, else the text as it was stored."""
+        code = self.payload.get("note_code")
+        if code:
+            words = event_wording.note_words(code, self.payload.get("note_params", {}))
+            if words is not None:
+                return "\n".join(part for part in (words, self.note) if part)
+        return self.note
+
+    @property
     def changes_display(self) -> list[dict]:
-        """Changed fields with their translated names ("line 2 quantity" → "Line 2 · quantity")."""
+        """Changed fields with their translated names ("line 2 quantity" → "Line 2 · quantity"), and a code's
+        label for a field with choices."""
+        stage = self._stage
         rows = []
         for change in self.payload.get("changes", []):
             name = change.get("field", "")
             prefix = ""
-            model = Order
+            model = (stage.changes_model if stage else None) or Order
             if name.startswith("line "):
                 _line, number, name = name.split(" ", 2)
                 prefix, model = f"{_('Line')} {number} · ", OrderLine
+            old, new = change.get("old", ""), change.get("new", "")
             try:
-                label = str(model._meta.get_field(name.removesuffix("_id")).verbose_name)
+                model_field = model._meta.get_field(name.removesuffix("_id"))
             except Exception:  # noqa: BLE001 - a field renamed since the event was written
                 label = name
-            rows.append({"field": prefix + label, "old": change.get("old", ""), "new": change.get("new", "")})
+            else:
+                label = str(model_field.verbose_name)
+                if model_field.choices:
+                    labels = dict(model_field.flatchoices)
+                    old, new = str(labels.get(old, old)), str(labels.get(new, new))
+                elif model_field.is_relation:  # stored as ids; named by the timeline's selector (events_readable)
+                    names = getattr(self, "related_names", {})
+                    target = model_field.related_model
+                    old, new = (names.get((target, str(v)), "—" if v in ("", "None") else v) for v in (old, new))
+            rows.append({"field": prefix + label, "old": old, "new": new})
         return rows
 
     def save(self, *args, **kwargs):

@@ -439,6 +439,7 @@ def _find_duplicates(orders: list[PreviewOrder]) -> None:
         return
     existing = (
         Order.objects.annotate(upo=Upper("customer_po"))
+        .select_related("customer")  # a draft is named by its customer
         .filter(customer_id__in={k[0] for k in wanted}, upo__in={k[1] for k in wanted})
         .order_by("-received_at")
     )

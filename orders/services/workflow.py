@@ -66,7 +66,7 @@ def _core_guard_failures(order: Order, name: str, *, actor, reason: str) -> list
 
 
 def order_transition(
-    *, order_id, name: str, actor, expected_version=None, note: str = "", reason: str = "", payload=None
+    *, order_id, name: str, actor, expected_version=None, note: events.Note = "", reason: str = "", payload=None
 ) -> Order:
     """Move an order along its state machine.
 

@@ -18,7 +18,9 @@ def duplicate_po_warning(header: OrderHeaderForm):
     d = header.cleaned_data
     if d.get("confirm_duplicate"):
         return []
-    return list(orders_with_same_po(customer=d["customer"], customer_po=d.get("customer_po", ""))[:5])
+    return list(
+        orders_with_same_po(customer=d["customer"], customer_po=d.get("customer_po", "")).select_related("customer")[:5]
+    )
 
 
 @role_required(Role.MERCHANDISER)

@@ -15,11 +15,11 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 from django_tables2.paginators import LazyPaginator
 
 from accounts.roles import user_roles
 
+from ..exports import CSV_TYPE, XLSX_TYPE, table_csv, table_xlsx
 from ..filters import OrderFilter
 from ..models import Order
 from ..selectors import ORDER_LIST_FIELDS, order_list_queryset
@@ -212,9 +212,13 @@ def order_export(request, fmt):
     if len(rows) > limit:
         messages.error(request, _("More than %(n)d orders match. Narrow the filter before exporting.") % {"n": limit})
         return redirect(f"{request.path.rsplit('export', 1)[0]}?{request.GET.urlencode()}")
-    table = OrderTable(rows)
-    exporter = TableExport(fmt, table)
-    return exporter.response(f"orders-{timezone.localdate():%Y%m%d}.{fmt}")
+    values = OrderTable(rows).as_values()
+    if fmt == "csv":
+        response = HttpResponse(table_csv(values), content_type=CSV_TYPE)
+    else:
+        response = HttpResponse(table_xlsx(values, title=_("Orders")), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="orders-{timezone.localdate():%Y%m%d}.{fmt}"'
+    return response
 
 
 @login_required

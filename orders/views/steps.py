@@ -206,35 +206,39 @@ def handover(request):
     User = get_user_model()
     team_members = User.objects.filter(team__supervisor=request.user, groups__name=Role.MERCHANDISER).distinct()
     merchandisers = User.objects.filter(groups__name=Role.MERCHANDISER, is_active=True).distinct()
+    open_orders = (
+        orders_visible_to(request.user)
+        .filter(merchandiser__in=team_members, status__in=OPEN_STATES)
+        .select_related("customer", "merchandiser")
+        .order_by("merchandiser__last_name", "merchandiser__first_name", "merchandiser_id", "-received_at", "-id")
+    )
     form = HandoverForm(
         request.POST or None,
         initial=_handover_initial(request),
         team_members=team_members,
         merchandisers=merchandisers,
+        open_orders=open_orders,
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         orders = orders_visible_to(request.user).filter(merchandiser=d["from_user"], status__in=OPEN_STATES)
         if d.get("order"):
             orders = orders.filter(pk=d["order"])
-            if not orders.exists():
-                form.add_error("order", _("No open order with this id belongs to that merchandiser."))
-        if not form.errors:
-            try:
-                moved = order_reassign(
-                    order_ids=list(orders.values_list("pk", flat=True)),
-                    to_user=d["to_user"],
-                    actor=request.user,
-                    reason=d["reason"],
-                )
-            except OrderError as error:
-                report_error(request, error)
-            else:
-                messages.success(request, _("%(n)d order(s) handed over.") % {"n": moved})
-                # One order handed over: back to it, where its new merchandiser shows (unless it went to
-                # another team and is out of sight now).
-                if d.get("order") and orders_visible_to(request.user).filter(pk=d["order"]).exists():
-                    return redirect("orders:detail", pk=d["order"])
-                return redirect("orders:handover")
+        try:
+            moved = order_reassign(
+                order_ids=list(orders.values_list("pk", flat=True)),
+                to_user=d["to_user"],
+                actor=request.user,
+                reason=d["reason"],
+            )
+        except OrderError as error:
+            report_error(request, error)
+        else:
+            messages.success(request, _("%(n)d order(s) handed over.") % {"n": moved})
+            # One order handed over: back to it, where its new merchandiser shows (unless it went to
+            # another team and is out of sight now).
+            if d.get("order") and orders_visible_to(request.user).filter(pk=d["order"]).exists():
+                return redirect("orders:detail", pk=d["order"])
+            return redirect("orders:handover")
     status = 400 if form.errors else 200
     return render(request, "orders/handover.html", {"form": form}, status=status)

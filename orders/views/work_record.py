@@ -26,7 +26,7 @@ def work_record(order, *, head: int | None = None) -> tuple[SafeString, bool]:
     if head is None:
         head = order.events.aggregate(head=Max("id"))["head"]
     head = head or 0
-    key = f"orders:work-record:v1:{order.pk}:{head}:{get_language()}:{timezone.get_current_timezone_name()}"
+    key = f"orders:work-record:v2:{order.pk}:{head}:{get_language()}:{timezone.get_current_timezone_name()}"
     cached = cache.get(key)
     if cached is None:
         events = order_timeline(order=order, limit=TIMELINE_PAGE + 1)

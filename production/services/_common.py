@@ -14,5 +14,5 @@ def require_edit(actor, order) -> None:
         raise NotPermitted(_("You are not allowed to change order %(order)s.") % {"order": order.display_number})
 
 
-def stage_event(order, actor, *, action: str, note: str = "", payload=None):
+def stage_event(order, actor, *, action: str, note: events.Note = "", payload=None):
     return events.event_stage(order, actor, stage=STAGE, action=action, note=note, payload=payload)

@@ -11,6 +11,7 @@ from orders.errors import InvalidInput, TransitionRefused
 from orders.models import Order, OrderState
 from orders.services import order_lock
 
+from .. import wording
 from ..calendar import WorkCalendar
 from ..models import CheckIn, CheckInStatus, ContactMethod, PlanMilestone
 from ._common import require_edit, stage_event
@@ -116,7 +117,14 @@ def checkin_record(*, order_id, actor, data: CheckInInput, day: date | None = No
             order,
             actor,
             action="checkin_updated" if updated else "checkin",
-            note=_checkin_summary(checkin),
+            note=wording.CHECKIN(
+                day=checkin.day,
+                contact=checkin.contact_name,
+                method=checkin.contact_method,
+                quantity=checkin.quantity_done,
+                problems=checkin.problems,
+                next=checkin.next_steps,
+            ),
             payload={
                 "checkin": checkin.pk,
                 "day": day.isoformat(),
@@ -130,21 +138,3 @@ def checkin_record(*, order_id, actor, data: CheckInInput, day: date | None = No
             )
         order_flags_refresh(order=order)
     return checkin
-
-
-def _checkin_summary(checkin: CheckIn) -> str:
-    parts = [
-        _("Check-in %(day)s: %(contact)s by %(method)s.")
-        % {
-            "day": checkin.day.isoformat(),
-            "contact": checkin.contact_name,
-            "method": checkin.get_contact_method_display(),
-        }
-    ]
-    if checkin.quantity_done is not None:
-        parts.append(_("Produced so far: %(n)s.") % {"n": checkin.quantity_done})
-    if checkin.problems:
-        parts.append(_("Problems: %(text)s") % {"text": checkin.problems})
-    if checkin.next_steps:
-        parts.append(_("Next: %(text)s") % {"text": checkin.next_steps})
-    return " ".join(parts)

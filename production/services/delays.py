@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 
 from notifications.services import notification_enqueue
 from orders.errors import InvalidInput
+from orders.event_wording import both_names
 from orders.models import Order
 from orders.services.records import order_reschedule
 
+from .. import wording
 from ..calendar import WorkCalendar
 from ..models import Delay, DelayReason, ProductionPlan
 from ._common import stage_event
@@ -59,15 +61,9 @@ def delay_record(*, order_id, actor, reason_id, new_date: date, note: str = "", 
             order,
             actor,
             action="delay",
-            note=_("Delay (%(reason)s): promised date %(old)s → %(new)s. %(notice)s")
-            % {
-                "reason": reason.name,
-                "old": previous.isoformat(),
-                "new": new_date.isoformat(),
-                "notice": _("Customer notified by email.")
-                if delay.notification
-                else _("No customer email on file: tell the customer yourself."),
-            },
+            note=wording.DELAY(
+                reason=both_names(reason), old=previous, new=new_date, notice=delay.notification is not None
+            ),
             payload={
                 "delay": delay.pk,
                 "reason": reason.code,

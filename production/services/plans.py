@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.errors import InvalidInput, TransitionRefused
+from orders.event_wording import both_names
 from orders.models import Order, OrderState
 from orders.services import order_lock
 
+from .. import wording
 from ..calendar import WorkCalendar
 from ..models import PlanMilestone, ProductionPlan
 from ..selectors import plan_preview
@@ -65,19 +67,15 @@ def plan_generate(*, order: Order, actor=None, today: date | None = None) -> Pro
             row.depends_on = by_source[s.source.depends_on_id]
             linked.append(row)
     PlanMilestone.objects.bulk_update(linked, ["depends_on"])
-    note = _("T&A plan made from template %(template)s, ex-factory %(date)s.") % {
-        "template": schedule.template.name,
-        "date": schedule.ex_factory.isoformat(),
-    }
-    if schedule.is_compressed:
-        note += " " + _("Compressed: the delivery date leaves %(n)d working days fewer than the template needs.") % {
-            "n": schedule.shortfall_days
-        }
     stage_event(
         order,
         actor,
         action="plan_generated",
-        note=note,
+        note=wording.PLAN_MADE(
+            template=both_names(schedule.template),
+            date=schedule.ex_factory,
+            shortfall=schedule.shortfall_days if schedule.is_compressed else 0,
+        ),
         payload={
             "template": schedule.template.product_type,
             "ex_factory": schedule.ex_factory.isoformat(),
@@ -133,7 +131,7 @@ def milestone_set_actual(*, order, milestone, actor, actual_date: date, payload=
         order,
         actor,
         action="milestone_done",
-        note=_("%(milestone)s reached on %(date)s.") % {"milestone": milestone.name, "date": actual_date.isoformat()},
+        note=wording.MILESTONE_DONE(milestone=both_names(milestone), date=actual_date),
         payload={
             "milestone": milestone.code,
             "actual": actual_date.isoformat(),
@@ -173,13 +171,9 @@ def milestone_revise(*, order_id, milestone_id, actor, revised_date: date, reaso
             order,
             actor,
             action="milestone_revised",
-            note=_("%(milestone)s moved from %(old)s to %(new)s: %(reason)s")
-            % {
-                "milestone": milestone.name,
-                "old": previous.isoformat(),
-                "new": revised_date.isoformat(),
-                "reason": reason.strip(),
-            },
+            note=wording.MILESTONE_REVISED(
+                milestone=both_names(milestone), old=previous, new=revised_date, reason=reason.strip()
+            ),
             payload={"milestone": milestone.code, "from": previous.isoformat(), "to": revised_date.isoformat()},
         )
         order_flags_refresh(order=order)

@@ -10,6 +10,7 @@ from orders.errors import InvalidInput, TransitionRefused
 from orders.models import Order, OrderState
 from orders.services import order_lock, order_transition
 
+from .. import wording
 from ..models import ProductionRun
 from ._common import require_edit, stage_event
 from .plans import PLAN_OPEN_STATES, plan_generate
@@ -53,8 +54,7 @@ def _run_upsert(*, order: Order, actor, values: dict) -> ProductionRun:
         order,
         actor,
         action=action,
-        note=_("Factory %(factory)s, line %(line)s, work order %(ref)s, start %(start)s.")
-        % {"factory": run.factory, "line": run.line, "ref": run.work_order_ref, "start": run.start_date.isoformat()},
+        note=wording.RUN(factory=run.factory, line=run.line, ref=run.work_order_ref, start=run.start_date),
         payload={"factory": run.factory, "line": run.line, "work_order": run.work_order_ref},
     )
     return run

@@ -9,6 +9,7 @@ from orders.errors import InvalidInput, NotPermitted
 from orders.permissions import leads_owner
 from orders.services import order_lock
 
+from .. import wording
 from ..events import supervision_event
 from ..models import RecordReview
 
@@ -37,7 +38,12 @@ def record_review_create(*, order_id, actor, rating, comment: str) -> RecordRevi
             order=order, merchandiser=order.merchandiser, reviewer=actor, rating=rating, comment=comment.strip()
         )
         events.event_stage(
-            order, actor, stage=STAGE, action="record_reviewed", note=comment.strip(), payload={"rating": rating}
+            order,
+            actor,
+            stage=STAGE,
+            action="record_reviewed",
+            note=wording.REVIEWED(rating=rating).beside(comment.strip()),
+            payload={"rating": rating},
         )
         supervision_event(review, "created", actor, order=order.pk, rating=rating)
     return review

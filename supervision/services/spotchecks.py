@@ -21,6 +21,7 @@ from orders import events
 from orders.errors import InvalidInput, NotPermitted, TransitionRefused
 from orders.services.records import attachment_validate
 
+from .. import wording
 from ..events import supervision_event
 from ..models import (
     Finding,
@@ -189,6 +190,7 @@ def spot_check_score(*, sample_id, actor, results: dict, suggestions: dict | Non
             actor,
             stage=STAGE,
             action="spot_checked",
+            note=wording.SPOT_CHECKED(failed=failed, items=len(items)),
             payload={"plan": sample.plan_id, "items": len(items), "failed": failed},
         )
         supervision_event(sample, "scored", actor, failed=failed)
@@ -240,11 +242,15 @@ def finding_raise(
             actor,
             stage=STAGE,
             action="finding_raised",
-            note=text,
+            note=description.strip() or wording.FAILED_ITEM(item=_item_names(result.item), note=result.note),
             payload={"finding": finding.pk, "severity": severity},
         )
         supervision_event(finding, "raised", actor, severity=severity)
     return finding
+
+
+def _item_names(item) -> dict:
+    return {"zh": item.label_zh, "en": item.label_en}
 
 
 def _lock_own_finding(finding_id, actor) -> Finding:

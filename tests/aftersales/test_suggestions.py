@@ -3,6 +3,7 @@ adopted or declined, each step with a comment."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from aftersales.models import Suggestion, SuggestionStatus
 from aftersales.selectors import suggestions_to_decide, suggestions_visible_to
@@ -107,3 +108,19 @@ def test_the_suggestion_pages(client, merchandiser, supervisor):
 def test_qa_cannot_make_a_suggestion(client, qa_user):
     client.force_login(qa_user)
     assert client.get(reverse("aftersales:suggestion_new")).status_code == 403
+
+
+def test_the_suggestions_record_shows_its_states_by_label(client, merchandiser, supervisor):
+    suggestion = submit(merchandiser)
+    suggestion_transition(suggestion_id=suggestion.pk, name="review", actor=supervisor, comment="Discussed Monday")
+    supervisor.preferred_language = "zh-hans"
+    supervisor.save(update_fields=["preferred_language"])
+    client.force_login(supervisor)
+
+    page = client.get(reverse("aftersales:suggestion_detail", args=[suggestion.pk])).content.decode()
+    record = page.split('class="timeline"')[1].split("</ol>")[0]
+
+    assert "submitted" not in record and "reviewed" not in record
+    with translation.override("zh-hans"):
+        submitted, reviewed = str(SuggestionStatus.SUBMITTED.label), str(SuggestionStatus.REVIEWED.label)
+    assert submitted != "Submitted" and f"{submitted} → {reviewed}" in record

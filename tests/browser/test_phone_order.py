@@ -50,7 +50,7 @@ def test_phone_order_from_intake_to_entered(browser_page, merchandiser):
     expect(page).to_have_url(re.compile(r"/orders/\d+/$"))
     order = Order.objects.get(customer=customer)
     heading = page.get_by_role("heading", level=1)
-    expect(heading).to_contain_text(f"#{order.pk}")
+    expect(heading).to_contain_text(f"Draft: {customer} PO HA-2026-17")
     expect(heading).to_contain_text("Received")
     expect(page.get_by_role("status")).to_contain_text("Order received.")
 

@@ -1,5 +1,6 @@
 """The evaluation pages: HR runs, adjusts and finalises; each role sees only what it should; exports."""
 
+from datetime import datetime
 from io import BytesIO
 
 import pytest
@@ -102,6 +103,33 @@ def test_exports(scored, client):
     book = load_workbook(BytesIO(quarter.content))
     assert book.worksheets[0].max_row == 4  # header + 3 people
     assert book.worksheets[1].max_row == 1 + 3 * 10
+
+
+def test_a_scorecard_export_holds_the_adjustment_time_as_a_local_excel_time(scored, client):
+    # Adjusted at 02:00 on 1 April in Shanghai: 18:00 on 31 March in UTC.
+    line = ScoreLine.objects.get(merchandiser=scored.alice, kpi="on_time_delivery")
+    with now_is(SCORED_AT):
+        client.post(reverse("evaluation:adjust", args=[line.pk]), {"new_score": "90", "reason": "Port strike"})
+
+    xlsx = client.get(reverse("evaluation:scorecard_xlsx", args=[card_of(scored.alice).pk]))
+    sheet = load_workbook(BytesIO(xlsx.content)).active
+    row = next(r for r in sheet.iter_rows() if r[5].value == "Port strike")
+
+    assert row[2].value == datetime(2026, 4, 1, 2, 0)  # a real date and time, the company's wall clock
+    assert row[2].is_date and "h" in row[2].number_format
+
+
+def test_the_quarter_export_is_in_the_readers_language(scored, client):
+    scored.hr.preferred_language = "zh-hans"
+    scored.hr.save(update_fields=["preferred_language"])
+
+    quarter = client.get(reverse("evaluation:quarter_export", args=[2026, 1]))
+    kpis = load_workbook(BytesIO(quarter.content)).worksheets[1]
+    header = [cell.value for cell in kpis[1]]
+
+    assert header[:4] == ["跟单员", "KPI", "权重", "分子"]
+    assert "调整后得分" in header and "加权得分" in header and "是否适用" in header
+    assert not {"Numerator", "Denominator", "Adjusted score", "Weighted points", "Applies"} & set(header)
 
 
 def test_each_role_sees_only_what_it_should(scored, client):
@@ -241,3 +269,19 @@ def test_the_scheme_page_names_categories_and_rules_in_the_reader_s_language(cli
         assert label in page
     for code in ("Timeliness", "Accuracy", "Satisfaction", "Discipline", ">linear<", ">deduction<"):
         assert code not in page
+
+
+@pytest.mark.parametrize("with_scheme", [False, True])
+def test_the_scheme_page_shows_categories_and_rules_by_label(client, hr_user, with_scheme, request):
+    if with_scheme:
+        request.getfixturevalue("test_scheme")
+    hr_user.preferred_language = "zh-hans"
+    hr_user.save(update_fields=["preferred_language"])
+    client.force_login(hr_user)
+
+    body = client.get(reverse("evaluation:scheme")).content.decode()
+
+    if with_scheme:
+        assert "及时性" in body and "Timeliness" not in body and "imeliness<" not in body
+    else:
+        assert "在下限与目标之间线性计分" in body and ">linear<" not in body

@@ -52,3 +52,20 @@ def test_read_only_roles_cannot_open_the_edit_form(client, merchandiser, qa_user
     order = make_order(merchandiser=merchandiser)
     client.force_login(qa_user)
     assert client.get(f"/orders/{order.pk}/edit/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_changed_unit_reads_by_its_name_in_the_record_not_its_id(client, merchandiser):
+    from orders.models import Unit
+
+    order = advance(make_order(merchandiser=merchandiser), merchandiser, "confirm")
+    line = order.lines.get()
+    old_unit, new_unit = line.unit, Unit.objects.exclude(pk=line.unit_id).order_by("code").first()
+    client.force_login(merchandiser)
+    client.post(f"/orders/{order.pk}/edit/", edit_payload(order, line, unit=new_unit.pk))
+
+    page = client.get(f"/orders/{order.pk}/").content.decode()
+    record = page.split('id="timeline"')[1].split("</ol>")[0]
+
+    assert f"Line 1 · unit: {old_unit.name_en} → {new_unit.name_en}" in record
+    assert f"{old_unit.pk} → {new_unit.pk}" not in record

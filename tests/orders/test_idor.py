@@ -347,7 +347,7 @@ def test_handover_of_another_teams_order_is_a_form_error(client, supervisor, mer
     )
     # then a form error, and nothing moves (not even the supervisor's own team's orders)
     assert response.status_code == 400
-    assert response.context["form"].errors["order"] == ["No open order with this id belongs to that merchandiser."]
+    assert response.context["form"].errors["order"] == ["Choose one of your team's open orders."]
     assert (snapshot(theirs), snapshot(mine)) == before
 
 

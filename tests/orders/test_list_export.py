@@ -4,7 +4,7 @@ filtered rows; and a paginator that never counts the orders table."""
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -387,3 +387,50 @@ def test_a_sorted_list_shows_a_page_for_any_page_number(client, merchandiser, pa
 
     assert response.status_code == 200
     assert listed(response) == [order.pk]  # past the end: the first page
+
+
+# --- what the files hold: local times, real Excel dates, Chinese that Excel reads -------------------------
+
+NOON_UTC = timezone.datetime(2026, 3, 2, 4, 5, 6, 789000, tzinfo=UTC)  # 12:05:06 in Shanghai
+
+
+def test_the_csv_starts_with_a_byte_order_mark_so_excel_reads_chinese_names(client, merchandiser, book):
+    merchandiser.preferred_language = "zh-hans"
+    merchandiser.save(update_fields=["preferred_language"])
+    client.force_login(merchandiser)
+
+    response = client.get(reverse("orders:export", args=["csv"]), {"q": "ZT-1001"})
+
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert "泽风纺织" in response.content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_csv_shows_received_in_local_time_to_the_minute(client, merchandiser, book, language):
+    Order.objects.filter(pk=book["zephyr_new"].pk).update(received_at=NOON_UTC)
+    merchandiser.preferred_language = language
+    merchandiser.save(update_fields=["preferred_language"])
+    client.force_login(merchandiser)
+
+    text = client.get(reverse("orders:export", args=["csv"]), {"q": "ZT-1001"}).content.decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(text)))[1]
+
+    assert row[-1] == "2026-03-02 12:05"
+    assert row[4] == book["zephyr_new"].delivery_date.isoformat()
+
+
+def test_the_xlsx_holds_real_dates_and_local_times(client, merchandiser, book):
+    Order.objects.filter(pk=book["zephyr_new"].pk).update(received_at=NOON_UTC)
+    client.force_login(merchandiser)
+
+    response = client.get(reverse("orders:export", args=["xlsx"]), {"q": "ZT-1001"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    received = sheet.cell(row=2, column=header.index("Received") + 1)
+    delivery = sheet.cell(row=2, column=header.index("Delivery") + 1)
+
+    assert received.value == datetime(2026, 3, 2, 12, 5, 6, 789000)  # naive, Shanghai wall-clock
+    assert received.is_date and "h" in received.number_format
+    assert delivery.is_date and delivery.value.date() == book["zephyr_new"].delivery_date
+    assert sheet.cell(row=2, column=header.index("State") + 1).value == "Received"
+    assert sheet.cell(row=2, column=header.index("Channel") + 1).value == "Phone"

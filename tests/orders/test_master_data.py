@@ -68,3 +68,20 @@ def test_product_with_structured_specification(client, merchandiser, qa_user):
     client.force_login(qa_user)
     assert client.get("/orders/products/").status_code == 200
     assert client.post("/orders/products/new/", {**data, "style_no": "TS-11"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_product_types_are_shown_and_chosen_by_their_labels(client, merchandiser):
+    from ..factories import ProductFactory
+
+    ProductFactory(style_no="TW-1", product_type="home_textile")
+    merchandiser.preferred_language = "zh-hans"
+    merchandiser.save(update_fields=["preferred_language"])
+    client.force_login(merchandiser)
+
+    listed = client.get("/orders/products/").content.decode()
+    form = client.get("/orders/products/new/").content.decode()
+
+    assert "家纺" in listed and "home_textile" not in listed.split("<tbody")[1]
+    assert '<option value="home_textile">家纺</option>' in form
+    assert '<option value="garment" selected>服装</option>' in form

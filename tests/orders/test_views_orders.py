@@ -893,3 +893,38 @@ def test_attachment_of_forbidden_type_is_refused(client, merchandiser):
     )
     assert flashed(response, "are not accepted")
     assert not fresh(order).attachments.exists()
+
+
+def test_handover_offers_the_teams_open_orders_by_name_under_their_merchandiser(
+    client, supervisor, merchandiser, colleague, other_merchandiser
+):
+    zephyr = CustomerFactory(name_en="Zephyr Textiles", name_zh="泽风纺织")
+    draft = make_order(merchandiser=merchandiser, customer=zephyr, customer_po="ZT-7")
+    entered = advance(make_order(merchandiser=colleague), colleague, "confirm", "enter")
+    theirs = make_order(merchandiser=other_merchandiser, customer=zephyr, customer_po="ZT-8")
+    client.force_login(supervisor)
+
+    page = client.get(reverse("orders:handover")).content.decode()
+    select = page.split('name="order"')[1].split("</select>")[0]
+
+    assert "Only this order (id)" not in page and "Only this order" in page
+    assert f'<optgroup label="{merchandiser}">' in select and f'<optgroup label="{colleague}">' in select
+    assert f'<option value="{draft.pk}">Draft: Zephyr Textiles PO ZT-7</option>' in select
+    assert f'<option value="{entered.pk}">{entered.number}</option>' in select
+    assert "ZT-8" not in select and f'value="{theirs.pk}"' not in select  # another team's
+
+
+def test_handover_of_an_order_that_is_not_the_chosen_merchandisers_is_a_form_error(
+    client, supervisor, merchandiser, colleague
+):
+    colleagues = make_order(merchandiser=colleague)
+    client.force_login(supervisor)
+
+    response = client.post(
+        reverse("orders:handover"),
+        {"from_user": merchandiser.pk, "to_user": colleague.pk, "order": colleagues.pk, "reason": "x"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["order"] == ["This order is not one of that merchandiser's open orders."]
+    assert fresh(colleagues).merchandiser == colleague

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
 from aftersales.models import ACTIVE_CASE_STATES, Case, CaseStatus, Feedback, FeedbackSource
-from aftersales.selectors import HISTORY_LABELS, case_history, sla_targets
+from aftersales.selectors import case_history, sla_targets
 from aftersales.services import case_transition, cases_check_sla, cases_reschedule
 from aftersales.sla import calendar
+from aftersales.wording import HISTORY_LABELS
 from orders.models import OrderEvent, OrderState
 from perf.seeding import SeedConfig, seed_bench
 
@@ -111,7 +112,7 @@ def test_each_step_is_on_the_work_record_and_a_seeded_case_moves_on(seeded, clie
     closed = next(c for c in cases if c.status == CaseStatus.CLOSED)
     history = case_history(case=closed)
     assert [e.payload["action"] for e in history][-1] == "case_opened"
-    assert history[0].to_label
+    assert history[0].state_change[1]
 
     case = Case.objects.filter(status__in=ACTIVE_CASE_STATES).select_related("owner").order_by("pk").first()
     client.force_login(case.owner)

@@ -105,7 +105,7 @@ def test_recording_a_checkin(merchandiser):
     fabric.refresh_from_db()
     assert fabric.actual_date == timezone.localdate()
     event = OrderEvent.objects.filter(order=order, type="stage", payload__action="checkin").get()
-    assert "Zip supplier late" in event.note
+    assert "Zip supplier late" in event.note_text
     # Saving again the same day updates the same check-in.
     checkin_record(order_id=order.pk, actor=merchandiser, data=input_(quantity_done=1500))
     assert CheckIn.objects.get(order=order).quantity_done == 1500

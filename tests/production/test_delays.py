@@ -136,7 +136,7 @@ def test_no_email_on_file_means_no_notice_but_the_delay_is_recorded(merchandiser
     )
     assert delay.notification is None and not Notification.objects.exists()
     event = OrderEvent.objects.get(order=order, type="stage", payload__action="delay")
-    assert "No customer email" in event.note
+    assert "No customer email" in event.note_text
 
 
 def test_delay_input_is_checked(merchandiser, other_merchandiser):

@@ -205,3 +205,25 @@ def test_only_the_teams_supervisor_runs_the_meeting(team_a, team_b, merchandiser
     with pytest.raises(NotPermitted):
         action_item_step(item_id=item.pk, actor=team_b[1], name="drop")
     assert item.status == ActionItemStatus.OPEN
+
+
+def test_the_agenda_names_a_draft_in_the_readers_language_not_by_its_id(team_a, merchandiser):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from ..factories import CustomerFactory
+
+    zephyr = CustomerFactory(name_en="Zephyr Textiles", name_zh="泽风纺织")
+    risky = make_order(merchandiser=merchandiser, customer=zephyr, customer_po="ZT-9")
+    order_set_flags(order_id=risky.pk, is_at_risk=True)
+    entries = _person(agenda_compile(team=team_a[0], week_start=this_week()), merchandiser)["at_risk"]
+
+    shown = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            shown[language] = render_to_string(
+                "supervision/_agenda_list.html", {"entries": entries, "kind": "order", "heading": "At risk"}
+            )
+
+    assert "Draft: Zephyr Textiles PO ZT-9" in shown["en"] and "草稿：泽风纺织 PO ZT-9" in shown["zh-hans"]
+    assert f">#{risky.pk}<" not in shown["en"]

@@ -226,3 +226,40 @@ def test_evidence_file_is_served_only_to_those_who_see_the_finding(client, qa_us
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     client.force_login(other_merchandiser)
     assert client.get(url).status_code == 404
+
+
+def test_the_plan_page_shows_the_population_by_names_and_stages_not_ids(client, qa_user, merchandiser):
+    from django.urls import reverse
+
+    from ..factories import CustomerFactory
+
+    zephyr = CustomerFactory(name_en="Zephyr Textiles", name_zh="泽风纺织")
+    draft = make_order(merchandiser=merchandiser, customer=zephyr, customer_po="ZT-5")
+    entered = advance(make_order(merchandiser=merchandiser), merchandiser, "confirm", "enter")
+    plan = _plan(qa_user, sample_mode="percent", sample_size=100, stratify_by_stage=True)
+    spot_check_draw_sample(plan_id=plan.pk, actor=qa_user)
+    qa_user.preferred_language = "zh-hans"
+    qa_user.save(update_fields=["preferred_language"])
+    client.force_login(qa_user)
+
+    page = client.get(reverse("supervision:plan_detail", args=[plan.pk])).content.decode()
+    population = page.split("</dl>")[0].split("抽样总体")[-1]
+
+    assert f"{merchandiser} · 已录入: 1" in population and f"{merchandiser} · 已接收: 1" in population
+    assert "草稿：泽风纺织 PO ZT-5" in population and entered.number in population
+    assert f"#{merchandiser.pk}" not in population and f">{draft.pk}," not in population
+    samples = page.split('id="samples"')[1]
+    assert "已录入" in samples and ">entered<" not in samples
+
+
+def test_each_note_on_the_score_page_is_named_by_its_item(client, qa_user, merchandiser):
+    from django.urls import reverse
+
+    make_order(merchandiser=merchandiser)
+    plan = spot_check_draw_sample(plan_id=_plan(qa_user).pk, actor=qa_user)
+    client.force_login(qa_user)
+
+    page = client.get(reverse("supervision:sample_score", args=[plan.samples.get().pk])).content.decode()
+
+    for item in SpotCheckItem.objects.filter(active=True):
+        assert f'aria-label="Note: {item.label_en}"' in page
