@@ -225,8 +225,8 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         j.select(t["given_by"], t["phone_call"])
         j.fill(t["contact"], "Grace Lee")
         for group in ("quality", "delivery", "communication"):
-            field = page.locator("div.field", has=page.get_by_text(t[group], exact=True))
-            j.click(field.get_by_label("4", exact=True))
+            # Each rating is a radio group named by its legend; each radio by its number and caption.
+            j.click(page.get_by_role("group", name=t[group]).get_by_label(t["rating_4"], exact=True))
         j.fill(t["comment"], "Fast answer on the loose threads.")
         j.click_button(t["save_feedback"])
         expect(j.message()).to_contain_text(t["feedback_recorded"])
