@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
+from core.dates import date_rule_error
+
 from ..errors import InvalidInput, OrderError
 from ..models import Channel, Currency, Customer, IdempotencyKey, Order, Product, Unit
 from ..selectors import orders_with_same_po
@@ -82,7 +84,10 @@ class OrderSubmission(BaseModel):
         return _reject_nul(value)
 
     customer_po: str = Field(min_length=1, max_length=60, description="Your purchase order number.")
-    delivery_date: date = Field(description="Requested delivery date (YYYY-MM-DD); not in the past.")
+    delivery_date: date = Field(
+        description="Requested delivery date (YYYY-MM-DD): not in the past, and at most until 31 December of the "
+        "fifth year from now."
+    )
     currency: str = Field(min_length=3, max_length=3, description="Currency code, e.g. USD, EUR, CNY.")
     trade_terms: str = Field("", max_length=60, description="e.g. FOB Ningbo")
     payment_terms: str = Field("", max_length=120)
@@ -94,6 +99,13 @@ class OrderSubmission(BaseModel):
     @classmethod
     def _null_is_blank(cls, value):
         return "" if value is None else value
+
+    @field_validator("delivery_date")
+    @classmethod
+    def _date_rule(cls, value: date) -> date:
+        if problem := date_rule_error(value):
+            raise PydanticCustomError("date_rule", problem)
+        return value
 
     @field_validator("currency")
     @classmethod
