@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "orders.api.errors.ApiJsonErrorsMiddleware",  # the API answers its errors in JSON, whoever makes them
     "accounts.middleware.AccessLogMiddleware",  # outside CSRF and auth, so it sees every 401/403/404
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
