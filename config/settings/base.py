@@ -100,6 +100,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text email (notifications/*.txt, notifications.services.notification_render): text is not
+        # HTML, so nothing is escaped: PO "A&B" reads "A&B", not &quot;A&amp;B&quot;.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # Built-in widgets through Jinja2 (the same templates Django ships for it), the admin's through Django's.
