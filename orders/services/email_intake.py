@@ -33,7 +33,9 @@ HEADER_MAX_BYTES = 8 * 1024  # one header of the top section, unfolded
 ENCODED_WORDS_MAX = 300  # =?charset?q|b?...?= words in the whole email, part headers included
 MULTIPARTS_MAX = 100  # multipart containers in the whole email
 COMMENTS_MAX = 100  # "(" in one header of the top section
-HEADER_END = re.compile(rb"\r?\n\r?\n")
+# The top header section as Python's parser finds it: lines that start "From ", a field name and a colon, or
+# a space or tab (a folded line); the first other line (a blank one, or body text) ends it.
+HEADER_SECTION = re.compile(rb"(?:(?:From |[\x21-\x39\x3b-\x7e]*:|[ \t])[^\r\n]*(?:\r\n|\n|\r))*")
 # A header: its first line and the folded lines after it (each starts with a space or a tab).
 HEADER = re.compile(rb"^([^ \t\r\n:][^\r\n:]*)(?::[^\r\n]*)?(?:(?:\r\n|\n|\r)[ \t][^\r\n]*)*", re.M)
 ENCODED_WORD = re.compile(rb"=\?[^?\s]{1,75}\?[qQbB]\?")
@@ -169,8 +171,7 @@ def _more_than(pattern: re.Pattern, data: bytes, limit: int) -> bool:
 
 def _refuse_hostile_structure(raw: bytes) -> None:
     """Refuse, by counting on the raw bytes, what would make the email parser blow up (see the limits above)."""
-    end = HEADER_END.search(raw)
-    for header in HEADER.finditer(raw[: end.start()] if end else raw):
+    for header in HEADER.finditer(HEADER_SECTION.match(raw).group(0)):
         text = header.group(0)
         name = header.group(1).decode("ascii", "replace").strip()[:40]
         if len(text) > HEADER_MAX_BYTES:

@@ -120,6 +120,12 @@ def test_an_ordinary_long_header_section_is_still_read():
     assert parsed.subject == "订单" * 40
 
 
+def test_a_long_line_of_text_after_the_headers_is_body_not_a_header():
+    pasted = b"From: a@buyer.example\nSubject: PO 7788-01\nplease book: " + b"300 sets " * 1200 + b"\n"
+    parsed = email_intake_parse(pasted)  # no blank line: the first line that is not a header starts the body
+    assert parsed.subject == "PO 7788-01"
+
+
 # --- fuzzing ----------------------------------------------------------------------------------------------
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
