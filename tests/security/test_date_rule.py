@@ -305,3 +305,31 @@ def test_fuzzed_dates_keep_the_one_rule_in_the_form_and_the_api(world):
         isolated(post)
 
     run()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("edge", [date.max, date.min], ids=str)
+def test_every_stored_date_of_a_delivered_order_at_the_edge_renders(world, edge):
+    """Not only the delivery date: the shipment's dates and the plan's, stored at the edge by hand."""
+    from aftersales import tasks as aftersales_tasks
+    from logistics.models import Shipment
+    from production import tasks as production_tasks
+    from production.models import PlanMilestone, ProductionRun
+
+    merchandiser = world.users["merchandiser"]
+    order = after_sales_order(merchandiser)
+    store_delivery_date(order, edge)
+    Shipment.objects.filter(order=order).update(ship_date=edge, eta=edge, delivered_on=edge)
+    PlanMilestone.objects.filter(plan__order=order).update(planned_date=edge, revised_date=edge, actual_date=edge)
+    ProductionRun.objects.filter(order=order).update(start_date=edge)
+    for job in (aftersales_tasks.close_finished_orders, aftersales_tasks.check_sla, production_tasks.refresh_flags):
+        job()  # what beat runs
+    for role in ("merchandiser", "supervisor", "management"):
+        client = client_for(world, role)
+        for url in [
+            reverse("orders:detail", args=[order.pk]),
+            *(reverse("orders:section", args=[order.pk, key]) for key in ("plan", "production", "shipments")),
+            reverse("logistics:shipment_list") + "?scope=all",
+            reverse("aftersales:case_list") + "?scope=open",
+        ]:
+            assert client.get(url).status_code in (200, 403, 404), f"{role} {url}"
