@@ -311,8 +311,12 @@ def test_fuzzed_dates_keep_the_one_rule_in_the_form_and_the_api(world):
 @pytest.mark.parametrize("edge", [date.max, date.min], ids=str)
 def test_every_stored_date_of_a_delivered_order_at_the_edge_renders(world, edge):
     """Not only the delivery date: the shipment's dates and the plan's, stored at the edge by hand."""
+    from django.test import Client
+
     from aftersales import tasks as aftersales_tasks
     from logistics.models import Shipment
+    from logistics.selectors import status_link_token
+    from logistics.services import status_link_ensure
     from production import tasks as production_tasks
     from production.models import PlanMilestone, ProductionRun
 
@@ -333,3 +337,5 @@ def test_every_stored_date_of_a_delivered_order_at_the_edge_renders(world, edge)
             reverse("aftersales:case_list") + "?scope=open",
         ]:
             assert client.get(url).status_code in (200, 403, 404), f"{role} {url}"
+    token = status_link_token(status_link_ensure(order=order))
+    assert Client().get(reverse("portal:status", args=[token])).status_code == 200  # the customer's page
