@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateRuleAdminMixin
+
 from .models import Team, User
 
 
@@ -13,7 +15,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class StaffAdmin(UserAdmin):
+class StaffAdmin(DateRuleAdminMixin, UserAdmin):
     list_display = ("username", "employee_no", "last_name", "first_name", "department", "team", "is_active")
     list_filter = ("department", "team", "groups", "is_active")
     list_select_related = ("team",)

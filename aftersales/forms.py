@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Role
+from core.dates import DateTimeField
 
 from .models import CaseChannel, CaseType, FeedbackSource, Severity, SuggestionTopic
 from .services import CaseInput
@@ -40,7 +41,7 @@ class CaseForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5}))
     contact_name = forms.CharField(label=_("Customer contact"), max_length=120, required=False)
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
-    opened_at = forms.DateTimeField(
+    opened_at = DateTimeField(
         label=_("Raised at"),
         required=False,
         widget=DATETIME,

@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
-from django_tables2 import RequestConfig
-from django_tables2.paginators import LazyPaginator
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.params import id_param, table_paginate
 from orders.downloads import download_response, file_not_found
 from orders.errors import InvalidInput, OrderError
 from orders.selectors import order_get_for_user, orders_visible_to
@@ -136,7 +135,7 @@ def case_list(request):
     elif scope == "escalated":
         qs = qs.filter(escalated_at__isnull=False, status__in=ACTIVE_CASE_STATES)
     table = CaseTable(qs)
-    RequestConfig(request, paginate={"paginator_class": LazyPaginator, "per_page": 50}).configure(table)
+    table_paginate(request, table, per_page=50)
     return render(request, "aftersales/case_list.html", {"table": table, "scope": scope})
 
 
@@ -314,9 +313,9 @@ def feedback_new(request, order_pk):
 def feedback_list(request):
     """All feedback the person may see, per customer when one is chosen, with the averages."""
     qs = feedback_visible_to(request.user).select_related("order", "order__customer", "customer", "recorded_by")
-    customer_id = request.GET.get("customer") or ""
-    if customer_id.isdigit():
-        qs = qs.filter(customer_id=int(customer_id))
+    customer_id = id_param(request.GET.get("customer"))
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
     per_customer = (
         feedback_visible_to(request.user).values("customer_id", "customer__code").order_by("customer__code").distinct()
     )

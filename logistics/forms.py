@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateField
+
 from .models import Carrier, DocumentKind, ShipmentMode
 from .selectors import quantity_text
 from .services import ShipmentInput
@@ -22,8 +24,8 @@ class ShipmentForm(forms.Form):
         required=False,
         help_text=_("B/L, container, air waybill or courier number. Required except by truck."),
     )
-    ship_date = forms.DateField(label=_("Ship date"), widget=DATE)
-    eta = forms.DateField(label=_("Estimated arrival"), widget=DATE)
+    ship_date = DateField(label=_("Ship date"), widget=DATE)
+    eta = DateField(label=_("Estimated arrival"), widget=DATE)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     packing_list = forms.FileField(label=_("Packing list"), required=False)
     bill_of_lading = forms.FileField(label=_("Bill of lading / air waybill"), required=False)
@@ -76,7 +78,7 @@ class ShipmentForm(forms.Form):
 
 
 class DeliveryForm(forms.Form):
-    delivered_on = forms.DateField(label=_("Delivered on"), widget=DATE)
+    delivered_on = DateField(label=_("Delivered on"), widget=DATE)
     received_by = forms.CharField(label=_("Received by"), max_length=120, required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     proof = forms.FileField(

@@ -1,7 +1,7 @@
 """Reads for logistics. Row visibility always comes from orders.selectors.orders_visible_to."""
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -9,6 +9,7 @@ from django.core import signing
 from django.db.models import Max, Prefetch, QuerySet, Sum
 from django.http import Http404
 
+from core.dates import shift
 from orders.models import Order
 from orders.selectors import order_lines, orders_visible_to
 
@@ -98,7 +99,7 @@ def service_period_end(*, order: Order, shipments: list[Shipment] | None = None)
     delivered = last_delivery_date(order=order, shipments=shipments)
     if delivered is None:
         return None
-    return delivered + timedelta(days=settings.AFTERSALES_SERVICE_PERIOD_DAYS)
+    return shift(delivered, settings.AFTERSALES_SERVICE_PERIOD_DAYS)
 
 
 def carriers_active() -> QuerySet[Carrier]:

@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
-from django_tables2.paginators import LazyPaginator
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.params import table_paginate
 from orders.downloads import download_response, file_not_found
 from orders.errors import InvalidInput, OrderError
 from orders.selectors import order_get_for_user
@@ -188,7 +187,7 @@ def shipment_list(request):
     if scope == "in_transit":
         qs = qs.filter(delivered_on__isnull=True)
     table = ShipmentTable(qs)
-    RequestConfig(request, paginate={"paginator_class": LazyPaginator, "per_page": 50}).configure(table)
+    table_paginate(request, table, per_page=50)
     return render(request, "logistics/shipment_list.html", {"table": table, "scope": scope})
 
 

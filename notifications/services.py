@@ -21,15 +21,16 @@ from .models import Notification, NotificationStatus
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 20
+TEXT_ENGINE = "text"  # settings.TEMPLATES: autoescape off
 MAX_BACKOFF = timedelta(hours=1)
 
 
 def notification_render(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
     """Subject, text body and HTML body of templates/notifications/<template>_{subject,body}.{txt,html},
-    rendered in the recipient's language."""
+    rendered in the recipient's language. The .txt ones by the "text" engine, which escapes nothing."""
     with translation.override(language):
-        subject = render_to_string(f"notifications/{template}_subject.txt", context).strip()
-        text = render_to_string(f"notifications/{template}_body.txt", context)
+        subject = render_to_string(f"notifications/{template}_subject.txt", context, using=TEXT_ENGINE).strip()
+        text = render_to_string(f"notifications/{template}_body.txt", context, using=TEXT_ENGINE)
         html = render_to_string(f"notifications/{template}_body.html", context)
     return " ".join(subject.split()), text, html
 

@@ -15,6 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.dates import DateRuleAdminMixin
+
 from .models import (
     ChecklistItem,
     Currency,
@@ -57,7 +59,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(CustomerApiToken)
-class CustomerApiTokenAdmin(admin.ModelAdmin):
+class CustomerApiTokenAdmin(DateRuleAdminMixin, admin.ModelAdmin):
     list_display = ("customer", "label", "prefix", "created_at", "revoked_at")
     readonly_fields = ("prefix", "created_at")
     fields = ("customer", "label", "prefix", "created_at", "revoked_at")
@@ -299,7 +301,7 @@ class OrderEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Handover)
-class HandoverAdmin(admin.ModelAdmin):
+class HandoverAdmin(DateRuleAdminMixin, admin.ModelAdmin):
     list_display = ("at", "from_user", "to_user", "by", "order_count")
 
     def has_change_permission(self, request, obj=None):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.dates import DateRuleAdminMixin
+
 from .models import (
     CalendarDay,
     CheckIn,
@@ -35,7 +37,7 @@ class PlanTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(DateRuleAdminMixin, admin.ModelAdmin):
     list_display = ("date", "name", "kind")
     list_filter = ("kind",)
     date_hierarchy = "date"

@@ -11,8 +11,12 @@ from datetime import date, timedelta
 
 from django.conf import settings
 
-# A year of margin each side of any date asked about; extended on demand.
+from core.dates import shift
+
+# A year of margin each side of any date asked about; extended on demand, up to a span past which a new
+# index replaces the old one.
 _MARGIN_DAYS = 366
+_INDEX_MAX_DAYS = 40 * 366
 
 
 class WorkCalendar:
@@ -53,12 +57,14 @@ class WorkCalendar:
 
     # --- the index -----------------------------------------------------------------------------
     def _cover(self, *days: date) -> None:
-        lo = min(days) - timedelta(days=_MARGIN_DAYS)
-        hi = max(days) + timedelta(days=_MARGIN_DAYS)
+        lo = shift(min(days), -_MARGIN_DAYS)
+        hi = shift(max(days), _MARGIN_DAYS)
         if self._lo is not None and self._lo <= lo and hi <= self._hi:
             return
-        if self._lo is not None:
+        if self._lo is not None and (max(hi, self._hi) - min(lo, self._lo)).days <= _INDEX_MAX_DAYS:
             lo, hi = min(lo, self._lo), max(hi, self._hi)
+        # else: a date far from the indexed ones (a stored 9999-12-31) gets an index of its own rather than
+        # one stretching across the centuries between.
         self._lo, self._hi = lo, hi
         self._days = [
             lo + timedelta(days=i) for i in range((hi - lo).days + 1) if self.is_working_day(lo + timedelta(days=i))
@@ -67,40 +73,56 @@ class WorkCalendar:
     def on_or_before(self, day: date) -> date:
         """The day itself if it is a working day, else the last working day before it."""
         self._cover(day)
-        return self._days[bisect_right(self._days, day) - 1]
+        index = bisect_right(self._days, day) - 1
+        return self._days[index] if index >= 0 else day  # none before the start of the calendar
 
     def on_or_after(self, day: date) -> date:
         self._cover(day)
-        return self._days[bisect_left(self._days, day)]
+        index = bisect_left(self._days, day)
+        return self._days[index] if index < len(self._days) else day  # none after its end
 
     def subtract(self, day: date, working_days: int) -> date:
         """`working_days` working days before `day` (aligned first to a working day on or before it)."""
         if working_days < 0:
             return self.add(day, -working_days)
-        self._cover(day, day - timedelta(days=working_days * 2 + 14))
+        self._cover(day, shift(day, -(working_days * 2 + 14)))
         index = bisect_right(self._days, day) - 1 - working_days
         if index < 0:
-            self._cover(day - timedelta(days=working_days * 7 + 30))
+            self._cover(shift(day, -(working_days * 7 + 30)), day)
             index = bisect_right(self._days, day) - 1 - working_days
-        return self._days[index]
+        return self._days[max(index, 0)] if self._days else day  # the calendar's first day at the most
 
     def add(self, day: date, working_days: int) -> date:
         """`working_days` working days after `day` (aligned first to a working day on or after it)."""
         if working_days < 0:
             return self.subtract(day, -working_days)
-        self._cover(day, day + timedelta(days=working_days * 2 + 14))
+        self._cover(day, shift(day, working_days * 2 + 14))
         index = bisect_left(self._days, day) + working_days
         if index >= len(self._days):
-            self._cover(day + timedelta(days=working_days * 7 + 30))
+            self._cover(day, shift(day, working_days * 7 + 30))
             index = bisect_left(self._days, day) + working_days
-        return self._days[index]
+        return self._days[min(index, len(self._days) - 1)] if self._days else day  # its last day at the most
 
     def count_between(self, start: date, end: date) -> int:
         """Working days in (start, end]; negative when end is before start. Tomorrow from today is 1."""
         if end < start:
             return -self.count_between(end, start)
+        if (end - start).days > _INDEX_MAX_DAYS:
+            return self._count_by_weeks(start, end)
         self._cover(start, end)
         return bisect_right(self._days, end) - bisect_right(self._days, start)
+
+    def _count_by_weeks(self, start: date, end: date) -> int:
+        """count_between without the index, for spans too long to index (a date stored centuries away):
+        whole weeks, the days left over, then the holidays and make-up days in between."""
+        weeks, rest = divmod((end - start).days, 7)
+        count = weeks * (7 - len(self.weekend))
+        count += sum(1 for i in range(1, rest + 1) if (start.weekday() + i) % 7 not in self.weekend)
+        count -= sum(
+            1 for day in self.holidays - self.workdays if start < day <= end and day.weekday() not in self.weekend
+        )
+        count += sum(1 for day in self.workdays if start < day <= end and day.weekday() in self.weekend)
+        return count
 
 
 # --- the calendar's days in the cache -------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateField
 from orders.forms import VersionField
 from orders.light_copies import FieldsCopiedLight
 
@@ -16,13 +17,13 @@ class ProductionStartForm(forms.Form):
     factory = forms.CharField(label=_("Factory"), max_length=120)
     line = forms.CharField(label=_("Production line"), max_length=60)
     work_order_ref = forms.CharField(label=_("Work order number"), max_length=60)
-    start_date = forms.DateField(label=_("Production start date"), widget=DATE)
+    start_date = DateField(label=_("Production start date"), widget=DATE)
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
     version = VersionField()
 
 
 class MilestoneActualForm(forms.Form):
-    actual_date = forms.DateField(label=_("Actual date"), widget=DATE)
+    actual_date = DateField(label=_("Actual date"), widget=DATE)
 
     def clean_actual_date(self):
         value = self.cleaned_data["actual_date"]
@@ -32,13 +33,13 @@ class MilestoneActualForm(forms.Form):
 
 
 class MilestoneReviseForm(forms.Form):
-    revised_date = forms.DateField(label=_("New date"), widget=DATE)
+    revised_date = DateField(label=_("New date"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
 class DelayForm(forms.Form):
     reason = forms.ModelChoiceField(DelayReason.objects.filter(active=True), label=_("Reason"))
-    new_date = forms.DateField(label=_("New promised delivery date"), widget=DATE)
+    new_date = DateField(label=_("New promised delivery date"), widget=DATE)
     note = forms.CharField(
         label=_("Internal note"),
         max_length=2000,

@@ -6,8 +6,9 @@ a WorkCalendar, so the rules are tested on plain values and run the same in a re
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
+from core.dates import shift
 from orders.models import OrderState
 
 from .calendar import WorkCalendar
@@ -68,7 +69,7 @@ def schedule_backward(
     down proportionally (order and dependencies kept) so the first milestone falls on the first working
     day from today: the plan is recorded as compressed, with how many working days it is short.
     """
-    ex_factory = calendar.on_or_before(delivery_date - timedelta(days=transit_days))
+    ex_factory = calendar.on_or_before(shift(delivery_date, -transit_days))
     start = calendar.on_or_after(today)
     available = max(0, calendar.count_between(start, ex_factory))
     span = template_span(milestones)

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.utils import timezone
 
 from accounts.roles import Role
+from core.dates import shift
 from orders.hooks import related_or_none
 from orders.models import Order, OrderLine, OrderState
 from orders.selectors import order_lines, orders_visible_to
@@ -122,6 +123,7 @@ GANTT_LABEL_WIDTH = 190
 GANTT_CHART_WIDTH = 640
 GANTT_ROW_HEIGHT = 26
 GANTT_TOP = 34
+GANTT_TICKS_MAX = 46  # a tick every 14 px at the least
 
 
 def gantt(rows: list[MilestoneRow], *, plan: ProductionPlan, today: date) -> dict:
@@ -131,8 +133,8 @@ def gantt(rows: list[MilestoneRow], *, plan: ProductionPlan, today: date) -> dic
     for row in rows:
         m = row.milestone
         dates += [d for d in (m.planned_date, m.revised_date, m.actual_date, row.projected) if d]
-    first = min(dates) - timedelta(days=3)
-    last = max(dates) + timedelta(days=3)
+    first = shift(min(dates), -3)
+    last = shift(max(dates), 3)
     scale = GANTT_CHART_WIDTH / max(1, (last - first).days)
 
     def x(day: date) -> float:
@@ -144,7 +146,7 @@ def gantt(rows: list[MilestoneRow], *, plan: ProductionPlan, today: date) -> dic
         m = row.milestone
         y = GANTT_TOP + i * GANTT_ROW_HEIGHT
         dep = by_pk.get(m.depends_on_id)
-        planned_from = dep.planned_date if dep else m.planned_date - timedelta(days=1)
+        planned_from = dep.planned_date if dep else shift(m.planned_date, -1)
         bar = {
             "label": m.name,
             "status": row.status,
@@ -159,18 +161,22 @@ def gantt(rows: list[MilestoneRow], *, plan: ProductionPlan, today: date) -> dic
             revised_from = (dep.actual_date or dep.revised_date or dep.planned_date) if dep else m.revised_date
             bar["revised"] = _span(x, min(revised_from, m.revised_date), m.revised_date, y + 13, 6)
         if m.actual_date:
-            bar["actual"] = {"cx": x(m.actual_date + timedelta(days=1)), "cy": y + 11, "r": 5}
+            bar["actual"] = {"cx": x(shift(m.actual_date, 1)), "cy": y + 11, "r": 5}
         elif row.projected > m.due_date:
             # Where the slip upstream puts it now: an open marker after its due date.
-            bar["projected"] = {"cx": x(row.projected + timedelta(days=1)), "cy": y + 11, "r": 4}
+            bar["projected"] = {"cx": x(shift(row.projected, 1)), "cy": y + 11, "r": 4}
         bars.append(bar)
     height = GANTT_TOP + len(rows) * GANTT_ROW_HEIGHT + 8
     ticks = []
-    day = first + timedelta(days=(7 - first.weekday()) % 7)  # Mondays
+    day = shift(first, (7 - first.weekday()) % 7)  # Mondays
     step = 7 if (last - first).days <= 120 else 14
+    # Whole weeks, and never more ticks than the axis can show: a date stored far away widens the step.
+    step = max(step, -(-(last - first).days // GANTT_TICKS_MAX // 7) * 7)
     while day <= last:
-        ticks.append({"x": x(day), "label": f"{day:%m-%d}"})
-        day += timedelta(days=step)
+        ticks.append({"x": x(day), "label": f"{day:%m-%d}" if step < 365 else f"{day:%Y}"})
+        if shift(day, step) == day:
+            break
+        day = shift(day, step)
     return {
         "width": GANTT_LABEL_WIDTH + GANTT_CHART_WIDTH + 10,
         "height": height,
@@ -180,12 +186,12 @@ def gantt(rows: list[MilestoneRow], *, plan: ProductionPlan, today: date) -> dic
         "tick_y": GANTT_TOP - 12,
         "bottom": height - 4,
         "today_x": x(today),
-        "ex_factory_x": x(plan.ex_factory_date + timedelta(days=1)),
+        "ex_factory_x": x(shift(plan.ex_factory_date, 1)),
     }
 
 
 def _span(x, start: date, end: date, y: float, height: float) -> dict:
-    left, right = x(min(start, end)), x(max(start, end) + timedelta(days=1))
+    left, right = x(min(start, end)), x(shift(max(start, end), 1))
     return {"x": left, "y": y, "width": max(2.0, round(right - left, 1)), "height": height}
 
 

@@ -5,6 +5,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.models import SuggestionTopic
+from core.dates import DateField, DateTimeField
 
 from .models import FindingSeverity, SampleMode, Sanction, ViolationSeverity, ViolationType
 
@@ -13,8 +14,8 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DATE, required=False)
-    end = forms.DateField(label=_("To"), widget=DATE, required=False)
+    start = DateField(label=_("From"), widget=DATE, required=False)
+    end = DateField(label=_("To"), widget=DATE, required=False)
 
     def period(self, default_start, default_end):
         if self.is_valid():
@@ -34,7 +35,7 @@ class MeetingRecordForm(forms.Form):
 class ActionItemForm(forms.Form):
     title = forms.CharField(label=_("Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=get_user_model().objects.none())
-    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    due_date = DateField(label=_("Due date"), widget=DATE)
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,8 +84,8 @@ class RecordReviewForm(forms.Form):
 # --- spot checks -------------------------------------------------------------------------------------
 class PlanForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
-    period_start = forms.DateField(label=_("Period from"), widget=DATE)
-    period_end = forms.DateField(label=_("Period to"), widget=DATE)
+    period_start = DateField(label=_("Period from"), widget=DATE)
+    period_end = DateField(label=_("Period to"), widget=DATE)
     sample_mode = forms.ChoiceField(label=_("Sample size as"), choices=SampleMode.choices)
     sample_size = forms.IntegerField(label=_("Sample size"), min_value=1, max_value=1000)
     stratify_by_stage = forms.BooleanField(label=_("Stratify by stage"), required=False)
@@ -133,7 +134,7 @@ class ScoreForm(forms.Form):
 class FindingForm(forms.Form):
     severity = forms.ChoiceField(label=_("Severity"), choices=FindingSeverity.choices)
     corrective_action = forms.CharField(label=_("Corrective action"), widget=forms.Textarea(attrs={"rows": 2}))
-    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    due_date = DateField(label=_("Due date"), widget=DATE)
 
 
 class FindingCloseForm(forms.Form):
@@ -146,7 +147,7 @@ class ViolationForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Person"), queryset=get_user_model().objects.none())
     type = forms.ChoiceField(label=_("Type"), choices=ViolationType.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=ViolationSeverity.choices)
-    occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=DATETIME, initial=timezone.now)
+    occurred_at = DateTimeField(label=_("Occurred at"), widget=DATETIME, initial=timezone.now)
     description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     order = forms.IntegerField(label=_("Order id (optional)"), required=False, min_value=1)
@@ -195,4 +196,4 @@ class PolicyEditForm(forms.Form):
 
 class PolicyStepForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    effective_date = forms.DateField(label=_("Effective from"), widget=DATE, required=False)
+    effective_date = DateField(label=_("Effective from"), widget=DATE, required=False)

@@ -4,7 +4,7 @@ Who sees which row is decided in supervision.selectors (`*_get_for_user` answers
 decided in the services (NotPermitted). The role lists here only keep people away from pages that are
 not theirs at all."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import role_required
 from accounts.roles import Role, has_role, user_roles
 from aftersales.models import Suggestion
+from core.params import date_param
 from orders.errors import OrderError
 from orders.permissions import leads_owner
 from orders.selectors import order_get_for_user, order_timeline, orders_visible_to
@@ -96,10 +97,9 @@ def _run(request, action, success: str = "") -> bool:
 
 
 def _week_param(request):
-    try:
-        return week_start_of(date.fromisoformat(request.GET.get("week", "")))
-    except ValueError:
-        return this_week()
+    """?week= as the Monday of a week the date rule allows (a week near the calendar's end has no next)."""
+    day = date_param(request.GET.get("week", ""))
+    return week_start_of(day) if day else this_week()
 
 
 def _period(request):

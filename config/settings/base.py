@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "orders.api.errors.ApiJsonErrorsMiddleware",  # the API answers its errors in JSON, whoever makes them
     "accounts.middleware.AccessLogMiddleware",  # outside CSRF and auth, so it sees every 401/403/404
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -99,6 +100,15 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
             ],
         },
+    },
+    {
+        # Plain-text email (notifications/*.txt, notifications.services.notification_render): text is not
+        # HTML, so nothing is escaped: PO "A&B" reads "A&B", not &quot;A&amp;B&quot;.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 

@@ -3,6 +3,7 @@
 Every error answers JSON of one shape, ErrorOut: {"detail", "code", "errors": [{"field", "message"}]}.
 """
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
@@ -12,6 +13,7 @@ from ..errors import InvalidInput, OrderError
 from ..services.api_intake import IdempotencyKeyInvalid, IdempotencyKeyReused, error_field
 from .auth import CustomerTokenAuth
 from .endpoints import IDEMPOTENCY_HEADER, router
+from .errors import JsonBodyParser, MalformedJson, UnsupportedMediaType, error_body, too_large_detail
 from .selectors import BadCursor
 
 DESCRIPTION = """
@@ -22,7 +24,13 @@ Orders from a customer's own system. Authenticate with the bearer token you were
 Resending the same key with the same body returns the first order (`200`, header
 `Idempotent-Replayed: true`) instead of creating another; the same key with a different body is refused.
 
-Errors are JSON: `{"detail": "...", "code": "...", "errors": [{"field": "lines[0].unit", "message": "..."}]}`.
+Errors are JSON: `{"detail": "...", "code": "...", "errors": [{"field": "lines[0].unit", "message": "..."}]}`,
+whatever the status: `400` (`malformed_json`, `idempotency_key_required`), `401`, `404`, `405`, `413`
+(`payload_too_large`), `415` (`unsupported_media_type`: send `Content-Type: application/json`), `422`
+(`invalid_input`, `idempotency_key_reused`, `refused`) and `500` (`server_error`).
+
+Quantities and prices are decimal strings (`"1200"`, `"2.35"`: digits and at most one decimal point, no
+exponent) or JSON numbers.
 """
 
 api = NinjaAPI(
@@ -34,14 +42,13 @@ api = NinjaAPI(
     # Swagger UI comes from ninja's bundled static files (ninja is in INSTALLED_APPS), never a CDN.
     # validatorUrl=None stops Swagger UI from sending the schema to validator.swagger.io: intranet.
     docs=Swagger(settings={"validatorUrl": None}),
+    parser=JsonBodyParser(),
 )
 api.add_router("", router)
 
 
 def _error(request, status: int, detail, code: str, errors=None, headers=None):
-    response = api.create_response(
-        request, {"detail": str(detail), "code": code, "errors": errors or []}, status=status
-    )
+    response = api.create_response(request, error_body(detail, code, errors), status=status)
     for name, value in (headers or {}).items():
         response[name] = value
     return response
@@ -117,6 +124,11 @@ def on_bad_cursor(request, exc):
     )
 
 
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request, exc):
+    return _error(request, 413, too_large_detail(), "payload_too_large")
+
+
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return _error(request, 404, _("Not found."), "not_found")
@@ -124,4 +136,16 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    # Ninja turns whatever the body parser raises into a bare 400; the parser's own reason is its cause.
+    cause = exc.__cause__
+    if isinstance(cause, UnsupportedMediaType):
+        return _error(
+            request,
+            415,
+            _("Send the body as JSON, with “Content-Type: application/json” (this request sent “%(type)s”).")
+            % {"type": cause.content_type or "-"},
+            "unsupported_media_type",
+        )
+    if isinstance(cause, MalformedJson):
+        return _error(request, 400, str(cause), "malformed_json")
     return _error(request, exc.status_code, str(exc), "bad_request" if exc.status_code == 400 else "error")

@@ -14,11 +14,12 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 router = Router(tags=["orders"])
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+BODY_ERRORS = {413: ErrorOut, 415: ErrorOut}  # what only a request with a body can get
 
 
 @router.post(
     "/orders",
-    response={200: OrderSubmitOut, 201: OrderSubmitOut, **ERRORS},
+    response={200: OrderSubmitOut, 201: OrderSubmitOut, **ERRORS, **BODY_ERRORS},
     url_name="order_submit",
     operation_id="order_submit",
     summary="Submit an order",

@@ -7,15 +7,19 @@ constraint decides which of two concurrent submissions wins: the loser rolls bac
 
 import hashlib
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Annotated
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
+
+from core.dates import date_rule_error
 
 from ..errors import InvalidInput, OrderError
 from ..models import Channel, Currency, Customer, IdempotencyKey, Order, Product, Unit
@@ -41,6 +45,31 @@ def _reject_nul(value):
     return value
 
 
+# A decimal is a JSON number or a string of digits with at most one decimal point. Decimal() alone would also
+# take "1e3", "1_000", " 10" and "Infinity", none of which a person means as a quantity.
+DECIMAL_STRING = r"^[0-9]+(\.[0-9]+)?$"
+
+
+def _decimal_spelling(value):
+    if isinstance(value, bool):
+        raise PydanticCustomError("decimal_type", "Send a JSON number or a decimal string.")
+    if isinstance(value, str) and not re.fullmatch(DECIMAL_STRING, value):
+        raise PydanticCustomError(
+            "decimal_string", 'Write the number as digits with at most one decimal point, e.g. "1200" or "2.35".'
+        )
+    return value
+
+
+def _decimal(bound: str) -> object:
+    """A Decimal typed in the schema as it is accepted: a number, or a string matching DECIMAL_STRING."""
+    schema = {"anyOf": [{"type": "number", bound: 0}, {"type": "string", "pattern": DECIMAL_STRING}]}
+    return Annotated[Decimal, BeforeValidator(_decimal_spelling), WithJsonSchema(schema)]
+
+
+Quantity = _decimal("exclusiveMinimum")
+Price = _decimal("minimum")
+
+
 class OrderLineSubmission(BaseModel):
     """One line as the customer's system sends it. Lengths and digits match the OrderLine columns."""
 
@@ -55,9 +84,11 @@ class OrderLineSubmission(BaseModel):
     description: str = Field("", max_length=300, description="Required when there is no style_no.")
     colour: str = Field("", max_length=80)
     size: str = Field("", max_length=40)
-    quantity: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    quantity: Quantity = Field(
+        gt=0, max_digits=12, decimal_places=2, description='More than 0, at most 2 decimals: "1200", "12.5".'
+    )
     unit: str = Field(min_length=1, max_length=10, description="Unit code, e.g. PCS, SET, M, KG, CTN.")
-    unit_price: Decimal = Field(ge=0, max_digits=12, decimal_places=4)
+    unit_price: Price = Field(ge=0, max_digits=12, decimal_places=4, description='At most 4 decimals: "2.35".')
 
     @field_validator("style_no", "description", "colour", "size", mode="before")
     @classmethod
@@ -82,7 +113,10 @@ class OrderSubmission(BaseModel):
         return _reject_nul(value)
 
     customer_po: str = Field(min_length=1, max_length=60, description="Your purchase order number.")
-    delivery_date: date = Field(description="Requested delivery date (YYYY-MM-DD); not in the past.")
+    delivery_date: date = Field(
+        description="Requested delivery date (YYYY-MM-DD): not in the past, and at most until 31 December of the "
+        "fifth year from now."
+    )
     currency: str = Field(min_length=3, max_length=3, description="Currency code, e.g. USD, EUR, CNY.")
     trade_terms: str = Field("", max_length=60, description="e.g. FOB Ningbo")
     payment_terms: str = Field("", max_length=120)
@@ -94,6 +128,13 @@ class OrderSubmission(BaseModel):
     @classmethod
     def _null_is_blank(cls, value):
         return "" if value is None else value
+
+    @field_validator("delivery_date")
+    @classmethod
+    def _date_rule(cls, value: date) -> date:
+        if problem := date_rule_error(value):
+            raise PydanticCustomError("date_rule", problem)
+        return value
 
     @field_validator("currency")
     @classmethod
@@ -112,11 +153,24 @@ def error_field(loc) -> str:
     return path
 
 
+def _canonical(value):
+    """The value as the order stores it: 10, "10.00" and 1E+1 are one quantity."""
+    if isinstance(value, Decimal):
+        return format((value + 0).normalize(), "f")  # + 0 turns -0 into 0
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def request_hash(submission: OrderSubmission) -> str:
-    """SHA-256 of the canonical JSON of the validated payload: key order, whitespace and omitted
-    optional fields do not change it."""
+    """SHA-256 of the canonical JSON of the validated payload: key order, whitespace, omitted optional fields
+    and the spelling of a number ("10" or "10.00") do not change it."""
     canonical = json.dumps(
-        submission.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        _canonical(submission.model_dump()), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -6,9 +6,10 @@ new order in the same transaction.
 
 import email
 import email.policy
+import itertools
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from html.parser import HTMLParser
 
@@ -24,6 +25,21 @@ from .intake import OrderInput, order_create
 
 NOTES_MAX_CHARS = 4000  # the order form's notes field takes 5,000; leave room for the merchandiser
 PO_MAX_CHARS = 60  # Order.customer_po
+
+# Limits checked on the raw bytes before the email parser sees them. Python's header parser needs memory that
+# grows with the square of the encoded words in a header (CPython gh-136063), and recurses once per nested
+# comment or MIME part; a real customer's email comes nowhere near these.
+HEADER_MAX_BYTES = 8 * 1024  # one header of the top section, unfolded
+ENCODED_WORDS_MAX = 300  # =?charset?q|b?...?= words in the whole email, part headers included
+MULTIPARTS_MAX = 100  # multipart containers in the whole email
+COMMENTS_MAX = 100  # "(" in one header of the top section
+# The top header section as Python's parser finds it: lines that start "From ", a field name and a colon, or
+# a space or tab (a folded line); the first other line (a blank one, or body text) ends it.
+HEADER_SECTION = re.compile(rb"(?:(?:From |[\x21-\x39\x3b-\x7e]*:|[ \t])[^\r\n]*(?:\r\n|\n|\r))*")
+# A header: its first line and the folded lines after it (each starts with a space or a tab).
+HEADER = re.compile(rb"^([^ \t\r\n:][^\r\n:]*)(?::[^\r\n]*)?(?:(?:\r\n|\n|\r)[ \t][^\r\n]*)*", re.M)
+ENCODED_WORD = re.compile(rb"=\?[^?\s]{1,75}\?[qQbB]\?")
+MULTIPART = re.compile(rb"multipart", re.I)
 
 # A customer's own domain identifies the customer; a free-mail domain identifies nobody.
 FREE_MAIL_DOMAINS = {
@@ -139,11 +155,59 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def _too_nested() -> InvalidInput:
+    return InvalidInput(
+        _(
+            "The email cannot be read: it is nested too deeply (comments or parts inside one another). "
+            "Nothing was saved."
+        )
+    )
+
+
+def _more_than(pattern: re.Pattern, data: bytes, limit: int) -> bool:
+    """Whether `pattern` occurs more than `limit` times; stops counting there."""
+    return next(itertools.islice(pattern.finditer(data), limit, None), None) is not None
+
+
+def _refuse_hostile_structure(raw: bytes) -> None:
+    """Refuse, by counting on the raw bytes, what would make the email parser blow up (see the limits above)."""
+    for header in HEADER.finditer(HEADER_SECTION.match(raw).group(0)):
+        text = header.group(0)
+        name = header.group(1).decode("ascii", "replace").strip()[:40]
+        if len(text) > HEADER_MAX_BYTES:
+            raise InvalidInput(
+                _("The email cannot be read: its “%(name)s” header is too long (over %(limit)d KB). Nothing was saved.")
+                % {"name": name, "limit": HEADER_MAX_BYTES // 1024}
+            )
+        if text.count(b"(") > COMMENTS_MAX:
+            raise _too_nested()
+    if _more_than(ENCODED_WORD, raw, ENCODED_WORDS_MAX):
+        raise InvalidInput(
+            _(
+                "The email cannot be read: its headers hold more than %(limit)d encoded words "
+                "(=?…?=). Nothing was saved."
+            )
+            % {"limit": ENCODED_WORDS_MAX}
+        )
+    if _more_than(MULTIPART, raw, MULTIPARTS_MAX):
+        raise _too_nested()
+
+
+def _readable_date(value) -> datetime | None:
+    """The email's date if it can be shown in any time zone; one at the edge of the calendar (year 9999, or 1)
+    would overflow when the page converts it, and reads as no date."""
+    if not isinstance(value, datetime):
+        return None
+    # A time zone moves a date by less than a day either way.
+    return value if date.min + timedelta(days=1) <= value.date() <= date.max - timedelta(days=1) else None
+
+
 def email_intake_parse(raw: bytes) -> ParsedEmail:
     """Read sender, subject, date, text body and attachment names from a raw email (RFC 5322 bytes).
 
-    Raises InvalidInput for an empty, oversized, binary or header-less input. Never raises anything else
-    for malformed mail: a header that cannot be read is left empty.
+    Raises InvalidInput for an empty, oversized, binary or header-less input, and for one built to exhaust the
+    parser (a huge header, too many encoded words, deep nesting). Never raises anything else for malformed
+    mail: a header that cannot be read is left empty.
     """
     if not raw or not raw.strip():
         raise InvalidInput(_("The email is empty."))
@@ -154,6 +218,15 @@ def email_intake_parse(raw: bytes) -> ParsedEmail:
         )
     if b"\x00" in raw:
         raise InvalidInput(_("This is not an email: the file holds binary data."))
+    _refuse_hostile_structure(raw.lstrip())
+    try:
+        return _parse(raw)
+    except RecursionError:
+        # Nesting the counts above let through (comments in a part's header): still a clear refusal.
+        raise _too_nested() from None
+
+
+def _parse(raw: bytes) -> ParsedEmail:
     message = email.message_from_bytes(raw.lstrip(), policy=email.policy.default)
     if message["From"] is None and message["Subject"] is None:
         raise InvalidInput(
@@ -176,8 +249,8 @@ def email_intake_parse(raw: bytes) -> ParsedEmail:
     except (ValueError, TypeError, AttributeError):
         parsed.subject = ""
     try:
-        date = message["Date"]
-        parsed.date = getattr(date, "datetime", None) if date is not None else None
+        sent = message["Date"]
+        parsed.date = _readable_date(getattr(sent, "datetime", None)) if sent is not None else None
     except (ValueError, TypeError, AttributeError, OverflowError):
         parsed.date = None
     try:

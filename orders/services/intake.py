@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Role, has_role
+from core.dates import date_rule_error
 
 from .. import events
 from ..errors import InvalidInput
@@ -54,6 +55,8 @@ def _validate(data: OrderInput) -> None:
             errors.append(_("Line %(n)d: choose a product or describe the item.") % {"n": number})
     if data.delivery_date and data.delivery_date < timezone.localdate() - timezone.timedelta(days=1):
         errors.append(_("The delivery date is in the past."))
+    elif data.delivery_date and (problem := date_rule_error(data.delivery_date)):
+        errors.append(problem)
     if errors:
         raise InvalidInput(_("The order could not be saved."), reasons=errors)
 

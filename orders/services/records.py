@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
+from core.dates import date_rule_error
 
 from .. import events
 from ..errors import InvalidInput, NotPermitted, TransitionRefused
@@ -187,6 +188,9 @@ def order_edit(
         if is_correction and not reason.strip():
             raise InvalidInput(_("The order is already confirmed: give the reason for this correction."))
 
+        moved = header.get("delivery_date", order.delivery_date)
+        if moved != order.delivery_date and (problem := date_rule_error(moved)):
+            raise InvalidInput(problem)
         changes = _diff(order, header, EDITABLE_ORDER_FIELDS)
         changed_lines = []
         for line in order.lines.filter(pk__in=list((lines or {}).keys())):
@@ -271,6 +275,8 @@ def order_reschedule(*, order_id, actor, delivery_date, reason: str, expected_ve
             raise TransitionRefused(_("Only an order that is entered or in production can be rescheduled."))
         if delivery_date == order.delivery_date:
             raise InvalidInput(_("The new delivery date is the same as the current one."))
+        if problem := date_rule_error(delivery_date):
+            raise InvalidInput(problem)
         changes = [{"field": "delivery_date", "old": str(order.delivery_date), "new": str(delivery_date)}]
         order.delivery_date = delivery_date
         order._change_reason = reason

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role, has_role
+from core.dates import date_rule_error
 
 from .. import events
 from ..errors import InvalidInput, NotPermitted
@@ -372,8 +373,8 @@ def _check_row(number: int, record: dict, lookups: _Lookups) -> tuple[dict, Line
             today = timezone.localdate()
             if delivery < today:
                 error("delivery_date", _("The delivery date is in the past."))
-            elif delivery.year > today.year + 5:
-                error("delivery_date", _("The delivery date is more than five years away."))
+            elif problem := date_rule_error(delivery, today=today):
+                error("delivery_date", problem)
     header["delivery_date"] = delivery
 
     product = None

@@ -1,29 +1,18 @@
 import django_tables2 as tables
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_tables2 import RequestConfig
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.params import table_paginate
 
 from ..forms import CustomerContactFormSet, CustomerForm, ProductForm
 from ..models import Customer, Product
 from ..selectors import customers_visible_to
 from ..services.master_data import customer_save, product_save
-
-MAX_PER_PAGE = 500
-
-
-def _sane_per_page(request):
-    """django-tables2 takes ?per_page= as given: a negative one makes its paginator raise (a 500) and a huge
-    one loads the whole table. Drop any value outside 1..MAX_PER_PAGE; the table's default applies."""
-    value = request.GET.get("per_page")
-    if value is not None and not (value.isdigit() and 0 < int(value) <= MAX_PER_PAGE):
-        request.GET = request.GET.copy()
-        del request.GET["per_page"]
-    return request
 
 
 class CustomerTable(tables.Table):
@@ -42,7 +31,7 @@ class CustomerTable(tables.Table):
 @role_required(Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT)
 def customer_list(request):
     table = CustomerTable(customers_visible_to(request.user))
-    RequestConfig(_sane_per_page(request), paginate={"per_page": 50}).configure(table)
+    table_paginate(request, table, per_page=50, paginator_class=Paginator)
     return render(request, "orders/customer_list.html", {"table": table})
 
 
@@ -75,7 +64,7 @@ class ProductTable(tables.Table):
 @role_required(Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT)
 def product_list(request):
     table = ProductTable(Product.objects.select_related("unit"))
-    RequestConfig(_sane_per_page(request), paginate={"per_page": 50}).configure(table)
+    table_paginate(request, table, per_page=50, paginator_class=Paginator)
     return render(request, "orders/product_list.html", {"table": table})
 
 

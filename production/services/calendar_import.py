@@ -17,6 +17,8 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.dates import date_rule_error, shift
+
 from ..models import CalendarDay, CalendarDayKind
 
 MAX_DAYS = 2000  # a calendar file covers a few years, not centuries
@@ -64,6 +66,9 @@ def _parse_csv(text: str, errors: list[str]) -> list[tuple[date, str, str]]:
                 continue  # a header line
             errors.append(_("Line %(n)d: “%(value)s” is not a date (YYYY-MM-DD).") % {"n": number, "value": row[0]})
             continue
+        if problem := date_rule_error(day):
+            errors.append(_("Line %(n)d: %(problem)s") % {"n": number, "problem": problem})
+            continue
         name = row[1].strip() if len(row) > 1 else ""
         try:
             kind = _kind(row[2] if len(row) > 2 else "")
@@ -94,7 +99,7 @@ def _parse_ics(text: str, errors: list[str]) -> list[tuple[date, str, str]]:
         elif line.upper() == "END:VEVENT" and event is not None:
             try:
                 start = _parse_date(event.get("DTSTART", "")[:8])
-                end = _parse_date(event["DTEND"][:8]) if event.get("DTEND") else start + timedelta(days=1)
+                end = _parse_date(event["DTEND"][:8]) if event.get("DTEND") else shift(start, 1)
             except ValueError:
                 errors.append(
                     _("An event without a valid date was skipped: %(summary)s") % {"summary": event.get("SUMMARY", "?")}
@@ -102,12 +107,17 @@ def _parse_ics(text: str, errors: list[str]) -> list[tuple[date, str, str]]:
                 event = None
                 continue
             summary = event.get("SUMMARY", "").strip() or str(start)
+            if problem := date_rule_error(start) or date_rule_error(end):
+                errors.append(_("%(summary)s: %(problem)s") % {"summary": summary, "problem": problem})
+                event = None
+                continue
             workday = summary.lower().startswith(WORKDAY_MARKERS)
             kind = CalendarDayKind.WORKDAY if workday else CalendarDayKind.HOLIDAY
             if workday and summary.lower().startswith("workday:"):
                 summary = summary[len("workday:") :].strip() or summary
             day = start
-            while day < max(end, start + timedelta(days=1)):
+            # Both ends keep the date rule, so this stops within a few years; MAX_DAYS + 1 is enough to refuse.
+            while day < max(end, start + timedelta(days=1)) and len(rows) <= MAX_DAYS:
                 rows.append((day, summary, kind))
                 day += timedelta(days=1)
             event = None

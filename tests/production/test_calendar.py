@@ -140,6 +140,34 @@ def test_adding_then_subtracting_working_days_round_trips(start, n):
     assert cal.subtract(later, n) == aligned
 
 
+@given(
+    start=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    days=st.integers(min_value=0, max_value=3000),
+    holidays=st.sets(st.dates(min_value=date(2020, 1, 1), max_value=date(2039, 12, 31)), max_size=30),
+    workdays=st.sets(st.dates(min_value=date(2020, 1, 1), max_value=date(2039, 12, 31)), max_size=10),
+    weekend=st.sets(st.integers(min_value=0, max_value=6), max_size=3),
+)
+def test_counting_by_weeks_agrees_with_the_index(start, days, holidays, workdays, weekend):
+    """What count_between answers for a span too long to index (a date stored centuries away) is the count
+    the index gives."""
+    cal = WorkCalendar(weekend=weekend, holidays=holidays, workdays=workdays)
+    end = date.fromordinal(start.toordinal() + days)
+    assert cal._count_by_weeks(start, end) == cal.count_between(start, end)
+
+
+@pytest.mark.parametrize("far", [date.max, date.min])
+def test_the_edges_of_the_calendar_neither_overflow_nor_index_the_centuries(far):
+    cal = golden_week_calendar()
+    today = date(2026, 11, 2)
+    assert cal.on_or_after(today) == today
+    span = cal.count_between(today, far)
+    assert abs(span) > 500_000 and (span > 0) == (far == date.max)
+    cal.on_or_before(far)
+    assert len(cal._days) < 2_000  # an index around the far date, not one across the centuries
+    assert cal.is_working_day(cal.on_or_before(far)) or cal.on_or_before(far) == far
+    assert cal.add(far, 10) <= date.max and cal.subtract(far, 10) >= date.min
+
+
 # --- importing the company calendar --------------------------------------------------------------------
 CSV = """# company calendar
 date,name,kind

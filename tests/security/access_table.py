@@ -7,8 +7,9 @@ KWARGS_BY_URL. `ACCESS_MATRIX_PRINT=1 pytest tests/security/test_access_matrix.p
 role actually gets, as a starting point; read it before you paste it.
 
 Outcome classes (what the test client sees, see test_access_matrix.classify):
-  ok       2xx, 3xx to a page other than sign-in without an error message, or 400/422 (the person was
-           let in and the empty or sample input was answered with form errors)
+  ok       2xx, 3xx to a page other than sign-in without an error message, or 400/413/415/422 (the person
+           was let in and the empty or sample input was answered with form errors, or by the API with its
+           JSON error: a form-encoded body is 415)
   login    a redirect to the sign-in page
   denied   403 or 404 (a person who may not see the object gets 404: it does not exist for them)
   refused  a redirect back with an error message: the page is theirs to see, the action is not

@@ -69,7 +69,7 @@ def classify(response) -> str:
         return table.DENIED
     if status == 405:
         return table.METHOD
-    if status in (400, 422) or 200 <= status < 300:
+    if status in (400, 413, 415, 422) or 200 <= status < 300:
         return table.OK
     if status in (301, 302, 303, 307, 308):
         target = urlparse(response["Location"]).path

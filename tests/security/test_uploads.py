@@ -77,8 +77,10 @@ def xlsx_bytes(rows: int = 3) -> bytes:
         ("empty.pdf", b"", None),
     ],
 )
-@override_settings(ATTACHMENT_MAX_BYTES=2048)
 def test_a_refused_attachment_is_explained_and_saves_nothing(world, name, content, why, settings, tmp_path):
+    # Both through the settings fixture: a decorator's override, undone before the fixture's, was left in
+    # force for every later test of the run (the fixture restored the state it had found).
+    settings.ATTACHMENT_MAX_BYTES = 2048
     settings.MEDIA_ROOT = tmp_path  # a folder of its own: other test processes write to the shared one
     client = client_for(world, "merchandiser")
     before, files = counts(), media_files()

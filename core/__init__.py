@@ -1,0 +1,1 @@
+"""What every app shares and no domain owns. Imports nothing of the project's apps."""
