@@ -25,7 +25,7 @@ def order_page(request, pk: int, stamp: tuple, unfold: frozenset[str]) -> KeptPa
     stamp_part = ":".join(str(v) for v in stamp)
     return KeptPage(
         request,
-        key=f"orders:page:v1:{pk}:{stamp_part}:{viewer_part(request)}:{','.join(sorted(unfold))}",
+        key=f"orders:page:v2:{pk}:{stamp_part}:{viewer_part(request)}:{','.join(sorted(unfold))}",
         generations=[generation_key(pk), REFERENCE_KEY],
         seconds=settings.PAGE_CACHE_SECONDS,
     )
