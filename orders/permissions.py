@@ -57,3 +57,15 @@ def can_transition(user, order: Order, name: str) -> bool:
 
 def can_reassign(user, order: Order) -> bool:
     return has_role(user, Role.SUPERVISOR) and leads_owner(user, order)
+
+
+def leads_member(user, member) -> bool:
+    """The user supervises the team `member` belongs to."""
+    team = getattr(member, "team", None)
+    return bool(team and team.supervisor_id == user.pk)
+
+
+def can_receive_handover(actor, to_user) -> bool:
+    """Handover stays within the team: the supervisor hands orders only to a merchandiser they lead, so
+    they never lose sight of an order they handed over."""
+    return has_role(actor, Role.SUPERVISOR) and leads_member(actor, to_user)
