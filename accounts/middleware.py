@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 
 class UserLanguageMiddleware:
@@ -64,6 +65,23 @@ class AccessLogMiddleware:
                 request.method,
                 request.path,
             )
+        return response
+
+
+class PrivateAnswersMiddleware:
+    """Whatever a signed-in person is answered is theirs alone: no browser history cache or proxy keeps it
+    (Cache-Control: private, no-store), so it is not there for the next person at a shared computer. A view
+    that chose its own caching (a person's filter options, kept briefly by their browser) keeps its choice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(), right after authentication
+    "accounts.middleware.PrivateAnswersMiddleware",  # signed-in answers: Cache-Control private, no-store
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.OTPRequiredMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
