@@ -402,6 +402,9 @@ X_FRAME_OPTIONS = "DENY"
 # Order numbers: unique and gapless per year. {year} and {seq} are filled in; e.g. SO-2026-000123.
 ORDER_NUMBER_FORMAT = env("ORDER_NUMBER_FORMAT", default="SO-{year}-{seq:06d}")
 ORDER_EXPORT_MAX_ROWS = env.int("ORDER_EXPORT_MAX_ROWS", default=20000)
+# Email and spreadsheet uploads wait in MEDIA_ROOT/intake-tmp/ between their two steps. Ten per session is no
+# bound when anyone may open sessions: past this many bytes in all, a new upload is refused until some go.
+INTAKE_TMP_MAX_BYTES = env.int("INTAKE_TMP_MAX_BYTES", default=500 * 1024 * 1024)
 
 # --- Logistics and after-sales -----------------------------------------------------------------------
 # Modes whose shipments must carry a tracking number (B/L, air waybill, courier number). Trucks need none.
