@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from .client_address import client_ip
+
 
 class UserLanguageMiddleware:
     """A signed-in person sees their preferred language, whatever the browser asks for.
@@ -61,7 +63,7 @@ class AccessLogMiddleware:
                 response.status_code,
                 LOGGED_STATUSES[response.status_code],
                 _who(request),
-                request.META.get("REMOTE_ADDR"),
+                client_ip(request),
                 request.method,
                 request.path,
             )
@@ -126,9 +128,7 @@ class SessionTimeoutMiddleware:
         elif seen_at is not None and idle_limit and now - seen_at > idle_limit:
             reason = "idle"
         if reason:
-            access_log.info(
-                "session ended (%s timeout) user=%s ip=%s", reason, _who(request), request.META.get("REMOTE_ADDR")
-            )
+            access_log.info("session ended (%s timeout) user=%s ip=%s", reason, _who(request), client_ip(request))
             logout(request)  # flushes the session and deletes its row
             if request.path.startswith("/api/"):
                 return None  # the API authenticates by token, not by session

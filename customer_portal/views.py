@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.client_address import client_ip
 from accounts.decorators import security_log
 from aftersales.services import case_open, feedback_submit_survey
 from logistics.selectors import status_link_resolve
@@ -26,7 +27,7 @@ from .selectors import portal_context
 def _link_or_404(request, token: str):
     link = status_link_resolve(token=token)
     if link is None:
-        security_log.warning("status link refused ip=%s token_prefix=%s", request.META.get("REMOTE_ADDR"), token[:6])
+        security_log.warning("status link refused ip=%s token_prefix=%s", client_ip(request), token[:6])
         raise Http404
     return link
 

@@ -174,7 +174,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password"]
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The address axes locks by comes from accounts.client_address, which trusts only our own proxies (below).
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip"
+
+# Behind a proxy (docs/deployment.md): how many reverse proxies of ours stand in front of Django (nginx
+# alone: 1; a load balancer and nginx: 2), and the header they append the client's address to. 0 (no proxy)
+# ignores the header, which a client could otherwise forge. AXES_PROXY_COUNT is its old name.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER", default="HTTP_X_FORWARDED_FOR")
 
 # Absolute lifetime of a sign-in. Django slides the cookie's expiry on every session save, so
 # accounts.middleware.SessionTimeoutMiddleware also counts it from the sign-in itself.
