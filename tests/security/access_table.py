@@ -112,8 +112,12 @@ ACCESS: dict[str, dict] = {
     "orders:add_attachment": POST_ONLY_ORDER_ACTION,
     "orders:attachment": {"GET": ORDER_READ, "POST": ORDER_READ},
     "orders:customer_list": roles_only("merchandiser", "supervisor", "management", "other_merchandiser"),
-    "orders:customer_new": roles_only(*MERCHANDISERS, "supervisor"),
-    "orders:customer_edit": roles_only(*MERCHANDISERS, "supervisor"),
+    "orders:customer_new": roles_only(*MERCHANDISERS, "supervisor", "management"),
+    # Team A's customer: team B's merchandiser reads it; changing it is refused (orders.permissions, customers).
+    "orders:customer_edit": {
+        "GET": roles_only(*MERCHANDISERS, "supervisor", "management"),
+        "POST": {**roles_only("merchandiser", "supervisor", "management"), "other_merchandiser": REFUSED},
+    },
     "orders:product_list": roles_only(*MERCHANDISERS, "supervisor", "management", "qa"),
     "orders:product_new": roles_only(*MERCHANDISERS, "supervisor"),
     "orders:product_edit": roles_only(*MERCHANDISERS, "supervisor"),
