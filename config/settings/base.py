@@ -434,6 +434,9 @@ AFTERSALES_WORKING_DAYS = env.list("AFTERSALES_WORKING_DAYS", cast=int, default=
 AFTERSALES_HOLIDAYS = env.list("AFTERSALES_HOLIDAYS", default=[])
 # The owner is warned once this share of a target's working time has been used.
 AFTERSALES_SLA_WARN_AT = env.float("AFTERSALES_SLA_WARN_AT", default=0.75)
+# The customer's status link expires this many days after it was made, renewed by the merchandiser or last
+# sent to the customer in an email. 0: never.
+STATUS_LINK_DAYS = env.int("STATUS_LINK_DAYS", default=180)
 # The public status page refuses new cases beyond this many open ones per order (abuse guard).
 PORTAL_MAX_OPEN_CASES = env.int("PORTAL_MAX_OPEN_CASES", default=5)
 

@@ -161,6 +161,7 @@ ACCESS: dict[str, dict] = {
     "logistics:document": {"GET": ORDER_READ, "POST": ORDER_READ},  # a download, always as attachment
     "logistics:status_link_new": STAGE_POST_ONLY_ACTION,
     "logistics:status_link_revoke": STAGE_POST_ONLY_ACTION,
+    "logistics:status_link_renew": STAGE_POST_ONLY_ACTION,
     "logistics:carrier_list": roles_only(*MERCHANDISERS, "supervisor", "management"),
     "logistics:carrier_new": roles_only("supervisor"),
     "logistics:carrier_edit": roles_only("supervisor"),
@@ -320,6 +321,7 @@ KWARGS_BY_URL = {
     "logistics:shipment_new": {"order_pk": stage("order.pk")},
     "logistics:status_link_new": {"order_pk": stage("order.pk")},
     "logistics:status_link_revoke": {"order_pk": stage("order.pk")},
+    "logistics:status_link_renew": {"order_pk": stage("order.pk")},
     "logistics:shipment_deliver": {"pk": stage("shipment.pk")},
     "logistics:document_add": {"pk": stage("shipment.pk")},
     "logistics:document": {"pk": stage("shipment.pk"), "document_id": stage("document.pk")},
