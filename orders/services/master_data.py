@@ -107,7 +107,8 @@ def customer_save(*, actor, form, contacts, reason: str = "") -> Customer:
     with transaction.atomic():
         before = None
         if after.pk:
-            before = Customer.objects.select_for_update().select_related("merchandiser__team").get(pk=after.pk)
+            locked = Customer.objects.select_for_update(of=("self",))  # not the owner's nullable join
+            before = locked.select_related("merchandiser__team").get(pk=after.pk)
         changes = _customer_changes(before, after, contacts)
         _check_customer_change(actor, before, after, changes, reason)
         if before is not None and not changes:
