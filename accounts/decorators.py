@@ -4,6 +4,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from .client_address import client_ip
 from .roles import has_role
 
 security_log = logging.getLogger("security.access")
@@ -20,7 +21,7 @@ def role_required(*roles):
                 security_log.warning(
                     "access denied user=%s ip=%s url=%s need=%s",
                     request.user.get_username(),
-                    request.META.get("REMOTE_ADDR"),
+                    client_ip(request),
                     request.path,
                     ",".join(roles),
                 )

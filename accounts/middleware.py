@@ -7,6 +7,9 @@ from django.contrib.auth import logout
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
+
+from .client_address import client_ip
 
 
 class UserLanguageMiddleware:
@@ -60,10 +63,27 @@ class AccessLogMiddleware:
                 response.status_code,
                 LOGGED_STATUSES[response.status_code],
                 _who(request),
-                request.META.get("REMOTE_ADDR"),
+                client_ip(request),
                 request.method,
                 request.path,
             )
+        return response
+
+
+class PrivateAnswersMiddleware:
+    """Whatever a signed-in person is answered is theirs alone: no browser history cache or proxy keeps it
+    (Cache-Control: private, no-store), so it is not there for the next person at a shared computer. A view
+    that chose its own caching (a person's filter options, kept briefly by their browser) keeps its choice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 
@@ -108,9 +128,7 @@ class SessionTimeoutMiddleware:
         elif seen_at is not None and idle_limit and now - seen_at > idle_limit:
             reason = "idle"
         if reason:
-            access_log.info(
-                "session ended (%s timeout) user=%s ip=%s", reason, _who(request), request.META.get("REMOTE_ADDR")
-            )
+            access_log.info("session ended (%s timeout) user=%s ip=%s", reason, _who(request), client_ip(request))
             logout(request)  # flushes the session and deletes its row
             if request.path.startswith("/api/"):
                 return None  # the API authenticates by token, not by session

@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
+from .client_address import client_ip
 from .middleware import otp_has_device, otp_required_for
 
 security_log = logging.getLogger("security.access")
@@ -62,7 +63,7 @@ def _qr_data_uri(text: str) -> str:
 
 def _log(event: str, request) -> None:
     security_log.warning(
-        "%s user=%s ip=%s url=%s", event, request.user.get_username(), request.META.get("REMOTE_ADDR"), request.path
+        "%s user=%s ip=%s url=%s", event, request.user.get_username(), client_ip(request), request.path
     )
 
 

@@ -80,8 +80,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.HR: [
         "orders.view_order",
+        # Reads staff; never accounts.change_user: with it, HR made staff could grant itself superuser.
         "accounts.view_user",
-        "accounts.change_user",
         "supervision.view_weeklyreport",
         "supervision.add_violation",
         "supervision.change_violation",

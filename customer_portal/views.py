@@ -1,7 +1,8 @@
 """The customer's status page: no login, one order, read-only except for raising a case and the survey.
 
 The token is the only key. A tampered, revoked or unknown token is a plain 404, the same answer as a
-page that never existed, and is logged. Responses are never cached and never indexed, and the page sends
+page that never existed, and is logged. An expired one (settings.STATUS_LINK_DAYS) gets a page that says so
+and whom to ask for a new link, and accepts nothing. Responses are never cached and never indexed, and the page sends
 no referrer to other sites, so the token does not leak to the carrier sites it links to.
 """
 
@@ -13,9 +14,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.client_address import client_ip
 from accounts.decorators import security_log
 from aftersales.services import case_open, feedback_submit_survey
-from logistics.selectors import status_link_resolve
+from logistics.selectors import status_link_expired, status_link_expires_at, status_link_resolve
 from logistics.services import status_link_record_view
 from orders.errors import OrderError
 
@@ -26,9 +28,19 @@ from .selectors import portal_context
 def _link_or_404(request, token: str):
     link = status_link_resolve(token=token)
     if link is None:
-        security_log.warning("status link refused ip=%s token_prefix=%s", request.META.get("REMOTE_ADDR"), token[:6])
+        security_log.warning("status link refused ip=%s token_prefix=%s", client_ip(request), token[:6])
         raise Http404
     return link
+
+
+def _expired(request, link):
+    """A page saying so and whom to ask for a new link, in the customer's language; nothing of the order but
+    its number. Answered 200: it is the page the customer is meant to read, not a failure of theirs."""
+    security_log.info("status link expired ip=%s order=%s", client_ip(request), link.order_id)
+    order = link.order
+    with translation.override(_language(request, order.customer)):
+        context = {"order": order, "merchandiser": order.merchandiser, "expired_on": status_link_expires_at(link)}
+        return _private(render(request, "customer_portal/expired.html", context))
 
 
 def _language(request, customer) -> str:
@@ -74,6 +86,8 @@ def _render(request, link, *, case_form=None, survey_form=None, status=200):
 @require_GET
 def status_page(request, token):
     link = _link_or_404(request, token)
+    if status_link_expired(link):
+        return _expired(request, link)
     status_link_record_view(link=link)
     with translation.override(_language(request, link.order.customer)):
         return _render(request, link)
@@ -82,6 +96,8 @@ def status_page(request, token):
 @require_POST
 def open_case(request, token):
     link = _link_or_404(request, token)
+    if status_link_expired(link):
+        return _expired(request, link)
     with translation.override(_language(request, link.order.customer)):
         form = PortalCaseForm(request.POST, prefix="case")
         if form.is_valid():
@@ -102,6 +118,8 @@ def open_case(request, token):
 @require_POST
 def submit_survey(request, token):
     link = _link_or_404(request, token)
+    if status_link_expired(link):
+        return _expired(request, link)
     with translation.override(_language(request, link.order.customer)):
         form = SurveyForm(request.POST, prefix="survey")
         if form.is_valid():

@@ -55,6 +55,12 @@ def _require_hr(actor) -> None:
         raise NotPermitted(_("Only HR may do this."))
 
 
+def _refuse_own_result(actor, person_id) -> None:
+    """Someone in HR who is also scored (HR and merchandiser at once) never decides their own result."""
+    if getattr(actor, "pk", None) == person_id:
+        raise NotPermitted(_("You cannot decide your own evaluation result: another HR person must."))
+
+
 def _lock_quarter(evaluation_id) -> EvaluationQuarter:
     return EvaluationQuarter.objects.select_for_update().get(pk=evaluation_id)
 
@@ -479,6 +485,7 @@ def score_adjust(*, line_id, actor, new_score, reason: str) -> ScoreLine:
             line = ScoreLine.objects.select_for_update().select_related("scorecard").get(pk=line_id)
         except (ScoreLine.DoesNotExist, ValueError, TypeError) as exc:
             raise InvalidInput(_("This result no longer exists.")) from exc
+        _refuse_own_result(actor, line.merchandiser_id)
         evaluation = _lock_quarter(line.evaluation_id)
         _require_draft(evaluation)
         if not line.applicable:
@@ -606,6 +613,7 @@ def outcome_record(*, scorecard_id, actor, kind: str, reason: str, amount=None, 
         raise InvalidInput(_("The decision was not recorded."), reasons=problems)
     with transaction.atomic():
         scorecard = Scorecard.objects.select_related("evaluation", "merchandiser").get(pk=scorecard_id)
+        _refuse_own_result(actor, scorecard.merchandiser_id)
         evaluation = _lock_quarter(scorecard.evaluation_id)
         if evaluation.status != QuarterStatus.FINALISED:
             raise TransitionRefused(
@@ -692,6 +700,7 @@ def appeal_answer(*, appeal_id, actor, decision: str, answer: str) -> Appeal:
         raise InvalidInput(_("Write the answer to the appeal."))
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().select_related("scorecard__evaluation").get(pk=appeal_id)
+        _refuse_own_result(actor, appeal.scorecard.merchandiser_id)
         if appeal.status != AppealStatus.OPEN:
             raise TransitionRefused(_("This appeal has already been answered."))
         appeal.status, appeal.answer, appeal.answered_by, appeal.answered_at = decision, answer, actor, timezone.now()

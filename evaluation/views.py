@@ -162,6 +162,7 @@ def scorecard(request, pk: int):
     final = not draft
     own = card.merchandiser_id == request.user.pk
     hr = is_hr(request.user)
+    decides = hr and not own  # HR who is also scored never decides their own result (evaluation.services)
     violations = None
     if hr and final:
         from supervision.models import Violation
@@ -176,13 +177,14 @@ def scorecard(request, pk: int):
         "view": view,
         "is_hr": hr,
         "can_see_quarter": has_role(request.user, *READERS),
-        "can_adjust": hr and draft,
+        "can_adjust": decides and draft,
         "can_comment": draft and can_comment(request.user, card),
-        "can_decide": hr and final,
+        "can_decide": decides and final,
+        "can_answer": decides,
         "can_respond": own and final and not card.acknowledged_at and view.open_appeal is None,
         "adjust_form": AdjustForm(),
         "comment_form": CommentForm(),
-        "outcome_form": OutcomeForm(violations=violations) if hr and final else None,
+        "outcome_form": OutcomeForm(violations=violations) if decides and final else None,
         "appeal_form": AppealForm(),
         "answer_form": AnswerForm(),
     }

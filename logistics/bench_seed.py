@@ -247,11 +247,12 @@ def _load_shipments(cursor) -> int:
 
 def _load_status_links(cursor, context) -> int:
     """The link the first shipment email created. gen_random_uuid() and not random(): the seed is fixed, so
-    random() nonces could be worked out, and a nonce is all a status page asks for."""
+    random() nonces could be worked out, and a nonce is all a status page asks for. Each starts a full term
+    now (issued_at), as every link did when expiry came in, so the status pages measured are live ones."""
     cursor.execute(
         f"""
-        INSERT INTO logistics_statuslink (order_id, nonce, created_at, revocations, last_viewed_at)
-        SELECT o.id, replace(gen_random_uuid()::text, '-', ''), o.first_at, 0,
+        INSERT INTO logistics_statuslink (order_id, nonce, created_at, issued_at, revocations, last_viewed_at)
+        SELECT o.id, replace(gen_random_uuid()::text, '-', ''), o.first_at, %(now)s, 0,
                CASE WHEN o.r_view < %(opened)s THEN o.first_at + (%(now)s - o.first_at) * (o.r_view / %(opened)s) END
         FROM (
             SELECT x.id, CASE WHEN x.split THEN x.c1 ELSE x.c2 END AS first_at, random() AS r_view

@@ -165,12 +165,15 @@ class StatusLink(models.Model):
 
     The nonce is random and unique; the signature (HMAC with the secret key) lets a tampered token be
     refused without a query. Revoking rotates the nonce, so every link handed out before stops working.
+    A link expires settings.STATUS_LINK_DAYS after `issued_at`: made, revoked and replaced, renewed by the
+    merchandiser, or sent to the customer again (logistics.selectors.status_link_expires_at).
     """
 
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="status_link")
     nonce = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     rotated_at = models.DateTimeField(null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued or renewed"), default=timezone.now)
     revocations = models.PositiveIntegerField(default=0)
     last_viewed_at = models.DateTimeField(_("last opened by the customer"), null=True, blank=True)
 

@@ -7,7 +7,14 @@ from orders.models import OrderState
 from orders.permissions import can_edit
 
 from .forms import DocumentForm
-from .selectors import order_shipments, service_period_end, shipping_progress, status_link_url
+from .selectors import (
+    order_shipments,
+    service_period_end,
+    shipping_progress,
+    status_link_expired,
+    status_link_expires_at,
+    status_link_url,
+)
 
 NOTHING_SHIPPED_YET = (OrderState.RECEIVED, OrderState.CONFIRMED, OrderState.ENTERED)
 
@@ -28,6 +35,8 @@ def shipments_context(*, order, user) -> dict:
         "can_deliver": editable and order.status not in (OrderState.CLOSED, OrderState.CANCELLED),
         "status_link": link,
         "status_url": status_link_url(link) if link else "",
+        "status_link_expires": status_link_expires_at(link) if link else None,
+        "status_link_expired": bool(link) and status_link_expired(link),
         "service_ends": service_period_end(order=order, shipments=shipments) if shipments else None,
         "document_form": DocumentForm() if editable else None,
     }

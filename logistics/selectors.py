@@ -1,13 +1,14 @@
 """Reads for logistics. Row visibility always comes from orders.selectors.orders_visible_to."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
 from django.db.models import Max, Prefetch, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from core.dates import shift
 from orders.models import Order
@@ -122,7 +123,22 @@ def status_link_resolve(*, token: str) -> StatusLink | None:
         nonce = signing.Signer(salt=STATUS_LINK_SALT).unsign(token)
     except signing.BadSignature:
         return None
-    return StatusLink.objects.select_related("order", "order__customer").filter(nonce=nonce).first()
+    return (
+        StatusLink.objects.select_related("order", "order__customer", "order__merchandiser").filter(nonce=nonce).first()
+    )
+
+
+def status_link_expires_at(link: StatusLink):
+    """When the link stops working: STATUS_LINK_DAYS after it was issued, renewed or last emailed; None
+    when links never expire (0)."""
+    if not settings.STATUS_LINK_DAYS:
+        return None
+    return link.issued_at + timedelta(days=settings.STATUS_LINK_DAYS)
+
+
+def status_link_expired(link: StatusLink) -> bool:
+    expires = status_link_expires_at(link)
+    return expires is not None and timezone.now() >= expires
 
 
 def status_link_path(link: StatusLink) -> str:

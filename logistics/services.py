@@ -37,6 +37,7 @@ from .selectors import (
     quantity_text,
     service_period_end,
     shipped_quantities,
+    status_link_expires_at,
     status_link_url,
 )
 
@@ -187,6 +188,8 @@ def _notify_customer(order: Order, *, kind: str, template: str, dedupe_key: str,
         )
         return
     link = status_link_ensure(order=order)
+    # Handed to the customer again: the link starts a new term (settings.STATUS_LINK_DAYS).
+    StatusLink.objects.filter(pk=link.pk).update(issued_at=timezone.now())
     notification_enqueue(
         kind=kind,
         reference=f"order:{order.pk}",
@@ -422,15 +425,39 @@ def status_link_revoke(*, order_id, actor) -> StatusLink:
         if link is None:
             raise InvalidInput(_("This order has no status link yet."))
         link.nonce = _new_nonce()
-        link.rotated_at = timezone.now()
+        link.rotated_at = link.issued_at = timezone.now()
         link.revocations += 1
-        link.save(update_fields=["nonce", "rotated_at", "revocations"])
+        link.save(update_fields=["nonce", "rotated_at", "issued_at", "revocations"])
         events.event_stage(
             order,
             actor,
             stage=STAGE,
             action="status_link_revoked",
             note=wording.STATUS_LINK_REVOKED(),
+        )
+    return link
+
+
+def status_link_renew(*, order_id, actor) -> StatusLink:
+    """Give the link a new term of settings.STATUS_LINK_DAYS from now, expired or not. The token stays the
+    same, so every copy the customer already has works again; one event on the order's timeline."""
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        _require_edit(actor, order)
+        link = StatusLink.objects.select_for_update().filter(order=order).first()
+        if link is None:
+            raise InvalidInput(_("This order has no status link yet."))
+        link.issued_at = timezone.now()
+        link.save(update_fields=["issued_at"])
+        expires = status_link_expires_at(link)
+        events.event_stage(
+            order,
+            actor,
+            stage=STAGE,
+            action="status_link_renewed",
+            note=_("The customer's status link was renewed until %(date)s.")
+            % {"date": timezone.localdate(expires).isoformat() if expires else "—"},
+            payload={"expires_at": expires.isoformat() if expires else None},
         )
     return link
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("orders/<int:order_pk>/shipments/new/", views.shipment_new, name="shipment_new"),
     path("orders/<int:order_pk>/status-link/", views.status_link_new, name="status_link_new"),
     path("orders/<int:order_pk>/status-link/revoke/", views.status_link_revoke_view, name="status_link_revoke"),
+    path("orders/<int:order_pk>/status-link/renew/", views.status_link_renew_view, name="status_link_renew"),
     path("shipments/<int:pk>/delivery/", views.shipment_deliver, name="shipment_deliver"),
     path("shipments/<int:pk>/documents/", views.document_add, name="document_add"),
     path("shipments/<int:pk>/documents/<int:document_id>/", views.document_download, name="document"),

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,13 +20,14 @@ from orders.views._common import report_error
 
 from .forms import CarrierForm, DeliveryForm, DocumentForm, ShipmentForm
 from .models import Carrier, Shipment
-from .selectors import shipment_get_for_user, shipment_list_queryset, shipping_progress
+from .selectors import shipment_get_for_user, shipment_list_queryset, shipping_progress, status_link_expires_at
 from .services import (
     carrier_save,
     shipment_add_document,
     shipment_confirm_delivery,
     shipment_create,
     status_link_create,
+    status_link_renew,
     status_link_revoke,
 )
 
@@ -152,6 +154,24 @@ def status_link_revoke_view(request, order_pk):
         report_error(request, error)
     else:
         messages.success(request, _("The old link no longer works. Share the new one with the customer."))
+    return _back_to_order(order.pk)
+
+
+@role_required(*EDIT_ROLES)
+@require_POST
+def status_link_renew_view(request, order_pk):
+    order = order_get_for_user(user=request.user, pk=order_pk)
+    try:
+        link = status_link_renew(order_id=order.pk, actor=request.user)
+    except OrderError as error:
+        report_error(request, error)
+    else:
+        expires = status_link_expires_at(link)
+        messages.success(
+            request,
+            _("The link works again until %(date)s. The customer can use the copies they already have.")
+            % {"date": timezone.localdate(expires).isoformat() if expires else "—"},
+        )
     return _back_to_order(order.pk)
 
 

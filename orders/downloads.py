@@ -3,14 +3,13 @@ Orders and the stage apps (shipment documents, case attachments) serve their fil
 
 from django.http import FileResponse, Http404
 
+from accounts.client_address import client_ip
 from accounts.decorators import security_log
 
 
 def file_not_found(request, what: str):
     """Log the refused look-up (user, IP, URL) and answer 404."""
-    security_log.warning(
-        "%s not found user=%s ip=%s url=%s", what, request.user, request.META.get("REMOTE_ADDR"), request.path
-    )
+    security_log.warning("%s not found user=%s ip=%s url=%s", what, request.user, client_ip(request), request.path)
     return Http404()
 
 

@@ -2,13 +2,14 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
 from core.dates import DateField, DateTimeField
 
 from .models import ConfirmationMethod, Currency, Customer, CustomerContact, OrderLine, Product, Unit
+from .permissions import CUSTOMER_ROUTING_FIELDS, can_edit_customer, can_route_customer, customer_owner_choices
 from .services.intake import LineInput, OrderInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # ISO: what <input type=date> needs
@@ -200,6 +201,19 @@ class HandoverForm(forms.Form):
 
 
 class CustomerForm(forms.ModelForm):
+    """What `actor` may change is editable; the rest is shown disabled, and a disabled field keeps its stored
+    value whatever is posted (orders.services.master_data.customer_save checks again)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Required when the usual merchandiser or an email address changes. The previous merchandiser is told."
+        ),
+    )
+
     class Meta:
         model = Customer
         fields = [
@@ -213,15 +227,37 @@ class CustomerForm(forms.ModelForm):
             "merchandiser",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["merchandiser"].queryset = get_user_model().objects.filter(
-            groups__name=Role.MERCHANDISER, is_active=True
-        )
+        customer = self.instance if self.instance.pk else None
+        self.editable = customer is None or can_edit_customer(actor, customer)
+        self.routable = customer is None or can_route_customer(actor, customer)
+        allowed = Q(pk__in=customer_owner_choices(actor).values("pk"))
+        if customer is not None and customer.merchandiser_id:
+            allowed |= Q(pk=customer.merchandiser_id)  # the owner as it is, even if `actor` could not choose them
+        self.fields["merchandiser"].queryset = get_user_model().objects.filter(allowed)
+        locked = [name for name in self.fields if not self.editable]
+        locked += [] if self.routable else list(CUSTOMER_ROUTING_FIELDS)
+        for name in locked:
+            self.fields[name].disabled = True
+        if customer is None or not self.routable:
+            del self.fields["reason"]  # asked only where a routing field can change
+
+
+class CustomerContactForm(forms.ModelForm):
+    class Meta:
+        model = CustomerContact
+        fields = ["name", "title", "email", "phone"]
+
+    def __init__(self, *args, editable=True, routable=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if not editable or (name == "email" and not routable):
+                field.disabled = True
 
 
 CustomerContactFormSet = forms.inlineformset_factory(
-    Customer, CustomerContact, fields=["name", "title", "email", "phone"], extra=1, can_delete=True, max_num=50
+    Customer, CustomerContact, form=CustomerContactForm, extra=1, can_delete=True, max_num=50
 )
 
 

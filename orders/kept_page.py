@@ -6,8 +6,10 @@ names its key (who asks, in which language, time zone and day, which view) and t
 values move on every write to what it shows (orders/page_generation.py). One cache round trip reads the
 generations and the body together; a body stored under other generation values is not used.
 
-A stored body holds no CSRF token: each rendered token is replaced by a marker when stored, and every
-response gets a freshly masked token of the viewer's own secret in its place.
+A stored body holds no CSRF token: it is kept as the text between the rendered tokens, and every response
+joins those pieces with a freshly masked token of the viewer's own secret. The places are found once, by
+position, when the body is stored; no text of the page (a note, a name) is ever searched for a marker, so
+nothing a person types can turn into a token.
 """
 
 import re
@@ -21,8 +23,8 @@ from django.utils.translation import get_language
 
 from accounts.roles import user_roles
 
-_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_MARK = "__kept-page-csrf-token__"
+# What {% csrf_token %} renders. Text a person typed is escaped, so it can never hold this raw quote pattern.
+_TOKEN = re.compile(r'(?<=name="csrfmiddlewaretoken" value=")[^"]*(?=")')
 
 
 def viewer_part(request) -> str:
@@ -37,7 +39,11 @@ def viewer_part(request) -> str:
 @dataclass(frozen=True)
 class Body:
     title: str  # for pages whose title depends on what they show (the order's number)
-    html: str  # with _MARK where the CSRF tokens go
+    pieces: tuple[str, ...]  # the rendered body split where its CSRF tokens were
+
+    @classmethod
+    def from_html(cls, html: str, *, title: str = "") -> "Body":
+        return cls(title=str(title), pieces=tuple(_TOKEN.split(html)))
 
 
 class KeptPage:
@@ -62,7 +68,7 @@ class KeptPage:
         return stored[1]
 
     def put(self, *, html: str, title: str = "") -> Body:
-        body = Body(title=str(title), html=_TOKEN.sub(rf"\g<1>{_MARK}\g<2>", html))
+        body = Body.from_html(html, title=title)
         if self.seconds:
             # Stored under the generations read before rendering: a write while this rendered moved them on.
             cache.set(self.key, (self.generation, body), self.seconds)
@@ -70,4 +76,4 @@ class KeptPage:
 
     def html(self, body: Body) -> SafeString:
         """The body with this viewer's CSRF token in every form."""
-        return mark_safe(body.html.replace(_MARK, get_token(self.request)))  # noqa: S308 - rendered and escaped by templates
+        return mark_safe(get_token(self.request).join(body.pieces))  # noqa: S308 - rendered and escaped by templates

@@ -57,3 +57,67 @@ def can_transition(user, order: Order, name: str) -> bool:
 
 def can_reassign(user, order: Order) -> bool:
     return has_role(user, Role.SUPERVISOR) and leads_owner(user, order)
+
+
+def leads_member(user, member) -> bool:
+    """The user supervises the team `member` belongs to."""
+    team = getattr(member, "team", None)
+    return bool(team and team.supervisor_id == user.pk)
+
+
+def can_receive_handover(actor, to_user) -> bool:
+    """Handover stays within the team: the supervisor hands orders only to a merchandiser they lead, so
+    they never lose sight of an order they handed over."""
+    return has_role(actor, Role.SUPERVISOR) and leads_member(actor, to_user)
+
+
+# --- customers ---------------------------------------------------------------------------------------
+# A customer's usual merchandiser (owner) receives its API orders, and its email addresses (the customer's
+# and its contacts') receive the shipment and delay emails that carry the private status link. Whoever may
+# change those may take the customer over, so they are "routing" fields:
+# - the owning team's supervisor (or any supervisor while no one owns the customer) and management change
+#   them, with a reason; a supervisor gives the customer only to a merchandiser of a team they lead;
+# - the owner merchandiser keeps the rest of the customer up to date (names, phone, country, language, the
+#   contacts' names, titles and phones); other merchandisers read it;
+# - whoever creates a customer sets its first email; a merchandiser creating one may only own it themselves.
+CUSTOMER_ROUTING_FIELDS = ("merchandiser", "email")
+
+
+def _owner_team_supervised_by(user, customer) -> bool:
+    return bool(customer.merchandiser_id and leads_member(user, customer.merchandiser))
+
+
+def can_edit_customer(user, customer) -> bool:
+    """May change the customer's details (everything but the routing fields)."""
+    if not user.is_authenticated:
+        return False
+    if has_role(user, Role.MANAGEMENT):
+        return True
+    if has_role(user, Role.SUPERVISOR) and (
+        customer.merchandiser_id is None or _owner_team_supervised_by(user, customer)
+    ):
+        return True
+    return has_role(user, Role.MERCHANDISER) and customer.merchandiser_id in (None, user.pk)
+
+
+def can_route_customer(user, customer) -> bool:
+    """May change the customer's owner and email addresses."""
+    if not user.is_authenticated:
+        return False
+    if has_role(user, Role.MANAGEMENT):
+        return True
+    return has_role(user, Role.SUPERVISOR) and (
+        customer.merchandiser_id is None or _owner_team_supervised_by(user, customer)
+    )
+
+
+def customer_owner_choices(user):
+    """Whom `user` may make a customer's owner (None, no owner, is always allowed to those who route)."""
+    from django.contrib.auth import get_user_model
+
+    merchandisers = get_user_model().objects.filter(groups__name=Role.MERCHANDISER, is_active=True)
+    if has_role(user, Role.MANAGEMENT):
+        return merchandisers.distinct()
+    if has_role(user, Role.SUPERVISOR):
+        return merchandisers.filter(team__supervisor=user).distinct()
+    return merchandisers.filter(pk=user.pk)  # a merchandiser creating a customer owns it

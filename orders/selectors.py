@@ -13,7 +13,18 @@ from django.utils.dateparse import parse_datetime
 from accounts.roles import Role, user_roles
 
 from . import hooks
-from .models import ChecklistItem, Customer, EventType, Order, OrderCheck, OrderEvent, OrderLine, Product, Unit
+from .models import (
+    ChecklistItem,
+    Customer,
+    CustomerContact,
+    EventType,
+    Order,
+    OrderCheck,
+    OrderEvent,
+    OrderLine,
+    Product,
+    Unit,
+)
 
 READ_ALL_ROLES = {Role.QA, Role.HR, Role.MANAGEMENT}
 
@@ -207,3 +218,64 @@ def customers_visible_to(user) -> QuerySet[Customer]:
     if not user.is_authenticated or not user_roles(user):
         return Customer.objects.none()
     return Customer.objects.select_related("merchandiser")
+
+
+CUSTOMER_HISTORY_FIELDS = ["code", "name_zh", "name_en", "email", "phone", "country", "preferred_language"]
+CONTACT_HISTORY_FIELDS = ["name", "title", "email", "phone"]
+
+
+def _diff(record, previous, fields: list[str]) -> list[dict]:
+    if previous is None:
+        return []
+    delta = record.diff_against(previous, included_fields=fields)
+    model = record.instance_type
+    return [
+        {"label": model._meta.get_field(c.field).verbose_name, "field": c.field, "old": c.old, "new": c.new}
+        for c in delta.changes
+    ]
+
+
+def customer_history(*, customer: Customer, limit: int = 50) -> list[dict]:
+    """The customer's and its contacts' field history, newest first (at most `limit` of each): who, when,
+    why, and each field's old → new. `kind` names what happened; the template words it."""
+    User = get_user_model()
+    records = list(customer.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+    contact_records = list(
+        CustomerContact.history.filter(customer_id=customer.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    owners = {r.merchandiser_id for r in records} - {None}
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=owners)} if owners else {}
+    entries = []
+    for i, record in enumerate(records):
+        previous = records[i + 1] if i + 1 < len(records) else None
+        changes = _diff(record, previous, CUSTOMER_HISTORY_FIELDS)
+        if previous is not None and previous.merchandiser_id != record.merchandiser_id:
+            changes.append(
+                {
+                    "label": Customer._meta.get_field("merchandiser").verbose_name,
+                    "field": "merchandiser",
+                    "old": names.get(previous.merchandiser_id, ""),
+                    "new": names.get(record.merchandiser_id, ""),
+                }
+            )
+        kind = "created" if record.history_type == "+" else "changed"
+        entries.append({"record": record, "kind": kind, "changes": changes, "contact": None})
+    older = {}  # a contact's next older record in the list, found walking from the oldest
+    for record in reversed(contact_records):
+        previous = older.get(record.id)
+        older[record.id] = record
+        kind = {"+": "contact_added", "-": "contact_removed"}.get(record.history_type, "contact_changed")
+        changes = _diff(record, previous, CONTACT_HISTORY_FIELDS) if kind == "contact_changed" else []
+        entries.append({"record": record, "kind": kind, "changes": changes, "contact": record})
+    entries.sort(key=lambda e: (e["record"].history_date, e["record"].history_id), reverse=True)
+    return [
+        {
+            **entry,
+            "at": entry["record"].history_date,
+            "who": entry["record"].history_user,
+            "reason": entry["record"].history_change_reason or "",
+        }
+        for entry in entries
+    ]

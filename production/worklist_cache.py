@@ -26,7 +26,7 @@ def worklist_key(user_id: int) -> str:
 def worklist_page(request, *, show: str, per_page: int, page: int) -> KeptPage:
     return KeptPage(
         request,
-        key=f"production:checkins:v1:{viewer_part(request)}:{show}:{per_page}:{page}",
+        key=f"production:checkins:v2:{viewer_part(request)}:{show}:{per_page}:{page}",
         generations=[worklist_key(request.user.pk), REFERENCE_KEY],
         seconds=settings.PAGE_CACHE_SECONDS,
     )

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(), right after authentication
+    "accounts.middleware.PrivateAnswersMiddleware",  # signed-in answers: Cache-Control private, no-store
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.OTPRequiredMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
@@ -184,7 +185,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password"]
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The address axes locks by comes from accounts.client_address, which trusts only our own proxies (below).
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip"
+
+# Behind a proxy (docs/deployment.md): how many reverse proxies of ours stand in front of Django (nginx
+# alone: 1; a load balancer and nginx: 2), and the header they append the client's address to. 0 (no proxy)
+# ignores the header, which a client could otherwise forge. AXES_PROXY_COUNT is its old name.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER", default="HTTP_X_FORWARDED_FOR")
 
 # Absolute lifetime of a sign-in. Django slides the cookie's expiry on every session save, so
 # accounts.middleware.SessionTimeoutMiddleware also counts it from the sign-in itself.
@@ -412,6 +420,9 @@ X_FRAME_OPTIONS = "DENY"
 # Order numbers: unique and gapless per year. {year} and {seq} are filled in; e.g. SO-2026-000123.
 ORDER_NUMBER_FORMAT = env("ORDER_NUMBER_FORMAT", default="SO-{year}-{seq:06d}")
 ORDER_EXPORT_MAX_ROWS = env.int("ORDER_EXPORT_MAX_ROWS", default=20000)
+# Email and spreadsheet uploads wait in MEDIA_ROOT/intake-tmp/ between their two steps. Ten per session is no
+# bound when anyone may open sessions: past this many bytes in all, a new upload is refused until some go.
+INTAKE_TMP_MAX_BYTES = env.int("INTAKE_TMP_MAX_BYTES", default=500 * 1024 * 1024)
 
 # --- Logistics and after-sales -----------------------------------------------------------------------
 # Modes whose shipments must carry a tracking number (B/L, air waybill, courier number). Trucks need none.
@@ -434,6 +445,9 @@ AFTERSALES_WORKING_DAYS = env.list("AFTERSALES_WORKING_DAYS", cast=int, default=
 AFTERSALES_HOLIDAYS = env.list("AFTERSALES_HOLIDAYS", default=[])
 # The owner is warned once this share of a target's working time has been used.
 AFTERSALES_SLA_WARN_AT = env.float("AFTERSALES_SLA_WARN_AT", default=0.75)
+# The customer's status link expires this many days after it was made, renewed by the merchandiser or last
+# sent to the customer in an email. 0: never.
+STATUS_LINK_DAYS = env.int("STATUS_LINK_DAYS", default=180)
 # The public status page refuses new cases beyond this many open ones per order (abuse guard).
 PORTAL_MAX_OPEN_CASES = env.int("PORTAL_MAX_OPEN_CASES", default=5)
 

@@ -53,10 +53,10 @@ class OrderSummaryOut(Schema):
 
 
 class OrderOut(OrderSummaryOut):
+    # No notes: staff write the order's notes for staff (and add to what a customer sent), so none go out.
     trade_terms: str
     payment_terms: str
     ship_to: str
-    notes: str
     lines: list[OrderLineOut]
     history: list[StatusChangeOut]
 
@@ -98,7 +98,6 @@ def order_detail(order: Order) -> dict:
         "trade_terms": order.trade_terms,
         "payment_terms": order.payment_terms,
         "ship_to": order.ship_to,
-        "notes": order.notes,
         "lines": [
             {
                 "line_no": line.line_no,

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class BilingualNameMixin(models.Model):
@@ -63,6 +64,8 @@ class Customer(BilingualNameMixin):
         related_name="customers",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Who changed what, when and why (orders.services.master_data.customer_save); reasons may be long.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("customer")
@@ -76,6 +79,7 @@ class CustomerContact(models.Model):
     title = models.CharField(_("title"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("customer contact")

@@ -84,7 +84,10 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    history = HistoricalRecords(excluded_fields=["version", "status"])
+    # The reason of a correction, handover or delay can be as long as its form allows: a text column.
+    history = HistoricalRecords(
+        excluded_fields=["version", "status"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         verbose_name = _("order")
@@ -163,7 +166,7 @@ class OrderLine(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=4)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("order line")

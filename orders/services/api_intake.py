@@ -121,7 +121,7 @@ class OrderSubmission(BaseModel):
     trade_terms: str = Field("", max_length=60, description="e.g. FOB Ningbo")
     payment_terms: str = Field("", max_length=120)
     ship_to: str = Field("", max_length=2000)
-    notes: str = Field("", max_length=4000)
+    notes: str = Field("", max_length=4000, description="For our staff, kept with the order; never returned.")
     lines: list[OrderLineSubmission] = Field(min_length=1, max_length=MAX_LINES)
 
     @field_validator("trade_terms", "payment_terms", "ship_to", "notes", mode="before")

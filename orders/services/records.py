@@ -14,7 +14,7 @@ from core.dates import date_rule_error
 from .. import events
 from ..errors import InvalidInput, NotPermitted, TransitionRefused
 from ..models import Attachment, ChecklistItem, Confirmation, Handover, Order, OrderCheck, OrderState
-from ..permissions import can_edit, can_reassign
+from ..permissions import can_edit, can_reassign, can_receive_handover
 from .workflow import order_check_version, order_lock
 
 ALLOWED_ATTACHMENT_SUFFIXES = {
@@ -217,6 +217,8 @@ def order_reassign(*, order_ids, to_user, actor, reason: str) -> int:
         raise InvalidInput(_("Give a reason for the handover."))
     if not has_role(to_user, Role.MERCHANDISER) or not to_user.is_active:
         raise InvalidInput(_("Orders can only be handed to an active merchandiser."))
+    if not can_receive_handover(actor, to_user):
+        raise NotPermitted(_("Orders can only be handed to a merchandiser of your own team."))
     moved_from: dict = {}
     with transaction.atomic():
         orders = (

@@ -9,10 +9,12 @@ from accounts.decorators import role_required
 from accounts.roles import Role
 from core.params import table_paginate
 
+from ..errors import OrderError
 from ..forms import CustomerContactFormSet, CustomerForm, ProductForm
 from ..models import Customer, Product
-from ..selectors import customers_visible_to
+from ..selectors import customer_history, customers_visible_to
 from ..services.master_data import customer_save, product_save
+from ._common import report_error
 
 
 class CustomerTable(tables.Table):
@@ -35,19 +37,44 @@ def customer_list(request):
     return render(request, "orders/customer_list.html", {"table": table})
 
 
-@role_required(Role.MERCHANDISER, Role.SUPERVISOR)
+@role_required(Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT)
 def customer_edit(request, pk=None):
+    """Add or change a customer. Who may change what: orders.permissions (customers); others see it read-only."""
     customer = get_object_or_404(customers_visible_to(request.user), pk=pk) if pk else None
-    form = CustomerForm(request.POST or None, instance=customer)
-    contacts = CustomerContactFormSet(request.POST or None, instance=customer, prefix="contacts")
+    form = CustomerForm(request.POST or None, instance=customer, actor=request.user)
+    contacts = CustomerContactFormSet(
+        request.POST or None,
+        instance=customer,
+        prefix="contacts",
+        form_kwargs={"editable": form.editable, "routable": form.routable},
+    )
     if request.method == "POST":
+        if not form.editable:
+            messages.error(
+                request,
+                _("Only the customer's merchandiser, the supervisor of their team and management may change it."),
+            )
+            return redirect("orders:customer_edit", pk=customer.pk)
         if form.is_valid() and contacts.is_valid():
-            customer_save(form=form, contacts=contacts)
-            messages.success(request, _("Customer saved."))
-            return redirect("orders:customer_list")
-        messages.error(request, _("Please correct the errors below."))
-    context = {"form": form, "contacts": contacts, "customer": customer}
-    return render(request, "orders/customer_form.html", context, status=400 if request.method == "POST" else 200)
+            try:
+                customer_save(
+                    actor=request.user, form=form, contacts=contacts, reason=form.cleaned_data.get("reason", "")
+                )
+            except OrderError as error:
+                report_error(request, error)
+            else:
+                messages.success(request, _("Customer saved."))
+                return redirect("orders:customer_list")
+        else:
+            messages.error(request, _("Please correct the errors below."))
+    context = {
+        "form": form,
+        "contacts": contacts,
+        "customer": customer,
+        "history": customer_history(customer=customer) if customer else [],
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "orders/customer_form.html", context, status=status)
 
 
 class ProductTable(tables.Table):

@@ -9,6 +9,7 @@ import logging
 import secrets
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -19,7 +20,7 @@ from django.utils.translation import ngettext
 from accounts.decorators import role_required
 from accounts.roles import Role
 
-from ..errors import OrderError
+from ..errors import InvalidInput, OrderError
 from ..forms import OrderHeaderForm, OrderLineFormSet, order_input_from_forms
 from ..forms_import import EmailSourceForm, SpreadsheetImportForm, SpreadsheetUploadForm, StashForm
 from ..models import Channel
@@ -58,9 +59,32 @@ def _stash_sweep() -> None:
             continue
 
 
+def _stash_bytes() -> int:
+    try:
+        _dirs, files = default_storage.listdir(STASH_DIR)
+    except (FileNotFoundError, NotImplementedError, OSError):
+        return 0
+    total = 0
+    for name in files:
+        try:
+            total += default_storage.size(f"{STASH_DIR}/{name}")
+        except (FileNotFoundError, NotImplementedError, OSError):
+            continue  # used or swept meanwhile
+    return total
+
+
 def stash_put(request, *, data: bytes, name: str, kind: str) -> str:
-    """Keep `data` until step 2; returns the key the page sends back."""
+    """Keep `data` until step 2; returns the key the page sends back. Refused (InvalidInput, nothing kept)
+    when every session's waiting files together would pass settings.INTAKE_TMP_MAX_BYTES."""
     _stash_sweep()
+    if _stash_bytes() + len(data) > settings.INTAKE_TMP_MAX_BYTES:
+        log.warning("intake stash full user=%s size=%d", request.user.get_username(), len(data))
+        raise InvalidInput(
+            _(
+                "The server is holding too many uploads waiting for their second step. Nothing was saved: "
+                "try again in a few minutes, and tell the administrator if this goes on."
+            )
+        )
     token = secrets.token_urlsafe(24)
     path = default_storage.save(f"{STASH_DIR}/{token}.bin", ContentFile(data))
     entries = _stash_entries(request)
@@ -116,10 +140,10 @@ def intake_email(request):
             raw = source.raw_bytes()
             try:
                 parsed = email_intake_parse(raw)
+                token = stash_put(request, data=raw, name=source.source_name(), kind="email")
             except OrderError as error:
                 source.add_error(None, error.message)
             else:
-                token = stash_put(request, data=raw, name=source.source_name(), kind="email")
                 header = OrderHeaderForm(prefix="order", initial=email_order_initial(parsed))
                 lines = OrderLineFormSet(prefix="lines")
                 return _email_order_page(request, parsed, token, header, lines)
@@ -195,7 +219,12 @@ def intake_spreadsheet(request):
             else:
                 context["preview"] = preview
                 if preview.ok:
-                    token = stash_put(request, data=preview.content, name=preview.filename, kind="sheet")
+                    try:
+                        token = stash_put(request, data=preview.content, name=preview.filename, kind="sheet")
+                    except OrderError as error:
+                        report_error(request, error)
+                        context["upload"] = SpreadsheetUploadForm()
+                        return render(request, "orders/intake_spreadsheet.html", context, status=400)
                     context["import_form"] = SpreadsheetImportForm(initial={"stash": token})
                     return render(request, "orders/intake_spreadsheet.html", context)
                 messages.error(

@@ -205,7 +205,7 @@ def handover(request):
     """Reassign one order, or every open order of one merchandiser, within the supervisor's team."""
     User = get_user_model()
     team_members = User.objects.filter(team__supervisor=request.user, groups__name=Role.MERCHANDISER).distinct()
-    merchandisers = User.objects.filter(groups__name=Role.MERCHANDISER, is_active=True).distinct()
+    merchandisers = team_members.filter(is_active=True)  # within the team (orders.permissions)
     open_orders = (
         orders_visible_to(request.user)
         .filter(merchandiser__in=team_members, status__in=OPEN_STATES)

@@ -181,3 +181,19 @@ def test_unknown_sections_asked_open_share_the_plain_page(client, merchandiser):
 
     assert response.status_code == 200
     assert len(captured) == 2  # the user and the stamp: the plain page's kept body, not a new one
+
+
+def test_text_that_looks_like_the_token_marker_is_shown_literally(client, merchandiser):
+    """A note can hold any text, including the marker a kept body once used for the CSRF token: it is shown
+    as typed, never swapped for the viewer's token (hostile test, issue 19 item 9)."""
+    note = "Call back __kept-page-csrf-token__ tomorrow"
+    order = make_order(merchandiser=merchandiser, notes=note)
+    client.force_login(merchandiser)
+
+    first = page(client, order)
+    second = page(client, order)  # from the cache
+
+    for html in (first, second):
+        assert note in html
+        token = TOKEN.search(html).group(1)
+        assert token not in html.replace(f'value="{token}"', "")  # the token is in the forms only

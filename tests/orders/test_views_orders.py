@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from orders import hooks
+from orders.errors import NotPermitted
 from orders.models import (
     Channel,
     ChecklistItem,
@@ -27,7 +28,7 @@ from orders.models import (
     OrderState,
     Unit,
 )
-from orders.services import order_attachment_add, order_check_item
+from orders.services import order_attachment_add, order_check_item, order_reassign
 
 from ..conftest import advance, verify_and_confirm
 from ..factories import CustomerFactory, ProductFactory, make_order, staff
@@ -756,6 +757,36 @@ def test_handover_needs_reason_and_two_different_people(client, supervisor, merc
     assert same.status_code == 400
     assert "Choose two different merchandisers." in same.content.decode()
     assert fresh(order).merchandiser == merchandiser
+    assert not Handover.objects.exists()
+
+
+def test_handover_to_another_teams_merchandiser_is_refused_by_the_form(client, supervisor, merchandiser, team_b):
+    """Handover is within the team (issue 19 item 12): another team's merchandiser is not a choice."""
+    order = make_order(merchandiser=merchandiser)
+    stranger = team_b[2]
+    client.force_login(supervisor)
+
+    page = client.get(reverse("orders:handover")).content.decode()
+    response = client.post(
+        reverse("orders:handover"),
+        {"from_user": merchandiser.pk, "to_user": stranger.pk, "order": order.pk, "reason": "Holiday cover"},
+    )
+
+    assert f'value="{stranger.pk}"' not in page
+    assert response.status_code == 400
+    assert "to_user" in response.context["form"].errors
+    assert fresh(order).merchandiser == merchandiser
+    assert not Handover.objects.exists()
+
+
+def test_handover_to_another_teams_merchandiser_is_refused_by_the_service(supervisor, merchandiser, team_b):
+    order = make_order(merchandiser=merchandiser)
+
+    with pytest.raises(NotPermitted):
+        order_reassign(order_ids=[order.pk], to_user=team_b[2], actor=supervisor, reason="Holiday cover")
+
+    assert fresh(order).merchandiser == merchandiser
+    assert not events_of(order, EventType.REASSIGNED).exists()
     assert not Handover.objects.exists()
 
 

@@ -113,8 +113,12 @@ ACCESS: dict[str, dict] = {
     "orders:add_attachment": POST_ONLY_ORDER_ACTION,
     "orders:attachment": {"GET": ORDER_READ, "POST": ORDER_READ},
     "orders:customer_list": roles_only("merchandiser", "supervisor", "management", "other_merchandiser"),
-    "orders:customer_new": roles_only(*MERCHANDISERS, "supervisor"),
-    "orders:customer_edit": roles_only(*MERCHANDISERS, "supervisor"),
+    "orders:customer_new": roles_only(*MERCHANDISERS, "supervisor", "management"),
+    # Team A's customer: team B's merchandiser reads it; changing it is refused (orders.permissions, customers).
+    "orders:customer_edit": {
+        "GET": roles_only(*MERCHANDISERS, "supervisor", "management"),
+        "POST": {**roles_only("merchandiser", "supervisor", "management"), "other_merchandiser": REFUSED},
+    },
     "orders:product_list": roles_only(*MERCHANDISERS, "supervisor", "management", "qa"),
     "orders:product_new": roles_only(*MERCHANDISERS, "supervisor"),
     "orders:product_edit": roles_only(*MERCHANDISERS, "supervisor"),
@@ -158,6 +162,7 @@ ACCESS: dict[str, dict] = {
     "logistics:document": {"GET": ORDER_READ, "POST": ORDER_READ},  # a download, always as attachment
     "logistics:status_link_new": STAGE_POST_ONLY_ACTION,
     "logistics:status_link_revoke": STAGE_POST_ONLY_ACTION,
+    "logistics:status_link_renew": STAGE_POST_ONLY_ACTION,
     "logistics:carrier_list": roles_only(*MERCHANDISERS, "supervisor", "management"),
     "logistics:carrier_new": roles_only("supervisor"),
     "logistics:carrier_edit": roles_only("supervisor"),
@@ -317,6 +322,7 @@ KWARGS_BY_URL = {
     "logistics:shipment_new": {"order_pk": stage("order.pk")},
     "logistics:status_link_new": {"order_pk": stage("order.pk")},
     "logistics:status_link_revoke": {"order_pk": stage("order.pk")},
+    "logistics:status_link_renew": {"order_pk": stage("order.pk")},
     "logistics:shipment_deliver": {"pk": stage("shipment.pk")},
     "logistics:document_add": {"pk": stage("shipment.pk")},
     "logistics:document": {"pk": stage("shipment.pk"), "document_id": stage("document.pk")},

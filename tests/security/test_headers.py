@@ -60,6 +60,35 @@ def test_the_order_page_has_the_csp_too(world):
     assert "unsafe-inline" not in response["Content-Security-Policy"]
 
 
+@pytest.mark.django_db
+def test_signed_in_answers_are_private_and_never_stored(world):
+    """A signed-in page may show anything the person may see: no browser or proxy cache keeps it, so it is not
+    there for the next person at a shared computer after sign-out (issue 19 item 12)."""
+    merchandiser = client_for(world, "merchandiser")
+    answers = {
+        path: client_for(world, role).get(path)
+        for role, paths in PAGES.items()
+        if role != "anonymous"
+        for path in paths
+    }
+    answers["order page"] = merchandiser.get(f"/orders/{world.order.pk}/")
+    answers["htmx section"] = merchandiser.get(f"/orders/{world.order.pk}/", HTTP_HX_REQUEST="true")
+    answers["download"] = merchandiser.get(f"/orders/{world.order.pk}/attachments/{world.attachment.pk}/")
+    answers["not found"] = merchandiser.get("/orders/999999999/")
+
+    for name, response in answers.items():
+        directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= directives, (name, response.status_code, response.get("Cache-Control"))
+
+
+@pytest.mark.django_db
+def test_a_view_that_chooses_its_own_caching_keeps_it(world):
+    """The order list's filter options are the person's own and may be kept by their browser a little while."""
+    response = client_for(world, "merchandiser").get("/orders/filter-options/customer/")
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("private, max-age=")
+
+
 def template_files():
     root = Path(settings.BASE_DIR)
     dirs = [root / "templates"] + [p for p in root.glob("*/templates") if ".venv" not in p.parts]
