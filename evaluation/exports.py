@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.cells import neutralise_sheet
 from orders.exports import EXCEL_DATETIME, local_naive
 
 from .codes import KpiCode
@@ -113,6 +114,8 @@ def scorecard_xlsx(view) -> bytes:
             sheet.cell(row=sheet.max_row, column=3).number_format = EXCEL_DATETIME
     _fit(sheet)
     out = BytesIO()
+    for sheet in book.worksheets:
+        neutralise_sheet(sheet)
     book.save(out)
     return out.getvalue()
 
@@ -154,6 +157,8 @@ def quarter_xlsx(evaluation, scorecards) -> bytes:
     _fit(ranking)
     _fit(lines_sheet)
     out = BytesIO()
+    for sheet in book.worksheets:
+        neutralise_sheet(sheet)
     book.save(out)
     return out.getvalue()
 

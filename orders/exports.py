@@ -7,12 +7,15 @@ in the CSV as text to the minute, in the XLSX as real Excel dates and times that
 
 import csv
 from datetime import date, datetime
+from decimal import Decimal
 from io import BytesIO, StringIO
 
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from core.cells import neutral_text, neutralise_sheet
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,7 +36,9 @@ def _csv_text(value) -> str:
         return f"{local_naive(value):%Y-%m-%d %H:%M}"
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, int | float | Decimal):
+        return str(value)  # a negative number is a number, not a formula
+    return neutral_text(str(value))
 
 
 def table_csv(rows) -> bytes:
@@ -68,6 +73,7 @@ def table_xlsx(rows, *, title: str) -> bytes:
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = min(60, max(10, width + 2))
     sheet.freeze_panes = "A2"
+    neutralise_sheet(sheet)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

