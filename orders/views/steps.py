@@ -235,9 +235,8 @@ def handover(request):
             report_error(request, error)
         else:
             messages.success(request, _("%(n)d order(s) handed over.") % {"n": moved})
-            # One order handed over: back to it, where its new merchandiser shows (unless it went to
-            # another team and is out of sight now).
-            if d.get("order") and orders_visible_to(request.user).filter(pk=d["order"]).exists():
+            # One order handed over: back to it, where its new merchandiser shows.
+            if d.get("order"):
                 return redirect("orders:detail", pk=d["order"])
             return redirect("orders:handover")
     status = 400 if form.errors else 200

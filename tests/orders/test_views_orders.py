@@ -698,8 +698,8 @@ def test_handover_of_one_order(client, supervisor, merchandiser, colleague):
 def test_handover_of_one_order_returns_to_it_showing_the_new_merchandiser(
     client, supervisor, merchandiser, colleague, other_merchandiser
 ):
-    """Handed over from its page, the order is shown again with its new owner; all of a merchandiser's
-    orders, or one that left the team (out of the supervisor's sight), go back to the handover form."""
+    """Handed over from its page, the order is shown again with its new owner. Another team's merchandiser
+    is not a choice: the handover stays within the team, and nothing moves."""
     order = make_order(merchandiser=merchandiser)
     client.force_login(supervisor)
     response = client.post(
@@ -716,8 +716,8 @@ def test_handover_of_one_order_returns_to_it_showing_the_new_merchandiser(
         reverse("orders:handover"),
         {"from_user": merchandiser.pk, "to_user": other_merchandiser.pk, "order": away.pk, "reason": "Moved"},
     )
-    assert response.status_code == 302 and response["Location"] == reverse("orders:handover")
-    assert fresh(away).merchandiser == other_merchandiser
+    assert response.status_code == 400
+    assert fresh(away).merchandiser == merchandiser
 
 
 def test_handover_of_all_open_orders(client, supervisor, merchandiser, colleague):
