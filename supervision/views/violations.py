@@ -1,0 +1,119 @@
+"""Violations and discipline."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.decorators import role_required
+from accounts.roles import Role, has_role
+from orders.selectors import orders_visible_to
+from production.selectors import team_merchandisers
+
+from .. import forms
+from ..models import (
+    ViolationStatus,
+)
+from ..selectors import (
+    STAFF_ROLES,
+    findings_visible_to,
+    leads,
+    staff_members,
+    teams_led_by,
+    violation_get_for_user,
+    violations_visible_to,
+)
+from ..services import discipline
+from ._common import post_action, run
+
+
+@role_required(*STAFF_ROLES)
+def violation_list(request):
+    rows = violations_visible_to(request.user).select_related("person", "order")[:200]
+    can_record = has_role(request.user, Role.HR) or teams_led_by(request.user).exists()
+    return render(request, "supervision/violation_list.html", {"rows": rows, "can_record": can_record})
+
+
+def _people_for_violations(user):
+    if has_role(user, Role.HR):
+        return staff_members()
+    return team_merchandisers(supervisor=user)
+
+
+@role_required(Role.HR, Role.SUPERVISOR)
+def violation_new(request):
+    form = forms.ViolationForm(request.POST or None, people=_people_for_violations(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        order_id, finding_id = data.pop("order"), data.pop("finding")
+        order = orders_visible_to(request.user).filter(pk=order_id).first() if order_id else None
+        finding = findings_visible_to(request.user).filter(pk=finding_id).first() if finding_id else None
+        violation = None
+
+        def record():
+            nonlocal violation
+            violation = discipline.violation_record(actor=request.user, order=order, finding=finding, **data)
+
+        if (order_id and order is None) or (finding_id and finding is None):
+            messages.error(request, _("No such order or finding."))
+        elif run(request, record, _("Violation recorded.")):
+            return redirect("supervision:violation_detail", pk=violation.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "supervision/violation_form.html", {"form": form}, status=status)
+
+
+@role_required(*STAFF_ROLES)
+def violation_detail(request, pk):
+    violation = violation_get_for_user(user=request.user, pk=pk)
+    recorded = violation.status == ViolationStatus.RECORDED
+    context = {
+        "violation": violation,
+        "opinion_form": forms.OpinionForm() if recorded and leads(request.user, violation.person) else None,
+        "decision_form": forms.DecisionForm(
+            initial={"sanction": violation.proposed_sanction, "amount": violation.proposed_amount}
+        )
+        if recorded and has_role(request.user, Role.HR) and violation.person_id != request.user.pk
+        else None,
+        "can_acknowledge": violation.person_id == request.user.pk and violation.status == ViolationStatus.DECIDED,
+    }
+    return render(request, "supervision/violation_detail.html", context)
+
+
+@post_action(Role.SUPERVISOR)
+def violation_opinion(request, pk):
+    violation = violation_get_for_user(user=request.user, pk=pk)
+    form = forms.OpinionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say whether you agree."))
+    else:
+        run(
+            request,
+            lambda: discipline.violation_opinion(violation_id=violation.pk, actor=request.user, **form.cleaned_data),
+            _("Your opinion is on file."),
+        )
+    return redirect("supervision:violation_detail", pk=violation.pk)
+
+
+@post_action(Role.HR)
+def violation_decide(request, pk):
+    violation = violation_get_for_user(user=request.user, pk=pk)
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a sanction."))
+    else:
+        run(
+            request,
+            lambda: discipline.violation_decide(violation_id=violation.pk, actor=request.user, **form.cleaned_data),
+            _("Decision recorded."),
+        )
+    return redirect("supervision:violation_detail", pk=violation.pk)
+
+
+@post_action(*STAFF_ROLES)
+def violation_acknowledge(request, pk):
+    violation = violation_get_for_user(user=request.user, pk=pk)
+    run(
+        request,
+        lambda: discipline.violation_acknowledge(violation_id=violation.pk, actor=request.user),
+        _("Acknowledged."),
+    )
+    return redirect("supervision:violation_detail", pk=violation.pk)
