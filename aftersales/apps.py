@@ -7,12 +7,9 @@ class AftersalesConfig(AppConfig):
     verbose_name = _("After-sales")
 
     def ready(self):
-        from orders import hooks, page_generation
+        from orders import hooks
 
         from . import guards, panels, wording
-        from .models import SlaTarget
-
-        page_generation.watch_reference(SlaTarget)  # the cases' deadlines on the order page
 
         wording.register()
         hooks.register_guard("close", guards.guard_close)

@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Orders")
-
-    def ready(self):
-        from . import page_generation
-
-        page_generation.connect()

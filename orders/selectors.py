@@ -5,7 +5,7 @@ from datetime import UTC
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -84,24 +84,6 @@ def order_get_for_page(*, user, pk) -> Order:
         )
     except (Order.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-
-
-# What the order page's cache (orders/views/page_cache.py) compares: the row's own fields that any change
-# through a service moves, and the newest event's id (the work record's key, orders/views/work_record.py).
-ORDER_PAGE_STAMP_FIELDS = ("version", "status", "merchandiser_id", "is_overdue", "is_at_risk", "is_on_hold", "head")
-
-
-def order_page_stamp(*, user, pk) -> tuple | None:
-    """The order's stamp (ORDER_PAGE_STAMP_FIELDS), or None when the user may not see it or it does not
-    exist. One query by primary key; the newest event's id is an index-only read."""
-    head = OrderEvent.objects.filter(order=OuterRef("pk")).order_by("-id").values("id")[:1]
-    return (
-        orders_visible_to(user)
-        .filter(pk=pk)
-        .annotate(head=Subquery(head))
-        .values_list(*ORDER_PAGE_STAMP_FIELDS)
-        .first()
-    )
 
 
 # What a row of the order list and its exports shows (orders.tables.OrderTable, orders/views/order_rows.py),

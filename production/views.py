@@ -54,7 +54,6 @@ from .services import (
     milestone_revise,
     production_start,
 )
-from .worklist_cache import worklist_page
 
 
 def _back_to_order(pk, panel="production"):
@@ -231,14 +230,10 @@ def _worklist_query(*, show: str, per_page: int, page: int = 1) -> QueryDict:
 @require_GET
 def my_checkins(request):
     """The merchandiser's daily work list, a page at a time: one small form per in-production order,
-    the orders still to do first. Kept while the worklist is unchanged (worklist_cache)."""
+    the orders still to do first."""
     params = _worklist_params(request.GET)
-    kept = worklist_page(request, **params)
-    body = kept.get()
-    if body is None:
-        html = render_to_string("production/_checkins_body.html", _worklist_context(request, params), request=request)
-        body = kept.put(html=html)
-    return render(request, "production/checkins.html", {"body": kept.html(body)})
+    body = render_to_string("production/_checkins_body.html", _worklist_context(request, params), request=request)
+    return render(request, "production/checkins.html", {"body": body})
 
 
 def _worklist_context(request, params: dict) -> dict:

@@ -510,10 +510,6 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=600 if REDIS_URL else 0)  # 0: no cache
 DASHBOARD_COUNTS_MAX_AGE = env.int("DASHBOARD_COUNTS_MAX_AGE", default=60)  # seconds; 0 = always count live
-# How long a rendered order page or check-in page is kept for the same viewer while nothing it shows is
-# written (orders/kept_page.py); what no write marks, a nightly job's bulk update say, is at most this late.
-# Off without Redis, as the access cache: a per-process cache would not hear the other processes' writes.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)  # 0: off
 
 # --- Benchmark ------------------------------------------------------------------------------------
 # bench/run.py sets this to mount /perf/floor/, the bare page the real pages are measured against.

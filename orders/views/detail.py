@@ -12,9 +12,8 @@ from ..downloads import download_response, file_not_found
 from ..forms import AttachmentForm, ConfirmationForm, TransitionForm
 from ..models import OrderState
 from ..permissions import can_edit, can_reassign
-from ..selectors import order_checklist, order_get_for_page, order_get_for_user, order_page_stamp, order_timeline
+from ..selectors import order_checklist, order_get_for_page, order_get_for_user, order_timeline
 from ..services import transitions_available
-from .page_cache import order_page
 from .work_record import work_record
 
 
@@ -76,37 +75,29 @@ SECTIONS = {
 
 def _unfold(request) -> frozenset[str]:
     """The folded sections asked for with ?open=<key> (the fallback when JavaScript is off). Keys that name
-    no section are dropped: they key the kept page (page_cache), and anyone can type them."""
+    no section are dropped: anyone can type them."""
     return frozenset(key for key in request.GET.getlist("open") if key in SECTIONS or hooks.panel_get(key))
 
 
 @login_required
 def order_detail(request, pk):
-    """The order page. Its body is kept per version of the order and viewer (page_cache): an unchanged
-    order costs its stamp and one cache round trip."""
+    """The order page."""
     _require_staff_role(request)
-    stamp = order_page_stamp(user=request.user, pk=pk)
-    if stamp is None:
-        raise Http404
-    unfold = _unfold(request)
-    page = order_page(request, pk, stamp, unfold)
-    body = page.get()
-    if body is None:
-        order = order_get_for_page(user=request.user, pk=pk)
-        context = _body_context(request, order, unfold, head=stamp[-1] or 0)
-        html = render_to_string("orders/_detail_body.html", context, request=request)
-        body = page.put(title=order.display_number, html=html)
-    return render(request, "orders/detail.html", {"title": body.title, "body": page.html(body)})
+    order = order_get_for_page(user=request.user, pk=pk)
+    body = render_to_string(
+        "orders/_detail_body.html", _body_context(request, order, _unfold(request)), request=request
+    )
+    return render(request, "orders/detail.html", {"title": order.display_number, "body": body})
 
 
-def _body_context(request, order, unfold: frozenset[str], *, head: int | None) -> dict:
+def _body_context(request, order, unfold: frozenset[str]) -> dict:
     editable = can_edit(request.user, order)
     return {
         "order": order,
         "lines": order.lines.all(),  # prefetched with the order
         "sections": {key: hooks.panel_view(s, order, request.user, unfold=unfold) for key, s in SECTIONS.items()},
         "attachments": order.attachments.select_related("uploaded_by"),
-        "work_record": work_record(order, head=head),
+        "work_record": work_record(order),
         "transitions": transitions_available(order=order, user=request.user),
         "panels": hooks.panels_for(order, request.user, unfold=unfold),
         "editable": editable,

