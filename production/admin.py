@@ -13,6 +13,7 @@ from .models import (
     ProductionRun,
     TemplateMilestone,
 )
+from .services import calendar_day_save, calendar_days_delete, delay_reason_save, delay_reasons_delete
 
 
 class TemplateMilestoneInline(admin.TabularInline):
@@ -43,11 +44,31 @@ class CalendarDayAdmin(DateRuleAdminMixin, admin.ModelAdmin):
     date_hierarchy = "date"
     search_fields = ("name",)
 
+    # Through the services, which drop the cached calendar (production.calendar.WorkCalendar.load).
+    def save_model(self, request, obj, form, change):
+        calendar_day_save(day=obj)
+
+    def delete_model(self, request, obj):
+        calendar_days_delete(days=CalendarDay.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        calendar_days_delete(days=queryset)
+
 
 @admin.register(DelayReason)
 class DelayReasonAdmin(admin.ModelAdmin):
     list_display = ("sequence", "code", "name_zh", "name_en", "active")
     list_editable = ("active",)
+
+    # Through the services, which drop the cached reasons (production.selectors.delay_reasons_active).
+    def save_model(self, request, obj, form, change):
+        delay_reason_save(reason=obj)
+
+    def delete_model(self, request, obj):
+        delay_reasons_delete(reasons=DelayReason.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        delay_reasons_delete(reasons=queryset)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -8,22 +8,9 @@ class ProductionConfig(AppConfig):
 
     def ready(self):
         # The order core never imports this app: production plugs into it through orders.hooks.
-        from django.db.models.signals import post_delete, post_save
+        from orders import hooks
 
-        from orders import hooks, page_generation
-
-        from . import panels, selectors, services, wording, worklist_cache
-        from .calendar import forget_calendar
-        from .models import CalendarDay, DelayReason
-
-        page_generation.watch_reference(CalendarDay)  # the plan's working days
-        worklist_cache.connect()
-        post_save.connect(forget_calendar, sender=CalendarDay, dispatch_uid="production.calendar_saved")
-        post_delete.connect(forget_calendar, sender=CalendarDay, dispatch_uid="production.calendar_deleted")
-        post_save.connect(selectors.forget_delay_reasons, sender=DelayReason, dispatch_uid="production.reason_saved")
-        post_delete.connect(
-            selectors.forget_delay_reasons, sender=DelayReason, dispatch_uid="production.reason_deleted"
-        )
+        from . import panels, selectors, services, wording
 
         wording.register()
         hooks.register_after("enter", services.plan_on_enter)

@@ -35,7 +35,8 @@ class WorkCalendar:
     @classmethod
     def load(cls) -> "WorkCalendar":
         """The company calendar: a few dozen rows a year, read on every order page and check-in list, so
-        kept in the cache; any change to a day drops it (forget_calendar, connected in ProductionConfig)."""
+        kept in the cache. Whatever writes a day drops it (forget_calendar): the services in
+        production/services/calendar_days.py and calendar_import.py."""
         days = _cached_days()
         if days is None:
             from .models import CalendarDay, CalendarDayKind
@@ -128,7 +129,7 @@ class WorkCalendar:
 # --- the calendar's days in the cache -------------------------------------------------------------------
 # A failing cache counts as a miss (django-redis, IGNORE_EXCEPTIONS): the calendar is read from the table.
 _CACHE_KEY = "production:calendar-days:v1"
-_CACHE_SECONDS = 3600  # a backstop: every save or delete of a day drops the entry at once
+_CACHE_SECONDS = 3600  # a backstop: the services that write a day drop the entry at once
 
 
 def _cached_days():
@@ -143,7 +144,11 @@ def _remember_days(days) -> None:
     cache.set(_CACHE_KEY, days, _CACHE_SECONDS)
 
 
-def forget_calendar(**_signal) -> None:
+def forget_calendar() -> None:
+    """Drop the cached days now and again once the writing transaction commits: a page that read the old
+    rows in between may have put them back."""
     from django.core.cache import cache
+    from django.db import transaction
 
     cache.delete(_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(_CACHE_KEY))

@@ -27,10 +27,10 @@ CHECKIN_PAGE_SIZES = (25, 50, 100)  # the first is the default
 
 # --- delay reasons ----------------------------------------------------------------------------------
 # A short list the admin rarely edits, offered by the delay form on every in-production order page: kept in
-# the cache, dropped on any change (forget_delay_reasons, connected in ProductionConfig). A failing cache
+# the cache, dropped by whatever writes a reason (production/services/delay_reasons.py). A failing cache
 # is a miss (django-redis, IGNORE_EXCEPTIONS).
 _DELAY_REASONS_KEY = "production:delay-reasons:v1"
-_DELAY_REASONS_SECONDS = 3600  # a backstop: saves and deletes drop the entry at once
+_DELAY_REASONS_SECONDS = 3600  # a backstop: the services that write a reason drop the entry at once
 
 
 def delay_reasons_active() -> list[DelayReason]:
@@ -43,10 +43,14 @@ def delay_reasons_active() -> list[DelayReason]:
     return reasons
 
 
-def forget_delay_reasons(**_signal) -> None:
+def forget_delay_reasons() -> None:
+    """Drop the cached reasons now and again once the writing transaction commits: a page that read the old
+    rows in between may have put them back."""
     from django.core.cache import cache
+    from django.db import transaction
 
     cache.delete(_DELAY_REASONS_KEY)
+    transaction.on_commit(lambda: cache.delete(_DELAY_REASONS_KEY))
 
 
 # --- the plan --------------------------------------------------------------------------------------

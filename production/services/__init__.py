@@ -1,7 +1,9 @@
 """Every change production makes goes through one of these functions."""
 
+from .calendar_days import calendar_day_save, calendar_days_delete
 from .calendar_import import ImportResult, calendar_import, calendar_parse
 from .checkins import CheckInInput, checkin_record, checkins_create_for_day, checkins_mark_missed
+from .delay_reasons import delay_reason_save, delay_reasons_delete
 from .delays import delay_record
 from .flags import flags_refresh_all, order_flags_refresh, order_flags_refresh_into
 from .plans import (
@@ -17,11 +19,15 @@ __all__ = [
     "CheckInInput",
     "ImportResult",
     "RunDetails",
+    "calendar_day_save",
+    "calendar_days_delete",
     "calendar_import",
     "calendar_parse",
     "checkin_record",
     "checkins_create_for_day",
     "checkins_mark_missed",
+    "delay_reason_save",
+    "delay_reasons_delete",
     "delay_record",
     "flags_refresh_all",
     "guard_start_production",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.dates import date_rule_error, shift
 
+from ..calendar import forget_calendar
 from ..models import CalendarDay, CalendarDayKind
 
 MAX_DAYS = 2000  # a calendar file covers a few years, not centuries
@@ -147,6 +148,7 @@ def calendar_import(*, text: str) -> ImportResult:
         result.errors.append(_("The file has no dates."))
         return result
     with transaction.atomic():
+        forget_calendar()  # the cached calendar (production.calendar.WorkCalendar.load)
         existing = {d.date: d for d in CalendarDay.objects.select_for_update().filter(date__in=[r[0] for r in rows])}
         for day, name, kind in rows:
             current = existing.get(day)

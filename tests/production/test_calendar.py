@@ -5,14 +5,16 @@ from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
 from production.calendar import WorkCalendar
 from production.models import CalendarDay, CalendarDayKind
 from production.schedule import schedule_backward
-from production.services import calendar_import
+from production.services import calendar_day_save, calendar_days_delete, calendar_import
 
 # National Day week 2026: Thu 1 Oct – Wed 7 Oct off, Sat 10 Oct worked in exchange (调休).
 GOLDEN_WEEK = [date(2026, 10, d) for d in range(1, 8)]
@@ -231,21 +233,37 @@ def test_import_holidays_command_loads_the_shipped_file():
 
 @pytest.mark.django_db
 def test_the_loaded_calendar_is_cached_and_dropped_when_a_day_changes(django_assert_num_queries):
-    CalendarDay.objects.create(date=date(2026, 10, 1), name="National Day", kind=CalendarDayKind.HOLIDAY)
+    calendar_day_save(day=CalendarDay(date=date(2026, 10, 1), name="National Day", kind=CalendarDayKind.HOLIDAY))
     assert not WorkCalendar.load().is_working_day(date(2026, 10, 1))
     with django_assert_num_queries(0):  # from the cache
         WorkCalendar.load()
 
     day = CalendarDay.objects.get(date=date(2026, 10, 1))
     day.kind = CalendarDayKind.WORKDAY
-    day.save()
+    calendar_day_save(day=day)
     assert WorkCalendar.load().is_working_day(date(2026, 10, 1))
 
-    CalendarDay.objects.create(date=date(2026, 10, 2), name="National Day", kind=CalendarDayKind.HOLIDAY)
+    calendar_day_save(day=CalendarDay(date=date(2026, 10, 2), name="National Day", kind=CalendarDayKind.HOLIDAY))
     assert not WorkCalendar.load().is_working_day(date(2026, 10, 2))
 
-    CalendarDay.objects.filter(date=date(2026, 10, 2)).get().delete()
+    calendar_days_delete(days=CalendarDay.objects.filter(date=date(2026, 10, 2)))
     assert WorkCalendar.load().is_working_day(date(2026, 10, 2))  # a Friday
+
+
+@pytest.mark.django_db
+def test_a_day_changed_in_the_admin_shows_at_once(client):
+    WorkCalendar.load()  # cached, empty
+    client.force_login(get_user_model().objects.create_superuser("calendar-admin", "calendar@example.com", "x"))
+    response = client.post(
+        reverse("admin:production_calendarday_add"), {"date": "2026-10-05", "name": "National Day", "kind": "holiday"}
+    )
+    assert response.status_code == 302
+    assert not WorkCalendar.load().is_working_day(date(2026, 10, 5))  # a Monday
+
+    day = CalendarDay.objects.get(date=date(2026, 10, 5))
+    response = client.post(reverse("admin:production_calendarday_delete", args=[day.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert WorkCalendar.load().is_working_day(date(2026, 10, 5))
 
 
 @pytest.mark.django_db

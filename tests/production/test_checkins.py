@@ -14,7 +14,13 @@ from orders.services import order_transition
 from production import tasks
 from production.calendar import WorkCalendar
 from production.models import CalendarDay, CheckIn, CheckInStatus, PlanMilestone
-from production.services import CheckInInput, checkin_record, checkins_create_for_day, checkins_mark_missed
+from production.services import (
+    CheckInInput,
+    calendar_day_save,
+    checkin_record,
+    checkins_create_for_day,
+    checkins_mark_missed,
+)
 
 from ..conftest import is_postgres
 from .conftest import entered_order, in_production_order
@@ -62,10 +68,10 @@ def test_no_checkins_on_weekends_and_holidays_but_on_make_up_days(merchandiser):
     in_production_order(merchandiser)
     saturday = timezone.localdate() + timedelta(days=(5 - timezone.localdate().weekday()) % 7)
     holiday = WEEKDAYS.add(saturday, 3)
-    CalendarDay.objects.create(date=holiday, name="Company holiday")
+    calendar_day_save(day=CalendarDay(date=holiday, name="Company holiday"))
     assert checkins_create_for_day(day=saturday) == 0
     assert checkins_create_for_day(day=holiday) == 0
-    CalendarDay.objects.create(date=saturday, name="调休", kind="workday")
+    calendar_day_save(day=CalendarDay(date=saturday, name="调休", kind="workday"))
     assert checkins_create_for_day(day=saturday) == 1
 
 
