@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -89,7 +88,9 @@ class CaseTable(tables.Table):
     customer = tables.Column(verbose_name=gettext_lazy("Customer"), orderable=False)
     case_type = tables.Column(verbose_name=gettext_lazy("Type"))
     severity = tables.Column(verbose_name=gettext_lazy("Severity"))
-    status = tables.Column(verbose_name=gettext_lazy("State"))
+    status = tables.TemplateColumn(
+        verbose_name=gettext_lazy("State"), template_name="aftersales/_case_state_cell.html", order_by=("status",)
+    )
     owner = tables.Column(verbose_name=gettext_lazy("Owner"), orderable=False)
     resolution_due_at = tables.DateTimeColumn(verbose_name=gettext_lazy("Resolution due"), format="Y-m-d H:i")
     opened_at = tables.DateTimeColumn(verbose_name=gettext_lazy("Opened"), format="Y-m-d H:i")
@@ -116,12 +117,6 @@ class CaseTable(tables.Table):
 
     def render_order(self, record):
         return record.order.display_number
-
-    def render_status(self, record):
-        badge = format_html('<span class="badge case-{}">{}</span>', record.status, record.get_status_display())
-        if record.is_escalated:
-            return format_html('{} <span class="flag flag-overdue">{}</span>', badge, _("Escalated"))
-        return badge
 
 
 @role_required(*STAFF_ROLES)

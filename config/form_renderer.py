@@ -9,12 +9,11 @@ for the Django engine, such as the admin's widgets, are still found: the rendere
 """
 
 from functools import cached_property
-from pathlib import Path
 
-from django import forms
-from django.conf import settings
 from django.forms.renderers import DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
+
+from core import jinja2
 
 
 class JinjaWidgetRenderer(Jinja2):
@@ -23,17 +22,10 @@ class JinjaWidgetRenderer(Jinja2):
     form_template_name = "partials/form.html"
     field_template_name = "partials/field.html"
 
-    @cached_property
+    @property
     def engine(self):
-        # Django's widget templates, the apps' jinja2/ folders, and the project's templates/jinja2/.
-        return self.backend(
-            {
-                "APP_DIRS": True,
-                "DIRS": [Path(settings.BASE_DIR) / "templates" / "jinja2", Path(forms.__file__).parent / "jinja2"],
-                "NAME": "djangoforms",
-                "OPTIONS": {},
-            }
-        )
+        # The project's one Jinja2 engine (core/jinja2.py), shared with the hot fragments.
+        return jinja2.engine()
 
     @cached_property
     def _django(self) -> DjangoTemplates:

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 
-from .light_copies import FilterSetBuiltOnce
 from .models import Channel, Customer, OrderState
 
 MAX_ID = 2**63 - 1  # the largest value of a 64-bit id column
@@ -42,7 +41,7 @@ class LazySelect(forms.Select):
             self.choices = iterator
 
 
-class OrderFilter(FilterSetBuiltOnce):
+class OrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
     status = django_filters.ChoiceFilter(label=_("State"), choices=OrderState.choices)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)

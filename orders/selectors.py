@@ -86,7 +86,7 @@ def order_get_for_page(*, user, pk) -> Order:
         raise Http404 from exc
 
 
-# What a row of the order list and its exports shows (orders.tables.OrderTable, orders/views/order_rows.py),
+# What a row of the order list and its exports shows (orders.tables.OrderTable, orders/_order_table.html),
 # and nothing else: an order row has ~30 columns, and loading them all was a sixth of the list's time.
 ORDER_LIST_FIELDS = (
     *("id", "number", "status", "channel", "customer_po", "delivery_date", "received_at"),

@@ -1,11 +1,13 @@
 import django_tables2 as tables
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import Order
 
 
 class OrderTable(tables.Table):
+    """The order list's columns, headings and sorting; the page draws it with orders/_order_table.html (a
+    Jinja2 fragment) and the exports write its values."""
+
     number = tables.Column(verbose_name=_("Order"), linkify=("orders:detail", {"pk": tables.A("pk")}), empty_values=())
     customer = tables.Column(verbose_name=_("Customer"), order_by=("customer__code",))
     customer_po = tables.Column(verbose_name=_("Customer PO"))
@@ -30,20 +32,6 @@ class OrderTable(tables.Table):
         )
         order_by = ("-received_at",)
         attrs = {"class": "table"}
-
-    def render_number(self, record):
-        return record.display_number
-
-    def render_status(self, record):
-        flags = []
-        if record.is_overdue:
-            flags.append(format_html(' <span class="flag flag-overdue">{}</span>', _("Overdue")))
-        if record.is_at_risk:
-            flags.append(format_html(' <span class="flag flag-risk">{}</span>', _("At risk")))
-        if record.is_on_hold:
-            flags.append(format_html(' <span class="flag flag-hold">{}</span>', _("On hold")))
-        badge = format_html('<span class="badge state-{}">{}</span>', record.status, record.get_status_display())
-        return format_html("{}{}", badge, format_html_join("", "{}", ((f,) for f in flags)))
 
     def value_status(self, record):
         return record.get_status_display()

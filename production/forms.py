@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateField
 from orders.forms import VersionField
-from orders.light_copies import FieldsCopiedLight
 
 from .models import ContactMethod, DelayReason
 
@@ -58,7 +57,7 @@ class DelayForm(forms.Form):
 
 class CheckInForm(forms.Form):
     """One row of 'My check-ins today'. Prefixed per order, so every row has its own field ids. The page
-    writes its fields in Python (production/checkin_rows.py) from the bound fields and their widgets."""
+    draws each row with templates/jinja2/production/_checkin_rows.html."""
 
     contact_name = forms.CharField(label=_("Spoke to"), max_length=100)
     contact_method = forms.ChoiceField(label=_("How"), choices=[("", "—"), *ContactMethod.choices])
@@ -80,10 +79,6 @@ class CheckInForm(forms.Form):
     def __init__(self, *args, milestones=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].choices = [("", "—"), *((m.pk, m.name) for m in milestones)]
-
-
-# Built 25 to 100 times a page: its fields are copied light (orders/light_copies.py).
-CheckInForm.base_fields = FieldsCopiedLight(CheckInForm.base_fields)
 
 
 class CalendarUploadForm(forms.Form):

@@ -1,13 +1,15 @@
 """What production shows on the order page, through orders.hooks panels. Each context function costs a
 constant number of queries and renders nothing for states it has nothing to say about."""
 
+from dataclasses import dataclass
+
 from django.utils import timezone
 
 from orders.hooks import related_or_none
 from orders.models import OrderState
 from orders.permissions import can_edit
 
-from .forms import DelayForm, ProductionStartForm
+from .forms import DelayForm, MilestoneActualForm, MilestoneReviseForm, ProductionStartForm
 from .models import Delay
 from .selectors import delay_reasons_active, plan_preview, plan_view
 
@@ -33,7 +35,27 @@ def plan_panel_context(*, order, user) -> dict:
         "today": today,
         "editable": editable,
         **view,
+        # Each milestone's row with the forms of its Update cell (production/_milestone_update.html).
+        "lines": [(row, _milestone_forms(row.milestone, today) if editable else None) for row in view["rows"]],
     }
+
+
+@dataclass(frozen=True)
+class MilestoneForms:
+    actual: MilestoneActualForm
+    revise: MilestoneReviseForm | None  # none once the milestone is done
+
+
+def _milestone_forms(milestone, today) -> MilestoneForms:
+    """Record the actual date (any milestone) or revise the due date (one not done yet); the prefix is the
+    one production.views.milestone_update reads."""
+    prefix = f"m{milestone.pk}"
+    actual = MilestoneActualForm(initial={"actual_date": milestone.actual_date or today}, prefix=prefix)
+    actual.fields["actual_date"].widget.attrs["max"] = today.isoformat()
+    revise = None
+    if not milestone.actual_date:
+        revise = MilestoneReviseForm(initial={"revised_date": milestone.due_date}, prefix=prefix)
+    return MilestoneForms(actual=actual, revise=revise)
 
 
 def production_panel_context(*, order, user) -> dict:

@@ -209,6 +209,14 @@ class WorkRow:
     next_milestone: PlanMilestone | None
     next_status: str | None
 
+    @property
+    def run(self):
+        return related_or_none(self.order, "production_run")
+
+    @property
+    def plan(self):
+        return related_or_none(self.order, "production_plan")
+
 
 def _worklist_orders(*, user) -> QuerySet[Order]:
     """The user's own in-production orders: the check-in page's whole worklist."""

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,12 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.jinja2 import render_fragment
 from orders.errors import NotPermitted, OrderError
 from orders.permissions import can_edit
 from orders.selectors import order_get_for_user
 from orders.views._common import report_error, report_form_errors
 
-from .checkin_rows import checkin_counts_oob_html, checkin_rows_html
 from .forms import (
     CalendarUploadForm,
     CheckInForm,
@@ -243,9 +242,8 @@ def _worklist_context(request, params: dict) -> dict:
     query = _worklist_query(show=worklist.show, per_page=params["per_page"])
     back = _worklist_query(show=worklist.show, per_page=params["per_page"], page=worklist.page.number)
     return {
-        "rows_html": checkin_rows_html(
-            ((row, _row_form(row)) for row in worklist.rows), csrf_token=get_token(request), back=back.urlencode()
-        ),
+        "rows": [(row, _row_form(row)) for row in worklist.rows],
+        "back": back.urlencode(),
         "page": worklist.page,
         "show": worklist.show,
         "counts": worklist.counts,
@@ -298,12 +296,14 @@ def checkin_save(request, order_pk):
     if saved:
         row = checkin_worklist(user=request.user, day=today, order_ids=[order.pk])[0]
         form = _row_form(row)
-    html = checkin_rows_html(
-        [(row, form)], csrf_token=get_token(request), back=back, saved_at=timezone.localtime() if saved else None
-    )
-    if not saved:
-        return HttpResponse(html, status=422)
-    return HttpResponse(html + checkin_counts_oob_html(checkin_counts(user=request.user, day=today)))
+    context = {
+        "rows": [(row, form)],
+        "back": back,
+        "saved_at": timezone.localtime() if saved else None,
+        "counts": checkin_counts(user=request.user, day=today) if saved else None,
+    }
+    html = render_fragment("production/_checkin_saved.html", context, request)
+    return HttpResponse(html, status=200 if saved else 422)
 
 
 # --- the supervisor's production board ----------------------------------------------------------------

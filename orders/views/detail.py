@@ -1,10 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import user_roles
+from core.jinja2 import render_fragment
 from notifications.services import notifications_for
 
 from .. import hooks
@@ -124,11 +125,8 @@ def order_timeline_partial(request, pk):
     """The whole timeline, fetched by htmx when someone asks for more than the first page."""
     _require_staff_role(request)
     order = order_get_for_user(user=request.user, pk=pk)
-    return render(
-        request,
-        "orders/_timeline.html",
-        {"order": order, "timeline": order_timeline(order=order, limit=5000)},
-    )
+    context = {"order": order, "timeline": order_timeline(order=order, limit=5000)}
+    return HttpResponse(render_fragment("orders/_timeline.html", context, request))
 
 
 @login_required

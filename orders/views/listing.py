@@ -10,21 +10,22 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
+from accounts.models import User
 from accounts.roles import user_roles
+from core.jinja2 import render_fragment
 
 from ..exports import CSV_TYPE, XLSX_TYPE, table_csv, table_xlsx
 from ..filters import OrderFilter
-from ..models import Order
+from ..models import Channel, Order, OrderState
+from ..models.master import BilingualNameMixin
 from ..selectors import ORDER_LIST_FIELDS, order_list_queryset
 from ..tables import OrderTable
-from .order_rows import OrderRow, order_header_html, order_rows_from_values, order_rows_html
 
 PAGE_SIZES = (25, 50, 100, 500)
 FILTER_OPTIONS_MAX_AGE = 60  # seconds: a new customer shows in the filter within a minute
@@ -64,14 +65,13 @@ def order_list(request):
         RequestConfig(request, paginate=False).configure(table)
         _offset_paginate(table, per_page=per_page, number=_page_number(request))
         pager = _offset_pager(request, table.page)
-    # django-tables2 sorts and pages; the markup is written out (orders/views/order_rows.py): its
-    # {% render_table %} cost more than the rest of the page's template.
+    # django-tables2 sorts and pages; the table is drawn by a Jinja2 fragment (orders/_order_table.html):
+    # its Django template, {% render_table %}, cost more than the rest of the page.
     context = {
         "filter": order_filter,
         "filter_key": _filter_key(request, order_filter),
         "table": table,
-        "header_html": order_header_html(table, request.GET),
-        "rows_html": order_rows_html(row.record for row in table.page.object_list),
+        "rows": [row.record for row in table.page.object_list],
         "pager": pager,
         "page_sizes": PAGE_SIZES,
         "per_page": per_page,
@@ -152,8 +152,58 @@ def _parse_cursor(value: str | None):
     return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
 
 
+# --- The list's rows as read by values(): building 26 orders with their customer and merchandiser as model
+# instances (78 of them) costs more than drawing the rows. What a row shows of each comes from the models'
+# own rules (display number, name in the request's language, full name), borrowed, so there is one rule.
+class _Customer:
+    __slots__ = ("pk", "name_zh", "name_en")
+    name = BilingualNameMixin.name
+    __str__ = BilingualNameMixin.__str__
+
+    def __init__(self, pk, name_zh, name_en):
+        self.pk, self.name_zh, self.name_en = pk, name_zh, name_en
+
+
+class _Person:
+    __slots__ = ("pk", "username", "first_name", "last_name")
+    get_full_name = User.get_full_name
+    __str__ = User.__str__
+
+    def __init__(self, pk, username, first_name, last_name):
+        self.pk, self.username, self.first_name, self.last_name = pk, username, first_name, last_name
+
+
+_STATE_LABELS, _CHANNEL_LABELS = dict(OrderState.choices), dict(Channel.choices)
+
+
+class OrderRow:
+    """One row of the order list from a `values(*ORDER_LIST_FIELDS)` dict: the order's own fields as
+    attributes, its customer and merchandiser as small objects, each read by name."""
+
+    display_number = Order.display_number
+
+    def __init__(self, values: dict):
+        for name, value in values.items():
+            if "__" not in name:
+                setattr(self, name, value)
+        self.pk = values["id"]
+        self.customer = _Customer(values["customer__id"], values["customer__name_zh"], values["customer__name_en"])
+        self.merchandiser = _Person(
+            values["merchandiser__id"],
+            values["merchandiser__username"],
+            values["merchandiser__first_name"],
+            values["merchandiser__last_name"],
+        )
+
+    def get_status_display(self) -> str:
+        return str(_STATE_LABELS.get(self.status, self.status))
+
+    def get_channel_display(self) -> str:
+        return str(_CHANNEL_LABELS.get(self.channel, self.channel))
+
+
 def _rows(qs, limit: int) -> list[OrderRow]:
-    return order_rows_from_values(qs.values_list(*ORDER_LIST_FIELDS)[:limit])
+    return [OrderRow(values) for values in qs.values(*ORDER_LIST_FIELDS)[:limit]]
 
 
 def _keyset_page(request, qs, per_page: int) -> tuple[list, KeysetPager]:
@@ -224,34 +274,30 @@ def order_export(request, fmt):
 @login_required
 def order_filter_options(request, field):
     """The <option>s of a long filter select (see orders.filters.LazySelect), the current choice
-    selected. One fragment per field and language, kept in the cache and by the browser for a minute."""
+    selected. The choices are kept in the cache per field and language, and by the browser, for a minute."""
     if field not in ("customer", "merchandiser") or not user_roles(request.user):
         raise Http404
-    key = f"orders:filter-options:{field}:{get_language()}"
+    key = f"orders:filter-options:v2:{field}:{get_language()}"
     try:
-        html = cache.get(key)
-    except Exception:  # noqa: BLE001 - a cache outage costs a render, not the page
+        choices = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage costs a query, not the page
         logger.warning("cache unavailable", exc_info=True)
-        html = None
-    if html is None:
-        html = _filter_options_html(field)
+        choices = None
+    if choices is None:
+        choices = _filter_choices(field)
         try:
-            cache.set(key, html, FILTER_OPTIONS_MAX_AGE)
+            cache.set(key, choices, FILTER_OPTIONS_MAX_AGE)
         except Exception:  # noqa: BLE001
             logger.warning("cache unavailable", exc_info=True)
-    chosen = request.GET.get(field, "")
-    if chosen.isdigit():
-        html = html.replace(f'<option value="{chosen}">', f'<option value="{chosen}" selected>', 1)
-    response = HttpResponse(html)
+    context = {"choices": choices, "chosen": request.GET.get(field, "")}
+    response = HttpResponse(render_fragment("orders/_filter_options.html", context, request))
     response["Cache-Control"] = f"private, max-age={FILTER_OPTIONS_MAX_AGE}"
     return response
 
 
-def _filter_options_html(field: str) -> str:
+def _filter_choices(field: str) -> list[tuple[str, str]]:
+    """(value, label) of every option, the empty one first, as the filter's own field labels them."""
     form_field = OrderFilter(queryset=Order.objects.none()).form.fields[field]
-    options = format_html_join(
-        "",
-        '<option value="{}">{}</option>',
-        ((obj.pk, form_field.label_from_instance(obj)) for obj in form_field.queryset),
-    )
-    return str(format_html('<option value="">{}</option>{}', form_field.empty_label or "", options))
+    return [("", str(form_field.empty_label or ""))] + [
+        (str(obj.pk), str(form_field.label_from_instance(obj))) for obj in form_field.queryset
+    ]

@@ -1,7 +1,7 @@
 """No page of the order list (nor the admin's order changelist) counts the orders table.
 
 At a million orders a COUNT(*) is a few hundred milliseconds on every page view. The list's paginator
-fetches one row past the page instead; the admin uses NoCountPaginator and no full result count.
+fetches one row past the page instead; the admin uses CappedCountPaginator and no full result count.
 A COUNT over a bounded subquery (SELECT COUNT(*) FROM (SELECT ... LIMIT n)) would be fine.
 """
 
