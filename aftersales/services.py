@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from notifications.services import notification_enqueue
 from orders import events
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
 from orders.models import Order, OrderState
 from orders.permissions import can_edit
 from orders.services import order_lock, order_transition

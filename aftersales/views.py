@@ -13,9 +13,9 @@ from django_fsm import can_proceed
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.errors import DomainError, InvalidInput
 from core.params import id_param, table_paginate
 from orders.downloads import download_response, file_not_found
-from orders.errors import InvalidInput, OrderError
 from orders.selectors import order_get_for_user, orders_visible_to
 from orders.views._common import report_error
 
@@ -148,7 +148,7 @@ def case_new(request, order_pk):
         if form.is_valid():
             try:
                 case = case_open(order_id=order.pk, actor=request.user, data=form.to_input())
-            except OrderError as error:
+            except DomainError as error:
                 report_error(request, error)
                 status = 400
                 if not isinstance(error, InvalidInput):
@@ -215,7 +215,7 @@ def case_step(request, pk, name):
             note=form.cleaned_data["note"],
             resolution=form.cleaned_data["resolution"],
         )
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
     else:
         messages.success(
@@ -244,7 +244,7 @@ def case_edit(request, pk):
             corrective_action=d["corrective_action"],
             resolution=d["resolution"],
         )
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
     else:
         messages.success(request, _("The case is updated."))
@@ -261,7 +261,7 @@ def case_attachment_add(request, pk):
         return _to_case(case.pk)
     try:
         case_add_attachment(case_id=case.pk, actor=request.user, uploaded=form.cleaned_data["file"])
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
     else:
         messages.success(request, _("The file is attached."))
@@ -297,7 +297,7 @@ def feedback_new(request, order_pk):
                     comment=d["comment"],
                     contact_name=d["contact_name"],
                 )
-            except OrderError as error:
+            except DomainError as error:
                 report_error(request, error)
                 status = 400
             else:
@@ -359,7 +359,7 @@ def suggestion_new(request):
                     suggestion = suggestion_submit(
                         actor=request.user, title=d["title"], body=d["body"], topic=d["topic"], order=order
                     )
-                except OrderError as error:
+                except DomainError as error:
                     report_error(request, error)
                 else:
                     messages.success(request, _("Thank you. Your supervisor will review the suggestion."))
@@ -396,7 +396,7 @@ def suggestion_step(request, pk, name):
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
         suggestion = suggestion_transition(suggestion_id=suggestion.pk, name=name, actor=request.user, comment=comment)
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
     else:
         messages.success(request, _("The suggestion is now %(state)s.") % {"state": suggestion.get_status_display()})

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import Role, has_role
+from core.errors import DomainError
 
 from . import exports, selectors, services
 from .charts import bar_chart
 from .codes import QuarterStatus
-from .errors import EvaluationError
 from .forms import AdjustForm, AnswerForm, AppealForm, CommentForm, OutcomeForm, RunForm, SchemeForm
 from .kpis import KPIS
 from .models import Appeal, ScoreLine
@@ -44,7 +44,7 @@ def post_action(*roles):
     return decorator
 
 
-def _report(request, error: EvaluationError) -> None:
+def _report(request, error: DomainError) -> None:
     text = str(error.message)
     if error.reasons:
         text += " " + " ".join(str(r) for r in error.reasons)
@@ -105,7 +105,7 @@ def run_start(request):
     quarter = form.cleaned_data["quarter"]
     try:
         services.evaluation_run_start(quarter=quarter, actor=request.user)
-    except EvaluationError as error:
+    except DomainError as error:
         _report(request, error)
         return redirect("evaluation:quarter_list")
     messages.success(request, _("Scoring of %(quarter)s has started.") % {"quarter": quarter})
@@ -136,7 +136,7 @@ def finalise(request, year: int, q: int):
                     _("Not enough data to score, so no final score, rank or reward: %(names)s.")
                     % {"names": ", ".join(str(card.merchandiser) for card in lacking)},
                 )
-        except EvaluationError as error:
+        except DomainError as error:
             _report(request, error)
     return redirect("evaluation:quarter_detail", year=year, q=q)
 
@@ -234,7 +234,7 @@ def adjust(request, line_id: int):
             reason=form.cleaned_data["reason"],
         )
         messages.success(request, _("The score is adjusted and the reason recorded."))
-    except EvaluationError as error:
+    except DomainError as error:
         _report(request, error)
     return _back(line.scorecard_id)
 
@@ -249,7 +249,7 @@ def comment(request, pk: int):
     try:
         services.scorecard_comment(scorecard_id=card.pk, actor=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Your comment is added."))
-    except EvaluationError as error:
+    except DomainError as error:
         _report(request, error)
     return _back(card.pk)
 
@@ -274,7 +274,7 @@ def outcome(request, pk: int):
             violation_ids=[v.pk for v in data["violations"]],
         )
         messages.success(request, _("The decision is recorded."))
-    except EvaluationError as error:
+    except DomainError as error:
         _report(request, error)
     return _back(card.pk)
 
@@ -285,7 +285,7 @@ def acknowledge(request, pk: int):
     try:
         services.scorecard_acknowledge(scorecard_id=card.pk, actor=request.user)
         messages.success(request, _("You have acknowledged your scorecard."))
-    except EvaluationError as error:
+    except DomainError as error:
         _report(request, error)
     return _back(card.pk)
 
@@ -300,7 +300,7 @@ def appeal(request, pk: int):
     try:
         services.appeal_submit(scorecard_id=card.pk, actor=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Your appeal is sent to HR."))
-    except EvaluationError as error:
+    except DomainError as error:
         _report(request, error)
     return _back(card.pk)
 
@@ -330,7 +330,7 @@ def appeal_answer(request, pk: int):
             answer=form.cleaned_data["answer"],
         )
         messages.success(request, _("The answer is sent."))
-    except EvaluationError as error:
+    except DomainError as error:
         _report(request, error)
     return _back(found.scorecard_id)
 
@@ -362,7 +362,7 @@ def scheme_new(request):
                 )
                 messages.success(request, _("KPI scheme %(scheme)s is saved.") % {"scheme": saved})
                 return redirect(reverse("evaluation:scheme"))
-            except EvaluationError as error:
+            except DomainError as error:
                 _report(request, error)
         else:
             messages.error(request, _("Please correct the errors below."))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import Role
-from orders.errors import NotPermitted, OrderError
+from core.errors import DomainError, NotPermitted
 from orders.permissions import can_edit
 from orders.selectors import order_get_for_user
 from orders.views._common import report_error, report_form_errors
@@ -90,7 +90,7 @@ def _run_service(request, call):
         call()
     except NotPermitted as error:
         raise PermissionDenied(str(error.message)) from error
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
         return False
     return True
@@ -290,7 +290,7 @@ def checkin_save(request, order_pk):
             saved = True
         except NotPermitted as error:
             raise PermissionDenied(str(error.message)) from error
-        except OrderError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
     # Only the list's own parameters go back, rebuilt from known values: never a URL from the form.
     back = _worklist_query(**_worklist_params(QueryDict(request.POST.get("back", "")))).urlencode()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     # ours, leaves first: imports run downward (see README, Architecture)
+    "core",  # knows no domain: errors, view helpers, abstract models, the bilingual rule, charts
     "config.apps.ProjectConfig",  # the project's system checks
     "accounts",
     "notifications",

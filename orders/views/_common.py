@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.utils.translation import gettext as _
 
-from ..errors import OrderError, StaleOrder
+from core.errors import DomainError, Stale
 
 
-def report_error(request, error: OrderError) -> None:
+def report_error(request, error: DomainError) -> None:
     text = str(error.message)
     if error.reasons:
         text += " " + " ".join(str(r) for r in error.reasons)
-    level = messages.WARNING if isinstance(error, StaleOrder) else messages.ERROR
+    level = messages.WARNING if isinstance(error, Stale) else messages.ERROR
     messages.add_message(request, level, text)
 
 

@@ -4,8 +4,8 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.errors import DomainError
 
-from ..errors import OrderError
 from ..forms import OrderHeaderForm, OrderLineFormSet, order_input_from_forms
 from ..models import Channel
 from ..selectors import orders_with_same_po
@@ -37,7 +37,7 @@ def intake_phone(request):
                     order = order_create(
                         data=order_input_from_forms(header, lines), channel=Channel.PHONE, actor=request.user
                     )
-                except OrderError as error:
+                except DomainError as error:
                     report_error(request, error)
                 else:
                     messages.success(

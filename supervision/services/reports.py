@@ -11,7 +11,7 @@ from django_fsm import can_proceed
 from accounts.roles import Role, has_role
 from aftersales.models import Suggestion
 from aftersales.services import suggestion_submit
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 
 from ..events import supervision_event
 from ..models import ReportStatus, WeeklyReport

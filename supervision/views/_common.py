@@ -7,8 +7,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
+from core.errors import DomainError
 from core.params import date_param
-from orders.errors import OrderError
 from orders.views._common import report_error
 
 from .. import forms
@@ -28,7 +28,7 @@ def run(request, action, success: str = "") -> bool:
     """Call the service; a domain error becomes an error message. True when it succeeded."""
     try:
         action()
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
         return False
     if success:

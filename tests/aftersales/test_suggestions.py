@@ -8,7 +8,7 @@ from django.utils import translation
 from aftersales.models import Suggestion, SuggestionStatus
 from aftersales.selectors import suggestions_to_decide, suggestions_visible_to
 from aftersales.services import suggestion_submit, suggestion_transition
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 
 from ..logistics.helpers import fresh
 

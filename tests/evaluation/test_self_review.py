@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.roles import Role
-from evaluation.errors import NotPermitted
+from core.errors import NotPermitted
 from evaluation.models import Appeal, Outcome, ScoreAdjustment, Scorecard, ScoreLine
 from evaluation.services import appeal_answer, appeal_submit, evaluation_finalise, outcome_record, score_adjust
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from core.errors import NotPermitted
 from orders import hooks
-from orders.errors import NotPermitted
 from orders.models import (
     Channel,
     ChecklistItem,
