@@ -15,9 +15,9 @@ from accounts.decorators import role_required
 from accounts.roles import Role
 from core.errors import DomainError, InvalidInput
 from core.params import id_param, table_paginate
+from core.views import report_error
 from orders.downloads import download_response, file_not_found
 from orders.selectors import order_get_for_user, orders_visible_to
-from orders.views._common import report_error
 
 from .forms import (
     AttachmentForm,

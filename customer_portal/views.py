@@ -18,6 +18,7 @@ from accounts.client_address import client_ip
 from accounts.decorators import security_log
 from aftersales.services import case_open, feedback_submit_survey
 from core.errors import DomainError
+from core.views import report_error
 from logistics.selectors import status_link_expired, status_link_expires_at, status_link_resolve
 from logistics.services import status_link_record_view
 
@@ -104,7 +105,7 @@ def open_case(request, token):
             try:
                 case = case_open(order_id=link.order_id, actor=None, data=form.to_input())
             except DomainError as error:
-                messages.error(request, " ".join([str(error.message), *map(str, error.reasons)]))
+                report_error(request, error)
             else:
                 messages.success(
                     request,
@@ -134,7 +135,7 @@ def submit_survey(request, token):
                     contact_name=d["contact_name"],
                 )
             except DomainError as error:
-                messages.error(request, " ".join([str(error.message), *map(str, error.reasons)]))
+                report_error(request, error)
             else:
                 messages.success(
                     request,

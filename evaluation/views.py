@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import role_required
 from accounts.roles import Role, has_role
 from core.errors import DomainError
+from core.views import report_error
 
 from . import exports, selectors, services
 from .charts import bar_chart
@@ -42,13 +43,6 @@ def post_action(*roles):
         return login_required(require_POST(role_required(*roles)(view)))
 
     return decorator
-
-
-def _report(request, error: DomainError) -> None:
-    text = str(error.message)
-    if error.reasons:
-        text += " " + " ".join(str(r) for r in error.reasons)
-    messages.error(request, text)
 
 
 def _form_errors(request, form) -> None:
@@ -106,7 +100,7 @@ def run_start(request):
     try:
         services.evaluation_run_start(quarter=quarter, actor=request.user)
     except DomainError as error:
-        _report(request, error)
+        report_error(request, error)
         return redirect("evaluation:quarter_list")
     messages.success(request, _("Scoring of %(quarter)s has started.") % {"quarter": quarter})
     return redirect("evaluation:quarter_detail", year=quarter.year, q=quarter.q)
@@ -137,7 +131,7 @@ def finalise(request, year: int, q: int):
                     % {"names": ", ".join(str(card.merchandiser) for card in lacking)},
                 )
         except DomainError as error:
-            _report(request, error)
+            report_error(request, error)
     return redirect("evaluation:quarter_detail", year=year, q=q)
 
 
@@ -235,7 +229,7 @@ def adjust(request, line_id: int):
         )
         messages.success(request, _("The score is adjusted and the reason recorded."))
     except DomainError as error:
-        _report(request, error)
+        report_error(request, error)
     return _back(line.scorecard_id)
 
 
@@ -250,7 +244,7 @@ def comment(request, pk: int):
         services.scorecard_comment(scorecard_id=card.pk, actor=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Your comment is added."))
     except DomainError as error:
-        _report(request, error)
+        report_error(request, error)
     return _back(card.pk)
 
 
@@ -275,7 +269,7 @@ def outcome(request, pk: int):
         )
         messages.success(request, _("The decision is recorded."))
     except DomainError as error:
-        _report(request, error)
+        report_error(request, error)
     return _back(card.pk)
 
 
@@ -286,7 +280,7 @@ def acknowledge(request, pk: int):
         services.scorecard_acknowledge(scorecard_id=card.pk, actor=request.user)
         messages.success(request, _("You have acknowledged your scorecard."))
     except DomainError as error:
-        _report(request, error)
+        report_error(request, error)
     return _back(card.pk)
 
 
@@ -301,7 +295,7 @@ def appeal(request, pk: int):
         services.appeal_submit(scorecard_id=card.pk, actor=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Your appeal is sent to HR."))
     except DomainError as error:
-        _report(request, error)
+        report_error(request, error)
     return _back(card.pk)
 
 
@@ -331,7 +325,7 @@ def appeal_answer(request, pk: int):
         )
         messages.success(request, _("The answer is sent."))
     except DomainError as error:
-        _report(request, error)
+        report_error(request, error)
     return _back(found.scorecard_id)
 
 
@@ -363,7 +357,7 @@ def scheme_new(request):
                 messages.success(request, _("KPI scheme %(scheme)s is saved.") % {"scheme": saved})
                 return redirect(reverse("evaluation:scheme"))
             except DomainError as error:
-                _report(request, error)
+                report_error(request, error)
         else:
             messages.error(request, _("Please correct the errors below."))
     return render(request, "evaluation/scheme_form.html", {"form": form}, status=422 if form.errors else 200)

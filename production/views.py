@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import role_required
 from accounts.roles import Role
 from core.errors import DomainError, NotPermitted
+from core.views import report_error, report_form_errors, run_service
 from orders.permissions import can_edit
 from orders.selectors import order_get_for_user
-from orders.views._common import report_error, report_form_errors
 
 from .checkin_rows import checkin_counts_oob_html, checkin_rows_html
 from .forms import (
@@ -84,18 +84,6 @@ def _order_for_action(request, pk):
     return order
 
 
-def _run_service(request, call):
-    """Call a service; a missing permission is a 403, any other domain error a message. True on success."""
-    try:
-        call()
-    except NotPermitted as error:
-        raise PermissionDenied(str(error.message)) from error
-    except DomainError as error:
-        report_error(request, error)
-        return False
-    return True
-
-
 # --- panel actions on the order page ------------------------------------------------------------------
 @login_required
 @require_POST
@@ -107,7 +95,7 @@ def start_production(request, pk):
         return _back_to_order(pk)
     d = form.cleaned_data
     details = RunDetails(d["factory"], d["line"], d["work_order_ref"], d["start_date"])
-    if _run_service(
+    if run_service(
         request,
         lambda: production_start(
             order_id=order.pk, actor=request.user, details=details, expected_version=d["version"], note=d["note"]
@@ -126,7 +114,7 @@ def milestone_update(request, pk, milestone_id):
         form = MilestoneActualForm(request.POST, prefix=f"m{milestone_id}")
         if form.is_valid():
             date = form.cleaned_data["actual_date"]
-            if _run_service(
+            if run_service(
                 request,
                 lambda: milestone_record_actual(
                     order_id=order.pk, milestone_id=milestone_id, actor=request.user, actual_date=date
@@ -138,7 +126,7 @@ def milestone_update(request, pk, milestone_id):
         form = MilestoneReviseForm(request.POST, prefix=f"m{milestone_id}")
         if form.is_valid():
             d = form.cleaned_data
-            if _run_service(
+            if run_service(
                 request,
                 lambda: milestone_revise(
                     order_id=order.pk,
@@ -166,7 +154,7 @@ def record_delay(request, pk):
         _report_invalid(request, form)
         return _back_to_order(pk)
     d = form.cleaned_data
-    if _run_service(
+    if run_service(
         request,
         lambda: delay_record(
             order_id=order.pk,
@@ -289,7 +277,7 @@ def checkin_save(request, order_pk):
             checkin_record(order_id=order.pk, actor=request.user, data=data, day=today)
             saved = True
         except NotPermitted as error:
-            raise PermissionDenied(str(error.message)) from error
+            report_error(request, error)
         except DomainError as error:
             form.add_error(None, error.message)
     # Only the list's own parameters go back, rebuilt from known values: never a URL from the form.

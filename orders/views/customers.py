@@ -9,12 +9,12 @@ from accounts.decorators import role_required
 from accounts.roles import Role
 from core.errors import DomainError
 from core.params import table_paginate
+from core.views import report_error
 
 from ..forms import CustomerContactFormSet, CustomerForm, ProductForm
 from ..models import Customer, Product
 from ..selectors import customer_history, customers_visible_to
 from ..services.master_data import customer_save, product_save
-from ._common import report_error
 
 
 class CustomerTable(tables.Table):

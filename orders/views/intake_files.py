@@ -20,13 +20,13 @@ from django.utils.translation import ngettext
 from accounts.decorators import role_required
 from accounts.roles import Role
 from core.errors import DomainError, InvalidInput
+from core.views import report_error, report_form_errors
 
 from ..forms import OrderHeaderForm, OrderLineFormSet, order_input_from_forms
 from ..forms_import import EmailSourceForm, SpreadsheetImportForm, SpreadsheetUploadForm, StashForm
 from ..models import Channel
 from ..services.email_intake import email_intake_parse, email_order_create, email_order_initial
 from ..services.spreadsheet_import import MAX_ROWS, spreadsheet_import, spreadsheet_parse
-from ._common import report_error, report_form_errors
 from .intake import duplicate_po_warning
 
 log = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import role_required
 from accounts.roles import Role
 from core.errors import DomainError, InvalidInput
+from core.views import report_error, report_form_errors
 
 from ..forms import AttachmentForm, ConfirmationForm, HandoverForm, LineEditForm, OrderEditForm, TransitionForm
 from ..models import OPEN_STATES, AttachmentKind
@@ -24,7 +25,6 @@ from ..services import (
     order_record_confirmation,
     order_transition,
 )
-from ._common import report_error, report_form_errors
 
 
 @login_required

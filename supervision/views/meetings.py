@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.views import run_service, safe_next
 
 from .. import forms
 from ..models import (
@@ -25,7 +26,7 @@ from ..selectors import (
 )
 from ..services import meetings
 from ..weeks import this_week
-from ._common import post_action, run, safe_next
+from ._common import post_action
 
 
 @role_required(Role.SUPERVISOR, Role.MERCHANDISER)
@@ -87,7 +88,7 @@ def meeting_record(request, pk):
             for key, value in request.POST.items()
             if key.startswith("note_") and key.removeprefix("note_").isdigit()
         }
-        run(
+        run_service(
             request,
             lambda: meetings.meeting_record(
                 meeting_id=meeting.pk,
@@ -105,7 +106,7 @@ def meeting_record(request, pk):
 @post_action(Role.SUPERVISOR)
 def meeting_refresh(request, pk):
     meeting = meeting_get_for_user(user=request.user, pk=pk)
-    run(
+    run_service(
         request,
         lambda: meetings.meeting_refresh_agenda(meeting_id=meeting.pk, actor=request.user),
         _("The agenda was compiled again from today's records."),
@@ -120,7 +121,7 @@ def action_item_add(request, pk):
     if not form.is_valid():
         messages.error(request, _("Give the action, its owner and a due date."))
     else:
-        run(
+        run_service(
             request,
             lambda: meetings.action_item_add(
                 meeting_id=meeting.pk,
@@ -143,7 +144,7 @@ def action_item_step(request, pk, name):
         raise Http404
     form = forms.ActionStepForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    run(
+    run_service(
         request,
         lambda: meetings.action_item_step(item_id=item.pk, actor=request.user, name=name, note=note),
         _("Action item updated."),

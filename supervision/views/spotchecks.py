@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.views import run_service
 from orders.selectors import order_timeline
 
 from .. import forms
@@ -30,7 +31,7 @@ from ..selectors import (
     spot_check_suggestions,
 )
 from ..services import spotchecks
-from ._common import period_param, post_action, run
+from ._common import period_param, post_action
 
 
 @role_required(Role.QA)
@@ -68,7 +69,7 @@ def plan_new(request):
             nonlocal plan
             plan = spotchecks.spot_check_plan_create(actor=request.user, **form.cleaned_data)
 
-        if run(request, create, _("Plan saved. Draw the sample when you are ready.")):
+        if run_service(request, create, _("Plan saved. Draw the sample when you are ready.")):
             return redirect("supervision:plan_detail", pk=plan.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "supervision/plan_form.html", {"form": form}, status=status)
@@ -98,7 +99,7 @@ def plan_draw(request, pk):
     plan = plan_get_for_user(user=request.user, pk=pk)
     form = forms.DrawForm(request.POST)
     seed = form.cleaned_data["seed"] if form.is_valid() else ""
-    run(
+    run_service(
         request,
         lambda: spotchecks.spot_check_draw_sample(plan_id=plan.pk, actor=request.user, seed=seed),
         _("Sample drawn."),
@@ -115,7 +116,7 @@ def plan_verify(request, pk):
         nonlocal outcome
         outcome = spotchecks.spot_check_verify(plan_id=plan.pk, actor=request.user)
 
-    if run(request, verify):
+    if run_service(request, verify):
         if outcome.matches:
             messages.success(
                 request,
@@ -142,7 +143,7 @@ def sample_score(request, pk):
     form = forms.ScoreForm(request.POST or None, items=items, initial_results=initial)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and run(
+        if form.is_valid() and run_service(
             request,
             lambda: spotchecks.spot_check_score(
                 sample_id=sample.pk, actor=request.user, results=form.results(), suggestions=by_item
@@ -179,7 +180,7 @@ def finding_raise(request, pk):
     if not form.is_valid():
         messages.error(request, _("Give the severity, the corrective action and a due date."))
     else:
-        run(
+        run_service(
             request,
             lambda: spotchecks.finding_raise(result_id=result.pk, actor=request.user, **form.cleaned_data),
             _("Finding raised; the merchandiser sees it on their findings page."),
@@ -221,7 +222,7 @@ def finding_detail(request, pk):
 @post_action(*STAFF_ROLES)
 def finding_acknowledge(request, pk):
     finding = finding_get_for_user(user=request.user, pk=pk)
-    run(
+    run_service(
         request,
         lambda: spotchecks.finding_acknowledge(finding_id=finding.pk, actor=request.user),
         _("Finding acknowledged."),
@@ -236,7 +237,7 @@ def finding_close(request, pk):
     if not form.is_valid():
         messages.error(request, _("Describe what you did (the evidence)."))
     else:
-        run(
+        run_service(
             request,
             lambda: spotchecks.finding_close(
                 finding_id=finding.pk,
