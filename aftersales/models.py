@@ -5,9 +5,6 @@ Nothing here is written outside aftersales.services. Case and suggestion states 
 FSM transitions, called by those services.
 """
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core.models import AppendOnlyEvent, StoredFile
 from orders.models import Customer, Order
 
 
@@ -202,29 +200,15 @@ class Case(FSMModelMixin, models.Model):
         self.reopen_count += 1
 
 
-def _case_file_path(instance, filename):
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"cases/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+class CaseAttachment(StoredFile):
+    storage_folder = "cases"
 
-
-class CaseAttachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=_case_file_path)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("case attachment")
         verbose_name_plural = _("case attachments")
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class FeedbackSource(models.TextChoices):
@@ -346,7 +330,7 @@ class Suggestion(FSMModelMixin, models.Model):
 _SUGGESTION_STATES = dict(SuggestionStatus.choices)
 
 
-class SuggestionEvent(models.Model):
+class SuggestionEvent(AppendOnlyEvent):
     """The suggestion's record: who moved it, when, and the comment. Append-only."""
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
@@ -366,8 +350,3 @@ class SuggestionEvent(models.Model):
     @property
     def to_state_label(self) -> str:
         return str(_SUGGESTION_STATES.get(self.to_state, self.to_state))
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Suggestion events are append-only.")
-        super().save(*args, **kwargs)

@@ -9,9 +9,6 @@ line on the order's work record).
 evaluation/ reads these models: keep the field names stable.
 """
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -22,6 +19,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Team
 from aftersales.models import Suggestion
+from core.models import AppendOnlyEvent, stored_file_path
 from orders.models import Order
 
 
@@ -30,7 +28,7 @@ def _bilingual(zh: str, en: str) -> str:
 
 
 # --- the audit record of this app ------------------------------------------------------------------
-class SupervisionEvent(models.Model):
+class SupervisionEvent(AppendOnlyEvent):
     """One line of the supervision record: who did what to which meeting, report, plan, finding,
     violation or policy version. Append-only."""
 
@@ -50,14 +48,6 @@ class SupervisionEvent(models.Model):
 
     def __str__(self):
         return f"{self.subject} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Supervision events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Supervision events are append-only.")
 
 
 # --- 1. the weekly merchandiser meeting (每周跟单员会议) ---------------------------------------------
@@ -379,6 +369,8 @@ class SpotCheckSample(models.Model):
 
 
 class SpotCheckResult(models.Model):
+    storage_folder = "supervision"  # of the evidence file
+
     sample = models.ForeignKey(SpotCheckSample, on_delete=models.CASCADE, related_name="results")
     item = models.ForeignKey(SpotCheckItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
     passed = models.BooleanField(_("passed"))
@@ -404,12 +396,6 @@ class FindingStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-def _evidence_path(instance, filename):
-    # A random name on disk; the original name is kept in the row, never used as a path.
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"supervision/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
-
-
 class Finding(FSMModelMixin, models.Model):
     """A failed spot-check item turned into work: the merchandiser acknowledges it, does the corrective
     action and closes it with evidence."""
@@ -431,7 +417,7 @@ class Finding(FSMModelMixin, models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
-    evidence_file = models.FileField(_("evidence file"), upload_to=_evidence_path, blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to=stored_file_path, blank=True)
     evidence_name = models.CharField(_("file name"), max_length=255, blank=True)
 
     class Meta:
