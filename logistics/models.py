@@ -11,9 +11,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import BilingualName
 from core.models import StoredFile
 from orders.models import Order, OrderLine
-from orders.models.master import BilingualNameMixin
 
 
 class ShipmentMode(models.TextChoices):
@@ -23,7 +23,7 @@ class ShipmentMode(models.TextChoices):
     TRUCK = "truck", _("Truck")
 
 
-class Carrier(BilingualNameMixin):
+class Carrier(BilingualName):
     """A logistics company (master data). `tracking_url` turns a tracking number into a link."""
 
     code = models.SlugField(_("code"), max_length=30, unique=True)

@@ -13,18 +13,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Team
 from aftersales.models import Suggestion
+from core.bilingual import in_language
 from core.models import AppendOnlyEvent, stored_file_path
 from orders.models import Order
-
-
-def _bilingual(zh: str, en: str) -> str:
-    return zh if (get_language() or "").startswith("zh") else en
 
 
 # --- the audit record of this app ------------------------------------------------------------------
@@ -287,7 +283,7 @@ class SpotCheckItem(models.Model):
 
     @property
     def label(self) -> str:
-        return _bilingual(self.label_zh, self.label_en)
+        return in_language(self.label_zh, self.label_en)
 
 
 class SampleMode(models.TextChoices):
@@ -611,11 +607,11 @@ class PolicyVersion(FSMModelMixin, models.Model):
 
     @property
     def title(self) -> str:
-        return _bilingual(self.title_zh, self.title_en)
+        return in_language(self.title_zh, self.title_en)
 
     @property
     def body(self) -> str:
-        return _bilingual(self.body_zh, self.body_en)
+        return in_language(self.body_zh, self.body_en)
 
     @transition(field=status, source=PolicyStatus.DRAFT, target=PolicyStatus.IN_REVIEW)
     def submit(self):

@@ -4,9 +4,9 @@ and the append-only event record (工作记录) that reads as the order's timeli
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import in_language
 from core.models import AppendOnlyEvent, StoredFile
 
 from .. import event_wording
@@ -33,7 +33,7 @@ class ChecklistItem(models.Model):
 
     @property
     def label(self) -> str:
-        return self.label_zh if (get_language() or "").startswith("zh") else self.label_en
+        return in_language(self.label_zh, self.label_en)
 
 
 class OrderCheck(models.Model):
@@ -193,8 +193,7 @@ class OrderEvent(AppendOnlyEvent):
     @property
     def item_label(self) -> str:
         """The checklist item's label in the reader's language, as it read when ticked."""
-        zh = (get_language() or "").startswith("zh")
-        return self.payload.get("label_zh" if zh else "label_en") or self.payload.get("item", "")
+        return in_language(self.payload.get("label_zh"), self.payload.get("label_en")) or self.payload.get("item", "")
 
     @property
     def detail(self) -> str:
