@@ -11,7 +11,7 @@ from accounts.decorators import role_required
 from accounts.models import Heartbeat
 from accounts.roles import Role
 from aftersales.selectors import cases_needing_attention, suggestions_to_decide
-from evaluation.charts import bar_chart
+from core.charts import bar_chart
 from evaluation.selectors import evaluation_overview, kpis_so_far
 from orders.models import OrderState
 from orders.selectors import orders_visible_to

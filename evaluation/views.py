@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import Role, has_role
+from core.charts import bar_chart
 from core.errors import DomainError
 from core.views import report_error
 
 from . import exports, selectors, services
-from .charts import bar_chart
 from .codes import QuarterStatus
 from .forms import AdjustForm, AnswerForm, AppealForm, CommentForm, OutcomeForm, RunForm, SchemeForm
 from .kpis import KPIS
