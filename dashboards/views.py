@@ -2,13 +2,10 @@
 own); company-wide aggregates are cached for at most a minute."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.decorators import role_required
-from accounts.models import Heartbeat
 from accounts.roles import Role
 from aftersales.selectors import cases_needing_attention, suggestions_to_decide
 from core.charts import bar_chart
@@ -95,11 +92,3 @@ def management(request):
 @login_required
 def no_role(request):
     return render(request, "dashboards/no_role.html")
-
-
-def healthz(request):
-    """Liveness for load balancers and the run script: the database answers, beat last ran at."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    beat = Heartbeat.objects.filter(name="beat").values_list("last_run", flat=True).first()
-    return JsonResponse({"status": "ok", "time": timezone.now().isoformat(), "beat_last_run": beat})

@@ -1,9 +1,11 @@
+"""The navigation of every role: the project knows every app's pages, so the menu lives here, not in a leaf app."""
+
 from functools import lru_cache
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role, user_roles
+from accounts.roles import Role, user_roles
 
 # (label, url name, roles that see it). One list: the navigation of every role.
 NAV_ITEMS = [
@@ -31,6 +33,7 @@ NAV_ITEMS = [
 
 
 def navigation(request):
+    """Context processor: the menu items the signed-in person's roles see."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
