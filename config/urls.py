@@ -23,4 +23,4 @@ urlpatterns = [
 ]
 
 if settings.PERF_FLOOR_ENABLED:  # the benchmark's floor page (bench/run.py); off unless the bench asks
-    urlpatterns.append(path("perf/", include("perf.urls")))
+    urlpatterns.append(path("perf/", include("devtools.urls")))
