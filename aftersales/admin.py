@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Case, Feedback, SlaTarget, Suggestion
+from .models import Case, Feedback, SlaTarget
 
 
 @admin.register(SlaTarget)
@@ -38,10 +38,3 @@ class FeedbackAdmin(ReadOnlyAdmin):
     list_display = ("order", "customer", "source", "quality", "delivery", "communication", "submitted_at")
     list_select_related = ("order__customer", "customer")
     list_filter = ("source",)
-
-
-@admin.register(Suggestion)
-class SuggestionAdmin(ReadOnlyAdmin):
-    list_display = ("title", "author", "topic", "status", "submitted_at", "decided_at")
-    list_select_related = ("author",)
-    list_filter = ("status", "topic")

@@ -18,7 +18,7 @@ NAV_ITEMS = [
     (_("Products"), "orders:product_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}),
     (_("Shipments"), "logistics:shipment_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}),
     (_("After-sales"), "aftersales:case_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}),
-    (_("Suggestions"), "aftersales:suggestion_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT}),
+    (_("Suggestions"), "supervision:suggestion_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT}),
     (_("Meetings"), "supervision:meeting_list", {Role.MERCHANDISER, Role.SUPERVISOR}),
     (_("My report"), "supervision:report_mine", {Role.MERCHANDISER}),
     (_("Reports"), "supervision:report_inbox", {Role.SUPERVISOR, Role.HR}),

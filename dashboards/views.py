@@ -7,12 +7,13 @@ from django.utils import timezone
 
 from accounts.decorators import role_required
 from accounts.roles import Role
-from aftersales.selectors import cases_needing_attention, suggestions_to_decide
+from aftersales.selectors import cases_needing_attention
 from core.charts import bar_chart
 from evaluation.selectors import evaluation_overview, kpis_so_far
 from orders.models import OrderState
 from orders.selectors import orders_visible_to
 from production.selectors import checkins_due_for
+from supervision.selectors import suggestions_to_decide
 
 from . import selectors
 from .selectors import orders_by_state, recent_orders

@@ -16,7 +16,7 @@ from aftersales.models import ACTIVE_CASE_STATES, Case
 from logistics.models import Shipment
 from notifications.models import Notification
 from orders.models import OPEN_STATES, ChecklistItem, EventType, Order, OrderEvent, OrderState
-from orders.selectors import orders_visible_to
+from orders.selectors import READ_ALL_ROLES, orders_visible_to
 from production.models import CheckIn, CheckInStatus
 
 from .models import (
@@ -30,6 +30,8 @@ from .models import (
     SpotCheckPlan,
     SpotCheckRule,
     SpotCheckSample,
+    Suggestion,
+    SuggestionStatus,
     Violation,
     WeeklyMeeting,
     WeeklyReport,
@@ -672,3 +674,49 @@ def policy_acknowledgement_status(*, version: PolicyVersion) -> dict:
     done = [{"person": p, "ack": acks[p.pk]} for p in people if p.pk in acks]
     missing = [p for p in people if p.pk not in acks]
     return {"done": done, "missing": missing, "total": len(people)}
+
+
+# --- suggestions ----------------------------------------------------------------------------------------
+def suggestions_visible_to(user) -> QuerySet[Suggestion]:
+    """Authors see their own; supervisors their team's and their own; QA, HR and management all."""
+    qs = Suggestion.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    roles = user_roles(user)
+    if roles & READ_ALL_ROLES:
+        return qs
+    condition = Q(author=user)
+    if Role.SUPERVISOR in roles:
+        condition |= Q(author__team__supervisor=user)
+    if not roles:
+        return qs.none()
+    return qs.filter(condition)
+
+
+def suggestions_listed(*, user, status: str = "", limit: int = 200) -> list[Suggestion]:
+    """The suggestion list's rows: the newest `limit` the user may see, in one state if `status` names one."""
+    qs = suggestions_visible_to(user).select_related("author")
+    if status in SuggestionStatus.values:
+        qs = qs.filter(status=status)
+    return list(qs[:limit])
+
+
+def suggestion_get_for_user(*, user, pk) -> Suggestion:
+    try:
+        return suggestions_visible_to(user).select_related("author", "author__team", "order").get(pk=pk)
+    except (Suggestion.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def can_decide_suggestion(user, suggestion: Suggestion) -> bool:
+    team = getattr(suggestion.author, "team", None)
+    return bool(
+        user.is_authenticated and Role.SUPERVISOR in user_roles(user) and team and team.supervisor_id == user.pk
+    )
+
+
+def suggestions_to_decide(*, user) -> QuerySet[Suggestion]:
+    """A supervisor's team suggestions still waiting for a decision."""
+    return Suggestion.objects.filter(
+        author__team__supervisor=user, status__in=[SuggestionStatus.SUBMITTED, SuggestionStatus.REVIEWED]
+    ).select_related("author")

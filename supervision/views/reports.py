@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
 from accounts.roles import Role, has_role
-from aftersales.models import Suggestion
 from core.views import run_service
 from production.selectors import team_merchandisers
+from supervision.models import Suggestion
 
 from .. import forms
 from ..models import (

@@ -17,7 +17,7 @@ EVENT_MODELS = [OrderEvent, SupervisionEvent, EvaluationEvent]
 
 
 def test_every_audit_record_is_an_append_only_event():
-    from aftersales.models import SuggestionEvent
+    from supervision.models import SuggestionEvent
 
     for model in [*EVENT_MODELS, SuggestionEvent]:
         assert issubclass(model, AppendOnlyEvent), model

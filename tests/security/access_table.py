@@ -176,10 +176,10 @@ ACCESS: dict[str, dict] = {
     "aftersales:case_attachment": {"GET": ORDER_READ, "POST": ORDER_READ},
     "aftersales:feedback_list": staff_only(OK),
     "aftersales:feedback_new": roles_only("merchandiser", "supervisor"),
-    "aftersales:suggestion_list": staff_only(OK),
-    "aftersales:suggestion_new": roles_only(*MERCHANDISERS),  # merchandisers suggest
-    "aftersales:suggestion_detail": roles_only("merchandiser", "supervisor", *READ_ALL),
-    "aftersales:suggestion_step": {  # only the author's supervisor decides
+    "supervision:suggestion_list": staff_only(OK),
+    "supervision:suggestion_new": roles_only(*MERCHANDISERS),  # merchandisers suggest
+    "supervision:suggestion_detail": roles_only("merchandiser", "supervisor", *READ_ALL),
+    "supervision:suggestion_step": {  # only the author's supervisor decides
         "GET": staff_only(DENIED, supervisor=METHOD),
         "POST": roles_only("supervisor"),
     },
@@ -334,8 +334,8 @@ KWARGS_BY_URL = {
     "aftersales:case_attachment_add": {"pk": stage("case.pk")},
     "aftersales:case_attachment": {"pk": stage("case.pk"), "attachment_id": stage("case_attachment.pk")},
     "aftersales:feedback_new": {"order_pk": stage("order.pk")},
-    "aftersales:suggestion_detail": {"pk": stage("suggestion.pk")},
-    "aftersales:suggestion_step": {"pk": stage("suggestion.pk"), "name": "=review"},
+    "supervision:suggestion_detail": {"pk": stage("suggestion.pk")},
+    "supervision:suggestion_step": {"pk": stage("suggestion.pk"), "name": "=review"},
     "portal:status": {"token": stage("forged_status_token")},
     "portal:open_case": {"token": stage("forged_status_token")},
     "portal:survey": {"token": stage("forged_status_token")},
@@ -394,7 +394,7 @@ KWARGS_FOR_ROLE = {"link_holder": {"portal:": {"token": stage("status_token")}}}
 # What the POST of a URL carries (values as above, or a function of the world).
 POST_DATA = {
     "aftersales:case_step": {"note": "=matrix"},
-    "aftersales:suggestion_step": {"comment": "=matrix"},
+    "supervision:suggestion_step": {"comment": "=matrix"},
     "set_language": {"language": "=en", "next": "=/"},
     "orders:check_item": {"checked": "=1", "version": "order.version"},
     "orders:add_attachment": {"version": "order.version", "file": lambda world: sample_upload()},
