@@ -448,8 +448,6 @@ class SpotCheckSample(models.Model):
 
 
 class SpotCheckResult(models.Model):
-    storage_folder = "supervision"  # of the evidence file
-
     sample = models.ForeignKey(SpotCheckSample, on_delete=models.CASCADE, related_name="results")
     item = models.ForeignKey(SpotCheckItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
     passed = models.BooleanField(_("passed"))
@@ -478,6 +476,8 @@ class FindingStatus(models.TextChoices):
 class Finding(FSMModelMixin, models.Model):
     """A failed spot-check item turned into work: the merchandiser acknowledges it, does the corrective
     action and closes it with evidence."""
+
+    storage_folder = "supervision"  # of the evidence file
 
     sample = models.ForeignKey(SpotCheckSample, on_delete=models.PROTECT, related_name="findings")
     result = models.OneToOneField(

@@ -9,7 +9,7 @@ from core.models import AppendOnlyEvent, StoredFile, stored_file_path
 from evaluation.models import EvaluationEvent
 from logistics.models import ShipmentDocument
 from orders.models import Attachment, OrderEvent
-from supervision.models import SpotCheckResult, SupervisionEvent
+from supervision.models import Finding, SupervisionEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_every_stored_file_model_keeps_the_same_facts():
         (Attachment, "attachments"),
         (ShipmentDocument, "shipments"),
         (CaseAttachment, "cases"),
-        (SpotCheckResult, "supervision"),
+        (Finding, "supervision"),
     ],
 )
 def test_a_stored_file_gets_a_random_name_in_its_folder(model, folder):
