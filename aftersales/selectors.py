@@ -156,6 +156,15 @@ def order_survey(*, order: Order) -> Feedback | None:
     return Feedback.objects.filter(order=order, source=FeedbackSource.SURVEY).first()
 
 
+def feedback_listed(*, user, customer_id: int | None = None, limit: int = 200) -> tuple[list[Feedback], dict]:
+    """The feedback list: the newest `limit` rows the user may see (one customer's if asked), and the
+    averages over all of them."""
+    qs = feedback_visible_to(user).select_related("order", "order__customer", "customer", "recorded_by")
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    return list(qs[:limit]), feedback_summary(qs)
+
+
 def feedback_summary(qs: QuerySet[Feedback]) -> dict:
     """Averages and count in one query."""
     return qs.aggregate(

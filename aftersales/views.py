@@ -32,7 +32,7 @@ from .selectors import (
     case_history,
     case_list_queryset,
     case_sla,
-    feedback_summary,
+    feedback_listed,
     feedback_visible_to,
 )
 from .services import (
@@ -299,16 +299,14 @@ def feedback_new(request, order_pk):
 @role_required(*STAFF_ROLES)
 def feedback_list(request):
     """All feedback the person may see, per customer when one is chosen, with the averages."""
-    qs = feedback_visible_to(request.user).select_related("order", "order__customer", "customer", "recorded_by")
     customer_id = id_param(request.GET.get("customer"))
-    if customer_id:
-        qs = qs.filter(customer_id=customer_id)
+    rows, summary = feedback_listed(user=request.user, customer_id=customer_id)
     per_customer = (
         feedback_visible_to(request.user).values("customer_id", "customer__code").order_by("customer__code").distinct()
     )
     context = {
-        "rows": qs[:200],
-        "summary": feedback_summary(qs),
+        "rows": rows,
+        "summary": summary,
         "customers": per_customer,
         "customer_id": customer_id,
     }

@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -33,10 +32,9 @@ from .forms import (
 )
 from .models import CalendarDay
 from .selectors import (
-    BOARD_PAGE_SIZE,
     CHECKIN_FILTERS,
     CHECKIN_PAGE_SIZES,
-    board_orders,
+    board_page,
     checkin_compliance,
     checkin_counts,
     checkin_worklist,
@@ -304,7 +302,7 @@ def checkin_save(request, order_pk):
 @require_GET
 def board(request):
     today = timezone.localdate()
-    page = Paginator(board_orders(user=request.user, day=today), BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = board_page(user=request.user, day=today, number=request.GET.get("page"))
     upcoming = next_milestones(order_ids=[o.pk for o in page], day=today)
     rows = [{"order": o, "next": upcoming.get(o.pk)} for o in page]
     compliance = checkin_compliance(

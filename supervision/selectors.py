@@ -23,6 +23,7 @@ from .models import (
     ActionItem,
     ActionItemStatus,
     Finding,
+    FindingStatus,
     PolicyAcknowledgement,
     PolicyStatus,
     PolicyVersion,
@@ -103,6 +104,11 @@ def orders_active_in_period(*, start: date, end: date, orders: QuerySet | None =
 
 
 # --- 1. meetings -----------------------------------------------------------------------------------
+def meetings_listed(*, user, limit: int = 100) -> list[WeeklyMeeting]:
+    """The meeting list: the newest weeks first."""
+    return list(meetings_visible_to(user).select_related("team").order_by("-week_start", "team__name_en")[:limit])
+
+
 def meetings_visible_to(user) -> QuerySet[WeeklyMeeting]:
     """The team's supervisor and the team's members."""
     if not user.is_authenticated:
@@ -416,6 +422,10 @@ def review_coverage(*, merchandisers, start: date, end: date) -> list[dict]:
 
 
 # --- 4. spot checks --------------------------------------------------------------------------------
+def plans_listed(*, user, limit: int = 100) -> list[SpotCheckPlan]:
+    return list(plans_visible_to(user).select_related("created_by")[:limit])
+
+
 def plans_visible_to(user) -> QuerySet[SpotCheckPlan]:
     if user.is_authenticated and Role.QA in user_roles(user):
         return SpotCheckPlan.objects.all()
@@ -523,6 +533,16 @@ def spot_check_suggestions(*, order: Order) -> dict[str, bool | None]:
     return result
 
 
+def findings_listed(*, user, status: str = "", limit: int = 200) -> list[Finding]:
+    """The finding list: in one state if `status` names one."""
+    qs = findings_visible_to(user).select_related(
+        "merchandiser", "sample__order", "sample__order__customer", "result__item"
+    )
+    if status in FindingStatus.values:
+        qs = qs.filter(status=status)
+    return list(qs[:limit])
+
+
 def findings_visible_to(user) -> QuerySet[Finding]:
     """QA and HR: all. Supervisors: their team's. Merchandisers: their own."""
     if not user.is_authenticated:
@@ -571,6 +591,10 @@ def spot_check_results_by_merchandiser(*, start: date, end: date) -> list[dict]:
 
 
 # --- 5. violations ---------------------------------------------------------------------------------
+def violations_listed(*, user, limit: int = 200) -> list[Violation]:
+    return list(violations_visible_to(user).select_related("person", "order")[:limit])
+
+
 def violations_visible_to(user) -> QuerySet[Violation]:
     """HR: all. Supervisors: their team's (and their own). Everyone: their own."""
     if not user.is_authenticated:
@@ -699,6 +723,14 @@ def suggestions_listed(*, user, status: str = "", limit: int = 200) -> list[Sugg
     if status in SuggestionStatus.values:
         qs = qs.filter(status=status)
     return list(qs[:limit])
+
+
+def suggestions_of_author(*, user, not_in_report=None, limit: int = 50) -> QuerySet[Suggestion]:
+    """A merchandiser's own newest suggestions, to link from a weekly report (less those it links already)."""
+    qs = Suggestion.objects.filter(author=user)
+    if not_in_report is not None:
+        qs = qs.exclude(weekly_reports=not_in_report)
+    return qs.order_by("-submitted_at")[:limit]
 
 
 def suggestion_get_for_user(*, user, pk) -> Suggestion:

@@ -20,6 +20,7 @@ from ..selectors import (
     can_run_meeting,
     meeting_get_for_user,
     meeting_people,
+    meetings_listed,
     meetings_visible_to,
     open_action_items,
     teams_led_by,
@@ -31,7 +32,7 @@ from ._common import post_action
 
 @role_required(Role.SUPERVISOR, Role.MERCHANDISER)
 def meeting_list(request):
-    rows = meetings_visible_to(request.user).select_related("team").order_by("-week_start", "team__name_en")[:100]
+    rows = meetings_listed(user=request.user)
     return render(
         request,
         "supervision/meeting_list.html",

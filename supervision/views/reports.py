@@ -12,7 +12,6 @@ from accounts.decorators import role_required
 from accounts.roles import Role, has_role
 from core.views import run_service
 from production.selectors import team_merchandisers
-from supervision.models import Suggestion
 
 from .. import forms
 from ..models import (
@@ -24,6 +23,7 @@ from ..selectors import (
     leads,
     report_get_for_user,
     reports_of_week,
+    suggestions_of_author,
 )
 from ..services import reports
 from ..weeks import this_week
@@ -85,13 +85,7 @@ def report_detail(request, pk):
             return redirect("supervision:report_detail", pk=report.pk)
         messages.error(request, _("Please correct the errors below."))
         status = 400
-    own_suggestions = (
-        list(
-            Suggestion.objects.filter(author=request.user).exclude(weekly_reports=report).order_by("-submitted_at")[:50]
-        )
-        if own_draft
-        else []
-    )
+    own_suggestions = list(suggestions_of_author(user=request.user, not_in_report=report)) if own_draft else []
     context = {
         "report": report,
         "figures": report.figures,
@@ -122,9 +116,7 @@ def report_step(request, pk, name):
 @post_action(Role.MERCHANDISER)
 def report_suggestion(request, pk):
     report = report_get_for_user(user=request.user, pk=pk)
-    form = forms.ReportSuggestionForm(
-        request.POST, suggestions=Suggestion.objects.filter(author=request.user).order_by("-submitted_at")[:50]
-    )
+    form = forms.ReportSuggestionForm(request.POST, suggestions=suggestions_of_author(user=request.user))
     if not form.is_valid():
         messages.error(request, _("Choose a suggestion or write a new one."))
     elif form.cleaned_data["existing"]:

@@ -22,9 +22,10 @@ from ..models import (
 from ..selectors import (
     STAFF_ROLES,
     finding_get_for_user,
-    findings_visible_to,
+    findings_listed,
     plan_get_for_user,
     plan_population_shown,
+    plans_listed,
     plans_visible_to,
     sample_get_for_user,
     spot_check_results_by_merchandiser,
@@ -41,7 +42,7 @@ def plan_list(request):
         request,
         "supervision/plan_list.html",
         {
-            "rows": plans_visible_to(request.user).select_related("created_by")[:100],
+            "rows": plans_listed(user=request.user),
             "results": spot_check_results_by_merchandiser(start=start, end=end),
             "start": start,
             "end": end,
@@ -190,16 +191,11 @@ def finding_raise(request, pk):
 
 @role_required(*STAFF_ROLES)
 def finding_list(request):
-    qs = findings_visible_to(request.user).select_related(
-        "merchandiser", "sample__order", "sample__order__customer", "result__item"
-    )
     state = request.GET.get("status", "")
-    if state in FindingStatus.values:
-        qs = qs.filter(status=state)
     return render(
         request,
         "supervision/finding_list.html",
-        {"rows": qs[:200], "status": state, "states": FindingStatus.choices},
+        {"rows": findings_listed(user=request.user, status=state), "status": state, "states": FindingStatus.choices},
     )
 
 

@@ -21,7 +21,7 @@ from ..selectors import (
     staff_members,
     teams_led_by,
     violation_get_for_user,
-    violations_visible_to,
+    violations_listed,
 )
 from ..services import discipline
 from ._common import post_action
@@ -29,7 +29,7 @@ from ._common import post_action
 
 @role_required(*STAFF_ROLES)
 def violation_list(request):
-    rows = violations_visible_to(request.user).select_related("person", "order")[:200]
+    rows = violations_listed(user=request.user)
     can_record = has_role(request.user, Role.HR) or teams_led_by(request.user).exists()
     return render(request, "supervision/violation_list.html", {"rows": rows, "can_record": can_record})
 

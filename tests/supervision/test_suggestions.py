@@ -124,3 +124,15 @@ def test_the_suggestions_record_shows_its_states_by_label(client, merchandiser, 
     with translation.override("zh-hans"):
         submitted, reviewed = str(SuggestionStatus.SUBMITTED.label), str(SuggestionStatus.REVIEWED.label)
     assert submitted != "Submitted" and f"{submitted} → {reviewed}" in record
+
+
+def test_the_list_selector_filters_by_state_and_stops_at_its_limit(merchandiser, supervisor):
+    from supervision.selectors import suggestions_listed, suggestions_of_author
+
+    first, second, third = (submit(merchandiser, title=f"Idea {n}") for n in range(3))
+    suggestion_transition(suggestion_id=first.pk, name="decline", actor=supervisor, comment="Not now")
+
+    assert suggestions_listed(user=supervisor, status="declined") == [first]
+    assert suggestions_listed(user=supervisor, status="nonsense") == [third, second, first]  # unknown: all
+    assert suggestions_listed(user=supervisor, limit=2) == [third, second]
+    assert list(suggestions_of_author(user=merchandiser, limit=1)) == [third]
