@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Case, Feedback, SlaTarget
 
 
@@ -8,21 +10,6 @@ class SlaTargetAdmin(admin.ModelAdmin):
     """Per-severity targets. A change applies to cases opened (or re-graded) afterwards."""
 
     list_display = ("severity", "first_response_minutes", "resolution_minutes")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """These change only through aftersales.services (state machine, SLA clock, audit)."""
-
-    show_full_result_count = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)

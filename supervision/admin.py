@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import SpotCheckItem, Suggestion
 
 
@@ -12,19 +14,9 @@ class SpotCheckItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(ReadOnlyAdmin):
     """Suggestions change only through supervision.services.suggestions (state machine, record)."""
 
-    show_full_result_count = False
     list_display = ("title", "author", "topic", "status", "submitted_at", "decided_at")
     list_select_related = ("author",)
     list_filter = ("status", "topic")
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
