@@ -62,7 +62,8 @@ READ_ALL = ("qa", "hr", "management")
 # management may read it, team B's merchandiser must not even learn that it exists (404).
 ORDER_READ = roles_only("merchandiser", "supervisor", *READ_ALL)
 # Actions on the order: read-only roles get the service's refusal, team B gets 404.
-ORDER_ACTION = staff_only(REFUSED, merchandiser=OK, supervisor=OK, other_merchandiser=DENIED)
+# A role the service refuses (NotPermitted) gets the 403 page that says why (core.views, the error rule).
+ORDER_ACTION = staff_only(DENIED, merchandiser=OK, supervisor=OK)
 POST_ONLY_ORDER_ACTION = {"GET": staff_only(METHOD), "POST": ORDER_ACTION}
 # Pages whose GET is a form: the form itself is only shown to those who may use it.
 ORDER_FORM = roles_only("merchandiser", "supervisor")
@@ -213,7 +214,7 @@ ACCESS: dict[str, dict] = {
     # The author edits; the supervisor and HR read (their POST is refused by the service).
     "supervision:report_detail": {
         "GET": roles_only("merchandiser", "supervisor", "hr"),
-        "POST": staff_only(DENIED, merchandiser=OK, supervisor=REFUSED, hr=REFUSED),
+        "POST": staff_only(DENIED, merchandiser=OK),
     },
     "supervision:report_step": {"GET": staff_only(METHOD), "POST": roles_only("merchandiser")},
     "supervision:report_suggestion": {"GET": staff_only(METHOD), "POST": roles_only("merchandiser")},
@@ -232,11 +233,11 @@ ACCESS: dict[str, dict] = {
     # Only the merchandiser concerned acknowledges and closes; those who may see it are refused.
     "supervision:finding_acknowledge": {
         "GET": staff_only(METHOD),
-        "POST": staff_only(DENIED, merchandiser=OK, supervisor=REFUSED, qa=REFUSED, hr=REFUSED),
+        "POST": staff_only(DENIED, merchandiser=OK),
     },
     "supervision:finding_close": {
         "GET": staff_only(METHOD),
-        "POST": staff_only(DENIED, merchandiser=OK, supervisor=REFUSED, qa=REFUSED, hr=REFUSED),
+        "POST": staff_only(DENIED, merchandiser=OK),
     },
     "supervision:finding_evidence": {
         "GET": roles_only("merchandiser", "supervisor", "qa", "hr"),
@@ -249,7 +250,7 @@ ACCESS: dict[str, dict] = {
     "supervision:violation_decide": {"GET": staff_only(METHOD), "POST": roles_only("hr")},
     "supervision:violation_acknowledge": {
         "GET": staff_only(METHOD),
-        "POST": staff_only(DENIED, merchandiser=OK, supervisor=REFUSED, hr=REFUSED),
+        "POST": staff_only(DENIED, merchandiser=OK),
     },
     "supervision:policy_current": staff_only(OK),
     "supervision:policy_acknowledge": {"GET": staff_only(METHOD), "POST": staff_only(OK)},
@@ -260,7 +261,7 @@ ACCESS: dict[str, dict] = {
     # Submitting a draft is HR's step; the supervisor and management see the page but are refused.
     "supervision:policy_step": {
         "GET": staff_only(METHOD),
-        "POST": staff_only(DENIED, hr=OK, supervisor=REFUSED, management=REFUSED),
+        "POST": staff_only(DENIED, hr=OK),
     },
     "supervision:policy_acknowledgements": roles_only("hr"),
     # --- evaluation (tests/evaluation/access_world.py: team A's scorecard in finalised 2025Q4) ----------
