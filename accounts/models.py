@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.bilingual import in_language
 
 
 class Department(models.TextChoices):
@@ -34,7 +35,7 @@ class Team(models.Model):
         ordering = ["name_en"]
 
     def __str__(self):
-        return self.name_zh if get_language().startswith("zh") else self.name_en
+        return in_language(self.name_zh, self.name_en)
 
 
 class User(AbstractUser):

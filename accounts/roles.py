@@ -30,7 +30,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aftersales.add_case",
         "aftersales.change_case",
         "aftersales.add_feedback",
-        "aftersales.add_suggestion",
+        "supervision.add_suggestion",
         # supervision: row-level rules in its services decide whose reports, findings and violations
         "supervision.add_weeklyreport",
         "supervision.change_weeklyreport",
@@ -57,7 +57,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aftersales.add_case",
         "aftersales.change_case",
         "aftersales.add_feedback",
-        "aftersales.change_suggestion",
+        "supervision.change_suggestion",
         "aftersales.view_slatarget",
         "supervision.change_weeklymeeting",
         "supervision.add_actionitem",

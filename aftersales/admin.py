@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Case, Feedback, SlaTarget, Suggestion
+from core.admin import ReadOnlyAdmin
+
+from .models import Case, Feedback, SlaTarget
 
 
 @admin.register(SlaTarget)
@@ -8,21 +10,6 @@ class SlaTargetAdmin(admin.ModelAdmin):
     """Per-severity targets. A change applies to cases opened (or re-graded) afterwards."""
 
     list_display = ("severity", "first_response_minutes", "resolution_minutes")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """These change only through aftersales.services (state machine, SLA clock, audit)."""
-
-    show_full_result_count = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)
@@ -38,10 +25,3 @@ class FeedbackAdmin(ReadOnlyAdmin):
     list_display = ("order", "customer", "source", "quality", "delivery", "communication", "submitted_at")
     list_select_related = ("order__customer", "customer")
     list_filter = ("source",)
-
-
-@admin.register(Suggestion)
-class SuggestionAdmin(ReadOnlyAdmin):
-    list_display = ("title", "author", "topic", "status", "submitted_at", "decided_at")
-    list_select_related = ("author",)
-    list_filter = ("status", "topic")

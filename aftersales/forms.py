@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.roles import Role
 from core.dates import DateTimeField
 
-from .models import CaseChannel, CaseType, FeedbackSource, Severity, SuggestionTopic
+from .models import CaseChannel, CaseType, FeedbackSource, Severity
 from .services import CaseInput
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -126,16 +126,3 @@ class FeedbackLogForm(RatingsMixin):
     )
     contact_name = forms.CharField(label=_("Customer contact"), max_length=120, required=False)
     field_order = ["source", "contact_name", "quality", "delivery", "communication", "comment"]
-
-
-class SuggestionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    topic = forms.ChoiceField(label=_("Topic"), choices=SuggestionTopic.choices)
-    body = forms.CharField(label=_("Suggestion"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
-    order_number = forms.CharField(
-        label=_("Related order number"), max_length=32, required=False, help_text=_("Optional, e.g. SO-2026-000123")
-    )
-
-
-class SuggestionStepForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))

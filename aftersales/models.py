@@ -5,9 +5,6 @@ Nothing here is written outside aftersales.services. Case and suggestion states 
 FSM transitions, called by those services.
 """
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core.models import StoredFile
 from orders.models import Customer, Order
 
 
@@ -202,29 +200,15 @@ class Case(FSMModelMixin, models.Model):
         self.reopen_count += 1
 
 
-def _case_file_path(instance, filename):
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"cases/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+class CaseAttachment(StoredFile):
+    storage_folder = "cases"
 
-
-class CaseAttachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=_case_file_path)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("case attachment")
         verbose_name_plural = _("case attachments")
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class FeedbackSource(models.TextChoices):
@@ -283,91 +267,3 @@ class Feedback(models.Model):
     @property
     def average(self) -> float:
         return round((self.quality + self.delivery + self.communication) / 3, 2)
-
-
-class SuggestionStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    REVIEWED = "reviewed", _("Reviewed")
-    ADOPTED = "adopted", _("Adopted")
-    DECLINED = "declined", _("Declined")
-
-
-class SuggestionTopic(models.TextChoices):
-    PROCESS = "process", _("Work process")
-    CUSTOMER = "customer", _("Customer service")
-    PRODUCTION = "production", _("Production coordination")
-    LOGISTICS = "logistics", _("Logistics")
-    SYSTEM = "system", _("This system")
-    OTHER = "other", _("Other")
-
-
-class Suggestion(FSMModelMixin, models.Model):
-    """An improvement suggestion (改进建议) by a merchandiser, decided by their supervisor."""
-
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("suggestion"))
-    topic = models.CharField(
-        _("topic"), max_length=20, choices=SuggestionTopic.choices, default=SuggestionTopic.PROCESS
-    )
-    order = models.ForeignKey(
-        Order, verbose_name=_("related order"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="suggestions"
-    )
-    status = FSMField(_("state"), default=SuggestionStatus.SUBMITTED, choices=SuggestionStatus.choices, protected=True)
-    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("improvement suggestion")
-        verbose_name_plural = _("improvement suggestions")
-        ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["status", "-submitted_at"], name="suggestion_status_idx")]
-
-    def __str__(self):
-        return self.title
-
-    @transition(field=status, source=SuggestionStatus.SUBMITTED, target=SuggestionStatus.REVIEWED)
-    def review(self):
-        pass
-
-    @transition(field=status, source=SuggestionStatus.REVIEWED, target=SuggestionStatus.ADOPTED)
-    def adopt(self):
-        self.decided_at = timezone.now()
-
-    @transition(
-        field=status, source=[SuggestionStatus.SUBMITTED, SuggestionStatus.REVIEWED], target=SuggestionStatus.DECLINED
-    )
-    def decline(self):
-        self.decided_at = timezone.now()
-
-
-_SUGGESTION_STATES = dict(SuggestionStatus.choices)
-
-
-class SuggestionEvent(models.Model):
-    """The suggestion's record: who moved it, when, and the comment. Append-only."""
-
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20)
-    comment = models.TextField(_("comment"), blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    @property
-    def from_state_label(self) -> str:
-        return str(_SUGGESTION_STATES.get(self.from_state, self.from_state))
-
-    @property
-    def to_state_label(self) -> str:
-        return str(_SUGGESTION_STATES.get(self.to_state, self.to_state))
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Suggestion events are append-only.")
-        super().save(*args, **kwargs)

@@ -9,9 +9,9 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.roles import Role, user_roles
+from accounts.roles import user_roles
 from orders.models import Order, OrderEvent
-from orders.selectors import READ_ALL_ROLES, events_readable, orders_visible_to
+from orders.selectors import events_readable, orders_visible_to
 
 from .models import (
     ACTIVE_CASE_STATES,
@@ -20,8 +20,6 @@ from .models import (
     Feedback,
     FeedbackSource,
     SlaTarget,
-    Suggestion,
-    SuggestionStatus,
 )
 from .sla import calendar
 
@@ -158,6 +156,15 @@ def order_survey(*, order: Order) -> Feedback | None:
     return Feedback.objects.filter(order=order, source=FeedbackSource.SURVEY).first()
 
 
+def feedback_listed(*, user, customer_id: int | None = None, limit: int = 200) -> tuple[list[Feedback], dict]:
+    """The feedback list: the newest `limit` rows the user may see (one customer's if asked), and the
+    averages over all of them."""
+    qs = feedback_visible_to(user).select_related("order", "order__customer", "customer", "recorded_by")
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    return list(qs[:limit]), feedback_summary(qs)
+
+
 def feedback_summary(qs: QuerySet[Feedback]) -> dict:
     """Averages and count in one query."""
     return qs.aggregate(
@@ -173,41 +180,3 @@ def feedback_summary_of(rows: list[Feedback]) -> dict:
         return sum(values) / len(values) if values else None
 
     return {"n": len(rows), **{field: average(field) for field in ("quality", "delivery", "communication")}}
-
-
-# --- suggestions ----------------------------------------------------------------------------------------
-def suggestions_visible_to(user) -> QuerySet[Suggestion]:
-    """Authors see their own; supervisors their team's and their own; QA, HR and management all."""
-    qs = Suggestion.objects.all()
-    if not user.is_authenticated:
-        return qs.none()
-    roles = user_roles(user)
-    if roles & READ_ALL_ROLES:
-        return qs
-    condition = Q(author=user)
-    if Role.SUPERVISOR in roles:
-        condition |= Q(author__team__supervisor=user)
-    if not roles:
-        return qs.none()
-    return qs.filter(condition)
-
-
-def suggestion_get_for_user(*, user, pk) -> Suggestion:
-    try:
-        return suggestions_visible_to(user).select_related("author", "author__team", "order").get(pk=pk)
-    except (Suggestion.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
-def can_decide_suggestion(user, suggestion: Suggestion) -> bool:
-    team = getattr(suggestion.author, "team", None)
-    return bool(
-        user.is_authenticated and Role.SUPERVISOR in user_roles(user) and team and team.supervisor_id == user.pk
-    )
-
-
-def suggestions_to_decide(*, user) -> QuerySet[Suggestion]:
-    """A supervisor's team suggestions still waiting for a decision."""
-    return Suggestion.objects.filter(
-        author__team__supervisor=user, status__in=[SuggestionStatus.SUBMITTED, SuggestionStatus.REVIEWED]
-    ).select_related("author")

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from notifications.services import notification_enqueue
 from orders import events
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
 from orders.models import Order, OrderState
 from orders.permissions import can_edit
 from orders.services import order_lock, order_transition
@@ -40,11 +40,8 @@ from .models import (
     Feedback,
     FeedbackSource,
     Severity,
-    Suggestion,
-    SuggestionEvent,
-    SuggestionTopic,
 )
-from .selectors import can_decide_suggestion, sla_targets
+from .selectors import sla_targets
 from .sla import calendar
 
 STAGE = "aftersales"
@@ -694,62 +691,3 @@ def feedback_log(
             payload={"feedback": feedback.pk},
         )
     return feedback
-
-
-# --- improvement suggestions (改进建议) -------------------------------------------------------------------
-def suggestion_submit(*, actor, title: str, body: str, topic: str = SuggestionTopic.PROCESS, order=None) -> Suggestion:
-    if not has_role(actor, Role.MERCHANDISER):
-        raise NotPermitted(_("Improvement suggestions are submitted by merchandisers."))
-    problems = []
-    if not title.strip():
-        problems.append(_("Give the suggestion a title."))
-    if not body.strip():
-        problems.append(_("Describe the suggestion."))
-    if topic not in SuggestionTopic.values:
-        problems.append(_("Choose a topic."))
-    if problems:
-        raise InvalidInput(_("The suggestion could not be saved."), reasons=problems)
-    with transaction.atomic():
-        suggestion = Suggestion.objects.create(
-            title=title.strip()[:200], body=body.strip(), topic=topic, order=order, author=actor
-        )
-        SuggestionEvent.objects.create(suggestion=suggestion, actor=actor, to_state=suggestion.status)
-    return suggestion
-
-
-SUGGESTION_TRANSITIONS = ("review", "adopt", "decline")
-
-
-def suggestion_transition(*, suggestion_id, name: str, actor, comment: str) -> Suggestion:
-    """The author's supervisor moves a suggestion: submitted → reviewed → adopted or declined. Each step
-    carries a comment, kept in the suggestion's record."""
-    if name not in SUGGESTION_TRANSITIONS:
-        raise TransitionRefused(_("Unknown action."))
-    with transaction.atomic():
-        try:
-            suggestion = (
-                Suggestion.objects.select_for_update(of=("self",)).select_related("author__team").get(pk=suggestion_id)
-            )
-        except Suggestion.DoesNotExist as exc:
-            raise InvalidInput(_("This suggestion no longer exists.")) from exc
-        if not can_decide_suggestion(actor, suggestion):
-            raise NotPermitted(_("Only the author's supervisor decides on this suggestion."))
-        method = getattr(suggestion, name)
-        if not can_proceed(method):
-            raise TransitionRefused(
-                _("The suggestion is %(state)s now, so this action is not possible.")
-                % {"state": suggestion.get_status_display()}
-            )
-        if not comment.strip():
-            raise InvalidInput(_("Add a comment for the author."))
-        from_state = suggestion.status
-        method()
-        suggestion.save(update_fields=["status", "decided_at"])
-        SuggestionEvent.objects.create(
-            suggestion=suggestion,
-            actor=actor,
-            from_state=from_state,
-            to_state=suggestion.status,
-            comment=comment.strip(),
-        )
-    return suggestion

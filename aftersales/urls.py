@@ -13,8 +13,4 @@ urlpatterns = [
     path("cases/<int:pk>/attachments/<int:attachment_id>/", views.case_attachment, name="case_attachment"),
     path("orders/<int:order_pk>/feedback/new/", views.feedback_new, name="feedback_new"),
     path("feedback/", views.feedback_list, name="feedback_list"),
-    path("suggestions/", views.suggestion_list, name="suggestion_list"),
-    path("suggestions/new/", views.suggestion_new, name="suggestion_new"),
-    path("suggestions/<int:pk>/", views.suggestion_detail, name="suggestion_detail"),
-    path("suggestions/<int:pk>/step/<str:name>/", views.suggestion_step, name="suggestion_step"),
 ]

@@ -12,11 +12,11 @@ from django_fsm import can_proceed
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.errors import DomainError, InvalidInput
 from core.params import id_param, table_paginate
+from core.views import report_error
 from orders.downloads import download_response, file_not_found
-from orders.errors import InvalidInput, OrderError
-from orders.selectors import order_get_for_user, orders_visible_to
-from orders.views._common import report_error
+from orders.selectors import order_get_for_user
 
 from .forms import (
     AttachmentForm,
@@ -24,32 +24,24 @@ from .forms import (
     CaseForm,
     CaseStepForm,
     FeedbackLogForm,
-    SuggestionForm,
-    SuggestionStepForm,
 )
-from .models import ACTIVE_CASE_STATES, Case, SuggestionStatus
+from .models import ACTIVE_CASE_STATES, Case
 from .selectors import (
-    can_decide_suggestion,
     case_get_for_user,
     case_history,
     case_list_queryset,
     case_sla,
-    feedback_summary,
+    feedback_listed,
     feedback_visible_to,
-    suggestion_get_for_user,
-    suggestions_visible_to,
 )
 from .services import (
     CASE_TRANSITIONS,
-    SUGGESTION_TRANSITIONS,
     can_work_on_case,
     case_add_attachment,
     case_open,
     case_transition,
     case_update,
     feedback_log,
-    suggestion_submit,
-    suggestion_transition,
 )
 
 STAFF_ROLES = (Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.HR, Role.MANAGEMENT)
@@ -62,11 +54,6 @@ CASE_ACTION_LABELS = {
     "resolve": gettext_lazy("Resolve"),
     "close": gettext_lazy("Close case"),
     "reopen": gettext_lazy("Reopen"),
-}
-SUGGESTION_ACTION_LABELS = {
-    "review": gettext_lazy("Mark reviewed"),
-    "adopt": gettext_lazy("Adopt"),
-    "decline": gettext_lazy("Decline"),
 }
 
 
@@ -143,7 +130,7 @@ def case_new(request, order_pk):
         if form.is_valid():
             try:
                 case = case_open(order_id=order.pk, actor=request.user, data=form.to_input())
-            except OrderError as error:
+            except DomainError as error:
                 report_error(request, error)
                 status = 400
                 if not isinstance(error, InvalidInput):
@@ -210,7 +197,7 @@ def case_step(request, pk, name):
             note=form.cleaned_data["note"],
             resolution=form.cleaned_data["resolution"],
         )
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
     else:
         messages.success(
@@ -239,7 +226,7 @@ def case_edit(request, pk):
             corrective_action=d["corrective_action"],
             resolution=d["resolution"],
         )
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
     else:
         messages.success(request, _("The case is updated."))
@@ -256,7 +243,7 @@ def case_attachment_add(request, pk):
         return _to_case(case.pk)
     try:
         case_add_attachment(case_id=case.pk, actor=request.user, uploaded=form.cleaned_data["file"])
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
     else:
         messages.success(request, _("The file is attached."))
@@ -292,7 +279,7 @@ def feedback_new(request, order_pk):
                     comment=d["comment"],
                     contact_name=d["contact_name"],
                 )
-            except OrderError as error:
+            except DomainError as error:
                 report_error(request, error)
                 status = 400
             else:
@@ -307,92 +294,15 @@ def feedback_new(request, order_pk):
 @role_required(*STAFF_ROLES)
 def feedback_list(request):
     """All feedback the person may see, per customer when one is chosen, with the averages."""
-    qs = feedback_visible_to(request.user).select_related("order", "order__customer", "customer", "recorded_by")
     customer_id = id_param(request.GET.get("customer"))
-    if customer_id:
-        qs = qs.filter(customer_id=customer_id)
+    rows, summary = feedback_listed(user=request.user, customer_id=customer_id)
     per_customer = (
         feedback_visible_to(request.user).values("customer_id", "customer__code").order_by("customer__code").distinct()
     )
     context = {
-        "rows": qs[:200],
-        "summary": feedback_summary(qs),
+        "rows": rows,
+        "summary": summary,
         "customers": per_customer,
         "customer_id": customer_id,
     }
     return render(request, "aftersales/feedback_list.html", context)
-
-
-# --- suggestions ----------------------------------------------------------------------------------------
-@role_required(*STAFF_ROLES)
-def suggestion_list(request):
-    status = request.GET.get("status", "")
-    qs = suggestions_visible_to(request.user).select_related("author")
-    if status in SuggestionStatus.values:
-        qs = qs.filter(status=status)
-    return render(
-        request,
-        "aftersales/suggestion_list.html",
-        {"rows": qs[:200], "status": status, "states": SuggestionStatus.choices},
-    )
-
-
-@role_required(Role.MERCHANDISER)
-def suggestion_new(request):
-    form = SuggestionForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            order = None
-            if d["order_number"].strip():
-                order = orders_visible_to(request.user).filter(number=d["order_number"].strip()).first()
-                if order is None:
-                    form.add_error("order_number", _("None of your orders has this number."))
-            if not form.errors:
-                try:
-                    suggestion = suggestion_submit(
-                        actor=request.user, title=d["title"], body=d["body"], topic=d["topic"], order=order
-                    )
-                except OrderError as error:
-                    report_error(request, error)
-                else:
-                    messages.success(request, _("Thank you. Your supervisor will review the suggestion."))
-                    return redirect("aftersales:suggestion_detail", pk=suggestion.pk)
-        status = 400
-    return render(request, "aftersales/suggestion_form.html", {"form": form}, status=status)
-
-
-@role_required(*STAFF_ROLES)
-def suggestion_detail(request, pk):
-    suggestion = suggestion_get_for_user(user=request.user, pk=pk)
-    decides = can_decide_suggestion(request.user, suggestion)
-    actions = []
-    if decides:
-        actions = [
-            {"name": name, "label": SUGGESTION_ACTION_LABELS[name]}
-            for name in SUGGESTION_TRANSITIONS
-            if can_proceed(getattr(suggestion, name))
-        ]
-    context = {
-        "suggestion": suggestion,
-        "events": suggestion.events.select_related("actor"),
-        "actions": actions,
-        "step_form": SuggestionStepForm() if actions else None,
-    }
-    return render(request, "aftersales/suggestion_detail.html", context)
-
-
-@role_required(Role.SUPERVISOR)
-@require_POST
-def suggestion_step(request, pk, name):
-    suggestion = suggestion_get_for_user(user=request.user, pk=pk)
-    form = SuggestionStepForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        suggestion = suggestion_transition(suggestion_id=suggestion.pk, name=name, actor=request.user, comment=comment)
-    except OrderError as error:
-        report_error(request, error)
-    else:
-        messages.success(request, _("The suggestion is now %(state)s.") % {"state": suggestion.get_status_display()})
-    return redirect("aftersales:suggestion_detail", pk=suggestion.pk)

@@ -28,7 +28,7 @@ MERCHANDISERS = 50
 
 
 def peak_rss_mb() -> float:
-    from perf.memory import peak_rss_mb as own_peak  # this program's peak, not its parent's (see there)
+    from devtools.memory import peak_rss_mb as own_peak  # this program's peak, not its parent's (see there)
 
     return own_peak()
 

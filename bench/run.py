@@ -424,8 +424,8 @@ class Bench:
         self.build_context()
 
     def seed(self, call_command) -> None:
+        from devtools.seeding import read_info
         from orders.models import Order
-        from perf.seeding import read_info
 
         info = read_info()
         have = info["orders"] if info else 0
@@ -442,9 +442,9 @@ class Bench:
 
     def build_context(self) -> None:
         from accounts.models import User
+        from devtools.seeding import read_info
         from orders.models import Order, OrderEvent, OrderState
         from orders.views.listing import keyset_cursor
-        from perf.seeding import read_info
 
         info = read_info()
         self.info = info
@@ -1040,7 +1040,7 @@ def run_job_file(path: str, orders: int) -> None:
     note = run(orders=orders)
     if note:
         print(note)
-    from perf.memory import peak_rss_mb
+    from devtools.memory import peak_rss_mb
 
     print(f"{PEAK_MARK}{peak_rss_mb():.1f}")  # the job's own peak: wait4's ru_maxrss would be this process's
 

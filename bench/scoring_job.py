@@ -9,8 +9,8 @@ merchandiser and KPI, never an order. It prints the elapsed seconds and the peak
 
 Preparing (skipped when the database is ready):
 1. the database EVAL_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/gendan_bench_eval) is
-   cloned from perf's seeded bench database (BENCH_DATABASE_URL, gendan_bench) when that one has that many
-   orders, else created and filled with perf's `manage.py seed_bench --orders N` (1,000,000 orders, 200
+   cloned from devtools' seeded bench database (BENCH_DATABASE_URL, gendan_bench) when that one has that many
+   orders, else created and filled with devtools' `manage.py seed_bench --orders N` (1,000,000 orders, 200
    merchandisers, their check-lists, confirmations and ~16 events each);
 2. migrations run;
 3. the records the KPIs read besides orders and events (shipments, check-ins, after-sales cases, customer
@@ -40,7 +40,7 @@ TARGET_SECONDS = 10.0
 
 
 def peak_rss_mb() -> float:
-    from perf.memory import peak_rss_mb as own_peak  # this program's peak, not its parent's (see there)
+    from devtools.memory import peak_rss_mb as own_peak  # this program's peak, not its parent's (see there)
 
     return own_peak()
 
@@ -163,7 +163,7 @@ def prepare(*, target: str, orders: int, log=print) -> None:
                 admin.execute(f'CREATE DATABASE "{name}"')
         _manage(target, "migrate", "--noinput", "-v0")
         if not cloned:
-            log(f"seeding {orders:,} orders with perf's seed_bench (minutes)...")
+            log(f"seeding {orders:,} orders with devtools' seed_bench (minutes)...")
             _manage(target, "seed_bench", "--orders", str(orders))
     _manage(target, "migrate", "--noinput", "-v0")
     subprocess.run(  # noqa: S603

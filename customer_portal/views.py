@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.client_address import client_ip
 from accounts.decorators import security_log
 from aftersales.services import case_open, feedback_submit_survey
+from core.errors import DomainError
+from core.views import report_error
 from logistics.selectors import status_link_expired, status_link_expires_at, status_link_resolve
 from logistics.services import status_link_record_view
-from orders.errors import OrderError
 
 from .forms import PortalCaseForm, SurveyForm
 from .selectors import portal_context
@@ -103,8 +104,8 @@ def open_case(request, token):
         if form.is_valid():
             try:
                 case = case_open(order_id=link.order_id, actor=None, data=form.to_input())
-            except OrderError as error:
-                messages.error(request, " ".join([str(error.message), *map(str, error.reasons)]))
+            except DomainError as error:
+                report_error(request, error)
             else:
                 messages.success(
                     request,
@@ -133,8 +134,8 @@ def submit_survey(request, token):
                     comment=d["comment"],
                     contact_name=d["contact_name"],
                 )
-            except OrderError as error:
-                messages.error(request, " ".join([str(error.message), *map(str, error.reasons)]))
+            except DomainError as error:
+                report_error(request, error)
             else:
                 messages.success(
                     request,

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.roles import user_roles
 from aftersales.models import Case, CaseType, Feedback
-from evaluation.charts import bar_chart, line_chart
+from core.charts import bar_chart, line_chart
 from evaluation.quarters import Quarter, company_tz
 from logistics.models import Shipment
 from orders.models import Order, OrderState

@@ -2,20 +2,18 @@
 own); company-wide aggregates are cached for at most a minute."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.decorators import role_required
-from accounts.models import Heartbeat
 from accounts.roles import Role
-from aftersales.selectors import cases_needing_attention, suggestions_to_decide
-from evaluation.charts import bar_chart
+from aftersales.selectors import cases_needing_attention
+from core.charts import bar_chart
 from evaluation.selectors import evaluation_overview, kpis_so_far
 from orders.models import OrderState
 from orders.selectors import orders_visible_to
 from production.selectors import checkins_due_for
+from supervision.selectors import suggestions_to_decide
 
 from . import selectors
 from .selectors import orders_by_state, recent_orders
@@ -95,11 +93,3 @@ def management(request):
 @login_required
 def no_role(request):
     return render(request, "dashboards/no_role.html")
-
-
-def healthz(request):
-    """Liveness for load balancers and the run script: the database answers, beat last ran at."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    beat = Heartbeat.objects.filter(name="beat").values_list("last_run", flat=True).first()
-    return JsonResponse({"status": "ok", "time": timezone.now().isoformat(), "beat_last_run": beat})

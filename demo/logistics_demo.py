@@ -15,7 +15,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import User
-from aftersales.models import Case, CaseChannel, CaseType, Feedback, Severity, Suggestion, SuggestionTopic
+from aftersales.models import Case, CaseChannel, CaseType, Feedback, Severity
 from aftersales.services import (
     CaseInput,
     case_open,
@@ -24,8 +24,6 @@ from aftersales.services import (
     cases_reschedule,
     feedback_log,
     feedback_submit_survey,
-    suggestion_submit,
-    suggestion_transition,
 )
 from aftersales.sla import calendar
 from logistics.carriers import COMMON_CARRIERS
@@ -34,6 +32,8 @@ from logistics.selectors import shipping_progress
 from logistics.services import ShipmentInput, shipment_confirm_delivery, shipment_create, status_link_ensure
 from orders.models import Order, OrderState
 from orders.services import order_transition
+from supervision.models import Suggestion, SuggestionTopic
+from supervision.services.suggestions import suggestion_submit, suggestion_transition
 
 DEMO_CUSTOMERS = ["NORD", "PACI", "HANS", "SHGM", "SAKU", "GZBL"]
 

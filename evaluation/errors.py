@@ -1,12 +1,8 @@
-"""The evaluation speaks the project's domain errors (each carries a message fit to show the user)."""
+"""The evaluation's own domain error; the shared ones are in core.errors."""
 
 from django.utils.translation import gettext_lazy as _
 
-from orders.errors import InvalidInput, NotPermitted, OrderError, TransitionRefused
-
-__all__ = ["EvaluationError", "InvalidInput", "NotPermitted", "QuarterFrozen", "TransitionRefused"]
-
-EvaluationError = OrderError
+from core.errors import TransitionRefused
 
 
 class QuarterFrozen(TransitionRefused):

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core.models import AppendOnlyEvent
+
 from .codes import (
     AppealStatus,
     Category,
@@ -368,15 +370,7 @@ class Appeal(models.Model):
         indexes = [models.Index(fields=["status"], condition=Q(status="open"), name="appeal_open_idx")]
 
 
-class EvaluationEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Evaluation events are append-only.")
-
-    def delete(self):
-        raise PermissionError("Evaluation events are append-only.")
-
-
-class EvaluationEvent(models.Model):
+class EvaluationEvent(AppendOnlyEvent):
     """The audit record of the evaluation: every service that writes adds one line. Append-only."""
 
     evaluation = models.ForeignKey(EvaluationQuarter, on_delete=models.CASCADE, null=True, related_name="events")
@@ -388,14 +382,7 @@ class EvaluationEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     payload = models.JSONField(default=dict, blank=True)
 
-    objects = EvaluationEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("evaluation event")
         verbose_name_plural = _("evaluation events")
         ordering = ["created_at", "id"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Evaluation events are append-only.")
-        super().save(*args, **kwargs)

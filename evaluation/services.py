@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from supervision.models import Violation
 
 from .codes import AppealStatus, EventType, OutcomeKind, QuarterStatus, Rule, RunStatus, RunTrigger, Unit
-from .errors import InvalidInput, NotPermitted, QuarterFrozen, TransitionRefused
+from .errors import QuarterFrozen
 from .kpis import KPI_BY_CODE, KPIS, Measure, Period, analytics_session, compute_lines
 from .models import (
     Appeal,

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import Role, has_role
+from core.charts import bar_chart
+from core.errors import DomainError
+from core.views import report_error
 
 from . import exports, selectors, services
-from .charts import bar_chart
 from .codes import QuarterStatus
-from .errors import EvaluationError
 from .forms import AdjustForm, AnswerForm, AppealForm, CommentForm, OutcomeForm, RunForm, SchemeForm
 from .kpis import KPIS
 from .models import Appeal, ScoreLine
@@ -42,13 +43,6 @@ def post_action(*roles):
         return login_required(require_POST(role_required(*roles)(view)))
 
     return decorator
-
-
-def _report(request, error: EvaluationError) -> None:
-    text = str(error.message)
-    if error.reasons:
-        text += " " + " ".join(str(r) for r in error.reasons)
-    messages.error(request, text)
 
 
 def _form_errors(request, form) -> None:
@@ -105,8 +99,8 @@ def run_start(request):
     quarter = form.cleaned_data["quarter"]
     try:
         services.evaluation_run_start(quarter=quarter, actor=request.user)
-    except EvaluationError as error:
-        _report(request, error)
+    except DomainError as error:
+        report_error(request, error)
         return redirect("evaluation:quarter_list")
     messages.success(request, _("Scoring of %(quarter)s has started.") % {"quarter": quarter})
     return redirect("evaluation:quarter_detail", year=quarter.year, q=quarter.q)
@@ -136,8 +130,8 @@ def finalise(request, year: int, q: int):
                     _("Not enough data to score, so no final score, rank or reward: %(names)s.")
                     % {"names": ", ".join(str(card.merchandiser) for card in lacking)},
                 )
-        except EvaluationError as error:
-            _report(request, error)
+        except DomainError as error:
+            report_error(request, error)
     return redirect("evaluation:quarter_detail", year=year, q=q)
 
 
@@ -234,8 +228,8 @@ def adjust(request, line_id: int):
             reason=form.cleaned_data["reason"],
         )
         messages.success(request, _("The score is adjusted and the reason recorded."))
-    except EvaluationError as error:
-        _report(request, error)
+    except DomainError as error:
+        report_error(request, error)
     return _back(line.scorecard_id)
 
 
@@ -249,8 +243,8 @@ def comment(request, pk: int):
     try:
         services.scorecard_comment(scorecard_id=card.pk, actor=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Your comment is added."))
-    except EvaluationError as error:
-        _report(request, error)
+    except DomainError as error:
+        report_error(request, error)
     return _back(card.pk)
 
 
@@ -274,8 +268,8 @@ def outcome(request, pk: int):
             violation_ids=[v.pk for v in data["violations"]],
         )
         messages.success(request, _("The decision is recorded."))
-    except EvaluationError as error:
-        _report(request, error)
+    except DomainError as error:
+        report_error(request, error)
     return _back(card.pk)
 
 
@@ -285,8 +279,8 @@ def acknowledge(request, pk: int):
     try:
         services.scorecard_acknowledge(scorecard_id=card.pk, actor=request.user)
         messages.success(request, _("You have acknowledged your scorecard."))
-    except EvaluationError as error:
-        _report(request, error)
+    except DomainError as error:
+        report_error(request, error)
     return _back(card.pk)
 
 
@@ -300,8 +294,8 @@ def appeal(request, pk: int):
     try:
         services.appeal_submit(scorecard_id=card.pk, actor=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Your appeal is sent to HR."))
-    except EvaluationError as error:
-        _report(request, error)
+    except DomainError as error:
+        report_error(request, error)
     return _back(card.pk)
 
 
@@ -330,8 +324,8 @@ def appeal_answer(request, pk: int):
             answer=form.cleaned_data["answer"],
         )
         messages.success(request, _("The answer is sent."))
-    except EvaluationError as error:
-        _report(request, error)
+    except DomainError as error:
+        report_error(request, error)
     return _back(found.scorecard_id)
 
 
@@ -362,8 +356,8 @@ def scheme_new(request):
                 )
                 messages.success(request, _("KPI scheme %(scheme)s is saved.") % {"scheme": saved})
                 return redirect(reverse("evaluation:scheme"))
-            except EvaluationError as error:
-                _report(request, error)
+            except DomainError as error:
+                report_error(request, error)
         else:
             messages.error(request, _("Please correct the errors below."))
     return render(request, "evaluation/scheme_form.html", {"form": form}, status=422 if form.errors else 200)

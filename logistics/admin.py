@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Carrier, Shipment, ShipmentDocument, ShipmentLine, StatusLink
 
 
@@ -32,7 +34,7 @@ class ShipmentDocumentInline(admin.TabularInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(ReadOnlyAdmin):
     """Read-only: shipments change only through logistics.services (they move the order)."""
 
     list_display = ("__str__", "carrier", "mode", "tracking_number", "ship_date", "eta", "delivered_on")
@@ -41,16 +43,6 @@ class ShipmentAdmin(admin.ModelAdmin):
     search_fields = ("=tracking_number", "=order__number")
     raw_id_fields = ("order",)
     inlines = [ShipmentLineInline, ShipmentDocumentInline]
-    show_full_result_count = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StatusLink)

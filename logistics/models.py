@@ -5,17 +5,15 @@ Nothing here is written outside logistics.services. The order moves to shipped a
 through orders.services.order_transition, called by those services.
 """
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import BilingualName
+from core.models import StoredFile
 from orders.models import Order, OrderLine
-from orders.models.master import BilingualNameMixin
 
 
 class ShipmentMode(models.TextChoices):
@@ -25,7 +23,7 @@ class ShipmentMode(models.TextChoices):
     TRUCK = "truck", _("Truck")
 
 
-class Carrier(BilingualNameMixin):
+class Carrier(BilingualName):
     """A logistics company (master data). `tracking_url` turns a tracking number into a link."""
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
@@ -131,33 +129,18 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def _document_path(instance, filename):
-    # A random name on disk; the original name is kept in the row, never used as a path.
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"shipments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+class ShipmentDocument(StoredFile):
+    """A shipping document."""
 
-
-class ShipmentDocument(models.Model):
-    """A shipping document. Served only through a permission-checked view, always as a download."""
+    storage_folder = "shipments"
 
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
-    file = models.FileField(_("file"), upload_to=_document_path)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("shipping document")
         verbose_name_plural = _("shipping documents")
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class StatusLink(models.Model):

@@ -19,9 +19,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from notifications.services import notification_enqueue
 from orders import events
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
 from orders.event_wording import both_names
 from orders.models import Order, OrderState
 from orders.permissions import can_edit

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.errors import DomainError, InvalidInput
 from core.params import table_paginate
+from core.views import report_error
 from orders.downloads import download_response, file_not_found
-from orders.errors import InvalidInput, OrderError
 from orders.selectors import order_get_for_user
-from orders.views._common import report_error
 
 from .forms import CarrierForm, DeliveryForm, DocumentForm, ShipmentForm
 from .models import Carrier, Shipment
@@ -49,7 +49,7 @@ def shipment_new(request, order_pk):
         if form.is_valid():
             try:
                 shipment = shipment_create(order_id=order.pk, actor=request.user, data=form.to_input())
-            except OrderError as error:
+            except DomainError as error:
                 report_error(request, error)
                 status = 400
                 if not isinstance(error, InvalidInput):
@@ -84,7 +84,7 @@ def shipment_deliver(request, pk):
                     note=d["note"],
                     proof=d.get("proof"),
                 )
-            except OrderError as error:
+            except DomainError as error:
                 report_error(request, error)
                 status = 400
                 if not isinstance(error, InvalidInput):
@@ -114,7 +114,7 @@ def document_add(request, pk):
             kind=form.cleaned_data["kind"],
             uploaded=form.cleaned_data["file"],
         )
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
     else:
         messages.success(request, _("The document is attached."))
@@ -137,7 +137,7 @@ def status_link_new(request, order_pk):
     order = order_get_for_user(user=request.user, pk=order_pk)
     try:
         status_link_create(order_id=order.pk, actor=request.user)
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
     else:
         messages.success(request, _("The customer's status link is ready to share."))
@@ -150,7 +150,7 @@ def status_link_revoke_view(request, order_pk):
     order = order_get_for_user(user=request.user, pk=order_pk)
     try:
         status_link_revoke(order_id=order.pk, actor=request.user)
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
     else:
         messages.success(request, _("The old link no longer works. Share the new one with the customer."))
@@ -163,7 +163,7 @@ def status_link_renew_view(request, order_pk):
     order = order_get_for_user(user=request.user, pk=order_pk)
     try:
         link = status_link_renew(order_id=order.pk, actor=request.user)
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
     else:
         expires = status_link_expires_at(link)
@@ -227,7 +227,7 @@ def carrier_edit(request, pk=None):
     if request.method == "POST" and form.is_valid():
         try:
             carrier_save(carrier=form.save(commit=False), actor=request.user)
-        except OrderError as error:
+        except DomainError as error:
             report_error(request, error)
         else:
             messages.success(request, _("Carrier saved."))

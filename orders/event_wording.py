@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime
 from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import get_language
+
+from core.bilingual import in_language
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,7 @@ def shown_as_is(value) -> object:
 def in_reader_language(value) -> str:
     """A name stored in both languages ({"zh": ..., "en": ...}, see both_names), in the reader's."""
     if isinstance(value, dict):
-        zh = (get_language() or "").startswith("zh")
-        return value.get("zh" if zh else "en") or value.get("en" if zh else "zh") or ""
+        return in_language(value.get("zh"), value.get("en"))
     return shown_as_is(value)
 
 

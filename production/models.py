@@ -8,15 +8,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import BilingualName, in_language
 from orders.models import Order
-from orders.models.master import BilingualNameMixin
-
-
-def _bilingual(zh: str, en: str) -> str:
-    return zh if (get_language() or "").startswith("zh") else en
 
 
 # --- the working-day calendar ----------------------------------------------------------------------
@@ -54,7 +49,7 @@ class OwnerRole(models.TextChoices):
 DEFAULT_TEMPLATE = "default"
 
 
-class PlanTemplate(BilingualNameMixin):
+class PlanTemplate(BilingualName):
     """The T&A milestones for one product type (Product.product_type). `default` serves every other type."""
 
     product_type = models.SlugField(
@@ -81,7 +76,7 @@ class PlanTemplate(BilingualNameMixin):
         return self.transit_days if self.transit_days is not None else settings.PRODUCTION_TRANSIT_DAYS
 
 
-class TemplateMilestone(BilingualNameMixin):
+class TemplateMilestone(BilingualName):
     template = models.ForeignKey(PlanTemplate, on_delete=models.CASCADE, related_name="milestones")
     code = models.SlugField(_("code"), max_length=40)
     sequence = models.PositiveSmallIntegerField(_("sequence"))
@@ -175,7 +170,7 @@ class PlanMilestone(models.Model):
 
     @property
     def name(self) -> str:
-        return _bilingual(self.name_zh, self.name_en)
+        return in_language(self.name_zh, self.name_en)
 
     @property
     def due_date(self):
@@ -265,7 +260,7 @@ class CheckIn(models.Model):
 
 
 # --- delays ----------------------------------------------------------------------------------------
-class DelayReason(BilingualNameMixin):
+class DelayReason(BilingualName):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     sequence = models.PositiveSmallIntegerField(_("sequence"), default=10)
     active = models.BooleanField(_("active"), default=True)

@@ -467,9 +467,14 @@ def checkin_compliance(*, viewer, merchandisers, day: date, days: int = 7) -> di
 
 
 # --- the supervisor's production board ---------------------------------------------------------------
+def board_page(*, user, day: date, number) -> Page:
+    """One page of the board (`number` as asked: a bad or too large one gives the nearest page)."""
+    return Paginator(board_orders(user=user, day=day), BOARD_PAGE_SIZE).get_page(number)
+
+
 def board_orders(*, user, day: date):
     """Entered and in-production orders the supervisor sees: overdue first, then at risk, then by
-    ex-factory date. Lazy: the view slices one page."""
+    ex-factory date. Lazy: board_page takes one page."""
     today_checkin = CheckIn.objects.filter(order=OuterRef("pk"), day=day).values("status")[:1]
     return (
         orders_visible_to(user)

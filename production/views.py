@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -16,11 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.errors import DomainError, NotPermitted
 from core.jinja2 import render_fragment
-from orders.errors import NotPermitted, OrderError
+from core.views import report_error, report_form_errors, run_service
 from orders.permissions import can_edit
 from orders.selectors import order_get_for_user
-from orders.views._common import report_error, report_form_errors
 
 from .forms import (
     CalendarUploadForm,
@@ -32,10 +31,9 @@ from .forms import (
 )
 from .models import CalendarDay
 from .selectors import (
-    BOARD_PAGE_SIZE,
     CHECKIN_FILTERS,
     CHECKIN_PAGE_SIZES,
-    board_orders,
+    board_page,
     checkin_compliance,
     checkin_counts,
     checkin_worklist,
@@ -82,18 +80,6 @@ def _order_for_action(request, pk):
     return order
 
 
-def _run_service(request, call):
-    """Call a service; a missing permission is a 403, any other domain error a message. True on success."""
-    try:
-        call()
-    except NotPermitted as error:
-        raise PermissionDenied(str(error.message)) from error
-    except OrderError as error:
-        report_error(request, error)
-        return False
-    return True
-
-
 # --- panel actions on the order page ------------------------------------------------------------------
 @login_required
 @require_POST
@@ -105,7 +91,7 @@ def start_production(request, pk):
         return _back_to_order(pk)
     d = form.cleaned_data
     details = RunDetails(d["factory"], d["line"], d["work_order_ref"], d["start_date"])
-    if _run_service(
+    if run_service(
         request,
         lambda: production_start(
             order_id=order.pk, actor=request.user, details=details, expected_version=d["version"], note=d["note"]
@@ -124,7 +110,7 @@ def milestone_update(request, pk, milestone_id):
         form = MilestoneActualForm(request.POST, prefix=f"m{milestone_id}")
         if form.is_valid():
             date = form.cleaned_data["actual_date"]
-            if _run_service(
+            if run_service(
                 request,
                 lambda: milestone_record_actual(
                     order_id=order.pk, milestone_id=milestone_id, actor=request.user, actual_date=date
@@ -136,7 +122,7 @@ def milestone_update(request, pk, milestone_id):
         form = MilestoneReviseForm(request.POST, prefix=f"m{milestone_id}")
         if form.is_valid():
             d = form.cleaned_data
-            if _run_service(
+            if run_service(
                 request,
                 lambda: milestone_revise(
                     order_id=order.pk,
@@ -164,7 +150,7 @@ def record_delay(request, pk):
         _report_invalid(request, form)
         return _back_to_order(pk)
     d = form.cleaned_data
-    if _run_service(
+    if run_service(
         request,
         lambda: delay_record(
             order_id=order.pk,
@@ -282,8 +268,8 @@ def checkin_save(request, order_pk):
             checkin_record(order_id=order.pk, actor=request.user, data=data, day=today)
             saved = True
         except NotPermitted as error:
-            raise PermissionDenied(str(error.message)) from error
-        except OrderError as error:
+            report_error(request, error)
+        except DomainError as error:
             form.add_error(None, error.message)
     # Only the list's own parameters go back, rebuilt from known values: never a URL from the form.
     back = _worklist_query(**_worklist_params(QueryDict(request.POST.get("back", "")))).urlencode()
@@ -311,7 +297,7 @@ def checkin_save(request, order_pk):
 @require_GET
 def board(request):
     today = timezone.localdate()
-    page = Paginator(board_orders(user=request.user, day=today), BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = board_page(user=request.user, day=today, number=request.GET.get("page"))
     upcoming = next_milestones(order_ids=[o.pk for o in page], day=today)
     rows = [{"order": o, "next": upcoming.get(o.pk)} for o in page]
     compliance = checkin_compliance(

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import SpotCheckItem
+from core.admin import ReadOnlyAdmin
+
+from .models import SpotCheckItem, Suggestion
 
 
 @admin.register(SpotCheckItem)
@@ -9,3 +11,12 @@ class SpotCheckItemAdmin(admin.ModelAdmin):
 
     list_display = ("code", "label_zh", "label_en", "rule", "sequence", "active")
     list_editable = ("sequence", "active")
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(ReadOnlyAdmin):
+    """Suggestions change only through supervision.services.suggestions (state machine, record)."""
+
+    list_display = ("title", "author", "topic", "status", "submitted_at", "decided_at")
+    list_select_related = ("author",)
+    list_filter = ("status", "topic")

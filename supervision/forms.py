@@ -4,10 +4,9 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.models import SuggestionTopic
 from core.dates import DateField, DateTimeField
 
-from .models import FindingSeverity, SampleMode, Sanction, ViolationSeverity, ViolationType
+from .models import FindingSeverity, SampleMode, Sanction, SuggestionTopic, ViolationSeverity, ViolationType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -197,3 +196,16 @@ class PolicyEditForm(forms.Form):
 class PolicyStepForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     effective_date = DateField(label=_("Effective from"), widget=DATE, required=False)
+
+
+class SuggestionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    topic = forms.ChoiceField(label=_("Topic"), choices=SuggestionTopic.choices)
+    body = forms.CharField(label=_("Suggestion"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
+    order_number = forms.CharField(
+        label=_("Related order number"), max_length=32, required=False, help_text=_("Optional, e.g. SO-2026-000123")
+    )
+
+
+class SuggestionStepForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -9,28 +9,21 @@ line on the order's work record).
 evaluation/ reads these models: keep the field names stable.
 """
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Team
-from aftersales.models import Suggestion
+from core.bilingual import in_language
+from core.models import AppendOnlyEvent, stored_file_path
 from orders.models import Order
 
 
-def _bilingual(zh: str, en: str) -> str:
-    return zh if (get_language() or "").startswith("zh") else en
-
-
 # --- the audit record of this app ------------------------------------------------------------------
-class SupervisionEvent(models.Model):
+class SupervisionEvent(AppendOnlyEvent):
     """One line of the supervision record: who did what to which meeting, report, plan, finding,
     violation or policy version. Append-only."""
 
@@ -51,13 +44,89 @@ class SupervisionEvent(models.Model):
     def __str__(self):
         return f"{self.subject} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Supervision events are append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Supervision events are append-only.")
+# --- improvement suggestions (改进建议): a merchandiser proposes, their supervisor decides --------------
+class SuggestionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    REVIEWED = "reviewed", _("Reviewed")
+    ADOPTED = "adopted", _("Adopted")
+    DECLINED = "declined", _("Declined")
+
+
+class SuggestionTopic(models.TextChoices):
+    PROCESS = "process", _("Work process")
+    CUSTOMER = "customer", _("Customer service")
+    PRODUCTION = "production", _("Production coordination")
+    LOGISTICS = "logistics", _("Logistics")
+    SYSTEM = "system", _("This system")
+    OTHER = "other", _("Other")
+
+
+class Suggestion(FSMModelMixin, models.Model):
+    """An improvement suggestion (改进建议) by a merchandiser, decided by their supervisor."""
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("suggestion"))
+    topic = models.CharField(
+        _("topic"), max_length=20, choices=SuggestionTopic.choices, default=SuggestionTopic.PROCESS
+    )
+    order = models.ForeignKey(
+        Order, verbose_name=_("related order"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="suggestions"
+    )
+    status = FSMField(_("state"), default=SuggestionStatus.SUBMITTED, choices=SuggestionStatus.choices, protected=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("improvement suggestion")
+        verbose_name_plural = _("improvement suggestions")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["status", "-submitted_at"], name="suggestion_status_idx")]
+
+    def __str__(self):
+        return self.title
+
+    @transition(field=status, source=SuggestionStatus.SUBMITTED, target=SuggestionStatus.REVIEWED)
+    def review(self):
+        pass
+
+    @transition(field=status, source=SuggestionStatus.REVIEWED, target=SuggestionStatus.ADOPTED)
+    def adopt(self):
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=status, source=[SuggestionStatus.SUBMITTED, SuggestionStatus.REVIEWED], target=SuggestionStatus.DECLINED
+    )
+    def decline(self):
+        self.decided_at = timezone.now()
+
+
+_SUGGESTION_STATES = dict(SuggestionStatus.choices)
+
+
+class SuggestionEvent(AppendOnlyEvent):
+    """The suggestion's record: who moved it, when, and the comment. Append-only."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    @property
+    def from_state_label(self) -> str:
+        return str(_SUGGESTION_STATES.get(self.from_state, self.from_state))
+
+    @property
+    def to_state_label(self) -> str:
+        return str(_SUGGESTION_STATES.get(self.to_state, self.to_state))
 
 
 # --- 1. the weekly merchandiser meeting (每周跟单员会议) ---------------------------------------------
@@ -297,7 +366,7 @@ class SpotCheckItem(models.Model):
 
     @property
     def label(self) -> str:
-        return _bilingual(self.label_zh, self.label_en)
+        return in_language(self.label_zh, self.label_en)
 
 
 class SampleMode(models.TextChoices):
@@ -404,15 +473,11 @@ class FindingStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-def _evidence_path(instance, filename):
-    # A random name on disk; the original name is kept in the row, never used as a path.
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"supervision/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
-
-
 class Finding(FSMModelMixin, models.Model):
     """A failed spot-check item turned into work: the merchandiser acknowledges it, does the corrective
     action and closes it with evidence."""
+
+    storage_folder = "supervision"  # of the evidence file
 
     sample = models.ForeignKey(SpotCheckSample, on_delete=models.PROTECT, related_name="findings")
     result = models.OneToOneField(
@@ -431,7 +496,7 @@ class Finding(FSMModelMixin, models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
-    evidence_file = models.FileField(_("evidence file"), upload_to=_evidence_path, blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to=stored_file_path, blank=True)
     evidence_name = models.CharField(_("file name"), max_length=255, blank=True)
 
     class Meta:
@@ -625,11 +690,11 @@ class PolicyVersion(FSMModelMixin, models.Model):
 
     @property
     def title(self) -> str:
-        return _bilingual(self.title_zh, self.title_en)
+        return in_language(self.title_zh, self.title_en)
 
     @property
     def body(self) -> str:
-        return _bilingual(self.body_zh, self.body_en)
+        return in_language(self.body_zh, self.body_en)
 
     @transition(field=status, source=PolicyStatus.DRAFT, target=PolicyStatus.IN_REVIEW)
     def submit(self):

@@ -16,13 +16,14 @@ from aftersales.models import ACTIVE_CASE_STATES, Case
 from logistics.models import Shipment
 from notifications.models import Notification
 from orders.models import OPEN_STATES, ChecklistItem, EventType, Order, OrderEvent, OrderState
-from orders.selectors import orders_visible_to
+from orders.selectors import READ_ALL_ROLES, orders_visible_to
 from production.models import CheckIn, CheckInStatus
 
 from .models import (
     ActionItem,
     ActionItemStatus,
     Finding,
+    FindingStatus,
     PolicyAcknowledgement,
     PolicyStatus,
     PolicyVersion,
@@ -30,6 +31,8 @@ from .models import (
     SpotCheckPlan,
     SpotCheckRule,
     SpotCheckSample,
+    Suggestion,
+    SuggestionStatus,
     Violation,
     WeeklyMeeting,
     WeeklyReport,
@@ -101,6 +104,11 @@ def orders_active_in_period(*, start: date, end: date, orders: QuerySet | None =
 
 
 # --- 1. meetings -----------------------------------------------------------------------------------
+def meetings_listed(*, user, limit: int = 100) -> list[WeeklyMeeting]:
+    """The meeting list: the newest weeks first."""
+    return list(meetings_visible_to(user).select_related("team").order_by("-week_start", "team__name_en")[:limit])
+
+
 def meetings_visible_to(user) -> QuerySet[WeeklyMeeting]:
     """The team's supervisor and the team's members."""
     if not user.is_authenticated:
@@ -414,6 +422,10 @@ def review_coverage(*, merchandisers, start: date, end: date) -> list[dict]:
 
 
 # --- 4. spot checks --------------------------------------------------------------------------------
+def plans_listed(*, user, limit: int = 100) -> list[SpotCheckPlan]:
+    return list(plans_visible_to(user).select_related("created_by")[:limit])
+
+
 def plans_visible_to(user) -> QuerySet[SpotCheckPlan]:
     if user.is_authenticated and Role.QA in user_roles(user):
         return SpotCheckPlan.objects.all()
@@ -521,6 +533,16 @@ def spot_check_suggestions(*, order: Order) -> dict[str, bool | None]:
     return result
 
 
+def findings_listed(*, user, status: str = "", limit: int = 200) -> list[Finding]:
+    """The finding list: in one state if `status` names one."""
+    qs = findings_visible_to(user).select_related(
+        "merchandiser", "sample__order", "sample__order__customer", "result__item"
+    )
+    if status in FindingStatus.values:
+        qs = qs.filter(status=status)
+    return list(qs[:limit])
+
+
 def findings_visible_to(user) -> QuerySet[Finding]:
     """QA and HR: all. Supervisors: their team's. Merchandisers: their own."""
     if not user.is_authenticated:
@@ -569,6 +591,10 @@ def spot_check_results_by_merchandiser(*, start: date, end: date) -> list[dict]:
 
 
 # --- 5. violations ---------------------------------------------------------------------------------
+def violations_listed(*, user, limit: int = 200) -> list[Violation]:
+    return list(violations_visible_to(user).select_related("person", "order")[:limit])
+
+
 def violations_visible_to(user) -> QuerySet[Violation]:
     """HR: all. Supervisors: their team's (and their own). Everyone: their own."""
     if not user.is_authenticated:
@@ -672,3 +698,57 @@ def policy_acknowledgement_status(*, version: PolicyVersion) -> dict:
     done = [{"person": p, "ack": acks[p.pk]} for p in people if p.pk in acks]
     missing = [p for p in people if p.pk not in acks]
     return {"done": done, "missing": missing, "total": len(people)}
+
+
+# --- suggestions ----------------------------------------------------------------------------------------
+def suggestions_visible_to(user) -> QuerySet[Suggestion]:
+    """Authors see their own; supervisors their team's and their own; QA, HR and management all."""
+    qs = Suggestion.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    roles = user_roles(user)
+    if roles & READ_ALL_ROLES:
+        return qs
+    condition = Q(author=user)
+    if Role.SUPERVISOR in roles:
+        condition |= Q(author__team__supervisor=user)
+    if not roles:
+        return qs.none()
+    return qs.filter(condition)
+
+
+def suggestions_listed(*, user, status: str = "", limit: int = 200) -> list[Suggestion]:
+    """The suggestion list's rows: the newest `limit` the user may see, in one state if `status` names one."""
+    qs = suggestions_visible_to(user).select_related("author")
+    if status in SuggestionStatus.values:
+        qs = qs.filter(status=status)
+    return list(qs[:limit])
+
+
+def suggestions_of_author(*, user, not_in_report=None, limit: int = 50) -> QuerySet[Suggestion]:
+    """A merchandiser's own newest suggestions, to link from a weekly report (less those it links already)."""
+    qs = Suggestion.objects.filter(author=user)
+    if not_in_report is not None:
+        qs = qs.exclude(weekly_reports=not_in_report)
+    return qs.order_by("-submitted_at")[:limit]
+
+
+def suggestion_get_for_user(*, user, pk) -> Suggestion:
+    try:
+        return suggestions_visible_to(user).select_related("author", "author__team", "order").get(pk=pk)
+    except (Suggestion.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def can_decide_suggestion(user, suggestion: Suggestion) -> bool:
+    team = getattr(suggestion.author, "team", None)
+    return bool(
+        user.is_authenticated and Role.SUPERVISOR in user_roles(user) and team and team.supervisor_id == user.pk
+    )
+
+
+def suggestions_to_decide(*, user) -> QuerySet[Suggestion]:
+    """A supervisor's team suggestions still waiting for a decision."""
+    return Suggestion.objects.filter(
+        author__team__supervisor=user, status__in=[SuggestionStatus.SUBMITTED, SuggestionStatus.REVIEWED]
+    ).select_related("author")

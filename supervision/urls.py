@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import meetings, policy, reports, reviews, spotchecks, violations
+from .views import meetings, policy, reports, reviews, spotchecks, suggestions, violations
 
 app_name = "supervision"
 urlpatterns = [
@@ -19,6 +19,11 @@ urlpatterns = [
     path("reports/<int:pk>/step/<str:name>/", reports.report_step, name="report_step"),
     path("reports/<int:pk>/suggestions/", reports.report_suggestion, name="report_suggestion"),
     path("reports/<int:pk>/review/", reports.report_review, name="report_review"),
+    # improvement suggestions (also linked from weekly reports)
+    path("suggestions/", suggestions.suggestion_list, name="suggestion_list"),
+    path("suggestions/new/", suggestions.suggestion_new, name="suggestion_new"),
+    path("suggestions/<int:pk>/", suggestions.suggestion_detail, name="suggestion_detail"),
+    path("suggestions/<int:pk>/step/<str:name>/", suggestions.suggestion_step, name="suggestion_step"),
     # 3. supervisors' reviews of work records
     path("reviews/", reviews.review_queue_view, name="review_queue"),
     path("reviews/orders/<int:pk>/", reviews.review_order, name="review_order"),

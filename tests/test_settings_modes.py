@@ -21,7 +21,17 @@ REDIS_URL = "redis://cache.example:6379/0"
 
 # Every variable the settings read that could leak in from the developer's or CI's shell.
 _SCRUB_PREFIXES = ("DJANGO_", "DATABASE_", "CELERY_", "DB_", "SQLITE_", "EMAIL_", "AXES_")
-_SCRUB = {"TIME_ZONE", "LANGUAGE_CODE", "LOG_LEVEL", "CONN_MAX_AGE", "MEDIA_ROOT", "STATIC_ROOT", "SITE_URL"}
+_SCRUB = {
+    "PERF_FLOOR_ENABLED",
+    "DEMO_ENABLED",
+    "TIME_ZONE",
+    "LANGUAGE_CODE",
+    "LOG_LEVEL",
+    "CONN_MAX_AGE",
+    "MEDIA_ROOT",
+    "STATIC_ROOT",
+    "SITE_URL",
+}
 
 _PROBE = textwrap.dedent(
     """
@@ -53,6 +63,7 @@ _PROBE = textwrap.dedent(
         "CELERY_BEAT_SCHEDULE": sorted(s.CELERY_BEAT_SCHEDULE),
         "STATICFILES_BACKEND": s.STORAGES["staticfiles"]["BACKEND"],
         "IS_CELERY_PROCESS": s.IS_CELERY_PROCESS,
+        "INSTALLED_APPS": s.INSTALLED_APPS,
     }}, default=str))
     """
 )
@@ -136,6 +147,20 @@ def test_production_is_secure():
     assert values["SECURE_HSTS_SECONDS"] >= 31536000
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_development_apps_stay_out_of_production():
+    production = load_settings("config.settings.production", {"DJANGO_SECRET_KEY": "k" * 64})
+    assert {"demo", "devtools"} & set(production["INSTALLED_APPS"]) == set()
+    # bench/run.py runs gunicorn and seed_bench under production settings with the floor switched on
+    bench = load_settings("config.settings.production", {"DJANGO_SECRET_KEY": "k" * 64, "PERF_FLOOR_ENABLED": "true"})
+    assert "devtools" in bench["INSTALLED_APPS"]
+    assert "demo" not in bench["INSTALLED_APPS"]
+    for module in ("config.settings.local", "config.settings.test"):
+        apps = load_settings(module)["INSTALLED_APPS"]
+        assert apps.count("demo") == apps.count("devtools") == 1, module
+    with_both = load_settings("config.settings.local", {"PERF_FLOOR_ENABLED": "true", "DEMO_ENABLED": "true"})
+    assert with_both["INSTALLED_APPS"].count("devtools") == with_both["INSTALLED_APPS"].count("demo") == 1
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     # ours, leaves first: imports run downward (see README, Architecture)
+    "core",  # knows no domain: errors, view helpers, abstract models, the bilingual rule, charts
     "config.apps.ProjectConfig",  # the project's system checks
     "accounts",
     "notifications",
@@ -57,8 +58,7 @@ INSTALLED_APPS = [
     "supervision",
     "evaluation",
     "dashboards",
-    "demo",
-    "perf",  # benchmark support: seed_bench and the floor page (mounted only when PERF_FLOOR_ENABLED)
+    # development only (DEVELOPMENT_APPS, below): the demo data and devtools
 ]
 
 MIDDLEWARE = [
@@ -98,7 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "config.navigation.navigation",
             ],
         },
     },
@@ -511,6 +511,14 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else 
 ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=600 if REDIS_URL else 0)  # 0: no cache
 DASHBOARD_COUNTS_MAX_AGE = env.int("DASHBOARD_COUNTS_MAX_AGE", default=60)  # seconds; 0 = always count live
 
-# --- Benchmark ------------------------------------------------------------------------------------
-# bench/run.py sets this to mount /perf/floor/, the bare page the real pages are measured against.
+# --- Development-only apps -------------------------------------------------------------------------
+# `demo` (the demo data, `manage.py load_demo_data`: known passwords) and `devtools` (the bench seeders and
+# the floor page) are installed by the local and test settings; production installs them only when asked
+# (docs/architecture.md, *Development-only apps*).
+DEVELOPMENT_APPS = ["demo", "devtools"]
+# bench/run.py sets this under production settings: installs devtools and mounts /perf/floor/, the bare
+# page the real pages are measured against.
 PERF_FLOOR_ENABLED = env.bool("PERF_FLOOR_ENABLED", default=False)
+# A throwaway trial of the docker-compose stack with the demo data (never on a server with real data).
+DEMO_ENABLED = env.bool("DEMO_ENABLED", default=False)
+INSTALLED_APPS += [app for app, wanted in (("demo", DEMO_ENABLED), ("devtools", PERF_FLOOR_ENABLED)) if wanted]

@@ -1,7 +1,9 @@
 """The newcomer's mode (`make run`): debug on, SQLite and the file-system broker unless told otherwise."""
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import DEVELOPMENT_APPS, INSTALLED_APPS, STORAGES, env
+
+INSTALLED_APPS = [*INSTALLED_APPS, *(app for app in DEVELOPMENT_APPS if app not in INSTALLED_APPS)]
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Serve static files straight from the apps and static/ while developing: no collectstatic needed.

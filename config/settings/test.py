@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES, STORAGES, env
+from .base import DATABASES, DEVELOPMENT_APPS, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-" + "t" * 30
@@ -33,7 +33,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default="/tmp/gendan-test-media"))  # noqa: 
 OTP_ENFORCE = False
 SESSION_TIMEOUT_ENFORCE = False
 # N+1 detection (django-zeal): a request in a test that loads one relation row by row raises ZealError.
-INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, *(app for app in DEVELOPMENT_APPS if app not in INSTALLED_APPS), "zeal"]  # noqa: F405
 MIDDLEWARE = [*MIDDLEWARE, "zeal.middleware.zeal_middleware"]  # noqa: F405
 ZEAL_RAISE = True
 # Three loads of one relation from one line make an N+1. Two is the default, and flags every form with

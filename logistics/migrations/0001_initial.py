@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import logistics.models
+import core.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('packing_list', 'Packing list'), ('bill_of_lading', 'Bill of lading / air waybill'), ('invoice', 'Commercial invoice'), ('proof_of_delivery', 'Proof of delivery'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('file', models.FileField(upload_to=logistics.models._document_path, verbose_name='file')),
+                ('file', models.FileField(upload_to=core.models.stored_file_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(blank=True, max_length=100)),
                 ('size', models.PositiveIntegerField(default=0)),

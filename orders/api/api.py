@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from ..errors import InvalidInput, OrderError
+from core.errors import DomainError, InvalidInput
+
 from ..services.api_intake import IdempotencyKeyInvalid, IdempotencyKeyReused, error_field
 from .auth import CustomerTokenAuth
 from .endpoints import IDEMPOTENCY_HEADER, router
@@ -108,7 +109,7 @@ def on_invalid_input(request, exc):
     return _error(request, 422, exc.message, "invalid_input", _reasons(exc.reasons))
 
 
-@api.exception_handler(OrderError)
+@api.exception_handler(DomainError)
 def on_order_error(request, exc):
     return _error(request, 422, exc.message, "refused", _reasons(exc.reasons))
 

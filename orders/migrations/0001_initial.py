@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
-import orders.models.records
+import core.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('source_email', "Customer's email"), ('source_sheet', 'Imported spreadsheet'), ('confirmation', 'Confirmation evidence'), ('other', 'Other')], default='other', max_length=20, verbose_name='kind')),
-                ('file', models.FileField(upload_to=orders.models.records._attachment_path, verbose_name='file')),
+                ('file', models.FileField(upload_to=core.models.stored_file_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(blank=True, max_length=100)),
                 ('size', models.PositiveIntegerField(default=0)),

@@ -1,14 +1,13 @@
 """What the merchandiser records about an order: checklist ticks, confirmations, attachments, handovers,
 and the append-only event record (工作记录) that reads as the order's timeline."""
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.bilingual import in_language
+from core.models import AppendOnlyEvent, StoredFile
 
 from .. import event_wording
 from .master import Customer
@@ -34,7 +33,7 @@ class ChecklistItem(models.Model):
 
     @property
     def label(self) -> str:
-        return self.label_zh if (get_language() or "").startswith("zh") else self.label_en
+        return in_language(self.label_zh, self.label_en)
 
 
 class OrderCheck(models.Model):
@@ -47,12 +46,6 @@ class OrderCheck(models.Model):
         constraints = [models.UniqueConstraint(fields=["order", "item"], name="ordercheck_unique")]
 
 
-def _attachment_path(instance, filename):
-    # A random name on disk: the original name is kept in the row, never used as a path.
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
-
-
 class AttachmentKind(models.TextChoices):
     SOURCE_EMAIL = "source_email", _("Customer's email")
     SOURCE_SHEET = "source_sheet", _("Imported spreadsheet")
@@ -60,27 +53,18 @@ class AttachmentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Attachment(models.Model):
-    """A file on an order. Served only through a permission-checked view, always as a download."""
+class Attachment(StoredFile):
+    """A file on an order."""
+
+    storage_folder = "attachments"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.OTHER)
-    file = models.FileField(_("file"), upload_to=_attachment_path)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["uploaded_at"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class ConfirmationMethod(models.TextChoices):
@@ -131,15 +115,7 @@ _CONFIRMATION_LABELS = dict(ConfirmationMethod.choices)
 _FLAG_FIELDS = ("is_overdue", "is_at_risk", "is_on_hold")
 
 
-class OrderEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Order events are append-only.")
-
-    def delete(self):
-        raise PermissionError("Order events are append-only.")
-
-
-class OrderEvent(models.Model):
+class OrderEvent(AppendOnlyEvent):
     """One line of the work record. Append-only: no update, no delete, in the app or the admin."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
@@ -158,8 +134,6 @@ class OrderEvent(models.Model):
     to_state = models.CharField(max_length=20, blank=True)
     note = models.TextField(_("note"), blank=True)
     payload = models.JSONField(default=dict, blank=True)
-
-    objects = OrderEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("order event")
@@ -219,8 +193,7 @@ class OrderEvent(models.Model):
     @property
     def item_label(self) -> str:
         """The checklist item's label in the reader's language, as it read when ticked."""
-        zh = (get_language() or "").startswith("zh")
-        return self.payload.get("label_zh" if zh else "label_en") or self.payload.get("item", "")
+        return in_language(self.payload.get("label_zh"), self.payload.get("label_en")) or self.payload.get("item", "")
 
     @property
     def detail(self) -> str:
@@ -285,14 +258,6 @@ class OrderEvent(models.Model):
                     old, new = (names.get((target, str(v)), "—" if v in ("", "None") else v) for v in (old, new))
             rows.append({"field": prefix + label, "old": old, "new": new})
         return rows
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Order events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Order events are append-only.")
 
 
 class Handover(models.Model):

@@ -20,8 +20,8 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
 from core.dates import date_rule_error
+from core.errors import DomainError, InvalidInput
 
-from ..errors import InvalidInput, OrderError
 from ..models import Channel, Currency, Customer, IdempotencyKey, Order, Product, Unit
 from ..selectors import orders_with_same_po
 from .intake import LineInput, OrderInput, order_create
@@ -34,7 +34,7 @@ class IdempotencyKeyInvalid(InvalidInput):
     """The Idempotency-Key is missing, blank or too long."""
 
 
-class IdempotencyKeyReused(OrderError):
+class IdempotencyKeyReused(DomainError):
     """The key was already used for a different request body."""
 
 

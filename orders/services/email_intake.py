@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ..errors import InvalidInput
+from core.errors import InvalidInput
+
 from ..models import AttachmentKind, Channel, Customer, CustomerContact, Order
 from .intake import OrderInput, order_create
 

@@ -11,9 +11,9 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Role, has_role
 from core.dates import date_rule_error
+from core.errors import InvalidInput
 
 from .. import events
-from ..errors import InvalidInput
 from ..models import Channel, Currency, Customer, Order, OrderLine, Product, Unit
 from .records import attachment_add
 

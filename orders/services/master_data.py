@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
+from core.errors import InvalidInput, NotPermitted
 from notifications.services import notification_enqueue
 
-from ..errors import InvalidInput, NotPermitted
 from ..models import Customer, CustomerContact
 from ..permissions import CUSTOMER_ROUTING_FIELDS, can_edit_customer, can_route_customer, customer_owner_choices
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
 from core.dates import date_rule_error
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 
 from .. import events
-from ..errors import InvalidInput, NotPermitted, TransitionRefused
 from ..models import Attachment, ChecklistItem, Confirmation, Handover, Order, OrderCheck, OrderState
 from ..permissions import can_edit, can_reassign, can_receive_handover
 from .workflow import order_check_version, order_lock

@@ -25,9 +25,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role, has_role
 from core.dates import date_rule_error
+from core.errors import InvalidInput, NotPermitted
 
 from .. import events
-from ..errors import InvalidInput, NotPermitted
 from ..models import Attachment, AttachmentKind, Channel, Currency, Customer, Order, Product, Unit
 from .intake import LineInput, OrderInput, order_create
 from .records import attachment_validate

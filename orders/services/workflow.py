@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
+from core.errors import InvalidInput, NotPermitted, Stale, TransitionRefused
 
 from .. import events, hooks
-from ..errors import InvalidInput, NotPermitted, StaleOrder, TransitionRefused
 from ..models import Order, OrderState
 from ..permissions import TRANSITIONS, can_transition
 from ..selectors import checklist_missing
@@ -38,7 +38,7 @@ def order_check_version(order: Order, expected_version) -> None:
     except (TypeError, ValueError):
         expected = None  # not a version this site wrote (a tampered form): treat the page as stale
     if expected != order.version:
-        raise StaleOrder(
+        raise Stale(
             _(
                 "Order %(order)s was changed by someone else while you were looking at it. "
                 "The page now shows the current version; please check and try again."

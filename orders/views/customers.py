@@ -7,14 +7,14 @@ from django.utils.translation import gettext_lazy
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.errors import DomainError
 from core.params import table_paginate
+from core.views import report_error
 
-from ..errors import OrderError
 from ..forms import CustomerContactFormSet, CustomerForm, ProductForm
 from ..models import Customer, Product
 from ..selectors import customer_history, customers_visible_to
 from ..services.master_data import customer_save, product_save
-from ._common import report_error
 
 
 class CustomerTable(tables.Table):
@@ -60,7 +60,7 @@ def customer_edit(request, pk=None):
                 customer_save(
                     actor=request.user, form=form, contacts=contacts, reason=form.cleaned_data.get("reason", "")
                 )
-            except OrderError as error:
+            except DomainError as error:
                 report_error(request, error)
             else:
                 messages.success(request, _("Customer saved."))

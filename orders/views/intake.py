@@ -4,13 +4,13 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.errors import DomainError
+from core.views import report_error, report_form_errors
 
-from ..errors import OrderError
 from ..forms import OrderHeaderForm, OrderLineFormSet, order_input_from_forms
 from ..models import Channel
 from ..selectors import orders_with_same_po
 from ..services import order_create
-from ._common import report_error, report_form_errors
 
 
 def duplicate_po_warning(header: OrderHeaderForm):
@@ -37,7 +37,7 @@ def intake_phone(request):
                     order = order_create(
                         data=order_input_from_forms(header, lines), channel=Channel.PHONE, actor=request.user
                     )
-                except OrderError as error:
+                except DomainError as error:
                     report_error(request, error)
                 else:
                     messages.success(

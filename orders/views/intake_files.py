@@ -19,14 +19,14 @@ from django.utils.translation import ngettext
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.errors import DomainError, InvalidInput
+from core.views import report_error, report_form_errors
 
-from ..errors import InvalidInput, OrderError
 from ..forms import OrderHeaderForm, OrderLineFormSet, order_input_from_forms
 from ..forms_import import EmailSourceForm, SpreadsheetImportForm, SpreadsheetUploadForm, StashForm
 from ..models import Channel
 from ..services.email_intake import email_intake_parse, email_order_create, email_order_initial
 from ..services.spreadsheet_import import MAX_ROWS, spreadsheet_import, spreadsheet_parse
-from ._common import report_error, report_form_errors
 from .intake import duplicate_po_warning
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ def intake_email(request):
             try:
                 parsed = email_intake_parse(raw)
                 token = stash_put(request, data=raw, name=source.source_name(), kind="email")
-            except OrderError as error:
+            except DomainError as error:
                 source.add_error(None, error.message)
             else:
                 header = OrderHeaderForm(prefix="order", initial=email_order_initial(parsed))
@@ -174,7 +174,7 @@ def _email_save(request):
     token = stash.cleaned_data["stash"]
     try:
         parsed = email_intake_parse(raw)
-    except OrderError as error:
+    except DomainError as error:
         stash_drop(request, token)
         report_error(request, error)
         return redirect("orders:intake_email")
@@ -186,7 +186,7 @@ def _email_save(request):
         if not duplicates:
             try:
                 order = email_order_create(data=order_input_from_forms(header, lines), email=parsed, actor=request.user)
-            except OrderError as error:
+            except DomainError as error:
                 report_error(request, error)
             else:
                 stash_drop(request, token)
@@ -214,14 +214,14 @@ def intake_spreadsheet(request):
         if upload.is_valid():
             try:
                 preview = spreadsheet_parse(upload.cleaned_data["file"])
-            except OrderError as error:
+            except DomainError as error:
                 upload.add_error("file", error.message)
             else:
                 context["preview"] = preview
                 if preview.ok:
                     try:
                         token = stash_put(request, data=preview.content, name=preview.filename, kind="sheet")
-                    except OrderError as error:
+                    except DomainError as error:
                         report_error(request, error)
                         context["upload"] = SpreadsheetUploadForm()
                         return render(request, "orders/intake_spreadsheet.html", context, status=400)
@@ -251,11 +251,11 @@ def _sheet_import(request):
             actor=request.user,
             allow_duplicates=form.cleaned_data["confirm_duplicates"],
         )
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
         try:
             preview = spreadsheet_parse(ContentFile(data, name=name))
-        except OrderError:
+        except DomainError:
             stash_drop(request, token)
             return redirect("orders:intake_spreadsheet")
         context = {"upload": SpreadsheetUploadForm(), "max_rows": MAX_ROWS, "preview": preview}

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.errors import DomainError, InvalidInput
+from core.views import report_error, report_form_errors
 
-from ..errors import InvalidInput, OrderError
 from ..forms import AttachmentForm, ConfirmationForm, HandoverForm, LineEditForm, OrderEditForm, TransitionForm
 from ..models import OPEN_STATES, AttachmentKind
 from ..permissions import TRANSITIONS, can_edit
@@ -24,7 +25,6 @@ from ..services import (
     order_record_confirmation,
     order_transition,
 )
-from ._common import report_error, report_form_errors
 
 
 @login_required
@@ -40,7 +40,7 @@ def check_item(request, pk, item_id):
             checked=request.POST.get("checked") == "1",
             expected_version=request.POST.get("version") or None,
         )
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
         if request.htmx:
             response = render(request, "partials/_messages.html")
@@ -80,7 +80,7 @@ def record_confirmation(request, pk):
         # A value the service refuses (a time in the future, a file type) is a form error: keep what was typed.
         form.add_error(None, error.message)
         return render(request, "orders/confirmation_form.html", {"order": order, "form": form}, status=400)
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
         return redirect("orders:detail", pk=pk)
     messages.success(request, _("The customer's confirmation is recorded."))
@@ -107,7 +107,7 @@ def transition(request, pk, name):
             note=form.cleaned_data["note"],
             reason=form.cleaned_data["reason"],
         )
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
         return redirect("orders:detail", pk=pk)
     messages.success(
@@ -155,7 +155,7 @@ def edit(request, pk):
                 lines=_line_values(line_forms),
                 reason=form.cleaned_data["reason"],
             )
-        except OrderError as error:
+        except DomainError as error:
             report_error(request, error)
             if isinstance(error, InvalidInput):
                 return render(request, "orders/edit.html", context, status=400)
@@ -184,7 +184,7 @@ def add_attachment(request, pk):
             kind=AttachmentKind.OTHER,
             expected_version=form.cleaned_data["version"],
         )
-    except OrderError as error:
+    except DomainError as error:
         report_error(request, error)
     else:
         messages.success(request, _("The file is attached."))
@@ -231,7 +231,7 @@ def handover(request):
                 actor=request.user,
                 reason=d["reason"],
             )
-        except OrderError as error:
+        except DomainError as error:
             report_error(request, error)
         else:
             messages.success(request, _("%(n)d order(s) handed over.") % {"n": moved})

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from core.errors import NotPermitted
 from orders import events
-from orders.errors import NotPermitted
 from orders.permissions import can_edit
 
 STAGE = "production"

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.errors import InvalidInput, TransitionRefused
+from core.errors import InvalidInput, TransitionRefused
 from orders.models import Order, OrderState
 from orders.services import order_lock
 

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidInput
 from notifications.services import notification_enqueue
-from orders.errors import InvalidInput
 from orders.event_wording import both_names
 from orders.models import Order
 from orders.services.records import order_reschedule

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.errors import InvalidInput, TransitionRefused
+from core.errors import InvalidInput, TransitionRefused
 from orders.event_wording import both_names
 from orders.models import Order, OrderState
 from orders.services import order_lock

@@ -6,7 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from orders.errors import InvalidInput, TransitionRefused
+from core.errors import InvalidInput, TransitionRefused
 from orders.models import Order, OrderState
 from orders.services import order_lock, order_transition
 

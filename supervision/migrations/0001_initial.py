@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
-import supervision.models
+import core.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -170,7 +170,7 @@ class Migration(migrations.Migration):
                 ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
                 ('evidence', models.TextField(blank=True, verbose_name='evidence')),
-                ('evidence_file', models.FileField(blank=True, upload_to=supervision.models._evidence_path, verbose_name='evidence file')),
+                ('evidence_file', models.FileField(blank=True, upload_to=core.models.stored_file_path, verbose_name='evidence file')),
                 ('evidence_name', models.CharField(blank=True, max_length=255, verbose_name='file name')),
                 ('merchandiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to=settings.AUTH_USER_MODEL, verbose_name='merchandiser')),
                 ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -1,3 +1,3 @@
 """Supervision writes, one module per capability. Each function is one transaction with one
-supervision event; refusals raise the domain errors of orders.errors, which the views turn into
+supervision event; refusals raise the domain errors of core.errors, which the views turn into
 messages."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 
 from ..events import supervision_event
 from ..models import Finding, Sanction, Violation, ViolationSeverity, ViolationStatus, ViolationType

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role, user_roles
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 
 from ..events import supervision_event
 from ..models import PolicyAcknowledgement, PolicyStatus, PolicyVersion

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
-from aftersales.models import Suggestion
-from aftersales.services import suggestion_submit
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
+from supervision.models import Suggestion
+from supervision.services.suggestions import suggestion_submit
 
 from ..events import supervision_event
 from ..models import ReportStatus, WeeklyReport

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
+from core.errors import InvalidInput, NotPermitted
 from orders import events
-from orders.errors import InvalidInput, NotPermitted
 from orders.permissions import leads_owner
 from orders.services import order_lock
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from orders import events
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
 from orders.services.records import attachment_validate
 
 from .. import wording

@@ -1,6 +1,6 @@
 from django import template
-from django.utils.translation import get_language
 
+from core.bilingual import in_language
 from orders.models import OrderState
 from orders.models.order import order_draft_name
 
@@ -30,6 +30,6 @@ def order_name(entry) -> str:
         return ""
     draft = entry.get("draft")
     if draft:
-        customer = draft.get("zh") if (get_language() or "").startswith("zh") else draft.get("en")
+        customer = in_language(draft.get("zh"), draft.get("en"))
         return order_draft_name(customer=customer or "", po=draft.get("po") or "")
     return entry.get("label", "")

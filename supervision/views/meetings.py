@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.views import run_service, safe_next
 
 from .. import forms
 from ..models import (
@@ -19,18 +20,19 @@ from ..selectors import (
     can_run_meeting,
     meeting_get_for_user,
     meeting_people,
+    meetings_listed,
     meetings_visible_to,
     open_action_items,
     teams_led_by,
 )
 from ..services import meetings
 from ..weeks import this_week
-from ._common import post_action, run, safe_next
+from ._common import post_action
 
 
 @role_required(Role.SUPERVISOR, Role.MERCHANDISER)
 def meeting_list(request):
-    rows = meetings_visible_to(request.user).select_related("team").order_by("-week_start", "team__name_en")[:100]
+    rows = meetings_listed(user=request.user)
     return render(
         request,
         "supervision/meeting_list.html",
@@ -87,7 +89,7 @@ def meeting_record(request, pk):
             for key, value in request.POST.items()
             if key.startswith("note_") and key.removeprefix("note_").isdigit()
         }
-        run(
+        run_service(
             request,
             lambda: meetings.meeting_record(
                 meeting_id=meeting.pk,
@@ -105,7 +107,7 @@ def meeting_record(request, pk):
 @post_action(Role.SUPERVISOR)
 def meeting_refresh(request, pk):
     meeting = meeting_get_for_user(user=request.user, pk=pk)
-    run(
+    run_service(
         request,
         lambda: meetings.meeting_refresh_agenda(meeting_id=meeting.pk, actor=request.user),
         _("The agenda was compiled again from today's records."),
@@ -120,7 +122,7 @@ def action_item_add(request, pk):
     if not form.is_valid():
         messages.error(request, _("Give the action, its owner and a due date."))
     else:
-        run(
+        run_service(
             request,
             lambda: meetings.action_item_add(
                 meeting_id=meeting.pk,
@@ -143,7 +145,7 @@ def action_item_step(request, pk, name):
         raise Http404
     form = forms.ActionStepForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    run(
+    run_service(
         request,
         lambda: meetings.action_item_step(item_id=item.pk, actor=request.user, name=name, note=note),
         _("Action item updated."),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
 from accounts.roles import Role, has_role, user_roles
+from core.views import run_service
 
 from .. import forms
 from ..models import (
@@ -24,7 +25,7 @@ from ..selectors import (
     policy_versions_visible_to,
 )
 from ..services import policy
-from ._common import post_action, run
+from ._common import post_action
 
 
 @role_required(*STAFF_ROLES)
@@ -48,7 +49,7 @@ def policy_acknowledge(request):
     version = policy_in_force()
     if version is None:
         raise Http404
-    run(
+    run_service(
         request,
         lambda: policy.policy_acknowledge(version_id=version.pk, actor=request.user),
         _("Thank you: your acknowledgement of version %(v)s is on file.") % {"v": version.version},
@@ -118,7 +119,7 @@ def policy_new(request):
             nonlocal draft
             draft = policy.policy_draft_create(actor=request.user, version=form.cleaned_data["version"])
 
-        if run(request, create, _("Draft started from the version in force.")):
+        if run_service(request, create, _("Draft started from the version in force.")):
             return redirect("supervision:policy_edit", pk=draft.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "supervision/policy_new.html", {"form": form, "current": current}, status=status)
@@ -143,7 +144,7 @@ def policy_edit(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and run(
+        and run_service(
             request,
             lambda: policy.policy_draft_update(version_id=version.pk, actor=request.user, **form.cleaned_data),
             _("Draft saved."),
@@ -179,7 +180,7 @@ def policy_step(request, pk, name):
     if name not in actions:
         raise Http404
     action, done = actions[name]
-    run(request, action, done)
+    run_service(request, action, done)
     return redirect("supervision:policy_version", pk=version.pk)
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
 from accounts.roles import Role, has_role
-from aftersales.models import Suggestion
+from core.views import run_service
 from production.selectors import team_merchandisers
 
 from .. import forms
@@ -23,10 +23,11 @@ from ..selectors import (
     leads,
     report_get_for_user,
     reports_of_week,
+    suggestions_of_author,
 )
 from ..services import reports
 from ..weeks import this_week
-from ._common import post_action, run, week_param
+from ._common import post_action, week_param
 
 
 @role_required(Role.MERCHANDISER)
@@ -39,7 +40,7 @@ def report_mine(request):
             nonlocal report
             report = reports.report_start_mine(actor=request.user, week_start=week)
 
-        if run(request, start):
+        if run_service(request, start):
             return redirect("supervision:report_detail", pk=report.pk)
         return redirect("supervision:report_mine")
     mine = WeeklyReport.objects.filter(merchandiser=request.user).order_by("-week_start")[:20]
@@ -76,7 +77,7 @@ def report_detail(request, pk):
     )
     if request.method == "POST":
         if form.is_valid():
-            run(
+            run_service(
                 request,
                 lambda: reports.report_save(report_id=report.pk, actor=request.user, **form.cleaned_data),
                 _("Report saved."),
@@ -84,13 +85,7 @@ def report_detail(request, pk):
             return redirect("supervision:report_detail", pk=report.pk)
         messages.error(request, _("Please correct the errors below."))
         status = 400
-    own_suggestions = (
-        list(
-            Suggestion.objects.filter(author=request.user).exclude(weekly_reports=report).order_by("-submitted_at")[:50]
-        )
-        if own_draft
-        else []
-    )
+    own_suggestions = list(suggestions_of_author(user=request.user, not_in_report=report)) if own_draft else []
     context = {
         "report": report,
         "figures": report.figures,
@@ -114,20 +109,18 @@ def report_step(request, pk, name):
     if step is None:
         raise Http404
     done = {"submit": _("Report submitted to your supervisor."), "refresh": _("Figures taken again from the records.")}
-    run(request, lambda: step(report_id=report.pk, actor=request.user), done[name])
+    run_service(request, lambda: step(report_id=report.pk, actor=request.user), done[name])
     return redirect("supervision:report_detail", pk=report.pk)
 
 
 @post_action(Role.MERCHANDISER)
 def report_suggestion(request, pk):
     report = report_get_for_user(user=request.user, pk=pk)
-    form = forms.ReportSuggestionForm(
-        request.POST, suggestions=Suggestion.objects.filter(author=request.user).order_by("-submitted_at")[:50]
-    )
+    form = forms.ReportSuggestionForm(request.POST, suggestions=suggestions_of_author(user=request.user))
     if not form.is_valid():
         messages.error(request, _("Choose a suggestion or write a new one."))
     elif form.cleaned_data["existing"]:
-        run(
+        run_service(
             request,
             lambda: reports.report_link_suggestion(
                 report_id=report.pk, actor=request.user, suggestion_id=form.cleaned_data["existing"]
@@ -135,7 +128,7 @@ def report_suggestion(request, pk):
             _("Suggestion attached."),
         )
     else:
-        run(
+        run_service(
             request,
             lambda: reports.report_add_suggestion(
                 report_id=report.pk,
@@ -154,7 +147,7 @@ def report_review(request, pk):
     report = report_get_for_user(user=request.user, pk=pk)
     form = forms.ReportReviewForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    run(
+    run_service(
         request,
         lambda: reports.report_review(report_id=report.pk, actor=request.user, comment=comment),
         _("Marked as read."),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.views import run_service
 from orders.permissions import leads_owner
 from orders.selectors import order_get_for_user, order_timeline
 from production.selectors import team_merchandisers
@@ -20,7 +21,7 @@ from ..selectors import (
     review_queue,
 )
 from ..services import reviews
-from ._common import period_param, run
+from ._common import period_param
 
 
 @role_required(Role.SUPERVISOR)
@@ -48,7 +49,7 @@ def review_order(request, pk):
     form = forms.RecordReviewForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and run(
+        if form.is_valid() and run_service(
             request,
             lambda: reviews.record_review_create(order_id=order.pk, actor=request.user, **form.cleaned_data),
             _("Review recorded."),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from core.views import run_service
 from orders.selectors import order_timeline
 
 from .. import forms
@@ -21,16 +22,17 @@ from ..models import (
 from ..selectors import (
     STAFF_ROLES,
     finding_get_for_user,
-    findings_visible_to,
+    findings_listed,
     plan_get_for_user,
     plan_population_shown,
+    plans_listed,
     plans_visible_to,
     sample_get_for_user,
     spot_check_results_by_merchandiser,
     spot_check_suggestions,
 )
 from ..services import spotchecks
-from ._common import period_param, post_action, run
+from ._common import period_param, post_action
 
 
 @role_required(Role.QA)
@@ -40,7 +42,7 @@ def plan_list(request):
         request,
         "supervision/plan_list.html",
         {
-            "rows": plans_visible_to(request.user).select_related("created_by")[:100],
+            "rows": plans_listed(user=request.user),
             "results": spot_check_results_by_merchandiser(start=start, end=end),
             "start": start,
             "end": end,
@@ -68,7 +70,7 @@ def plan_new(request):
             nonlocal plan
             plan = spotchecks.spot_check_plan_create(actor=request.user, **form.cleaned_data)
 
-        if run(request, create, _("Plan saved. Draw the sample when you are ready.")):
+        if run_service(request, create, _("Plan saved. Draw the sample when you are ready.")):
             return redirect("supervision:plan_detail", pk=plan.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "supervision/plan_form.html", {"form": form}, status=status)
@@ -98,7 +100,7 @@ def plan_draw(request, pk):
     plan = plan_get_for_user(user=request.user, pk=pk)
     form = forms.DrawForm(request.POST)
     seed = form.cleaned_data["seed"] if form.is_valid() else ""
-    run(
+    run_service(
         request,
         lambda: spotchecks.spot_check_draw_sample(plan_id=plan.pk, actor=request.user, seed=seed),
         _("Sample drawn."),
@@ -115,7 +117,7 @@ def plan_verify(request, pk):
         nonlocal outcome
         outcome = spotchecks.spot_check_verify(plan_id=plan.pk, actor=request.user)
 
-    if run(request, verify):
+    if run_service(request, verify):
         if outcome.matches:
             messages.success(
                 request,
@@ -142,7 +144,7 @@ def sample_score(request, pk):
     form = forms.ScoreForm(request.POST or None, items=items, initial_results=initial)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and run(
+        if form.is_valid() and run_service(
             request,
             lambda: spotchecks.spot_check_score(
                 sample_id=sample.pk, actor=request.user, results=form.results(), suggestions=by_item
@@ -179,7 +181,7 @@ def finding_raise(request, pk):
     if not form.is_valid():
         messages.error(request, _("Give the severity, the corrective action and a due date."))
     else:
-        run(
+        run_service(
             request,
             lambda: spotchecks.finding_raise(result_id=result.pk, actor=request.user, **form.cleaned_data),
             _("Finding raised; the merchandiser sees it on their findings page."),
@@ -189,16 +191,11 @@ def finding_raise(request, pk):
 
 @role_required(*STAFF_ROLES)
 def finding_list(request):
-    qs = findings_visible_to(request.user).select_related(
-        "merchandiser", "sample__order", "sample__order__customer", "result__item"
-    )
     state = request.GET.get("status", "")
-    if state in FindingStatus.values:
-        qs = qs.filter(status=state)
     return render(
         request,
         "supervision/finding_list.html",
-        {"rows": qs[:200], "status": state, "states": FindingStatus.choices},
+        {"rows": findings_listed(user=request.user, status=state), "status": state, "states": FindingStatus.choices},
     )
 
 
@@ -221,7 +218,7 @@ def finding_detail(request, pk):
 @post_action(*STAFF_ROLES)
 def finding_acknowledge(request, pk):
     finding = finding_get_for_user(user=request.user, pk=pk)
-    run(
+    run_service(
         request,
         lambda: spotchecks.finding_acknowledge(finding_id=finding.pk, actor=request.user),
         _("Finding acknowledged."),
@@ -236,7 +233,7 @@ def finding_close(request, pk):
     if not form.is_valid():
         messages.error(request, _("Describe what you did (the evidence)."))
     else:
-        run(
+        run_service(
             request,
             lambda: spotchecks.finding_close(
                 finding_id=finding.pk,

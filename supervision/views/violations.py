@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
 from accounts.roles import Role, has_role
+from core.views import run_service
 from orders.selectors import orders_visible_to
 from production.selectors import team_merchandisers
 
@@ -20,15 +21,15 @@ from ..selectors import (
     staff_members,
     teams_led_by,
     violation_get_for_user,
-    violations_visible_to,
+    violations_listed,
 )
 from ..services import discipline
-from ._common import post_action, run
+from ._common import post_action
 
 
 @role_required(*STAFF_ROLES)
 def violation_list(request):
-    rows = violations_visible_to(request.user).select_related("person", "order")[:200]
+    rows = violations_listed(user=request.user)
     can_record = has_role(request.user, Role.HR) or teams_led_by(request.user).exists()
     return render(request, "supervision/violation_list.html", {"rows": rows, "can_record": can_record})
 
@@ -55,7 +56,7 @@ def violation_new(request):
 
         if (order_id and order is None) or (finding_id and finding is None):
             messages.error(request, _("No such order or finding."))
-        elif run(request, record, _("Violation recorded.")):
+        elif run_service(request, record, _("Violation recorded.")):
             return redirect("supervision:violation_detail", pk=violation.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "supervision/violation_form.html", {"form": form}, status=status)
@@ -85,7 +86,7 @@ def violation_opinion(request, pk):
     if not form.is_valid():
         messages.error(request, _("Say whether you agree."))
     else:
-        run(
+        run_service(
             request,
             lambda: discipline.violation_opinion(violation_id=violation.pk, actor=request.user, **form.cleaned_data),
             _("Your opinion is on file."),
@@ -100,7 +101,7 @@ def violation_decide(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a sanction."))
     else:
-        run(
+        run_service(
             request,
             lambda: discipline.violation_decide(violation_id=violation.pk, actor=request.user, **form.cleaned_data),
             _("Decision recorded."),
@@ -111,7 +112,7 @@ def violation_decide(request, pk):
 @post_action(*STAFF_ROLES)
 def violation_acknowledge(request, pk):
     violation = violation_get_for_user(user=request.user, pk=pk)
-    run(
+    run_service(
         request,
         lambda: discipline.violation_acknowledge(violation_id=violation.pk, actor=request.user),
         _("Acknowledged."),

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import Role
-from accounts.views import ROLE_HOME
+from config.views import ROLE_HOME
 from tests.factories import PASSWORD, TeamFactory, staff
 
 LOGIN_URL = "/accounts/login/"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from aftersales.models import CaseChannel, CaseType
 from aftersales.services import CaseInput, case_open, case_transition, orders_close_finished
 from aftersales.tasks import close_finished_orders
-from orders.errors import TransitionRefused
+from core.errors import TransitionRefused
 from orders.models import OrderEvent, OrderState
 from orders.services import order_transition
 

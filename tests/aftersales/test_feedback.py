@@ -12,7 +12,7 @@ from django.utils import timezone
 from aftersales.models import Feedback, FeedbackSource
 from aftersales.selectors import feedback_summary
 from aftersales.services import feedback_log, feedback_submit_survey, orders_close_finished
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from orders.models import OrderEvent
 
 from ..logistics.helpers import after_sales_order, in_production_order, shipped_order

@@ -11,8 +11,8 @@ from django.utils import timezone
 from aftersales.models import Case, CaseChannel, CaseStatus, CaseType, Severity, SlaTarget
 from aftersales.selectors import case_sla
 from aftersales.services import CaseInput, case_open, case_transition, case_update, cases_check_sla
+from core.errors import InvalidInput
 from notifications.models import Notification
-from orders.errors import InvalidInput
 from orders.models import OrderEvent
 
 from ..logistics.helpers import after_sales_order, fresh

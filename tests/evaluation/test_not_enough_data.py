@@ -13,8 +13,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.roles import Role
+from core.errors import TransitionRefused
 from evaluation.codes import EventType, OutcomeKind, QuarterStatus
-from evaluation.errors import TransitionRefused
 from evaluation.models import EvaluationEvent, EvaluationQuarter, Outcome, Scorecard, ScoreLine
 from evaluation.quarters import Quarter
 from evaluation.scoring import LineScore, measured_weight, scorecard_total

@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from evaluation import services
 from evaluation.codes import EventType, RunStatus, RunTrigger
-from evaluation.errors import InvalidInput, NotPermitted, QuarterFrozen, TransitionRefused
+from evaluation.errors import QuarterFrozen
 from evaluation.models import (
     EvaluationEvent,
     EvaluationQuarter,

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from evaluation.errors import InvalidInput, NotPermitted, QuarterFrozen
+from core.errors import InvalidInput, NotPermitted
+from evaluation.errors import QuarterFrozen
 from evaluation.models import KpiScheme
 from evaluation.quarters import Quarter
 from evaluation.selectors import scheme_in_force

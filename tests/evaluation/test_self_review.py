@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.roles import Role
-from evaluation.errors import NotPermitted
+from core.errors import NotPermitted
 from evaluation.models import Appeal, Outcome, ScoreAdjustment, Scorecard, ScoreLine
 from evaluation.services import appeal_answer, appeal_submit, evaluation_finalise, outcome_record, score_adjust
 
@@ -47,10 +47,11 @@ def test_hr_cannot_adjust_their_own_score_on_the_page(scored, client):
 
     with now_is(SCORED_AT):
         response = client.post(reverse("evaluation:adjust", args=[line.pk]), {"new_score": "100", "reason": "mine"})
-        page = client.get(response["Location"]).content.decode()
+        page = client.get(reverse("evaluation:scorecard", args=[line.scorecard_id])).content.decode()
 
-    assert response.status_code == 302
-    assert "You cannot decide your own evaluation result: another HR person must." in page
+    # NotPermitted is a 403 page that says why (core.views, the error rule)
+    assert response.status_code == 403
+    assert "You cannot decide your own evaluation result: another HR person must." in response.content.decode()
     assert f'action="{reverse("evaluation:adjust", args=[line.pk])}"' not in page  # no form for one's own
     assert not ScoreAdjustment.objects.exists()
 

@@ -10,9 +10,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from logistics.models import DocumentKind, Shipment, ShipmentDocument, ShipmentLine, ShipmentMode
 from notifications.models import Notification
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
 from orders.models import OrderEvent, OrderState
 from orders.services import order_transition
 

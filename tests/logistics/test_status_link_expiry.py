@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftersales.models import Case
+from core.errors import NotPermitted
 from logistics.models import StatusLink
 from logistics.selectors import status_link_expires_at, status_link_path
 from logistics.services import status_link_ensure, status_link_renew
-from orders.errors import NotPermitted
 from orders.models import OrderEvent
 
 from .helpers import fresh, in_production_order, ship, shipped_order

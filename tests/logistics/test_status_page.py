@@ -6,12 +6,12 @@ from django.urls import reverse
 
 from aftersales.models import Case, CaseChannel, Feedback
 from aftersales.services import CaseInput, case_open
+from core.errors import NotPermitted
 from logistics.models import StatusLink
 from logistics.selectors import status_link_path, status_link_resolve, status_link_token
 from logistics.services import status_link_ensure, status_link_revoke
 from notifications.models import Notification
 from orders import hooks
-from orders.errors import NotPermitted
 from orders.models import OrderEvent
 
 from .helpers import after_sales_order, in_production_order, shipped_order

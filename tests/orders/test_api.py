@@ -13,7 +13,7 @@ from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
-from orders.errors import InvalidInput
+from core.errors import InvalidInput
 from orders.models import Channel, CustomerApiToken, EventType, IdempotencyKey, Order, OrderEvent, OrderState
 from orders.services import api_intake
 from orders.services.api_intake import api_order_submit

@@ -104,7 +104,7 @@ def test_conflicting_transitions_ship_vs_cancel_one_wins(merchandiser, superviso
     results = run_together(act)
 
     assert results.count("won") == 1, results
-    assert set(results) - {"won"} <= {"StaleOrder", "TransitionRefused"}, results
+    assert set(results) - {"won"} <= {"Stale", "TransitionRefused"}, results
     final = Order.objects.get(pk=order.pk)
     assert final.status in (OrderState.SHIPPED, OrderState.CANCELLED)
     assert OrderEvent.objects.filter(order=order, type="transition", from_state=OrderState.IN_PRODUCTION).count() == 1

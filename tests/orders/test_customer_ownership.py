@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
+from core.errors import InvalidInput, NotPermitted
 from notifications.models import Notification
-from orders.errors import InvalidInput, NotPermitted
 from orders.forms import CustomerContactFormSet, CustomerForm
 from orders.models import Customer, CustomerContact
 from orders.services.master_data import customer_save

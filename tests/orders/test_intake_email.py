@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.errors import InvalidInput
+from core.errors import InvalidInput
 from orders.models import Attachment, AttachmentKind, Channel, Currency, CustomerContact, Order, Unit
 from orders.services.email_intake import customer_for_sender, email_intake_parse, guess_customer_po
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from orders.errors import InvalidInput, NotPermitted
+from core.errors import InvalidInput, NotPermitted
 from orders.models import Attachment, AttachmentKind, Channel, Order, OrderEvent, OrderLine
 from orders.services import spreadsheet_import as sheet_service
 from orders.services.spreadsheet_import import spreadsheet_import, spreadsheet_parse

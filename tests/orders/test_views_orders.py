@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from core.errors import NotPermitted
 from orders import hooks
-from orders.errors import NotPermitted
 from orders.models import (
     Channel,
     ChecklistItem,
@@ -540,8 +540,9 @@ def test_cancel_in_production_needs_the_team_supervisor(client, monkeypatch, mer
     client.force_login(merchandiser)
     # when the merchandiser tries
     response = post_transition(client, order, "cancel", reason="Fabric supplier failed")
-    # then refused
-    assert flashed(response, "Only the team's supervisor can cancel an order that is in production.")
+    # then refused: a 403 page that says why
+    assert response.status_code == 403
+    assert "Only the team&#x27;s supervisor can cancel an order that is in production." in response.content.decode()
     assert fresh(order).status == OrderState.IN_PRODUCTION
     # when the team's supervisor does it
     client.force_login(supervisor)

@@ -4,8 +4,8 @@ import pytest
 from django_fsm import TransitionNotAllowed
 
 from accounts.roles import Role
+from core.errors import InvalidInput, NotPermitted, Stale, TransitionRefused
 from orders import hooks
-from orders.errors import InvalidInput, NotPermitted, StaleOrder, TransitionRefused
 from orders.models import ChecklistItem, Order, OrderEvent, OrderState
 from orders.services import order_check_item, order_edit, order_set_flags, order_transition
 
@@ -141,7 +141,7 @@ def test_stale_version_is_refused_and_changes_nothing(merchandiser):
     order = make_order(merchandiser=merchandiser)
     verify_and_confirm(order, merchandiser)
     current = Order.objects.get(pk=order.pk).version
-    with pytest.raises(StaleOrder):
+    with pytest.raises(Stale):
         order_transition(order_id=order.pk, name="confirm", actor=merchandiser, expected_version=current - 1)
     assert Order.objects.get(pk=order.pk).status == OrderState.RECEIVED
 

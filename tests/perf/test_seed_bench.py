@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from devtools.seeding import STATES, SeedConfig, read_info, seed_bench
 from orders.models import Confirmation, Order, OrderCheck, OrderEvent, OrderLine, OrderNumberSequence, OrderState
 from orders.services import order_transition
-from perf.seeding import STATES, SeedConfig, read_info, seed_bench
 
 RANK = {state: rank for rank, state in enumerate(STATES)}
 

@@ -1,4 +1,4 @@
-"""seed_bench's after-sales cases and feedback (aftersales.bench_seed) are what the services would have
+"""seed_bench's after-sales cases and feedback (devtools.seeders.aftersales) are what the services would have
 written: only on orders that reached after-sales, inside that window, closed before their order closed,
 with the SLA clocks and flags the services and the SLA job hold, and a work-record line for each step.
 PostgreSQL only (the seeder is SQL): skipped on SQLite, run under CI."""
@@ -16,8 +16,8 @@ from aftersales.selectors import case_history, sla_targets
 from aftersales.services import case_transition, cases_check_sla, cases_reschedule
 from aftersales.sla import calendar
 from aftersales.wording import HISTORY_LABELS
+from devtools.seeding import SeedConfig, seed_bench
 from orders.models import OrderEvent, OrderState
-from perf.seeding import SeedConfig, seed_bench
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools import seeding
+from devtools.seeders.production import CHECKIN_WINDOW_DAYS
+from devtools.seeding import SeedConfig, seed_bench
 from orders.models import Order, OrderEvent, OrderLine, OrderState
-from perf import seeding
-from perf.seeding import SeedConfig, seed_bench
-from production.bench_seed import CHECKIN_WINDOW_DAYS
 from production.calendar import WorkCalendar
 from production.models import (
     CheckIn,

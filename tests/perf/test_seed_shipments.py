@@ -13,13 +13,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from logistics.bench_seed import EVENT_WINDOW_DAYS
+from devtools.seeders.logistics import EVENT_WINDOW_DAYS
+from devtools.seeding import SeedConfig, seed_bench
 from logistics.guards import guard_begin_after_sales, guard_ship
 from logistics.models import Shipment, ShipmentLine, ShipmentMode, StatusLink
 from logistics.selectors import everything_shipped, last_delivery_date, status_link_path
 from logistics.services import ShipmentInput, shipment_confirm_delivery, shipment_create
 from orders.models import Order, OrderEvent, OrderState
-from perf.seeding import SeedConfig, seed_bench
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from django.core import mail
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from core.errors import InvalidInput, NotPermitted, Stale
 from notifications.models import Notification
-from orders.errors import InvalidInput, NotPermitted, StaleOrder
 from orders.models import Order, OrderEvent
 from production.models import Delay, DelayReason, PlanMilestone
 from production.services import delay_record
@@ -117,7 +117,7 @@ def test_a_delay_replans_the_open_milestones_from_the_new_ex_factory_date(mercha
 
 def test_a_failed_delay_leaves_no_notice_and_no_record(merchandiser):
     order = order_for(merchandiser)
-    with pytest.raises(StaleOrder):
+    with pytest.raises(Stale):
         delay_record(
             order_id=order.pk,
             actor=merchandiser,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from orders.models import Order, OrderEvent, OrderState
 from orders.services import order_transition
 from production.models import PlanMilestone, PlanTemplate, ProductionPlan, ProductionRun

@@ -62,7 +62,8 @@ READ_ALL = ("qa", "hr", "management")
 # management may read it, team B's merchandiser must not even learn that it exists (404).
 ORDER_READ = roles_only("merchandiser", "supervisor", *READ_ALL)
 # Actions on the order: read-only roles get the service's refusal, team B gets 404.
-ORDER_ACTION = staff_only(REFUSED, merchandiser=OK, supervisor=OK, other_merchandiser=DENIED)
+# A role the service refuses (NotPermitted) gets the 403 page that says why (core.views, the error rule).
+ORDER_ACTION = staff_only(DENIED, merchandiser=OK, supervisor=OK)
 POST_ONLY_ORDER_ACTION = {"GET": staff_only(METHOD), "POST": ORDER_ACTION}
 # Pages whose GET is a form: the form itself is only shown to those who may use it.
 ORDER_FORM = roles_only("merchandiser", "supervisor")
@@ -176,10 +177,10 @@ ACCESS: dict[str, dict] = {
     "aftersales:case_attachment": {"GET": ORDER_READ, "POST": ORDER_READ},
     "aftersales:feedback_list": staff_only(OK),
     "aftersales:feedback_new": roles_only("merchandiser", "supervisor"),
-    "aftersales:suggestion_list": staff_only(OK),
-    "aftersales:suggestion_new": roles_only(*MERCHANDISERS),  # merchandisers suggest
-    "aftersales:suggestion_detail": roles_only("merchandiser", "supervisor", *READ_ALL),
-    "aftersales:suggestion_step": {  # only the author's supervisor decides
+    "supervision:suggestion_list": staff_only(OK),
+    "supervision:suggestion_new": roles_only(*MERCHANDISERS),  # merchandisers suggest
+    "supervision:suggestion_detail": roles_only("merchandiser", "supervisor", *READ_ALL),
+    "supervision:suggestion_step": {  # only the author's supervisor decides
         "GET": staff_only(DENIED, supervisor=METHOD),
         "POST": roles_only("supervisor"),
     },
@@ -213,7 +214,7 @@ ACCESS: dict[str, dict] = {
     # The author edits; the supervisor and HR read (their POST is refused by the service).
     "supervision:report_detail": {
         "GET": roles_only("merchandiser", "supervisor", "hr"),
-        "POST": staff_only(DENIED, merchandiser=OK, supervisor=REFUSED, hr=REFUSED),
+        "POST": staff_only(DENIED, merchandiser=OK),
     },
     "supervision:report_step": {"GET": staff_only(METHOD), "POST": roles_only("merchandiser")},
     "supervision:report_suggestion": {"GET": staff_only(METHOD), "POST": roles_only("merchandiser")},
@@ -232,11 +233,11 @@ ACCESS: dict[str, dict] = {
     # Only the merchandiser concerned acknowledges and closes; those who may see it are refused.
     "supervision:finding_acknowledge": {
         "GET": staff_only(METHOD),
-        "POST": staff_only(DENIED, merchandiser=OK, supervisor=REFUSED, qa=REFUSED, hr=REFUSED),
+        "POST": staff_only(DENIED, merchandiser=OK),
     },
     "supervision:finding_close": {
         "GET": staff_only(METHOD),
-        "POST": staff_only(DENIED, merchandiser=OK, supervisor=REFUSED, qa=REFUSED, hr=REFUSED),
+        "POST": staff_only(DENIED, merchandiser=OK),
     },
     "supervision:finding_evidence": {
         "GET": roles_only("merchandiser", "supervisor", "qa", "hr"),
@@ -249,7 +250,7 @@ ACCESS: dict[str, dict] = {
     "supervision:violation_decide": {"GET": staff_only(METHOD), "POST": roles_only("hr")},
     "supervision:violation_acknowledge": {
         "GET": staff_only(METHOD),
-        "POST": staff_only(DENIED, merchandiser=OK, supervisor=REFUSED, hr=REFUSED),
+        "POST": staff_only(DENIED, merchandiser=OK),
     },
     "supervision:policy_current": staff_only(OK),
     "supervision:policy_acknowledge": {"GET": staff_only(METHOD), "POST": staff_only(OK)},
@@ -260,7 +261,7 @@ ACCESS: dict[str, dict] = {
     # Submitting a draft is HR's step; the supervisor and management see the page but are refused.
     "supervision:policy_step": {
         "GET": staff_only(METHOD),
-        "POST": staff_only(DENIED, hr=OK, supervisor=REFUSED, management=REFUSED),
+        "POST": staff_only(DENIED, hr=OK),
     },
     "supervision:policy_acknowledgements": roles_only("hr"),
     # --- evaluation (tests/evaluation/access_world.py: team A's scorecard in finalised 2025Q4) ----------
@@ -334,8 +335,8 @@ KWARGS_BY_URL = {
     "aftersales:case_attachment_add": {"pk": stage("case.pk")},
     "aftersales:case_attachment": {"pk": stage("case.pk"), "attachment_id": stage("case_attachment.pk")},
     "aftersales:feedback_new": {"order_pk": stage("order.pk")},
-    "aftersales:suggestion_detail": {"pk": stage("suggestion.pk")},
-    "aftersales:suggestion_step": {"pk": stage("suggestion.pk"), "name": "=review"},
+    "supervision:suggestion_detail": {"pk": stage("suggestion.pk")},
+    "supervision:suggestion_step": {"pk": stage("suggestion.pk"), "name": "=review"},
     "portal:status": {"token": stage("forged_status_token")},
     "portal:open_case": {"token": stage("forged_status_token")},
     "portal:survey": {"token": stage("forged_status_token")},
@@ -394,7 +395,7 @@ KWARGS_FOR_ROLE = {"link_holder": {"portal:": {"token": stage("status_token")}}}
 # What the POST of a URL carries (values as above, or a function of the world).
 POST_DATA = {
     "aftersales:case_step": {"note": "=matrix"},
-    "aftersales:suggestion_step": {"comment": "=matrix"},
+    "supervision:suggestion_step": {"comment": "=matrix"},
     "set_language": {"language": "=en", "next": "=/"},
     "orders:check_item": {"checked": "=1", "version": "order.version"},
     "orders:add_attachment": {"version": "order.version", "file": lambda world: sample_upload()},

@@ -24,10 +24,11 @@ def stage_world(world) -> StageWorld:
     if "stage" in world.extra:
         return world.extra["stage"]
     from aftersales.models import CaseChannel, CaseType
-    from aftersales.services import CaseInput, case_add_attachment, case_open, suggestion_submit
+    from aftersales.services import CaseInput, case_add_attachment, case_open
     from logistics.models import DocumentKind
     from logistics.selectors import status_link_token
     from logistics.services import shipment_add_document, status_link_ensure
+    from supervision.services.suggestions import suggestion_submit
 
     from ..logistics.helpers import deliver, fresh, in_production_order, make_carrier, ship
 

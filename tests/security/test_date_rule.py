@@ -156,7 +156,7 @@ def test_the_admin_refuses_a_calendar_day_in_the_year_2999(client):
 
 @pytest.mark.django_db
 def test_the_services_refuse_a_date_outside_the_rule_whoever_calls_them(world):
-    from orders.errors import InvalidInput
+    from core.errors import InvalidInput
     from orders.services import order_edit
     from orders.services.records import order_reschedule
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orders.errors import InvalidInput
+from core.errors import InvalidInput
 from orders.models import Order
 from orders.services.email_intake import email_intake_parse
 

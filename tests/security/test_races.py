@@ -26,7 +26,7 @@ from ..orders.test_concurrency import run_together
 THREADS = 20
 TRIALS = int(os.environ.get("RACE_TRIALS", "50"))
 HTTP_EVERY = 5
-EXPECTED_REFUSALS = {"StaleOrder", "TransitionRefused"}
+EXPECTED_REFUSALS = {"Stale", "TransitionRefused"}
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from supervision.models import Sanction, ViolationStatus
 from supervision.selectors import violations_visible_to
 from supervision.services.discipline import (

@@ -195,7 +195,7 @@ def test_recording_the_meeting_keeps_attendance_minutes_and_decisions(team_a, me
 
 
 def test_only_the_teams_supervisor_runs_the_meeting(team_a, team_b, merchandiser):
-    from orders.errors import NotPermitted
+    from core.errors import NotPermitted
 
     meeting, _ = meeting_create_for_week(team=team_a[0], week_start=this_week())
     for outsider in (merchandiser, team_b[1]):

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from supervision.models import PolicyStatus, PolicyVersion
 from supervision.selectors import policy_acknowledgement_status, policy_blocks, policy_in_force
 from supervision.services.policy import (

@@ -7,10 +7,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from aftersales.models import Suggestion
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from production.models import CheckIn, CheckInStatus
-from supervision.models import ReportStatus, WeeklyReport
+from supervision.models import ReportStatus, Suggestion, WeeklyReport
 from supervision.services.reports import (
     report_add_suggestion,
     report_draft,

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from orders.errors import InvalidInput, NotPermitted
+from core.errors import InvalidInput, NotPermitted
 from orders.services import order_set_flags
 from supervision.selectors import review_coverage, review_queue
 from supervision.services.reviews import record_review_create

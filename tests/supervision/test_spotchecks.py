@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from supervision.models import FindingStatus, SpotCheckItem, SpotCheckRule, SpotCheckSample
 from supervision.selectors import sample_sizes, spot_check_results_by_merchandiser, spot_check_suggestions
 from supervision.services.spotchecks import (

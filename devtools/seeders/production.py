@@ -1,5 +1,5 @@
 # ruff: noqa: S608 - SQL here is assembled from this module's constants (table names); values are parameters.
-"""Production's part of the bench data set (`manage.py seed_bench`, see perf/seeding.py): production runs,
+"""Production's part of the bench data set (`manage.py seed_bench`, see devtools/seeding.py): production runs,
 T&A plans with their milestones, and the daily check-ins, written server-side from the seed's timeline.
 
 What the services and jobs would have left behind:
@@ -28,8 +28,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from orders.models import OrderState
-
-from .models import (
+from production.models import (
     DEFAULT_TEMPLATE,
     CalendarDay,
     CalendarDayKind,

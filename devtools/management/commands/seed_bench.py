@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from perf.seeding import BENCH_PASSWORD, SeedConfig, SeedError, database_is_bench, seed_bench
+from devtools.seeding import BENCH_PASSWORD, SeedConfig, SeedError, database_is_bench, seed_bench
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 # ruff: noqa: S608 - SQL here is assembled from this module's constants (table names); values are parameters.
-"""Logistics' part of the bench data set (`manage.py seed_bench`, see perf/seeding.py): shipments, their
+"""Logistics' part of the bench data set (`manage.py seed_bench`, see devtools/seeding.py): shipments, their
 lines, deliveries, the customers' status links and the work-record events, written server-side from the
 seed's timeline.
 
@@ -32,8 +32,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
-from .carriers import COMMON_CARRIERS
-from .models import Carrier, ShipmentMode
+from logistics.carriers import COMMON_CARRIERS
+from logistics.models import Carrier, ShipmentMode
 
 SPLIT_RATE = 0.12
 LATE_RATE = 0.06

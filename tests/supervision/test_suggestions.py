@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from aftersales.models import Suggestion, SuggestionStatus
-from aftersales.selectors import suggestions_to_decide, suggestions_visible_to
-from aftersales.services import suggestion_submit, suggestion_transition
-from orders.errors import InvalidInput, NotPermitted, TransitionRefused
+from core.errors import InvalidInput, NotPermitted, TransitionRefused
+from supervision.models import Suggestion, SuggestionStatus
+from supervision.selectors import suggestions_to_decide, suggestions_visible_to
+from supervision.services.suggestions import suggestion_submit, suggestion_transition
 
 from ..logistics.helpers import fresh
 
@@ -91,23 +91,23 @@ def test_who_sees_which_suggestions(merchandiser, supervisor, other_merchandiser
 def test_the_suggestion_pages(client, merchandiser, supervisor):
     client.force_login(merchandiser)
     response = client.post(
-        reverse("aftersales:suggestion_new"), {"title": "Weekly carrier review", "topic": "logistics", "body": "..."}
+        reverse("supervision:suggestion_new"), {"title": "Weekly carrier review", "topic": "logistics", "body": "..."}
     )
     suggestion = Suggestion.objects.get()
     assert response.status_code == 302
     # the author cannot decide on it
-    assert client.post(reverse("aftersales:suggestion_step", args=[suggestion.pk, "review"])).status_code == 403
+    assert client.post(reverse("supervision:suggestion_step", args=[suggestion.pk, "review"])).status_code == 403
 
     client.force_login(supervisor)
-    page = client.get(reverse("aftersales:suggestion_detail", args=[suggestion.pk])).content.decode()
+    page = client.get(reverse("supervision:suggestion_detail", args=[suggestion.pk])).content.decode()
     assert "Mark reviewed" in page
-    client.post(reverse("aftersales:suggestion_step", args=[suggestion.pk, "review"]), {"comment": "Good idea"})
+    client.post(reverse("supervision:suggestion_step", args=[suggestion.pk, "review"]), {"comment": "Good idea"})
     assert fresh(suggestion).status == SuggestionStatus.REVIEWED
 
 
 def test_qa_cannot_make_a_suggestion(client, qa_user):
     client.force_login(qa_user)
-    assert client.get(reverse("aftersales:suggestion_new")).status_code == 403
+    assert client.get(reverse("supervision:suggestion_new")).status_code == 403
 
 
 def test_the_suggestions_record_shows_its_states_by_label(client, merchandiser, supervisor):
@@ -117,10 +117,22 @@ def test_the_suggestions_record_shows_its_states_by_label(client, merchandiser, 
     supervisor.save(update_fields=["preferred_language"])
     client.force_login(supervisor)
 
-    page = client.get(reverse("aftersales:suggestion_detail", args=[suggestion.pk])).content.decode()
+    page = client.get(reverse("supervision:suggestion_detail", args=[suggestion.pk])).content.decode()
     record = page.split('class="timeline"')[1].split("</ol>")[0]
 
     assert "submitted" not in record and "reviewed" not in record
     with translation.override("zh-hans"):
         submitted, reviewed = str(SuggestionStatus.SUBMITTED.label), str(SuggestionStatus.REVIEWED.label)
     assert submitted != "Submitted" and f"{submitted} → {reviewed}" in record
+
+
+def test_the_list_selector_filters_by_state_and_stops_at_its_limit(merchandiser, supervisor):
+    from supervision.selectors import suggestions_listed, suggestions_of_author
+
+    first, second, third = (submit(merchandiser, title=f"Idea {n}") for n in range(3))
+    suggestion_transition(suggestion_id=first.pk, name="decline", actor=supervisor, comment="Not now")
+
+    assert suggestions_listed(user=supervisor, status="declined") == [first]
+    assert suggestions_listed(user=supervisor, status="nonsense") == [third, second, first]  # unknown: all
+    assert suggestions_listed(user=supervisor, limit=2) == [third, second]
+    assert list(suggestions_of_author(user=merchandiser, limit=1)) == [third]

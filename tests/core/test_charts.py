@@ -2,7 +2,7 @@
 
 import pytest
 
-from evaluation.charts import bar_chart
+from core.charts import bar_chart
 
 
 def tick_labels(chart) -> list[str]:

@@ -14,4 +14,4 @@ FLOOR_ROWS = 25
 
 def floor(request):
     rows = Order.objects.order_by("-received_at", "-id").values_list("id", "number", "status", "received_at")
-    return render(request, "perf/floor.html", {"rows": rows[:FLOOR_ROWS]})
+    return render(request, "devtools/floor.html", {"rows": rows[:FLOOR_ROWS]})

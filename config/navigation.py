@@ -1,9 +1,11 @@
+"""The navigation of every role: the project knows every app's pages, so the menu lives here, not in a leaf app."""
+
 from functools import lru_cache
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role, user_roles
+from accounts.roles import Role, user_roles
 
 # (label, url name, roles that see it). One list: the navigation of every role.
 NAV_ITEMS = [
@@ -16,7 +18,7 @@ NAV_ITEMS = [
     (_("Products"), "orders:product_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}),
     (_("Shipments"), "logistics:shipment_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}),
     (_("After-sales"), "aftersales:case_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}),
-    (_("Suggestions"), "aftersales:suggestion_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT}),
+    (_("Suggestions"), "supervision:suggestion_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT}),
     (_("Meetings"), "supervision:meeting_list", {Role.MERCHANDISER, Role.SUPERVISOR}),
     (_("My report"), "supervision:report_mine", {Role.MERCHANDISER}),
     (_("Reports"), "supervision:report_inbox", {Role.SUPERVISOR, Role.HR}),
@@ -31,6 +33,7 @@ NAV_ITEMS = [
 
 
 def navigation(request):
+    """Context processor: the menu items the signed-in person's roles see."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}

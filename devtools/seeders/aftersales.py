@@ -1,5 +1,5 @@
 # ruff: noqa: S608 - SQL here is assembled from this module's constants (table names); values are parameters.
-"""After-sales cases and customer feedback for the bench data set (perf.seeding.EXTRA_SEEDERS).
+"""After-sales cases and customer feedback for the bench data set (devtools.seeding.EXTRA_SEEDERS).
 
 Written as aftersales.services would have written them, from each order's plan times:
 
@@ -31,8 +31,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
-from .models import CaseType, FeedbackSource, Severity
-from .selectors import sla_targets
+from aftersales.models import CaseType, FeedbackSource, Severity
+from aftersales.selectors import sla_targets
 
 ONE_CASE_SHARE = 0.065  # of the orders that reached after-sales
 TWO_CASES_SHARE = 0.013

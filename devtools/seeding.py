@@ -126,11 +126,11 @@ class ExtraSeeder:
     function: str
 
 
-# The registry: one line per stage data set. Each owner adds the function beside their app.
+# The registry: one line per stage data set, each in devtools/seeders/.
 EXTRA_SEEDERS = [
-    ExtraSeeder("check-ins", "production.CheckIn", "production.bench_seed.seed_checkins"),
-    ExtraSeeder("shipments", "logistics.Shipment", "logistics.bench_seed.seed_shipments"),
-    ExtraSeeder("after-sales cases", "aftersales.Case", "aftersales.bench_seed.seed_cases"),
+    ExtraSeeder("check-ins", "production.CheckIn", "devtools.seeders.production.seed_checkins"),
+    ExtraSeeder("shipments", "logistics.Shipment", "devtools.seeders.logistics.seed_shipments"),
+    ExtraSeeder("after-sales cases", "aftersales.Case", "devtools.seeders.aftersales.seed_cases"),
 ]
 
 
