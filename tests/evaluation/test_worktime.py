@@ -13,6 +13,7 @@ from evaluation.services import evaluation_quarter_ensure, evaluation_run_start
 from evaluation.worktime import working_days_refresh, working_seconds_at, working_seconds_of
 from orders.models import Order
 from production.models import CalendarDay, CalendarDayKind
+from production.services.calendar_days import calendar_day_save
 
 from ..factories import make_order
 from .conftest import now_is
@@ -32,8 +33,8 @@ def hours_between(order) -> float:
 
 
 def test_working_hours_skip_nights_weekends_and_holidays_and_count_make_up_days(merchandiser):
-    CalendarDay.objects.create(date=date(2026, 10, 1), name="国庆节", kind=CalendarDayKind.HOLIDAY)
-    CalendarDay.objects.create(date=date(2026, 10, 10), name="调休", kind=CalendarDayKind.WORKDAY)  # a Saturday
+    calendar_day_save(day=CalendarDay(date=date(2026, 10, 1), name="国庆节", kind=CalendarDayKind.HOLIDAY))
+    calendar_day_save(day=CalendarDay(date=date(2026, 10, 10), name="调休", kind=CalendarDayKind.WORKDAY))  # a Saturday
     cases = [
         # received, confirmed, working hours (09:00–18:00)
         (datetime(2026, 9, 29, 17, 0), datetime(2026, 9, 30, 10, 0), 2),  # evening and night skipped
@@ -63,7 +64,7 @@ def test_the_index_refresh_is_idempotent_and_follows_calendar_changes():
     with now_is(datetime(2026, 10, 20, tzinfo=SH)):
         assert working_days_refresh() > 0
         assert working_days_refresh() == 0
-        CalendarDay.objects.create(date=date(2026, 10, 1), name="国庆节", kind=CalendarDayKind.HOLIDAY)
+        calendar_day_save(day=CalendarDay(date=date(2026, 10, 1), name="国庆节", kind=CalendarDayKind.HOLIDAY))
         changed = working_days_refresh()
     assert changed > 1  # the holiday and every later day's running total
 

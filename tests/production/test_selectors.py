@@ -17,6 +17,7 @@ from production.selectors import (
     checkins_due,
     checkins_due_for,
 )
+from production.services.calendar_days import calendar_day_save
 
 from .conftest import bulk_in_production, done_today, entered_order
 
@@ -72,7 +73,7 @@ def test_nothing_is_due_on_a_day_off_and_a_checkin_made_anyway_is_extra(merchand
 
 @on(SUNDAY)
 def test_a_make_up_working_day_asks_for_checkins(merchandiser):
-    CalendarDay.objects.create(date=SUNDAY, kind=CalendarDayKind.WORKDAY, name="调休")
+    calendar_day_save(day=CalendarDay(date=SUNDAY, kind=CalendarDayKind.WORKDAY, name="调休"))
     bulk_in_production(merchandiser=merchandiser, n=2)
     assert checkins_due_for(user=merchandiser, day=SUNDAY) == CheckinsDue(working=True, due=2)
 
