@@ -20,6 +20,8 @@ spec.loader.exec_module(bench)
 
 from bench import random_ids  # noqa: E402 - run.py put the project root on the path
 
+from ..conftest import require_server  # noqa: E402
+
 # --- The path list -------------------------------------------------------------------------------
 
 
@@ -104,8 +106,8 @@ def _wrk_with_list(tmp_path, lines, seconds=1):
     return output, list(_Recorder.seen)
 
 
-@pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is not installed (apt-get install wrk)")
 def test_wrk_asks_for_the_listed_paths_each_with_its_own_cookie(tmp_path):
+    require_server(bool(shutil.which("wrk")), "wrk (apt-get install wrk)")
     lines = [f"/orders/{pk}/\tsessionid=user{pk % 3}" for pk in range(1, 41)]
     output, seen = _wrk_with_list(tmp_path, lines)
 
@@ -116,8 +118,8 @@ def test_wrk_asks_for_the_listed_paths_each_with_its_own_cookie(tmp_path):
     assert bench.parse_wrk(output).errors == 0
 
 
-@pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is not installed (apt-get install wrk)")
 def test_an_answer_other_than_200_is_an_error(tmp_path):
+    require_server(bool(shutil.which("wrk")), "wrk (apt-get install wrk)")
     output, _seen = _wrk_with_list(tmp_path, ["/redirects/\tsessionid=x"])
     result = bench.parse_wrk(output)
     assert result.requests > 0
