@@ -29,5 +29,11 @@ def calendar_days_from(*, start: date, limit: int = 400):
     return CalendarDay.objects.filter(date__gte=start)[:limit]
 
 
+def calendar_version() -> int:
+    """Moves with every change made through the services (each writes a CalendarEvent): a clock that
+    stores deadlines compares it with the version it last projected them on."""
+    return CalendarEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 def calendar_changes(*, limit: int = 20):
     return CalendarEvent.objects.select_related("actor")[:limit]
