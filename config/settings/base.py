@@ -303,12 +303,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(
 # --- The company calendar (workcalendar) -----------------------------------------------------------
 # One calendar for every clock: check-ins, T&A plans, the after-sales SLA, weekly reports and meetings,
 # the KPIs. Weekly days off (Monday = 0 ... Sunday = 6) and the working hours, in TIME_ZONE; holidays and
-# make-up working days live in the calendar's table (HR's page /calendar/). The old names still read.
-CALENDAR_WEEKEND_DAYS = env.list(
-    "CALENDAR_WEEKEND_DAYS", cast=int, default=env.list("PRODUCTION_WEEKEND_DAYS", cast=int, default=[5, 6])
-)
-CALENDAR_WORKDAY_START = env("CALENDAR_WORKDAY_START", default=env("AFTERSALES_WORKDAY_START", default="09:00"))
-CALENDAR_WORKDAY_END = env("CALENDAR_WORKDAY_END", default=env("AFTERSALES_WORKDAY_END", default="18:00"))
+# make-up working days live in the calendar's table (HR's page /calendar/). These replace
+# PRODUCTION_WEEKEND_DAYS, AFTERSALES_WORKDAY_START/END, AFTERSALES_WORKING_DAYS and AFTERSALES_HOLIDAYS.
+CALENDAR_WEEKEND_DAYS = env.list("CALENDAR_WEEKEND_DAYS", cast=int, default=[5, 6])
+CALENDAR_WORKDAY_START = env("CALENDAR_WORKDAY_START", default="09:00")
+CALENDAR_WORKDAY_END = env("CALENDAR_WORKDAY_END", default="18:00")
 # From this month on, HR and supervisors are warned while next year has no calendar day at all.
 CALENDAR_WARN_FROM_MONTH = env.int("CALENDAR_WARN_FROM_MONTH", default=11)
 
