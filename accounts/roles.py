@@ -47,9 +47,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.view_customer",
         "orders.view_product",
         "accounts.view_user",
-        "production.view_calendarday",
-        "production.add_calendarday",
-        "production.change_calendarday",
+        "workcalendar.view_calendarday",
         "logistics.view_carrier",
         "logistics.add_carrier",
         "logistics.change_carrier",
@@ -82,6 +80,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.view_order",
         # Reads staff; never accounts.change_user: with it, HR made staff could grant itself superuser.
         "accounts.view_user",
+        # the company calendar: holidays and make-up working days
+        "workcalendar.view_calendarday",
+        "workcalendar.add_calendarday",
+        "workcalendar.change_calendarday",
+        "workcalendar.delete_calendarday",
         "supervision.view_weeklyreport",
         "supervision.add_violation",
         "supervision.change_violation",

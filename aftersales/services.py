@@ -27,6 +27,7 @@ from orders.models import Order, OrderState
 from orders.permissions import can_edit
 from orders.services import order_lock, order_transition
 from orders.services.records import attachment_validate
+from workcalendar.selectors import calendar_version
 
 from . import wording
 from .models import (
@@ -443,7 +444,8 @@ def case_add_attachment(*, case_id, actor, uploaded) -> CaseAttachment:
 
 def cases_reschedule(*, case_ids=None) -> int:
     """Project the clocks of open cases onto the current working calendar again, e.g. after the working
-    hours or the holidays in the settings changed. Flags already set stay set. Returns how many moved."""
+    hours in the settings or the company calendar's days changed. Flags already set stay set. Returns how
+    many moved."""
     moved = 0
     qs = Case.objects.filter(status__in=ACTIVE_CASE_STATES)
     if case_ids is not None:
@@ -456,6 +458,22 @@ def cases_reschedule(*, case_ids=None) -> int:
             if [getattr(case, name) for name in SCHEDULE_FIELDS] != before:
                 case.save(update_fields=SCHEDULE_FIELDS)
                 moved += 1
+    return moved
+
+
+_CALENDAR_SEEN_KEY = "aftersales:calendar-version-seen"
+
+
+def cases_follow_calendar() -> int:
+    """Once per change of the company calendar (HR added a holiday, imported a notice): re-project the
+    open cases' deadlines. An empty cache costs one idempotent pass. Returns how many moved."""
+    from django.core.cache import cache
+
+    version = calendar_version()
+    if cache.get(_CALENDAR_SEEN_KEY) == version:
+        return 0
+    moved = cases_reschedule()
+    cache.set(_CALENDAR_SEEN_KEY, version, None)
     return moved
 
 

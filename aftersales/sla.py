@@ -1,8 +1,10 @@
 """SLA clocks that count working time only.
 
-A working calendar is a set of weekdays with the same hours (e.g. 09:00–18:00 Monday to Friday in
-settings.TIME_ZONE) minus holidays. All arithmetic is done on UTC instants, so a time zone with daylight
-saving still counts real seconds; the windows themselves are drawn in local time.
+The working days are the company calendar's (workcalendar: weekends, holidays, make-up working days), the
+same days every other clock counts; each has the same hours (CALENDAR_WORKDAY_START/END, in
+settings.TIME_ZONE). So a deadline that would fall on a holiday moves to the next working day's hours. All
+arithmetic is done on UTC instants, so a time zone with daylight saving still counts real seconds; the
+windows themselves are drawn in local time.
 """
 
 from dataclasses import dataclass
@@ -11,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from workcalendar.calendar import WorkCalendar
+
 MAX_DAYS = 3660  # ten years: a calendar with no working day at all must not loop forever
 
 
@@ -18,17 +22,15 @@ MAX_DAYS = 3660  # ten years: a calendar with no working day at all must not loo
 class WorkingCalendar:
     start: time
     end: time
-    weekdays: frozenset
-    holidays: frozenset
+    days: WorkCalendar
     tz: tzinfo
 
     @classmethod
-    def from_settings(cls) -> "WorkingCalendar":
+    def company(cls) -> "WorkingCalendar":
         return cls(
-            start=time.fromisoformat(settings.AFTERSALES_WORKDAY_START),
-            end=time.fromisoformat(settings.AFTERSALES_WORKDAY_END),
-            weekdays=frozenset(int(d) for d in settings.AFTERSALES_WORKING_DAYS),
-            holidays=frozenset(date.fromisoformat(str(d)) for d in settings.AFTERSALES_HOLIDAYS),
+            start=time.fromisoformat(settings.CALENDAR_WORKDAY_START),
+            end=time.fromisoformat(settings.CALENDAR_WORKDAY_END),
+            days=WorkCalendar.load(),
             tz=ZoneInfo(settings.TIME_ZONE),
         )
 
@@ -42,7 +44,7 @@ class WorkingCalendar:
 
     def window(self, day: date) -> tuple[datetime, datetime] | None:
         """The working hours of `day` as UTC instants, or None on a day off."""
-        if day.weekday() not in self.weekdays or day in self.holidays:
+        if not self.days.is_working_day(day):
             return None
         opens = datetime.combine(day, self.start, tzinfo=self.tz).astimezone(UTC)
         closes = datetime.combine(day, self.end, tzinfo=self.tz).astimezone(UTC)
@@ -107,4 +109,4 @@ class WorkingCalendar:
 
 
 def calendar() -> WorkingCalendar:
-    return WorkingCalendar.from_settings()
+    return WorkingCalendar.company()

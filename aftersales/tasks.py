@@ -2,12 +2,14 @@
 
 from celery import shared_task
 
-from .services import cases_check_sla, orders_close_finished
+from .services import cases_check_sla, cases_follow_calendar, orders_close_finished
 
 
 @shared_task(name="aftersales.check_sla", ignore_result=True)
 def check_sla():
-    """Every minute: warn owners before an SLA target is missed, escalate to the supervisor once it is."""
+    """Every minute: follow a change of the company calendar, then warn owners before an SLA target is
+    missed and escalate to the supervisor once it is."""
+    cases_follow_calendar()
     cases_check_sla()
 
 

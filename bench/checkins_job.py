@@ -99,9 +99,9 @@ def measure(target: int) -> dict:
     from django.utils import timezone
 
     from orders.models import Order, OrderState
-    from production.calendar import WorkCalendar
     from production.models import CheckIn
     from production.services import checkins_create_for_day, checkins_mark_missed
+    from workcalendar.calendar import WorkCalendar
 
     if connection.vendor != "postgresql":
         raise SystemExit("The check-in benchmark runs on PostgreSQL: set DATABASE_URL.")

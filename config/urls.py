@@ -12,6 +12,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("production/", include("production.urls")),
+    path("calendar/", include("workcalendar.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("logistics/", include("logistics.urls")),
     path("aftersales/", include("aftersales.urls")),

@@ -14,6 +14,7 @@ from orders.models import OrderState
 from orders.selectors import orders_visible_to
 from production.selectors import checkins_due_for
 from supervision.selectors import suggestions_to_decide
+from workcalendar.selectors import missing_next_year
 
 from . import selectors
 from .selectors import orders_by_state, recent_orders
@@ -52,6 +53,7 @@ def supervisor(request):
         "compliance": summary["compliance"],
         "coverage": summary["coverage"],
         "findings": {**summary["findings"], "rows": selectors.team_open_findings(user=user)},
+        "missing": missing_next_year(),
     }
     return render(request, "dashboards/supervisor.html", context)
 
@@ -73,7 +75,8 @@ def hr(request):
     overview["distribution_chart"] = bar_chart(
         [(f"{b['low']}–{b['high']}", b["count"]) for b in overview["distribution"]]
     )
-    return render(request, "dashboards/hr.html", {"title_role": Role.HR.label, "overview": overview})
+    context = {"title_role": Role.HR.label, "overview": overview, "missing": missing_next_year()}
+    return render(request, "dashboards/hr.html", context)
 
 
 @role_required(Role.MANAGEMENT)

@@ -18,7 +18,7 @@ from django.db.models import BigIntegerField, DateTimeField, ExpressionWrapper, 
 from django.db.models.functions import Greatest, Least, TruncDate
 from django.utils import timezone
 
-from production.calendar import WorkCalendar
+from workcalendar.calendar import WorkCalendar
 
 from .models import WorkingDay
 from .quarters import company_tz

@@ -1,9 +1,6 @@
 from django.contrib import admin
 
-from core.dates import DateRuleAdminMixin
-
 from .models import (
-    CalendarDay,
     CheckIn,
     Delay,
     DelayReason,
@@ -13,7 +10,7 @@ from .models import (
     ProductionRun,
     TemplateMilestone,
 )
-from .services import calendar_day_save, calendar_days_delete, delay_reason_save, delay_reasons_delete
+from .services import delay_reason_save, delay_reasons_delete
 
 
 class TemplateMilestoneInline(admin.TabularInline):
@@ -35,24 +32,6 @@ class TemplateMilestoneInline(admin.TabularInline):
 class PlanTemplateAdmin(admin.ModelAdmin):
     list_display = ("product_type", "name_zh", "name_en", "transit_days")
     inlines = [TemplateMilestoneInline]
-
-
-@admin.register(CalendarDay)
-class CalendarDayAdmin(DateRuleAdminMixin, admin.ModelAdmin):
-    list_display = ("date", "name", "kind")
-    list_filter = ("kind",)
-    date_hierarchy = "date"
-    search_fields = ("name",)
-
-    # Through the services, which drop the cached calendar (production.calendar.WorkCalendar.load).
-    def save_model(self, request, obj, form, change):
-        calendar_day_save(day=obj)
-
-    def delete_model(self, request, obj):
-        calendar_days_delete(days=CalendarDay.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        calendar_days_delete(days=queryset)
 
 
 @admin.register(DelayReason)

@@ -7,7 +7,6 @@ from orders.forms import VersionField
 
 from .models import ContactMethod, DelayReason
 
-CALENDAR_FILE_MAX_BYTES = 256 * 1024
 # <input type=date> takes ISO dates only, whatever the interface language's date format.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -79,19 +78,3 @@ class CheckInForm(forms.Form):
     def __init__(self, *args, milestones=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].choices = [("", "—"), *((m.pk, m.name) for m in milestones)]
-
-
-class CalendarUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Calendar file"),
-        help_text=_("CSV lines date,name[,holiday|workday], or an .ics file of all-day events."),
-    )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if uploaded.size > CALENDAR_FILE_MAX_BYTES:
-            raise forms.ValidationError(_("The file is too large for a calendar (limit 256 KB)."))
-        try:
-            return uploaded.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError(_("Save the file as UTF-8 text and try again.")) from exc

@@ -14,29 +14,6 @@ from core.bilingual import BilingualName, in_language
 from orders.models import Order
 
 
-# --- the working-day calendar ----------------------------------------------------------------------
-class CalendarDayKind(models.TextChoices):
-    HOLIDAY = "holiday", _("Holiday (no work)")
-    WORKDAY = "workday", _("Make-up working day")
-
-
-class CalendarDay(models.Model):
-    """A day that breaks the weekly pattern: a company holiday, or a weekend day worked in exchange (调休).
-    Weekends themselves are the PRODUCTION_WEEKEND_DAYS setting."""
-
-    date = models.DateField(_("date"), unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices, default=CalendarDayKind.HOLIDAY)
-
-    class Meta:
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("company calendar")
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.name}"
-
-
 # --- milestone templates ---------------------------------------------------------------------------
 class OwnerRole(models.TextChoices):
     MERCHANDISER = "merchandiser", _("Merchandiser")

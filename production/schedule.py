@@ -10,8 +10,8 @@ from datetime import date
 
 from core.dates import shift
 from orders.models import OrderState
+from workcalendar.calendar import WorkCalendar
 
-from .calendar import WorkCalendar
 from .models import DEFAULT_TEMPLATE, MilestoneStatus
 
 # Overdue applies until the goods leave; at-risk while there is a plan to fall behind.

@@ -15,8 +15,8 @@ from core.dates import shift
 from orders.hooks import related_or_none
 from orders.models import Order, OrderLine, OrderState
 from orders.selectors import order_lines, orders_visible_to
+from workcalendar.calendar import WorkCalendar
 
-from .calendar import WorkCalendar
 from .models import CheckIn, CheckInStatus, DelayReason, PlanMilestone, PlanTemplate, ProductionPlan
 from .schedule import Schedule, assess, milestone_status, milestone_variance, project, schedule_backward, template_for
 

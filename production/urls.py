@@ -7,7 +7,6 @@ urlpatterns = [
     path("checkins/", views.my_checkins, name="my_checkins"),
     path("checkins/<int:order_pk>/", views.checkin_save, name="checkin_save"),
     path("board/", views.board, name="board"),
-    path("calendar/", views.calendar_days, name="calendar"),
     path("orders/<int:pk>/start/", views.start_production, name="start"),
     path("orders/<int:pk>/milestones/<int:milestone_id>/", views.milestone_update, name="milestone"),
     path("orders/<int:pk>/delay/", views.record_delay, name="delay"),

@@ -1,9 +1,7 @@
 """Thin views: validate the form, call one service, turn domain errors into messages or a 403."""
 
-from datetime import timedelta
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -17,19 +15,17 @@ from accounts.decorators import role_required
 from accounts.roles import Role
 from core.errors import DomainError, NotPermitted
 from core.jinja2 import render_fragment
-from core.views import report_error, report_form_errors, run_service
+from core.views import report_error, run_service
 from orders.permissions import can_edit
 from orders.selectors import order_get_for_user
 
 from .forms import (
-    CalendarUploadForm,
     CheckInForm,
     DelayForm,
     MilestoneActualForm,
     MilestoneReviseForm,
     ProductionStartForm,
 )
-from .models import CalendarDay
 from .selectors import (
     CHECKIN_FILTERS,
     CHECKIN_PAGE_SIZES,
@@ -44,7 +40,6 @@ from .selectors import (
 from .services import (
     CheckInInput,
     RunDetails,
-    calendar_import,
     checkin_record,
     delay_record,
     milestone_record_actual,
@@ -308,29 +303,3 @@ def board(request):
         "production/board.html",
         {"page": page, "rows": rows, "compliance": compliance, "today": today},
     )
-
-
-# --- the company calendar -------------------------------------------------------------------------
-@login_required
-@permission_required("production.add_calendarday", raise_exception=True)
-def calendar_days(request):
-    """Holidays and make-up working days: the list, and an import from a CSV or ICS file."""
-    form = CalendarUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if form.is_valid():
-            result = calendar_import(text=form.cleaned_data["file"])
-            if result.errors:
-                for error in result.errors[:20]:
-                    messages.error(request, error)
-            else:
-                messages.success(
-                    request,
-                    _("Calendar imported: %(created)d added, %(updated)d changed, %(unchanged)d already there.")
-                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-                )
-                return redirect("production:calendar")
-        else:
-            report_form_errors(request, form)
-    today = timezone.localdate()
-    days = CalendarDay.objects.filter(date__gte=today - timedelta(days=31))[:400]
-    return render(request, "production/calendar.html", {"form": form, "days": days}, status=400 if form.errors else 200)

@@ -1,10 +1,13 @@
 """The company week: Monday to Sunday in the company's time zone, and the configured times within it
-(SUPERVISION_MEETING_WEEKDAY/TIME, SUPERVISION_REPORT_DUE_WEEKDAY/TIME; weekday 0 is Monday)."""
+(SUPERVISION_MEETING_WEEKDAY/TIME, SUPERVISION_REPORT_DUE_WEEKDAY/TIME; weekday 0 is Monday). A meeting
+or a due time that falls on a day off of the company calendar moves to the next working day."""
 
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+
+from workcalendar.calendar import WorkCalendar
 
 
 def week_start_of(day: date) -> date:
@@ -29,11 +32,15 @@ def week_bounds(week_start: date) -> tuple[datetime, datetime]:
     return local_datetime(week_start), local_datetime(week_start + timedelta(days=7))
 
 
+def working_day_on_or_after(day: date) -> date:
+    return WorkCalendar.load().on_or_after(day)
+
+
 def meeting_scheduled_at(week_start: date) -> datetime:
-    day = week_start + timedelta(days=settings.SUPERVISION_MEETING_WEEKDAY)
+    day = working_day_on_or_after(week_start + timedelta(days=settings.SUPERVISION_MEETING_WEEKDAY))
     return local_datetime(day, parse_hhmm(settings.SUPERVISION_MEETING_TIME))
 
 
 def report_due_at(week_start: date) -> datetime:
-    day = week_start + timedelta(days=settings.SUPERVISION_REPORT_DUE_WEEKDAY)
+    day = working_day_on_or_after(week_start + timedelta(days=settings.SUPERVISION_REPORT_DUE_WEEKDAY))
     return local_datetime(day, parse_hhmm(settings.SUPERVISION_REPORT_DUE_TIME))

@@ -145,3 +145,14 @@ def record_production_run(order, actor):
 
     details = RunDetails("Test factory", "Line 1", f"WO-{order.pk}", timezone.localdate())
     return production_run_save(order_id=order.pk, actor=actor, details=details)
+
+
+@pytest.fixture
+def empty_calendar(db):
+    """A company calendar with no day at all, for tests that set their own days: the install's years
+    (workcalendar's data migration) are removed for this test only."""
+    from workcalendar.calendar import forget_calendar
+    from workcalendar.models import CalendarDay
+
+    CalendarDay.objects.all().delete()
+    forget_calendar()

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS: list[set[str]] = [
     {"core"},  # knows no domain
     {"accounts", "notifications"},  # leaves: people and roles; the outbox
+    {"workcalendar"},  # the company calendar: working days for every clock
     {"orders"},  # customers, orders, the FSM, the work record: knows no stage
     {"production", "logistics", "aftersales"},  # the stages: each calls order services
     {"customer_portal"},  # the customer's page over shipments and cases

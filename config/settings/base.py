@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "config.apps.ProjectConfig",  # the project's system checks
     "accounts",
     "notifications",
+    "workcalendar",  # the company calendar: working days for every clock
     "orders",
     "production",
     "logistics",
@@ -299,6 +300,17 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(
     Path(env("CELERY_BEAT_SCHEDULE_FILE", default=str(VAR_DIR / "celerybeat-schedule")))
 )
 
+# --- The company calendar (workcalendar) -----------------------------------------------------------
+# One calendar for every clock: check-ins, T&A plans, the after-sales SLA, weekly reports and meetings,
+# the KPIs. Weekly days off (Monday = 0 ... Sunday = 6) and the working hours, in TIME_ZONE; holidays and
+# make-up working days live in the calendar's table (HR's page /calendar/). These replace
+# PRODUCTION_WEEKEND_DAYS, AFTERSALES_WORKDAY_START/END, AFTERSALES_WORKING_DAYS and AFTERSALES_HOLIDAYS.
+CALENDAR_WEEKEND_DAYS = env.list("CALENDAR_WEEKEND_DAYS", cast=int, default=[5, 6])
+CALENDAR_WORKDAY_START = env("CALENDAR_WORKDAY_START", default="09:00")
+CALENDAR_WORKDAY_END = env("CALENDAR_WORKDAY_END", default="18:00")
+# From this month on, HR and supervisors are warned while next year has no calendar day at all.
+CALENDAR_WARN_FROM_MONTH = env.int("CALENDAR_WARN_FROM_MONTH", default=11)
+
 # --- Supervision ----------------------------------------------------------------------------------
 # Before the schedule below, which uses them. Weekdays count from 0 = Monday; times are HH:MM in TIME_ZONE.
 # The weekly merchandiser meeting (每周跟单员会议): the job creates each team's meeting at this time.
@@ -437,12 +449,8 @@ AFTERSALES_SLA_MINUTES = {
     "medium": (60, 480),
     "low": (240, 960),
 }
-# The SLA clock runs only in working hours, in TIME_ZONE: these hours, these weekdays (Monday = 0),
-# minus these holidays (ISO dates). It also stops while a case waits on the customer.
-AFTERSALES_WORKDAY_START = env("AFTERSALES_WORKDAY_START", default="09:00")
-AFTERSALES_WORKDAY_END = env("AFTERSALES_WORKDAY_END", default="18:00")
-AFTERSALES_WORKING_DAYS = env.list("AFTERSALES_WORKING_DAYS", cast=int, default=[0, 1, 2, 3, 4])
-AFTERSALES_HOLIDAYS = env.list("AFTERSALES_HOLIDAYS", default=[])
+# The SLA clock runs only in the company calendar's working hours (CALENDAR_*). It also stops while a case
+# waits on the customer.
 # The owner is warned once this share of a target's working time has been used.
 AFTERSALES_SLA_WARN_AT = env.float("AFTERSALES_SLA_WARN_AT", default=0.75)
 # The customer's status link expires this many days after it was made, renewed by the merchandiser or last
@@ -452,10 +460,9 @@ STATUS_LINK_DAYS = env.int("STATUS_LINK_DAYS", default=180)
 PORTAL_MAX_OPEN_CASES = env.int("PORTAL_MAX_OPEN_CASES", default=5)
 
 # --- Evaluation -----------------------------------------------------------------------------------
-# Working hours for "confirmed within N working hours": the company's hours, as after-sales counts them;
-# working days come from production's company calendar.
-EVALUATION_WORKDAY_START = AFTERSALES_WORKDAY_START
-EVALUATION_WORKDAY_END = AFTERSALES_WORKDAY_END
+# Working hours for "confirmed within N working hours": the company calendar's (CALENDAR_*).
+EVALUATION_WORKDAY_START = CALENDAR_WORKDAY_START
+EVALUATION_WORKDAY_END = CALENDAR_WORKDAY_END
 # A scorecard gets a total only when the KPIs that had data weigh at least this share (per cent) of the
 # scheme's weight; below it, it reads "not enough data" and is neither ranked, finalised nor rewarded.
 EVALUATION_MIN_MEASURED_WEIGHT = env.int("EVALUATION_MIN_MEASURED_WEIGHT", default=60)
@@ -465,8 +472,6 @@ EVALUATION_MIN_MEASURED_WEIGHT = env.int("EVALUATION_MIN_MEASURED_WEIGHT", defau
 PRODUCTION_TRANSIT_DAYS = env.int("PRODUCTION_TRANSIT_DAYS", default=7)
 # A milestone not done within this many working days of its due date is "at risk".
 PRODUCTION_AT_RISK_DAYS = env.int("PRODUCTION_AT_RISK_DAYS", default=2)
-# Weekly days off, Monday = 0 ... Sunday = 6. Holidays and make-up working days live in the company calendar.
-PRODUCTION_WEEKEND_DAYS = env.list("PRODUCTION_WEEKEND_DAYS", cast=int, default=[5, 6])
 
 # --- Tables ---------------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "partials/_table.html"

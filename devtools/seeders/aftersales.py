@@ -33,6 +33,7 @@ from django.utils.translation import gettext
 
 from aftersales.models import CaseType, FeedbackSource, Severity
 from aftersales.selectors import sla_targets
+from workcalendar.calendar import WorkCalendar
 
 ONE_CASE_SHARE = 0.065  # of the orders that reached after-sales
 TWO_CASES_SHARE = 0.013
@@ -167,14 +168,15 @@ def _working_calendar(cursor, plan_table: str, params: dict) -> None:
     """aftersales.sla.WorkingCalendar as a table: one row per local day with its working window and the
     working seconds counted before and up to its end. Working time at an instant is then one lookup,
     and the instant a working-time total is reached is one index probe (the two functions below)."""
+    days = WorkCalendar.load()
     cursor.execute("DROP TABLE IF EXISTS perf_seed_workdays")
     cursor.execute(
         f"""
         CREATE TEMP TABLE perf_seed_workdays AS
         WITH days AS (
             SELECT d::date AS day,
-                   (extract(isodow FROM d)::int - 1) = ANY(%(weekdays)s::int[])
-                       AND NOT d::date = ANY(%(holidays)s::date[]) AS working,
+                   ((extract(isodow FROM d)::int - 1) = ANY(%(weekdays)s::int[])
+                       AND NOT d::date = ANY(%(holidays)s::date[])) OR d::date = ANY(%(workdays)s::date[]) AS working,
                    (d::date + %(starts)s::time) AT TIME ZONE %(tz)s AS opens,
                    (d::date + %(ends)s::time) AT TIME ZONE %(tz)s AS closes
             FROM generate_series(
@@ -192,10 +194,11 @@ def _working_calendar(cursor, plan_table: str, params: dict) -> None:
         """,
         {
             **params,
-            "weekdays": [int(d) for d in settings.AFTERSALES_WORKING_DAYS],
-            "holidays": [str(d) for d in settings.AFTERSALES_HOLIDAYS],
-            "starts": settings.AFTERSALES_WORKDAY_START,
-            "ends": settings.AFTERSALES_WORKDAY_END,
+            "weekdays": [d for d in range(7) if d not in days.weekend],
+            "holidays": [str(d) for d in days.holidays],
+            "workdays": [str(d) for d in days.workdays],
+            "starts": settings.CALENDAR_WORKDAY_START,
+            "ends": settings.CALENDAR_WORKDAY_END,
             "ahead": CALENDAR_DAYS_AHEAD,
         },
     )

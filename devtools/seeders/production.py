@@ -30,8 +30,6 @@ from django.utils import timezone
 from orders.models import OrderState
 from production.models import (
     DEFAULT_TEMPLATE,
-    CalendarDay,
-    CalendarDayKind,
     CheckIn,
     CheckInStatus,
     ContactMethod,
@@ -42,6 +40,7 @@ from production.models import (
     ProductionRun,
     TemplateMilestone,
 )
+from workcalendar.models import CalendarDay, CalendarDayKind
 
 CHECKIN_WINDOW_DAYS = 60
 MISS_RATE_LOW, MISS_RATE_STEP = 0.015, 0.01  # per merchandiser: 1.5% to 7.5% of their days missed
@@ -95,7 +94,7 @@ def _params(now: datetime) -> dict:
         "today": today,
         "window_start": today - timedelta(days=CHECKIN_WINDOW_DAYS),
         "tz": settings.TIME_ZONE,
-        "weekend": list(settings.PRODUCTION_WEEKEND_DAYS),
+        "weekend": list(settings.CALENDAR_WEEKEND_DAYS),
         "transit": settings.PRODUCTION_TRANSIT_DAYS,
         "job_time": _beat_time("production-daily-checkins"),
         "night_time": _beat_time("production-mark-missed-checkins"),

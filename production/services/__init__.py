@@ -1,7 +1,5 @@
 """Every change production makes goes through one of these functions."""
 
-from .calendar_days import calendar_day_save, calendar_days_delete
-from .calendar_import import ImportResult, calendar_import, calendar_parse
 from .checkins import CheckInInput, checkin_record, checkins_create_for_day, checkins_mark_missed
 from .delay_reasons import delay_reason_save, delay_reasons_delete
 from .delays import delay_record
@@ -17,12 +15,7 @@ from .runs import RunDetails, guard_start_production, production_run_save, produ
 
 __all__ = [
     "CheckInInput",
-    "ImportResult",
     "RunDetails",
-    "calendar_day_save",
-    "calendar_days_delete",
-    "calendar_import",
-    "calendar_parse",
     "checkin_record",
     "checkins_create_for_day",
     "checkins_mark_missed",

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from core.errors import InvalidInput, TransitionRefused
 from orders.models import Order, OrderState
 from orders.services import order_lock
+from workcalendar.calendar import WorkCalendar
 
 from .. import wording
-from ..calendar import WorkCalendar
 from ..models import CheckIn, CheckInStatus, ContactMethod, PlanMilestone
 from ._common import require_edit, stage_event
 from .flags import order_flags_refresh

@@ -12,9 +12,9 @@ from notifications.services import notification_enqueue
 from orders.event_wording import both_names
 from orders.models import Order
 from orders.services.records import order_reschedule
+from workcalendar.calendar import WorkCalendar
 
 from .. import wording
-from ..calendar import WorkCalendar
 from ..models import Delay, DelayReason, ProductionPlan
 from ._common import stage_event
 from .flags import order_flags_refresh

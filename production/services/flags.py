@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from orders.models import Order
 from orders.services import order_set_flags
+from workcalendar.calendar import WorkCalendar
 
-from ..calendar import WorkCalendar
 from ..models import PlanMilestone, ProductionPlan
 from ..schedule import OVERDUE_STATES, assess
 

@@ -11,9 +11,9 @@ from core.errors import InvalidInput, TransitionRefused
 from orders.event_wording import both_names
 from orders.models import Order, OrderState
 from orders.services import order_lock
+from workcalendar.calendar import WorkCalendar
 
 from .. import wording
-from ..calendar import WorkCalendar
 from ..models import PlanMilestone, ProductionPlan
 from ..selectors import plan_preview
 from ._common import require_edit, stage_event

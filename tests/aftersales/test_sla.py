@@ -14,6 +14,8 @@ from aftersales.services import CaseInput, case_open, case_transition, case_upda
 from core.errors import InvalidInput
 from notifications.models import Notification
 from orders.models import OrderEvent
+from workcalendar.models import CalendarDay
+from workcalendar.services import calendar_day_save
 
 from ..logistics.helpers import after_sales_order, fresh
 
@@ -296,14 +298,15 @@ def test_the_now_of_the_job_defaults_to_the_clock(clock, order, merchandiser):
     assert cases_check_sla()["breaches"] == 1
 
 
-def test_open_cases_follow_a_new_calendar(clock, order, merchandiser, settings):
+def test_open_cases_follow_a_new_calendar(clock, order, merchandiser):
     from aftersales.services import cases_reschedule
 
     clock.move_to(local(hh=17, mm=50))
     case = open_case(order, merchandiser, severity=Severity.URGENT)
     assert case.response_due_at == local(day_offset=1, hh=9, mm=5)
 
-    settings.AFTERSALES_HOLIDAYS = [local(day_offset=1).date().isoformat()]  # Tuesday becomes a holiday
+    tuesday = local(day_offset=1).date()
+    calendar_day_save(day=CalendarDay(date=tuesday, name="Company day off"))  # Tuesday becomes a holiday
     assert cases_reschedule() == 1
     assert cases_reschedule() == 0
     assert fresh(case).response_due_at == local(day_offset=2, hh=9, mm=5)

@@ -1,6 +1,7 @@
 """The working calendar under the SLA clocks: only working hours count, in settings.TIME_ZONE."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,6 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aftersales.sla import WorkingCalendar
+from workcalendar.calendar import WorkCalendar
+from workcalendar.models import CalendarDay, CalendarDayKind
+from workcalendar.services import calendar_day_save
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -18,7 +22,7 @@ def at(y, m, d, hh=0, mm=0, tz=SHANGHAI) -> datetime:
 
 
 CAL = WorkingCalendar(
-    start=time(9), end=time(18), weekdays=frozenset(range(5)), holidays=frozenset({date(2026, 10, 1)}), tz=SHANGHAI
+    start=time(9), end=time(18), days=WorkCalendar(weekend=(5, 6), holidays={date(2026, 10, 1)}), tz=SHANGHAI
 )
 # 2026-03-02 is a Monday.
 
@@ -56,29 +60,30 @@ def test_subtract_walks_back_over_the_weekend():
 
 def test_a_calendar_without_working_time_is_refused():
     with pytest.raises(ValueError, match="end after it starts"):
-        WorkingCalendar(start=time(18), end=time(9), weekdays=frozenset(), holidays=frozenset(), tz=SHANGHAI)
-    empty = WorkingCalendar(start=time(9), end=time(18), weekdays=frozenset(), holidays=frozenset(), tz=SHANGHAI)
+        WorkingCalendar(start=time(18), end=time(9), days=WorkCalendar(), tz=SHANGHAI)
+    never = SimpleNamespace(is_working_day=lambda day: False)
+    empty = WorkingCalendar(start=time(9), end=time(18), days=never, tz=SHANGHAI)
     with pytest.raises(ValueError, match="no working time"):
         empty.add(at(2026, 3, 2), 60)
 
 
-@override_settings(
-    AFTERSALES_WORKDAY_START="08:30",
-    AFTERSALES_WORKDAY_END="17:30",
-    AFTERSALES_WORKING_DAYS=[0, 1, 2, 3, 4, 5],
-    AFTERSALES_HOLIDAYS=["2026-03-07"],
-)
-def test_the_calendar_comes_from_settings():
-    cal = WorkingCalendar.from_settings()
+@pytest.mark.django_db
+@override_settings(CALENDAR_WORKDAY_START="08:30", CALENDAR_WORKDAY_END="17:30")
+def test_the_clock_counts_the_company_calendar():
+    """Broken rule 1 of issue #20: the SLA clock had a holiday list of its own, empty by default."""
+    calendar_day_save(day=CalendarDay(date=date(2026, 3, 4), name="Company day off"))
+    calendar_day_save(day=CalendarDay(date=date(2026, 3, 7), name="调休", kind=CalendarDayKind.WORKDAY))
+    cal = WorkingCalendar.company()
     assert (cal.start, cal.end) == (time(8, 30), time(17, 30))
-    assert cal.window(date(2026, 3, 7)) is None  # a Saturday, but a holiday
-    assert cal.window(date(2026, 3, 14)) is not None  # a working Saturday
+    assert cal.window(date(2026, 3, 4)) is None  # a Wednesday, but a company holiday
+    assert cal.window(date(2026, 3, 7)) is not None  # a Saturday worked in exchange
+    assert cal.window(date(2026, 3, 14)) is None  # an ordinary Saturday
 
 
 def test_daylight_saving_counts_real_seconds():
     """Windows are local; arithmetic is on UTC instants, so a DST night changes nothing."""
     berlin = WorkingCalendar(
-        start=time(9), end=time(18), weekdays=frozenset(range(5)), holidays=frozenset(), tz=ZoneInfo("Europe/Berlin")
+        start=time(9), end=time(18), days=WorkCalendar(weekend=(5, 6)), tz=ZoneInfo("Europe/Berlin")
     )
     # Clocks go forward on Sunday 2026-03-29.
     friday = datetime(2026, 3, 27, 17, tzinfo=ZoneInfo("Europe/Berlin"))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from aftersales.tasks import close_finished_orders
-from production.calendar import WorkCalendar
+from workcalendar.calendar import WorkCalendar
 
 from .merch_labels import LABELS
 

@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from production.calendar import WorkCalendar
+from workcalendar.calendar import WorkCalendar
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

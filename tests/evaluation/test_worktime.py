@@ -12,13 +12,14 @@ from evaluation.quarters import Quarter
 from evaluation.services import evaluation_quarter_ensure, evaluation_run_start
 from evaluation.worktime import working_days_refresh, working_seconds_at, working_seconds_of
 from orders.models import Order
-from production.models import CalendarDay, CalendarDayKind
-from production.services.calendar_days import calendar_day_save
+from workcalendar.models import CalendarDay, CalendarDayKind
+from workcalendar.services import calendar_day_save
 
 from ..factories import make_order
 from .conftest import now_is
 
-pytestmark = pytest.mark.django_db
+# These tests set their own days; the install's 2026 is tested in tests/workcalendar/test_shipped_years.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_calendar")]
 SH = ZoneInfo("Asia/Shanghai")
 
 

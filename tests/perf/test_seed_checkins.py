@@ -19,7 +19,6 @@ from devtools import seeding
 from devtools.seeders.production import CHECKIN_WINDOW_DAYS
 from devtools.seeding import SeedConfig, seed_bench
 from orders.models import Order, OrderEvent, OrderLine, OrderState
-from production.calendar import WorkCalendar
 from production.models import (
     CheckIn,
     CheckInStatus,
@@ -31,6 +30,7 @@ from production.models import (
 )
 from production.selectors import checkin_counts, plan_preview
 from production.services import CheckInInput, checkin_record, checkins_create_for_day, checkins_mark_missed
+from workcalendar.calendar import WorkCalendar
 
 JOB_TIME, NIGHT_TIME = (8, 30), (23, 30)  # production-daily-checkins and -mark-missed-checkins
 

@@ -12,15 +12,16 @@ from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from orders.models import OrderEvent, OrderState
 from orders.services import order_transition
 from production import tasks
-from production.calendar import WorkCalendar
-from production.models import CalendarDay, CheckIn, CheckInStatus, PlanMilestone
+from production.models import CheckIn, CheckInStatus, PlanMilestone
 from production.services import (
     CheckInInput,
-    calendar_day_save,
     checkin_record,
     checkins_create_for_day,
     checkins_mark_missed,
 )
+from workcalendar.calendar import WorkCalendar
+from workcalendar.models import CalendarDay
+from workcalendar.services import calendar_day_save
 
 from ..conftest import is_postgres
 from .conftest import entered_order, in_production_order

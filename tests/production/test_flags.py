@@ -9,10 +9,10 @@ import time_machine
 
 from orders.models import Order, OrderEvent
 from orders.services import order_transition
-from production.calendar import WorkCalendar
 from production.models import MilestoneStatus, PlanMilestone
 from production.schedule import assess, milestone_status, project
 from production.services import flags_refresh_all, milestone_record_actual, milestone_revise
+from workcalendar.calendar import WorkCalendar
 
 from .conftest import in_production_order
 

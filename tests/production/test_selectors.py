@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from orders.models import Order, OrderState
-from production.models import CalendarDay, CalendarDayKind, CheckIn, CheckInStatus, ProductionPlan
+from production.models import CheckIn, CheckInStatus, ProductionPlan
 from production.selectors import (
     CheckinsDue,
     checkin_counts,
@@ -17,7 +17,8 @@ from production.selectors import (
     checkins_due,
     checkins_due_for,
 )
-from production.services.calendar_days import calendar_day_save
+from workcalendar.models import CalendarDay, CalendarDayKind
+from workcalendar.services import calendar_day_save
 
 from .conftest import bulk_in_production, done_today, entered_order
 

@@ -1,17 +1,16 @@
-"""Pages and who may reach them: my check-ins, the production board, the calendar, the panel forms."""
+"""Pages and who may reach them: my check-ins, the production board, the panel forms."""
 
 import re
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import Order, OrderState
-from production.models import CalendarDay, CheckIn, CheckInStatus, Delay, DelayReason
+from production.models import CheckIn, CheckInStatus, Delay, DelayReason
 from production.services import CheckInInput, checkin_record, checkins_create_for_day
 
 from .conftest import bulk_in_production, done_today, entered_order, in_production_order
@@ -40,7 +39,6 @@ def row_post(order, **overrides):
     [
         ("production:my_checkins", "merchandiser", ["supervisor", "qa_user", "hr_user", "management_user"]),
         ("production:board", "supervisor", ["merchandiser", "qa_user", "hr_user", "management_user"]),
-        ("production:calendar", "supervisor", ["merchandiser", "qa_user", "hr_user", "management_user"]),
     ],
 )
 def test_pages_refuse_the_wrong_roles(client, request, url_name, allowed_fixture, refused_fixtures):
@@ -447,28 +445,3 @@ def test_navigation_offers_the_pages_to_their_roles(client, merchandiser, superv
     client.force_login(supervisor)
     html = client.get(reverse("dashboards:supervisor")).content.decode()
     assert 'href="/production/board/"' in html
-
-
-# --- the calendar page --------------------------------------------------------------------------------
-def test_a_supervisor_imports_holidays_from_a_file(client, supervisor):
-    client.force_login(supervisor)
-    upload = SimpleUploadedFile("holidays.csv", "2030-10-01,国庆节\n2030-10-12,调休,workday\n".encode(), "text/csv")
-    response = client.post(reverse("production:calendar"), {"file": upload})
-    assert response.status_code == 302
-    assert CalendarDay.objects.count() == 2
-    page = client.get(reverse("production:calendar")).content.decode()
-    assert "国庆节" in page
-
-
-def test_a_bad_calendar_file_is_reported(client, supervisor):
-    client.force_login(supervisor)
-    upload = SimpleUploadedFile("holidays.csv", b"2030-10-01,ok\nnot-a-date,x\n", "text/csv")
-    response = client.post(reverse("production:calendar"), {"file": upload}, follow=True)
-    assert CalendarDay.objects.count() == 0
-    assert "is not a date" in response.content.decode()
-
-
-def test_the_merchandiser_has_no_calendar_upload(client, merchandiser):
-    client.force_login(merchandiser)
-    upload = SimpleUploadedFile("holidays.csv", b"2030-10-01,x\n", "text/csv")
-    assert client.post(reverse("production:calendar"), {"file": upload}).status_code == 403

@@ -142,7 +142,6 @@ ACCESS: dict[str, dict] = {
         "POST": staff_only(DENIED),
     },
     "production:board": {"GET": roles_only("supervisor"), "POST": staff_only(DENIED, supervisor=METHOD)},
-    "production:calendar": roles_only("supervisor"),
     "production:start": {
         "GET": staff_only(METHOD),
         "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),
@@ -302,6 +301,14 @@ ACCESS: dict[str, dict] = {
     "evaluation:appeal_answer": {"GET": staff_only(METHOD), "POST": roles_only("hr")},
     "evaluation:scheme": {"GET": roles_only("hr", "management"), "POST": staff_only(METHOD)},
     "evaluation:scheme_new": roles_only("hr"),  # an empty POST answers 422 with the form's errors
+    # the company calendar: supervisors read it, HR changes it (an empty POST answers 400 with the form)
+    "workcalendar:calendar": {
+        "GET": roles_only("supervisor", "hr"),
+        "POST": staff_only(DENIED, supervisor=METHOD, hr=METHOD),
+    },
+    "workcalendar:day_set": {"GET": staff_only(DENIED, hr=METHOD), "POST": roles_only("hr")},
+    "workcalendar:day_delete": {"GET": staff_only(DENIED, hr=METHOD), "POST": roles_only("hr", other=DENIED)},
+    "workcalendar:import": {"GET": staff_only(DENIED, hr=METHOD), "POST": roles_only("hr")},
 }
 
 # How to fill a route's arguments from the test world (tests/security/conftest.py World): by argument
@@ -342,6 +349,7 @@ KWARGS_BY_URL = {
     "portal:survey": {"token": stage("forged_status_token")},
     "production:checkin_save": {"order_pk": "order.pk"},
     "production:milestone": {"milestone_id": "=1"},
+    "workcalendar:day_delete": {"pk": "=1"},
     "orders:customer_edit": {"pk": "customer.pk"},
     "orders:product_edit": {"pk": "product.pk"},
     # supervision: the objects of tests/supervision/access_world.py

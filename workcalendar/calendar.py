@@ -1,5 +1,11 @@
-"""The working-day calendar: weekends from settings, company holidays and make-up working days (调休)
-from the database. All T&A arithmetic counts working days through one `WorkCalendar`.
+"""The company calendar: weekends from settings, company holidays and make-up working days (调休) from
+the database. Every clock counts working days through one `WorkCalendar`: check-ins, T&A plans, the
+after-sales SLA, weekly report due times and meeting days, and the KPIs' working time.
+
+A year with no row at all has not been loaded (the State Council publishes the next year's notice in
+November). Its statutory fixed-date holidays still hold, so no clock counts 1 January, 1–2 May or 1–3
+October of such a year as a working day; the lunar holidays and make-up days wait for the notice, and
+`year_is_loaded` drives the warning that asks HR to load it.
 
 Dates are indexed once per loaded range, so adding, subtracting and counting working days are O(1)
 look-ups: the nightly flag job does this for every open order.
@@ -19,15 +25,27 @@ _MARGIN_DAYS = 366
 _INDEX_MAX_DAYS = 40 * 366
 
 
+# The holidays of the national law (全国年节及纪念日放假办法) that fall on the same date every year.
+STATUTORY_FIXED = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
+
+
 class WorkCalendar:
     def __init__(
-        self, *, weekend: Iterable[int] = (5, 6), holidays: Iterable[date] = (), workdays: Iterable[date] = ()
+        self,
+        *,
+        weekend: Iterable[int] = (5, 6),
+        holidays: Iterable[date] = (),
+        workdays: Iterable[date] = (),
+        loaded_years: Iterable[int] | None = None,
     ):
         self.weekend = frozenset(int(d) for d in weekend)
         if len(self.weekend) >= 7:
             raise ValueError("A week needs at least one working day.")
         self.holidays = frozenset(holidays)
         self.workdays = frozenset(workdays)  # weekend days worked in exchange for a holiday
+        # None: a calendar built by hand (tests, benchmarks) that knows only the days it was given. A set:
+        # the company calendar, whose other years keep the statutory fixed-date holidays.
+        self.loaded_years = None if loaded_years is None else frozenset(loaded_years)
         self._lo: date | None = None
         self._hi: date | None = None
         self._days: list[date] = []  # the working days in [_lo, _hi], ascending
@@ -36,7 +54,7 @@ class WorkCalendar:
     def load(cls) -> "WorkCalendar":
         """The company calendar: a few dozen rows a year, read on every order page and check-in list, so
         kept in the cache. Whatever writes a day drops it (forget_calendar): the services in
-        production/services/calendar_days.py and calendar_import.py."""
+        workcalendar/services.py."""
         days = _cached_days()
         if days is None:
             from .models import CalendarDay, CalendarDayKind
@@ -47,12 +65,18 @@ class WorkCalendar:
             days = (tuple(holidays), tuple(workdays))
             _remember_days(days)
         holidays, workdays = days
-        return cls(weekend=settings.PRODUCTION_WEEKEND_DAYS, holidays=holidays, workdays=workdays)
+        years = {d.year for d in holidays} | {d.year for d in workdays}
+        return cls(weekend=settings.CALENDAR_WEEKEND_DAYS, holidays=holidays, workdays=workdays, loaded_years=years)
+
+    def year_is_loaded(self, year: int) -> bool:
+        return self.loaded_years is None or year in self.loaded_years
 
     def is_working_day(self, day: date) -> bool:
         if day in self.workdays:
             return True
         if day in self.holidays:
+            return False
+        if not self.year_is_loaded(day.year) and (day.month, day.day) in STATUTORY_FIXED:
             return False
         return day.weekday() not in self.weekend
 
@@ -115,7 +139,8 @@ class WorkCalendar:
 
     def _count_by_weeks(self, start: date, end: date) -> int:
         """count_between without the index, for spans too long to index (a date stored centuries away):
-        whole weeks, the days left over, then the holidays and make-up days in between."""
+        whole weeks, the days left over, then the holidays and make-up days in between. The fixed-date
+        holidays of unloaded years are left out: across centuries they shift nothing anyone reads."""
         weeks, rest = divmod((end - start).days, 7)
         count = weeks * (7 - len(self.weekend))
         count += sum(1 for i in range(1, rest + 1) if (start.weekday() + i) % 7 not in self.weekend)
@@ -128,7 +153,7 @@ class WorkCalendar:
 
 # --- the calendar's days in the cache -------------------------------------------------------------------
 # A failing cache counts as a miss (django-redis, IGNORE_EXCEPTIONS): the calendar is read from the table.
-_CACHE_KEY = "production:calendar-days:v1"
+_CACHE_KEY = "workcalendar:days:v1"
 _CACHE_SECONDS = 3600  # a backstop: the services that write a day drop the entry at once
 
 

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from core.dates import date_rule_error, shift
 
-from ..calendar import forget_calendar
-from ..models import CalendarDay, CalendarDayKind
+from .calendar import forget_calendar
+from .models import CalendarDay, CalendarDayKind, CalendarEvent
 
 MAX_DAYS = 2000  # a calendar file covers a few years, not centuries
 WORKDAY_MARKERS = ("workday:", "补班", "上班")
@@ -138,7 +138,7 @@ def calendar_parse(text: str) -> tuple[list[tuple[date, str, str]], list[str]]:
     return rows, errors
 
 
-def calendar_import(*, text: str) -> ImportResult:
+def calendar_import(*, text: str, actor=None) -> ImportResult:
     """Upsert the file's days. A file with any error imports nothing, so a half-read file never lands."""
     rows, errors = calendar_parse(text)
     result = ImportResult(errors=errors)
@@ -148,7 +148,7 @@ def calendar_import(*, text: str) -> ImportResult:
         result.errors.append(_("The file has no dates."))
         return result
     with transaction.atomic():
-        forget_calendar()  # the cached calendar (production.calendar.WorkCalendar.load)
+        forget_calendar()  # the cached calendar (WorkCalendar.load)
         existing = {d.date: d for d in CalendarDay.objects.select_for_update().filter(date__in=[r[0] for r in rows])}
         for day, name, kind in rows:
             current = existing.get(day)
@@ -161,4 +161,14 @@ def calendar_import(*, text: str) -> ImportResult:
                 result.updated += 1
             else:
                 result.unchanged += 1
+        CalendarEvent.objects.create(
+            actor=actor,
+            action="imported",
+            payload={
+                "first": str(min(r[0] for r in rows)),
+                "last": str(max(r[0] for r in rows)),
+                "created": result.created,
+                "updated": result.updated,
+            },
+        )
     return result

@@ -11,10 +11,13 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from production.calendar import WorkCalendar
-from production.models import CalendarDay, CalendarDayKind
 from production.schedule import schedule_backward
-from production.services import calendar_day_save, calendar_days_delete, calendar_import
+from workcalendar.calendar import WorkCalendar
+from workcalendar.models import CalendarDay, CalendarDayKind
+from workcalendar.services import calendar_day_save, calendar_days_delete, calendar_import
+
+# The tests on the database set their own days (empty_calendar); the install's 2026 is tested in
+# tests/workcalendar/test_shipped_years.py.
 
 # National Day week 2026: Thu 1 Oct – Wed 7 Oct off, Sat 10 Oct worked in exchange (调休).
 GOLDEN_WEEK = [date(2026, 10, d) for d in range(1, 8)]
@@ -193,7 +196,7 @@ END:VCALENDAR
 """
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_calendar")
 def test_csv_import_upserts_and_is_idempotent():
     first = calendar_import(text=CSV)
     assert (first.created, first.updated, first.errors) == (3, 0, [])
@@ -203,7 +206,7 @@ def test_csv_import_upserts_and_is_idempotent():
     assert not WorkCalendar.load().is_working_day(date(2026, 10, 2))
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_calendar")
 def test_ics_import_expands_multi_day_events():
     result = calendar_import(text=ICS)
     assert result.errors == []
@@ -212,26 +215,26 @@ def test_ics_import_expands_multi_day_events():
     assert days[date(2026, 5, 9)] == CalendarDayKind.WORKDAY
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_calendar")
 def test_a_file_with_an_error_imports_nothing():
     result = calendar_import(text="2026-10-01,National Day\n2026-13-40,Nonsense\n")
     assert result.errors and CalendarDay.objects.count() == 0
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_calendar")
 def test_import_holidays_command_loads_the_shipped_file():
     out = StringIO()
-    call_command("import_holidays", "production/data/holidays-cn-2026.csv", stdout=out)
+    call_command("import_holidays", "workcalendar/data/holidays-cn-2026.csv", stdout=out)
     assert "added" in out.getvalue()
     assert CalendarDay.objects.filter(kind=CalendarDayKind.WORKDAY).count() == 6
-    call_command("import_holidays", "production/data/holidays-cn-2026.csv", stdout=out)
+    call_command("import_holidays", "workcalendar/data/holidays-cn-2026.csv", stdout=out)
     assert CalendarDay.objects.count() == 39
 
 
 # --- the calendar in the cache (WorkCalendar.load) -----------------------------------------------------
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_calendar")
 def test_the_loaded_calendar_is_cached_and_dropped_when_a_day_changes(django_assert_num_queries):
     calendar_day_save(day=CalendarDay(date=date(2026, 10, 1), name="National Day", kind=CalendarDayKind.HOLIDAY))
     assert not WorkCalendar.load().is_working_day(date(2026, 10, 1))
@@ -250,23 +253,23 @@ def test_the_loaded_calendar_is_cached_and_dropped_when_a_day_changes(django_ass
     assert WorkCalendar.load().is_working_day(date(2026, 10, 2))  # a Friday
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_calendar")
 def test_a_day_changed_in_the_admin_shows_at_once(client):
     WorkCalendar.load()  # cached, empty
     client.force_login(get_user_model().objects.create_superuser("calendar-admin", "calendar@example.com", "x"))
     response = client.post(
-        reverse("admin:production_calendarday_add"), {"date": "2026-10-05", "name": "National Day", "kind": "holiday"}
+        reverse("admin:workcalendar_calendarday_add"), {"date": "2026-10-05", "name": "National Day", "kind": "holiday"}
     )
     assert response.status_code == 302
     assert not WorkCalendar.load().is_working_day(date(2026, 10, 5))  # a Monday
 
     day = CalendarDay.objects.get(date=date(2026, 10, 5))
-    response = client.post(reverse("admin:production_calendarday_delete", args=[day.pk]), {"post": "yes"})
+    response = client.post(reverse("admin:workcalendar_calendarday_delete", args=[day.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert WorkCalendar.load().is_working_day(date(2026, 10, 5))
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_calendar")
 def test_an_imported_file_shows_at_once():
     WorkCalendar.load()  # cached, empty
     calendar_import(text="date,name,kind\n2026-10-05,National Day,holiday\n")

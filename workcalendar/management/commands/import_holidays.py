@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from production.services import calendar_import, calendar_parse
+from workcalendar.services import calendar_import, calendar_parse
 
 
 class Command(BaseCommand):
