@@ -219,8 +219,8 @@ class WorkRow:
 
 
 def _worklist_orders(*, user) -> QuerySet[Order]:
-    """The user's own in-production orders: the check-in page's whole worklist."""
-    return orders_visible_to(user).filter(merchandiser=user, status=OrderState.IN_PRODUCTION)
+    """The user's own in-production orders not on hold: the check-in page's whole worklist."""
+    return orders_visible_to(user).filter(merchandiser=user, status=OrderState.IN_PRODUCTION, is_on_hold=False)
 
 
 def _checkin_on(day: date, status: str) -> Exists:
@@ -340,7 +340,7 @@ def _day_tallies(*, viewer, merchandiser_ids: list[int], day: date) -> dict[int,
     found = {
         row["merchandiser_id"]: row
         for row in orders_visible_to(viewer)
-        .filter(merchandiser_id__in=merchandiser_ids, status=OrderState.IN_PRODUCTION)
+        .filter(merchandiser_id__in=merchandiser_ids, status=OrderState.IN_PRODUCTION, is_on_hold=False)
         .values("merchandiser_id")
         .annotate(
             orders=Count("pk"),

@@ -105,6 +105,8 @@ class EventType(models.TextChoices):
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     REASSIGNED = "reassigned", _("Handed over")
     FLAGS_CHANGED = "flags_changed", _("Flags changed")
+    HELD = "held", _("Put on hold")
+    RELEASED = "released", _("Released from hold")
     NOTE = "note", _("Note")
     STAGE = "stage", _("Stage record")  # production, logistics and after-sales write these
 
