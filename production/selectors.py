@@ -491,6 +491,21 @@ def board_orders(*, user, day: date):
     )
 
 
+BOARD_PROBLEM_DAYS = 7
+BOARD_PROBLEM_LIMIT = 50
+
+
+def checkin_problems(*, user, since: date, until: date, limit: int = BOARD_PROBLEM_LIMIT) -> list[CheckIn]:
+    """Check-ins from `since` to `until` whose merchandiser wrote a problem, on orders `user` may see,
+    newest first: what the supervisor's board shows, so a problem reaches someone who can help. One query."""
+    return list(
+        CheckIn.objects.filter(order__in=orders_visible_to(user), day__range=(since, until))
+        .exclude(problems="")
+        .select_related("order__customer", "merchandiser")
+        .order_by("-day", "-pk")[:limit]
+    )
+
+
 def next_milestones(*, order_ids, day: date) -> dict:
     """The next open milestone of each order, with its status. One query."""
     calendar = WorkCalendar.load()

@@ -31,11 +31,13 @@ from .forms import (
 )
 from .models import CalendarDay
 from .selectors import (
+    BOARD_PROBLEM_DAYS,
     CHECKIN_FILTERS,
     CHECKIN_PAGE_SIZES,
     board_page,
     checkin_compliance,
     checkin_counts,
+    checkin_problems,
     checkin_worklist,
     checkin_worklist_page,
     next_milestones,
@@ -303,10 +305,11 @@ def board(request):
     compliance = checkin_compliance(
         viewer=request.user, merchandisers=team_merchandisers(supervisor=request.user), day=today
     )
+    problems = checkin_problems(user=request.user, since=today - timedelta(days=BOARD_PROBLEM_DAYS - 1), until=today)
     return render(
         request,
         "production/board.html",
-        {"page": page, "rows": rows, "compliance": compliance, "today": today},
+        {"page": page, "rows": rows, "compliance": compliance, "today": today, "problems": problems},
     )
 
 
