@@ -114,7 +114,7 @@ def load(rng: random.Random) -> dict:
         order_hold(
             order_id=held.pk,
             actor=held.merchandiser,
-            reason="客户暂停：等待新的包装设计 / the customer paused the order until their new packaging design is ready",
+            reason="客户暂停：等待新的包装设计 / the customer paused the order until the new packaging is ready",
         )
     return {
         "production_orders": len(running),
