@@ -215,6 +215,11 @@ def shipment_create(*, order_id, actor, data: ShipmentInput) -> Shipment:
                 _("Shipments can be recorded only while the order is in production (it is %(state)s).")
                 % {"state": order.get_status_display()}
             )
+        if order.is_on_hold:  # nothing leaves for a customer who paused the order, partly or whole
+            raise TransitionRefused(
+                _("Order %(order)s is on hold (%(reason)s). Release it first.")
+                % {"order": order.display_number, "reason": order.hold_reason}
+            )
         problems, quantities = _validate_shipment(order, data)
         if problems:
             raise InvalidInput(_("The shipment could not be saved."), reasons=problems)

@@ -167,7 +167,7 @@ def _order_name(number, row: dict, prefix: str = "") -> dict:
 
 def agenda_compile(*, team: Team, week_start: date) -> dict:
     """The meeting's agenda from the records, per merchandiser: new orders, missed check-ins and the
-    problems written in check-ins of the week before, orders at risk or late, orders leaving the factory in
+    problems written in check-ins of the week before (problems: up to the time it is compiled), orders at risk or late, orders leaving the factory in
     the next AGENDA_EX_FACTORY_DAYS days, QA findings past their due date, last week's weekly report if it
     is missing, open after-sales cases and SLA breaches, and open action items of earlier meetings. A
     constant number of queries, however large the team. JSON-ready."""
@@ -297,9 +297,10 @@ AGENDA_EX_FACTORY_DAYS = 14
 
 
 def _agenda_problems(sections: dict, *, ids: list[int], week_start: date) -> None:
-    """The problems merchandisers wrote in their check-ins of the week before ("problems this week")."""
+    """The problems merchandisers wrote in their check-ins since the week before began ("problems this
+    week"): compiled again before the meeting, the agenda also has those written since Monday."""
     for row in (
-        CheckIn.objects.filter(merchandiser__in=ids, day__gte=week_start - timedelta(days=7), day__lt=week_start)
+        CheckIn.objects.filter(merchandiser__in=ids, day__gte=week_start - timedelta(days=7))
         .exclude(problems="")
         .order_by("day", "order_id")
         .values(
