@@ -166,11 +166,12 @@ def _order_name(number, row: dict, prefix: str = "") -> dict:
 
 
 def agenda_compile(*, team: Team, week_start: date) -> dict:
-    """The meeting's agenda from the records, per merchandiser: new orders, missed check-ins and the
-    problems written in check-ins of the week before (problems: up to the time it is compiled), orders at risk or late, orders leaving the factory in
-    the next AGENDA_EX_FACTORY_DAYS days, QA findings past their due date, last week's weekly report if it
-    is missing, open after-sales cases and SLA breaches, and open action items of earlier meetings. A
-    constant number of queries, however large the team. JSON-ready."""
+    """The meeting's agenda from the records, per merchandiser: new orders and missed check-ins of the
+    week before, the problems written in check-ins since that week began (up to when it is compiled),
+    orders at risk or late, orders leaving the factory in the next AGENDA_EX_FACTORY_DAYS days, QA findings
+    past their due date, last week's weekly report if it is missing, open after-sales cases and SLA
+    breaches, and open action items of earlier meetings. A constant number of queries, however large the
+    team. JSON-ready."""
     people = list(merchandisers_of_team(team=team))
     ids = [p.pk for p in people]
     since, until = week_bounds(week_start - timedelta(days=7))
