@@ -58,7 +58,8 @@ def test_hold_release_and_a_problem_that_reaches_the_supervisor(open_journey, de
 
     # No check-in is due for it while it is held.
     j.nav("My check-ins")
-    j.click_link(ALL)
+    if j.page.get_by_role("link", name=ALL).count():  # no tabs at all when it was their only order
+        j.click_link(ALL)
     expect(j.page.get_by_role("link", name=number, exact=True)).to_have_count(0)
 
     # The order list finds held orders; release it from its page.
@@ -70,8 +71,9 @@ def test_hold_release_and_a_problem_that_reaches_the_supervisor(open_journey, de
     expect(j.message()).to_contain_text(f"Order {number} is released from hold.")
     expect(j.page.locator(".hold-banner")).to_have_count(0)
 
-    # Back on the check-in page, with a problem for the supervisor.
+    # Back on the check-in page (the demo may have checked it in today already), with a problem.
     j.nav("My check-ins")
+    j.click_link(ALL)
     row = j.page.get_by_role("form", name=re.compile(re.escape(number)))
     j.fill("Spoke to", "Chen (line leader)", within=row)
     j.select("How", "Phone", within=row)
