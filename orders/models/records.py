@@ -213,6 +213,8 @@ class OrderEvent(AppendOnlyEvent):
             # Names from the timeline's selector (order_timeline); the usernames stored otherwise.
             names = getattr(self, "handover_names", None) or (p.get("from", ""), p.get("to", ""))
             return f"{names[0]} → {names[1]}"
+        if self.type == EventType.RELEASED:  # which hold ended: its reason
+            return p.get("reason", "")
         if self.type == EventType.FLAGS_CHANGED:
             return " · ".join(
                 f"{Order._meta.get_field(flag).verbose_name}: {_('yes') if on else _('no')}"

@@ -26,6 +26,8 @@ def test_hold_records_reason_time_and_event(merchandiser):
     assert not released.is_on_hold and released.hold_reason == "" and released.held_since is None
     event = OrderEvent.objects.get(order=order, type=EventType.RELEASED)
     assert event.payload["reason"] == "Customer paused: artwork change" and event.note == "Artwork received"
+    # The work record names both: "Released from hold", the hold's reason, the note.
+    assert (event.type_label, event.detail) == ("Released from hold", "Customer paused: artwork change")
 
 
 @pytest.mark.django_db
