@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from orders.models import Order, OrderState
+from orders.services import order_hold
 from production.models import Delay, DelayReason, PlanMilestone
 from production.services import (
     CheckInInput,
@@ -105,7 +106,20 @@ def load(rng: random.Random) -> dict:
         new_date=delayed.delivery_date + timedelta(days=14),
         note="辅料供应商停产一周 / the trims supplier stopped for a week",
     )
-    return {"production_orders": len(running), "at_risk": risky.display_number, "delayed": delayed.display_number}
+    # On hold: the customer paused an order (the merchandiser sees why on its page; no check-ins are due).
+    held = next((o for o in reversed(running) if o.pk not in (risky.pk, delayed.pk)), None)
+    if held is not None:
+        order_hold(
+            order_id=held.pk,
+            actor=held.merchandiser,
+            reason="客户暂停：等待新的包装设计 / the customer paused the order until the new packaging is ready",
+        )
+    return {
+        "production_orders": len(running),
+        "at_risk": risky.display_number,
+        "delayed": delayed.display_number,
+        "on_hold": held.display_number if held else "",
+    }
 
 
 def _answer(rng: random.Random, order: Order, i: int) -> CheckInInput:

@@ -320,8 +320,8 @@ class CheckinCompliance(RowsKpi):
     unit = Unit.PERCENT
     default = Default(weight=5, target=Decimal(98), floor=Decimal(80))
     formula = _(
-        "Daily check-ins done ÷ daily check-ins due in the quarter (check-ins not needed are left out; today's "
-        "are counted from tomorrow)."
+        "Daily check-ins done ÷ daily check-ins due in the quarter (check-ins not needed, as while the order is "
+        "on hold, are left out; today's are counted from tomorrow)."
     )
     numerator_label = _("done")
     denominator_label = _("due")

@@ -31,6 +31,7 @@ def shipments_context(*, order, user) -> dict:
         "editable": editable,
         "can_ship": editable
         and order.status == OrderState.IN_PRODUCTION
+        and not order.is_on_hold
         and any(row["remaining"] > 0 for row in progress),
         "can_deliver": editable and order.status not in (OrderState.CLOSED, OrderState.CANCELLED),
         "status_link": link,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from notifications.services import notification_enqueue
-from orders import events
+from orders import events, hooks
 from orders.event_wording import both_names
 from orders.models import Order, OrderState
 from orders.permissions import can_edit
@@ -187,16 +187,14 @@ def _notify_customer(order: Order, *, kind: str, template: str, dedupe_key: str,
             payload={"kind": kind},
         )
         return
-    link = status_link_ensure(order=order)
-    # Handed to the customer again: the link starts a new term (settings.STATUS_LINK_DAYS).
-    StatusLink.objects.filter(pk=link.pk).update(issued_at=timezone.now())
     notification_enqueue(
         kind=kind,
         reference=f"order:{order.pk}",
         to_email=to_email,
+        reply_to=hooks.customer_reply_to(order),
         language=order.customer.preferred_language or settings.LANGUAGE_CODE,
         template=template,
-        context={"order": order, "customer": order.customer, "status_url": status_link_url(link), **context},
+        context={"order": order, "customer": order.customer, "status_url": status_link_for_notice(order), **context},
         dedupe_key=dedupe_key,
     )
 
@@ -216,6 +214,11 @@ def shipment_create(*, order_id, actor, data: ShipmentInput) -> Shipment:
             raise TransitionRefused(
                 _("Shipments can be recorded only while the order is in production (it is %(state)s).")
                 % {"state": order.get_status_display()}
+            )
+        if order.is_on_hold:  # nothing leaves for a customer who paused the order, partly or whole
+            raise TransitionRefused(
+                _("Order %(order)s is on hold (%(reason)s). Release it first.")
+                % {"order": order.display_number, "reason": order.hold_reason}
             )
         problems, quantities = _validate_shipment(order, data)
         if problems:
@@ -406,6 +409,14 @@ def status_link_ensure(*, order: Order) -> StatusLink:
             return StatusLink.objects.create(order=order, nonce=_new_nonce())
     except IntegrityError:
         return StatusLink.objects.get(order=order)
+
+
+def status_link_for_notice(order: Order) -> str:
+    """The status link's URL for a notice to the customer (orders.hooks.customer_status_url). Handed to
+    the customer again: the link starts a new term (settings.STATUS_LINK_DAYS)."""
+    link = status_link_ensure(order=order)
+    StatusLink.objects.filter(pk=link.pk).update(issued_at=timezone.now())
+    return status_link_url(link)
 
 
 def status_link_create(*, order_id, actor) -> StatusLink:

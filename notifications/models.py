@@ -16,6 +16,8 @@ class Notification(models.Model):
     reference = models.CharField(_("about"), max_length=60, db_index=True, help_text=_("e.g. order:123"))
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
     to_email = models.EmailField(_("to"))
+    # Where the recipient's answer goes: a customer notice replies to its merchandiser, not the system.
+    reply_to = models.EmailField(_("reply to"), blank=True)
     language = models.CharField(_("language"), max_length=10)
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField()

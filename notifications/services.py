@@ -44,10 +44,12 @@ def notification_enqueue(
     template: str,
     context: dict,
     dedupe_key: str | None = None,
+    reply_to: str = "",
 ) -> Notification | None:
     """Write the message to the outbox, in the caller's transaction, and send it after commit.
 
-    `dedupe_key` makes the enqueue idempotent: a second call with the same key returns None.
+    `dedupe_key` makes the enqueue idempotent: a second call with the same key returns None. `reply_to` is
+    the address the recipient's answer goes to (a customer notice: the order's merchandiser).
     Must be called inside transaction.atomic() so the message exists only if the change commits.
     """
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
@@ -60,6 +62,7 @@ def notification_enqueue(
                 reference=reference,
                 dedupe_key=dedupe_key,
                 to_email=to_email,
+                reply_to=reply_to or "",
                 language=language,
                 subject=subject[:255],
                 body_text=text,
@@ -102,6 +105,7 @@ def notification_send(*, notification_id: int) -> bool:
             body=notification.body_text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[notification.to_email],
+            reply_to=[notification.reply_to] if notification.reply_to else None,
             headers={"Message-ID": message_id},
         )
         if notification.body_html:

@@ -79,6 +79,20 @@ def event_reassigned(order, actor, *, from_user, to_user, reason: str) -> OrderE
     )
 
 
+def event_held(order, actor, *, reason: str) -> OrderEvent:
+    return _event(order, EventType.HELD, actor, note=reason, payload={"since": order.held_since.isoformat()})
+
+
+def event_released(order, actor, *, note: str, reason: str, since) -> OrderEvent:
+    return _event(
+        order,
+        EventType.RELEASED,
+        actor,
+        note=note,
+        payload={"reason": reason, "since": since.isoformat() if since else ""},
+    )
+
+
 def event_flags(order, actor, *, changes: dict) -> OrderEvent:
     return _event(order, EventType.FLAGS_CHANGED, actor, payload=changes)
 

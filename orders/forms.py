@@ -125,6 +125,16 @@ class TransitionForm(forms.Form):
     )
 
 
+class HoldForm(forms.Form):
+    version = VersionField()
+    reason = forms.CharField(label=_("Reason for the hold"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReleaseForm(forms.Form):
+    version = VersionField()
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
 class OrderEditForm(forms.Form):
     version = VersionField()
     customer_po = forms.CharField(label=_("Customer PO number"), max_length=60, required=False)

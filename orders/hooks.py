@@ -121,3 +121,23 @@ def customer_milestones(order) -> list[dict]:
     for source in _customer_milestones:
         milestones.extend(source(order) or [])
     return milestones
+
+
+# The customer's status link. The stage that owns it (logistics) registers fn(order) -> the link's URL,
+# handed out anew; a customer notice written by another stage (production's delay notice) carries it
+# without importing that stage.
+_customer_status_url: list[Callable] = []
+
+
+def register_customer_status_url(source: Callable) -> None:
+    _customer_status_url[:] = [source]
+
+
+def customer_status_url(order) -> str:
+    """The order's status link for a customer notice, or "" when no stage provides one."""
+    return _customer_status_url[0](order) if _customer_status_url else ""
+
+
+def customer_reply_to(order) -> str:
+    """Where a customer's answer to a notice about the order goes: its merchandiser."""
+    return getattr(order.merchandiser, "email", "") or ""

@@ -27,6 +27,11 @@ def can_edit(user, order: Order) -> bool:
     )
 
 
+def can_hold(user, order: Order) -> bool:
+    """Put on hold and release: whoever may change the order (its owner, the owner's supervisor)."""
+    return can_edit(user, order)
+
+
 @dataclass(frozen=True)
 class TransitionRule:
     label: object

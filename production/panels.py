@@ -64,7 +64,7 @@ def production_panel_context(*, order, user) -> dict:
     editable = order.status in PLAN_OPEN and can_edit(user, order)
     run = related_or_none(order, "production_run")  # joined in by the order page (orders.hooks)
     start_form = None
-    if editable and order.status == OrderState.ENTERED:
+    if editable and order.status == OrderState.ENTERED and not order.is_on_hold:
         initial = {"version": order.version, "start_date": timezone.localdate()}
         if run:
             initial.update(

@@ -219,8 +219,8 @@ class WorkRow:
 
 
 def _worklist_orders(*, user) -> QuerySet[Order]:
-    """The user's own in-production orders: the check-in page's whole worklist."""
-    return orders_visible_to(user).filter(merchandiser=user, status=OrderState.IN_PRODUCTION)
+    """The user's own in-production orders not on hold: the check-in page's whole worklist."""
+    return orders_visible_to(user).filter(merchandiser=user, status=OrderState.IN_PRODUCTION, is_on_hold=False)
 
 
 def _checkin_on(day: date, status: str) -> Exists:
@@ -340,7 +340,7 @@ def _day_tallies(*, viewer, merchandiser_ids: list[int], day: date) -> dict[int,
     found = {
         row["merchandiser_id"]: row
         for row in orders_visible_to(viewer)
-        .filter(merchandiser_id__in=merchandiser_ids, status=OrderState.IN_PRODUCTION)
+        .filter(merchandiser_id__in=merchandiser_ids, status=OrderState.IN_PRODUCTION, is_on_hold=False)
         .values("merchandiser_id")
         .annotate(
             orders=Count("pk"),
@@ -488,6 +488,21 @@ def board_orders(*, user, day: date):
             "delivery_date",
             "pk",
         )
+    )
+
+
+BOARD_PROBLEM_DAYS = 7
+BOARD_PROBLEM_LIMIT = 50
+
+
+def checkin_problems(*, user, since: date, until: date, limit: int = BOARD_PROBLEM_LIMIT) -> list[CheckIn]:
+    """Check-ins from `since` to `until` whose merchandiser wrote a problem, on orders `user` may see,
+    newest first: what the supervisor's board shows, so a problem reaches someone who can help. One query."""
+    return list(
+        CheckIn.objects.filter(order__in=orders_visible_to(user), day__range=(since, until))
+        .exclude(problems="")
+        .select_related("order__customer", "merchandiser")
+        .order_by("-day", "-pk")[:limit]
     )
 
 

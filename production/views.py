@@ -1,5 +1,7 @@
 """Thin views: validate the form, call one service, turn domain errors into messages or a 403."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,11 +29,13 @@ from .forms import (
     ProductionStartForm,
 )
 from .selectors import (
+    BOARD_PROBLEM_DAYS,
     CHECKIN_FILTERS,
     CHECKIN_PAGE_SIZES,
     board_page,
     checkin_compliance,
     checkin_counts,
+    checkin_problems,
     checkin_worklist,
     checkin_worklist_page,
     next_milestones,
@@ -298,8 +302,9 @@ def board(request):
     compliance = checkin_compliance(
         viewer=request.user, merchandisers=team_merchandisers(supervisor=request.user), day=today
     )
+    problems = checkin_problems(user=request.user, since=today - timedelta(days=BOARD_PROBLEM_DAYS - 1), until=today)
     return render(
         request,
         "production/board.html",
-        {"page": page, "rows": rows, "compliance": compliance, "today": today},
+        {"page": page, "rows": rows, "compliance": compliance, "today": today, "problems": problems},
     )

@@ -167,8 +167,11 @@ def _order_name(number, row: dict, prefix: str = "") -> dict:
 
 def agenda_compile(*, team: Team, week_start: date) -> dict:
     """The meeting's agenda from the records, per merchandiser: new orders and missed check-ins of the
-    week before, orders at risk or late, open after-sales cases and SLA breaches, and open action items
-    of earlier meetings. A constant number of queries, however large the team. JSON-ready."""
+    week before, the problems written in check-ins since that week began (up to when it is compiled),
+    orders at risk or late, orders leaving the factory in the next AGENDA_EX_FACTORY_DAYS days, QA findings
+    past their due date, last week's weekly report if it is missing, open after-sales cases and SLA
+    breaches, and open action items of earlier meetings. A constant number of queries, however large the
+    team. JSON-ready."""
     people = list(merchandisers_of_team(team=team))
     ids = [p.pk for p in people]
     since, until = week_bounds(week_start - timedelta(days=7))
@@ -179,6 +182,10 @@ def agenda_compile(*, team: Team, week_start: date) -> dict:
             "new_orders": [],
             "at_risk": [],
             "missed_checkins": [],
+            "problems": [],
+            "leaving_factory": [],
+            "overdue_findings": [],
+            "missing_reports": [],
             "open_cases": [],
             "sla_breaches": [],
             "action_items": [],
@@ -230,6 +237,10 @@ def agenda_compile(*, team: Team, week_start: date) -> dict:
                 "day": row["day"].isoformat(),
             }
         )
+    _agenda_problems(sections, ids=ids, week_start=week_start)
+    _agenda_leaving_factory(sections, ids=ids, week_start=week_start)
+    _agenda_overdue_findings(sections, ids=ids, today=max(timezone.localdate(), week_start))
+    _agenda_missing_reports(sections, ids=ids, week_start=week_start)
     for row in (
         Case.objects.filter(order__merchandiser__in=ids)
         .filter(
@@ -281,6 +292,97 @@ def agenda_compile(*, team: Team, week_start: date) -> dict:
         "people": [sections[p.pk] for p in people],
         "team_action_items": team_items,
     }
+
+
+AGENDA_EX_FACTORY_DAYS = 14
+
+
+def _agenda_problems(sections: dict, *, ids: list[int], week_start: date) -> None:
+    """The problems merchandisers wrote in their check-ins since the week before began ("problems this
+    week"): compiled again before the meeting, the agenda also has those written since Monday."""
+    for row in (
+        CheckIn.objects.filter(merchandiser__in=ids, day__gte=week_start - timedelta(days=7))
+        .exclude(problems="")
+        .order_by("day", "order_id")
+        .values(
+            "order_id",
+            "order__number",
+            "day",
+            "merchandiser_id",
+            "problems",
+            "next_steps",
+            *(f"order__{f}" for f in _NAME_FIELDS),
+        )
+    ):
+        sections[row["merchandiser_id"]]["problems"].append(
+            {
+                "order": row["order_id"],
+                **_order_name(row["order__number"], row, "order__"),
+                "day": row["day"].isoformat(),
+                "problem": row["problems"],
+                "next_steps": row["next_steps"],
+            }
+        )
+
+
+def _agenda_leaving_factory(sections: dict, *, ids: list[int], week_start: date) -> None:
+    """Open orders whose T&A plan has them leave the factory in the next two weeks: what to book and check."""
+    until = week_start + timedelta(days=AGENDA_EX_FACTORY_DAYS)
+    for row in (
+        Order.objects.filter(
+            merchandiser__in=ids,
+            status__in=[OrderState.ENTERED, OrderState.IN_PRODUCTION],
+            production_plan__ex_factory_date__gte=week_start,
+            production_plan__ex_factory_date__lt=until,
+        )
+        .order_by("production_plan__ex_factory_date", "pk")
+        .values("pk", "number", "merchandiser_id", "status", "production_plan__ex_factory_date", *_NAME_FIELDS)
+    ):
+        sections[row["merchandiser_id"]]["leaving_factory"].append(
+            {
+                "order": row["pk"],
+                **_order_name(row["number"], row),
+                "state": row["status"],
+                "ex_factory": row["production_plan__ex_factory_date"].isoformat(),
+            }
+        )
+
+
+def _agenda_overdue_findings(sections: dict, *, ids: list[int], today: date) -> None:
+    for finding in (
+        Finding.objects.filter(merchandiser__in=ids, due_date__lt=today)
+        .exclude(status=FindingStatus.CLOSED)
+        .order_by("due_date", "pk")
+        .only("pk", "merchandiser_id", "severity", "description", "due_date", "status")
+    ):
+        sections[finding.merchandiser_id]["overdue_findings"].append(
+            {
+                "finding": finding.pk,
+                "label": finding.reference,
+                "severity": finding.severity,
+                "subject": finding.description[:200],
+                "due": finding.due_date.isoformat(),
+            }
+        )
+
+
+def _agenda_missing_reports(sections: dict, *, ids: list[int], week_start: date) -> None:
+    """Last week's weekly report, when it was not submitted by its due time."""
+    last_week = week_start - timedelta(days=7)
+    for row in (
+        WeeklyReport.objects.filter(merchandiser__in=ids, week_start=last_week)
+        .filter(Q(missing_flagged_at__isnull=False) | Q(submitted_at__isnull=True, due_at__lt=timezone.now()))
+        .order_by("pk")
+        .values("pk", "merchandiser_id", "week_start", "due_at", "submitted_at")
+    ):
+        sections[row["merchandiser_id"]]["missing_reports"].append(
+            {
+                "report": row["pk"],
+                "week": row["week_start"].isoformat(),
+                "due": timezone.localtime(row["due_at"]).strftime("%Y-%m-%d %H:%M"),
+                "submitted": bool(row["submitted_at"]),
+            }
+        )
 
 
 # --- 2. weekly reports -----------------------------------------------------------------------------
@@ -337,6 +439,12 @@ def report_figures(*, merchandiser, week_start: date) -> dict:
         open=Count("pk", filter=Q(status__in=ACTIVE_CASE_STATES)),
     )
     new_orders = Order.objects.filter(merchandiser=merchandiser, received_at__gte=since, received_at__lt=until).count()
+    problems = list(
+        CheckIn.objects.filter(merchandiser=merchandiser, day__range=(week_start, week_end))
+        .exclude(problems="")
+        .order_by("day", "order_id")
+        .values("order_id", "order__number", "day", "problems", "next_steps", *(f"order__{f}" for f in _NAME_FIELDS))
+    )
     return {
         "week_start": week_start.isoformat(),
         "new_orders": new_orders,
@@ -360,6 +468,17 @@ def report_figures(*, merchandiser, week_start: date) -> dict:
             for s in shipments
         ],
         "cases": cases,
+        # The problems written in the week's check-ins: the report carries them to the supervisor.
+        "problems": [
+            {
+                "order": p["order_id"],
+                **_order_name(p["order__number"], p, "order__"),
+                "day": p["day"].isoformat(),
+                "problem": p["problems"],
+                "next_steps": p["next_steps"],
+            }
+            for p in problems
+        ],
     }
 
 

@@ -68,3 +68,12 @@ def test_every_demo_order_entered_or_later_has_its_order_number(demo, db):
     assert list(missing.values_list("pk", "status", "customer_po")) == []
     numbers = list(Order.objects.exclude(number=None).values_list("number", flat=True))
     assert len(numbers) == len(set(numbers))
+
+
+def test_the_demo_has_one_order_on_hold_with_its_reason(demo, db):
+    from orders.models import EventType, OrderEvent
+
+    held = list(Order.objects.filter(is_on_hold=True))
+    assert len(held) == 1
+    assert held[0].hold_reason and held[0].held_since
+    assert OrderEvent.objects.filter(order=held[0], type=EventType.HELD).exists()

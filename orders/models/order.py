@@ -77,6 +77,9 @@ class Order(models.Model):
     is_overdue = models.BooleanField(_("overdue"), default=False)
     is_at_risk = models.BooleanField(_("at risk"), default=False)
     is_on_hold = models.BooleanField(_("on hold"), default=False)
+    # Set and cleared only by orders.services.order_hold / order_release, with their events.
+    hold_reason = models.TextField(_("reason for the hold"), blank=True)
+    held_since = models.DateTimeField(_("on hold since"), null=True, blank=True)
 
     # Optimistic concurrency: every change bumps it; a form that carries an older value is stale.
     version = models.PositiveIntegerField(default=1)
@@ -111,6 +114,7 @@ class Order(models.Model):
             models.Index(fields=["status", "-received_at", "-id"], name="order_status_recv_idx"),
             models.Index(fields=["-received_at", "-id"], condition=Q(is_at_risk=True), name="order_at_risk_recv_idx"),
             models.Index(fields=["-received_at", "-id"], condition=Q(is_overdue=True), name="order_overdue_recv_idx"),
+            models.Index(fields=["-received_at", "-id"], condition=Q(is_on_hold=True), name="order_on_hold_recv_idx"),
         ]
 
     def __str__(self):

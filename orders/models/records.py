@@ -105,6 +105,8 @@ class EventType(models.TextChoices):
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     REASSIGNED = "reassigned", _("Handed over")
     FLAGS_CHANGED = "flags_changed", _("Flags changed")
+    HELD = "held", _("Put on hold")
+    RELEASED = "released", _("Released from hold")
     NOTE = "note", _("Note")
     STAGE = "stage", _("Stage record")  # production, logistics and after-sales write these
 
@@ -211,6 +213,8 @@ class OrderEvent(AppendOnlyEvent):
             # Names from the timeline's selector (order_timeline); the usernames stored otherwise.
             names = getattr(self, "handover_names", None) or (p.get("from", ""), p.get("to", ""))
             return f"{names[0]} → {names[1]}"
+        if self.type == EventType.RELEASED:  # which hold ended: its reason
+            return p.get("reason", "")
         if self.type == EventType.FLAGS_CHANGED:
             return " · ".join(
                 f"{Order._meta.get_field(flag).verbose_name}: {_('yes') if on else _('no')}"

@@ -1,5 +1,6 @@
 """Every change to an order goes through one of these functions."""
 
+from .hold import order_hold, order_release
 from .intake import LineInput, OrderInput, order_create
 from .numbering import order_number_next
 from .records import (
@@ -21,10 +22,12 @@ __all__ = [
     "order_check_item",
     "order_create",
     "order_edit",
+    "order_hold",
     "order_lock",
     "order_number_next",
     "order_reassign",
     "order_record_confirmation",
+    "order_release",
     "order_set_flags",
     "order_transition",
     "transitions_available",

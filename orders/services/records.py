@@ -247,8 +247,9 @@ def order_reassign(*, order_ids, to_user, actor, reason: str) -> int:
 
 
 def order_set_flags(*, order_id, actor=None, **flags) -> Order:
-    """Set overdue / at-risk / on-hold flags. Never touches the state. Writes an event only on change."""
-    allowed = {"is_overdue", "is_at_risk", "is_on_hold"}
+    """Set the computed overdue / at-risk flags. Never touches the state. Writes an event only on change.
+    On hold is a person's decision with a reason: order_hold / order_release."""
+    allowed = {"is_overdue", "is_at_risk"}
     if set(flags) - allowed:
         raise InvalidInput(_("Unknown flag."))
     with transaction.atomic():

@@ -47,6 +47,20 @@ def order_check_version(order: Order, expected_version) -> None:
         )
 
 
+# Transitions that move a held order forward. Confirming what the customer agreed and cancelling stay open.
+REFUSED_WHILE_HELD = ("enter", "start_production", "ship")
+
+
+def held_refusal(order: Order, name: str) -> str | None:
+    """Why `name` may not happen to `order` now, or None. The workflow asks before every transition."""
+    if order.is_on_hold and name in REFUSED_WHILE_HELD:
+        return _("Order %(order)s is on hold (%(reason)s). Release it first.") % {
+            "order": order.display_number,
+            "reason": order.hold_reason,
+        }
+    return None
+
+
 def _core_guard_failures(order: Order, name: str, *, actor, reason: str) -> list[str]:
     failures = []
     if name == "confirm":
@@ -91,6 +105,8 @@ def order_transition(
                 _("Order %(order)s is %(state)s now, so this action is no longer possible.")
                 % {"order": order.display_number, "state": order.get_status_display()}
             )
+        if held := held_refusal(order, name):
+            raise TransitionRefused(held)
         failures = _core_guard_failures(order, name, actor=actor, reason=reason)
         failures += hooks.guard_failures(name, order, actor=actor)
         if failures:
@@ -116,6 +132,8 @@ def transitions_available(*, order: Order, user) -> list[dict]:
     Guards are not evaluated here: a button whose guard fails explains why when pressed."""
     available = []
     for name, rule in TRANSITIONS.items():
+        if order.is_on_hold and name in REFUSED_WHILE_HELD:
+            continue  # the hold banner offers Release instead
         if can_proceed(getattr(order, name)) and can_transition(user, order, name):
             available.append({"name": name, "label": rule.label, "style": rule.style})
     return available

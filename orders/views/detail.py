@@ -11,8 +11,8 @@ from notifications.services import notifications_for
 from .. import hooks
 from ..downloads import download_response, file_not_found
 from ..forms import AttachmentForm, ConfirmationForm, TransitionForm
-from ..models import OrderState
-from ..permissions import can_edit, can_reassign
+from ..models import CANCELLABLE_STATES, OrderState
+from ..permissions import can_edit, can_hold, can_reassign
 from ..selectors import order_checklist, order_get_for_page, order_get_for_user, order_timeline
 from ..services import transitions_available
 from .work_record import work_record
@@ -103,6 +103,7 @@ def _body_context(request, order, unfold: frozenset[str]) -> dict:
         "panels": hooks.panels_for(order, request.user, unfold=unfold),
         "editable": editable,
         "can_reassign": can_reassign(request.user, order),
+        "can_hold": can_hold(request.user, order) and (order.is_on_hold or order.status in CANCELLABLE_STATES),
         "transition_form": TransitionForm(initial={"version": order.version}),
         "attachment_form": AttachmentForm(initial={"version": order.version}) if editable else None,
     }

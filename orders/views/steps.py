@@ -13,7 +13,16 @@ from accounts.roles import Role
 from core.errors import DomainError, InvalidInput
 from core.views import report_error, report_form_errors
 
-from ..forms import AttachmentForm, ConfirmationForm, HandoverForm, LineEditForm, OrderEditForm, TransitionForm
+from ..forms import (
+    AttachmentForm,
+    ConfirmationForm,
+    HandoverForm,
+    HoldForm,
+    LineEditForm,
+    OrderEditForm,
+    ReleaseForm,
+    TransitionForm,
+)
 from ..models import OPEN_STATES, AttachmentKind
 from ..permissions import TRANSITIONS, can_edit
 from ..selectors import order_checklist, order_get_for_user, orders_visible_to
@@ -21,8 +30,10 @@ from ..services import (
     order_attachment_add,
     order_check_item,
     order_edit,
+    order_hold,
     order_reassign,
     order_record_confirmation,
+    order_release,
     order_transition,
 )
 
@@ -114,6 +125,54 @@ def transition(request, pk, name):
         request,
         _("Order %(order)s is now %(state)s.") % {"order": order.display_number, "state": order.get_status_display()},
     )
+    return redirect("orders:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def hold(request, pk):
+    """Put the order on hold, with the reason (the customer paused it)."""
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = HoldForm(request.POST)
+    if not form.is_valid():
+        if "reason" in form.errors:
+            messages.error(request, _("Give the reason for the hold."))
+        else:
+            messages.error(request, _("The page was incomplete. Reload it and try again."))
+        return redirect("orders:detail", pk=pk)
+    try:
+        order = order_hold(
+            order_id=order.pk,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except DomainError as error:
+        report_error(request, error)
+        return redirect("orders:detail", pk=pk)
+    messages.success(request, _("Order %(order)s is on hold.") % {"order": order.display_number})
+    return redirect("orders:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def release(request, pk):
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = ReleaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The page was incomplete. Reload it and try again."))
+        return redirect("orders:detail", pk=pk)
+    try:
+        order = order_release(
+            order_id=order.pk,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except DomainError as error:
+        report_error(request, error)
+        return redirect("orders:detail", pk=pk)
+    messages.success(request, _("Order %(order)s is released from hold.") % {"order": order.display_number})
     return redirect("orders:detail", pk=pk)
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from .plans import milestone_set_actual
 
 
 def checkins_create_for_day(*, day: date | None = None, calendar: WorkCalendar | None = None) -> int:
-    """Create the day's check-in for every in-production order, owned by the order's merchandiser.
+    """Create the day's check-in for every in-production order not on hold, owned by the order's merchandiser.
 
     One set-based statement, INSERT … SELECT … ON CONFLICT DO NOTHING against the (order, day) unique
     constraint: the database does the work, memory does not grow with the number of orders, and a second
@@ -37,7 +38,8 @@ def checkins_create_for_day(*, day: date | None = None, calendar: WorkCalendar |
     sql = (
         f"INSERT INTO {q(checkin)} (order_id, day, merchandiser_id, status, contact_name, contact_method, "  # noqa: S608
         f"problems, next_steps, created_at) "
-        f"SELECT o.id, %s, o.merchandiser_id, %s, '', '', '', '', %s FROM {q(order)} o WHERE o.status = %s "
+        f"SELECT o.id, %s, o.merchandiser_id, %s, '', '', '', '', %s FROM {q(order)} o "
+        f"WHERE o.status = %s AND o.is_on_hold = %s "
         f"ON CONFLICT DO NOTHING"
     )
     params = [
@@ -45,6 +47,7 @@ def checkins_create_for_day(*, day: date | None = None, calendar: WorkCalendar |
         CheckInStatus.PENDING.value,
         ops.adapt_datetimefield_value(timezone.now()),
         OrderState.IN_PRODUCTION.value,
+        False,  # a held order needs no contact with production: nothing to miss
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -53,11 +56,14 @@ def checkins_create_for_day(*, day: date | None = None, calendar: WorkCalendar |
 
 def checkins_mark_missed(*, day: date | None = None) -> int:
     """Close every check-in of `day` and before that is still to do: missed, or not needed when the order
-    left production meanwhile. Idempotent; a night the job did not run is caught up the next."""
+    left production or was put on hold meanwhile (a miss would count against the merchandiser for a pause
+    the customer asked for). Idempotent; a night the job did not run is caught up the next."""
     day = day or timezone.localdate()
     with transaction.atomic():
         open_ = CheckIn.objects.filter(status=CheckInStatus.PENDING, day__lte=day)
-        open_.exclude(order__status=OrderState.IN_PRODUCTION).update(status=CheckInStatus.WAIVED)
+        open_.filter(~Q(order__status=OrderState.IN_PRODUCTION) | Q(order__is_on_hold=True)).update(
+            status=CheckInStatus.WAIVED
+        )
         return open_.update(status=CheckInStatus.MISSED)
 
 

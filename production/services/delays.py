@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
 from notifications.services import notification_enqueue
+from orders import hooks
 from orders.event_wording import both_names
 from orders.models import Order
 from orders.services.records import order_reschedule
@@ -99,6 +100,7 @@ def _notify_customer(*, order: Order, delay: Delay, is_update: bool):
         kind="production_delay",
         reference=f"order:{order.pk}",
         to_email=to_email,
+        reply_to=hooks.customer_reply_to(order),
         language=order.customer.preferred_language or settings.LANGUAGE_CODE,
         template=NOTICE_TEMPLATE,
         context={
@@ -109,6 +111,7 @@ def _notify_customer(*, order: Order, delay: Delay, is_update: bool):
             "is_update": is_update,
             "merchandiser": order.merchandiser,
             "merchandiser_name": _person_name(order.merchandiser),
+            "status_url": hooks.customer_status_url(order),
         },
         dedupe_key=f"production-delay:{delay.pk}",
     )

@@ -10,6 +10,7 @@ from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
+from orders.models.order import order_draft_name
 from supervision.models import Suggestion
 from supervision.services.suggestions import suggestion_submit
 
@@ -39,6 +40,17 @@ def _summary_text(figures: dict, language: str) -> str:
         }
 
 
+def _problems_text(figures: dict) -> str:
+    """The week's check-in problems, one per line, as the first text of "problems and help needed"."""
+    lines = []
+    for entry in figures.get("problems", []):
+        name = entry["label"] or order_draft_name(
+            customer=entry["draft"]["zh"] or entry["draft"]["en"], po=entry["draft"]["po"]
+        )
+        lines.append(f"{entry['day']} {name}: {' '.join(entry['problem'].split())}")
+    return "\n".join(lines)
+
+
 def report_draft(*, merchandiser, week_start: date, actor=None) -> tuple[WeeklyReport, bool]:
     """The merchandiser's report of the week, drafted from the records if it does not exist yet.
     Idempotent (unique per person and week). Returns (report, created)."""
@@ -56,6 +68,7 @@ def report_draft(*, merchandiser, week_start: date, actor=None) -> tuple[WeeklyR
                 figures=figures,
                 figures_at=timezone.now(),
                 summary=_summary_text(figures, merchandiser.preferred_language),
+                problems=_problems_text(figures),
             )
             supervision_event(report, "drafted", actor)
     except IntegrityError:
@@ -122,7 +135,11 @@ def report_refresh_figures(*, report_id, actor) -> WeeklyReport:
         report = _lock_own_draft(report_id, actor)
         report.figures = report_figures(merchandiser=actor, week_start=report.week_start)
         report.figures_at = timezone.now()
-        report.save(update_fields=["figures", "figures_at"])
+        fields = ["figures", "figures_at"]
+        if not report.problems.strip():  # never overwrite what the merchandiser wrote
+            report.problems = _problems_text(report.figures)
+            fields.append("problems")
+        report.save(update_fields=fields)
         supervision_event(report, "figures_refreshed", actor)
     return report
 

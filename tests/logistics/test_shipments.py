@@ -320,3 +320,17 @@ def test_progress_from_loaded_shipments_matches_the_grouped_query(merchandiser):
     ]
     assert as_numbers[0] == as_numbers[1]
     assert as_numbers[0][0][3] == first.quantity - 2 * half(first)
+
+
+def test_nothing_ships_while_the_order_is_on_hold(merchandiser):
+    """Broken rule 5: a held order ships nothing, not even part of it, until it is released."""
+    from orders.services import order_hold, order_release
+
+    order = in_production_order(merchandiser, lines=1)
+    order_hold(order_id=order.pk, actor=merchandiser, reason="Customer paused")
+    with pytest.raises(TransitionRefused, match="on hold"):
+        ship(order, merchandiser)
+    assert not Shipment.objects.filter(order=order).exists()
+    order_release(order_id=order.pk, actor=merchandiser)
+    ship(order, merchandiser)
+    assert fresh(order).status == OrderState.SHIPPED

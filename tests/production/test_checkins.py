@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
-from orders.models import OrderEvent, OrderState
+from orders.models import Order, OrderEvent, OrderState
 from orders.services import order_transition
 from production import tasks
 from production.models import CheckIn, CheckInStatus, PlanMilestone
@@ -175,3 +175,65 @@ def test_two_concurrent_morning_jobs_create_each_checkin_once(team_a):
     assert sorted(created) == [0, 20]  # the second waits on the first's rows, then adds nothing
     assert CheckIn.objects.filter(day=day).count() == len(orders)
     assert checkins_create_for_day(day=day) == 0
+
+
+# --- on hold (broken rule 5) -----------------------------------------------------------------------
+@pytest.mark.django_db
+def test_a_held_order_gets_no_checkin_and_no_missed_mark(merchandiser):
+    from orders.services import order_hold
+
+    held = in_production_order(merchandiser)
+    running = in_production_order(merchandiser)
+    day = a_working_day()
+    checkins_create_for_day(day=day)
+    order_hold(order_id=held.pk, actor=merchandiser, reason="Customer paused")
+    # Held after the morning job: the day's check-in is not needed, not missed.
+    checkins_mark_missed(day=day)
+    assert CheckIn.objects.get(order=held, day=day).status == CheckInStatus.WAIVED
+    assert CheckIn.objects.get(order=running, day=day).status == CheckInStatus.MISSED
+    # Held before the morning job: no check-in at all.
+    next_day = WEEKDAYS.on_or_after(day + timedelta(days=1))
+    assert checkins_create_for_day(day=next_day) == 1
+    assert not CheckIn.objects.filter(order=held, day=next_day).exists()
+
+
+@pytest.mark.django_db
+def test_the_checkin_page_leaves_a_held_order_out(merchandiser):
+    from orders.services import order_hold
+    from production.selectors import checkin_worklist_page, checkins_due_for
+
+    held = in_production_order(merchandiser)
+    running = in_production_order(merchandiser)
+    order_hold(order_id=held.pk, actor=merchandiser, reason="Customer paused")
+    day = a_working_day()
+    page = checkin_worklist_page(user=merchandiser, day=day, show="all")
+    assert [row.order.pk for row in page.rows] == [running.pk]
+    assert page.counts["all"] == 1
+    due = checkins_due_for(user=merchandiser, day=day)
+    assert due.due == (1 if due.working else 0)
+
+
+@pytest.mark.django_db
+def test_a_held_order_cannot_start_production(merchandiser):
+    from orders.services import order_hold
+    from production.models import ProductionRun
+    from production.services import production_start
+
+    from .conftest import run_details
+
+    order = entered_order(merchandiser)
+    order_hold(order_id=order.pk, actor=merchandiser, reason="Customer paused")
+    with pytest.raises(TransitionRefused, match="on hold"):
+        production_start(order_id=order.pk, actor=merchandiser, details=run_details())
+    assert Order.objects.get(pk=order.pk).status == OrderState.ENTERED
+    assert not ProductionRun.objects.filter(order=order).exists()
+
+
+@pytest.mark.django_db
+def test_a_held_order_cannot_ship(merchandiser):
+    from orders.services import order_hold
+
+    order = in_production_order(merchandiser)
+    order_hold(order_id=order.pk, actor=merchandiser, reason="Customer paused")
+    with pytest.raises(TransitionRefused, match="on hold"):
+        order_transition(order_id=order.pk, name="ship", actor=merchandiser)

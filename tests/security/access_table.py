@@ -110,6 +110,9 @@ ACCESS: dict[str, dict] = {
     "orders:check_item": POST_ONLY_ORDER_ACTION,
     "orders:confirmation": POST_ONLY_ORDER_ACTION,
     "orders:transition": POST_ONLY_ORDER_ACTION,
+    "orders:hold": POST_ONLY_ORDER_ACTION,
+    # The order under test is not on hold: its owner and supervisor get in, and are told so (refused).
+    "orders:release": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED)},
     "orders:edit": ORDER_FORM,
     "orders:add_attachment": POST_ONLY_ORDER_ACTION,
     "orders:attachment": {"GET": ORDER_READ, "POST": ORDER_READ},
@@ -408,6 +411,8 @@ POST_DATA = {
     "orders:check_item": {"checked": "=1", "version": "order.version"},
     "orders:add_attachment": {"version": "order.version", "file": lambda world: sample_upload()},
     "orders:transition": {"version": "order.version", "reason": "=matrix test"},
+    "orders:hold": {"version": "order.version", "reason": "=matrix test"},
+    "orders:release": {"version": "order.version"},
     "orders:confirmation": {
         "version": "order.version",
         "method": "=email",
