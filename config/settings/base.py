@@ -8,6 +8,7 @@ import contextlib
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -486,23 +487,36 @@ LOGGING = {
 }
 
 # --- Cache ----------------------------------------------------------------------------------------
-# Redis when there is one (REDIS_URL, or the Celery broker when it is Redis), else per-process memory so
-# the no-server mode still works. Dashboards keep their per-state counts here for a minute.
+# Redis when there is one, else per-process memory so the no-server mode still works. Dashboards keep
+# their per-state counts here for a minute. REDIS_URL defaults to the broker's Redis but the *next*
+# database (broker /0, cache /1): never the queue's own database, so a cache flush, a cache eviction
+# policy or the breaker's clean-up (core/redis_cache.py) can never touch queued jobs (docs/deployment.md).
+
+
+def _next_redis_database(url: str) -> str:
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{number + 1}"))
+
+
 REDIS_URL = env(
-    "REDIS_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+    "REDIS_URL",
+    default=_next_redis_database(CELERY_BROKER_URL) if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "",
 )
+# After a Redis call timed out or was refused, that Redis (cache or broker) is skipped at once for this
+# long, then one call probes it (core/breaker.py): a hanging Redis costs a page one timeout, not one per call.
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=30)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "core.redis_cache.BreakerRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gendan",
             # A cache that fails or hangs must not fail or hang a page: each call gives up after half a
-            # second and counts as a miss (logged), so pages fall back to the database.
+            # second and counts as a miss, so pages fall back to the database; the breaker then skips Redis.
             "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gendan"}}
 # Sessions and each user's roles are read from the cache on every page, but only when every web process
