@@ -179,6 +179,7 @@ def test_postgres_url_gives_web_processes_a_pool():
     assert pool["min_size"] >= 1
     assert pool["max_size"] >= pool["min_size"]
     assert values["CONN_MAX_AGE"] == 0
+    assert values["CONN_HEALTH_CHECKS"] is True  # no dead connection lent out after a database restart
 
 
 @pytest.mark.parametrize("argv0", ["/srv/app/.venv/bin/celery", "celery"])

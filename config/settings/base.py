@@ -150,6 +150,9 @@ def _tune_database(db: dict) -> dict:
                 "timeout": env.int("DB_POOL_TIMEOUT", default=10),
             }
             db["CONN_MAX_AGE"] = 0  # the pool owns connection lifetime
+            # The pool checks each connection before lending it: after a database restart no request is
+            # handed a dead one (tests/browser/test_degraded_dependencies.py).
+            db["CONN_HEALTH_CHECKS"] = True
         else:
             db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
             db["CONN_HEALTH_CHECKS"] = True
@@ -254,7 +257,8 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 # Redis: a broker that hangs must never hang a web request. Web processes only publish (a few ms when
 # Redis is well), so they give up after half a second; workers keep 2 s. Publishing retries once
 # (CELERY_TASK_PUBLISH_RETRY_POLICY); the outbox's retry job sends whatever could not be queued.
-# Worst case for a request, broker hanging: about 2 x 0.5 s (tests/security/test_broker_faults.py).
+# Worst case for a request, broker hanging: about 2 x 0.5 s (tests/security/test_broker_faults.py); after
+# that the publishing process skips the broker at once for REDIS_BREAKER_SECONDS (core/celery_task.py).
 _BROKER_SOCKET_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0 if IS_CELERY_PROCESS else 0.5)
 BROKER_REDIS_TRANSPORT_OPTIONS = {
     "socket_timeout": _BROKER_SOCKET_TIMEOUT,

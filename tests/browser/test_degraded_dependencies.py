@@ -14,12 +14,14 @@ import math
 import re
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.core.cache import caches
+from django.db import connection, connections
 from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -27,6 +29,7 @@ from playwright.sync_api import expect
 from config.celery import app as celery_app
 from notifications.models import Notification, NotificationStatus
 from notifications.tasks import send_due_notifications, send_notification
+from orders.models import OrderEvent
 
 from ..conftest import require_server
 from ..fault_proxy import HANG, PASS, REFUSE, FaultProxy, redis_upstream
@@ -238,9 +241,7 @@ def _walk_every_fault(open_journey, demo, redis_proxy, smtp_proxy, queue):
                 smtp_settings.disable()
 
         print("\nper-request seconds, browser-timed (document and htmx requests):")
-        for phase, watch in figures.items():
-            count, p95, worst = watch.summary(phase)
-            print(f"  {phase:<14} requests {count:>3}   p95 {p95:.2f}   max {worst:.2f}")
+        report(figures)
         for phase, watch in figures.items():
             slow = [(s, u) for s, status, u in watch.requests[phase] if s > BUDGET_SECONDS]
             failed = [(status, u) for _, status, u in watch.requests[phase] if status >= 500 or status == 0]
@@ -288,6 +289,104 @@ def _walk_every_fault(open_journey, demo, redis_proxy, smtp_proxy, queue):
         assert notification.to_email == "buying@pacificapparel.example"
     for number in numbers:
         assert any(number in message.subject + message.body for message in mail.outbox), number
+
+    if connection.vendor == "postgresql":
+        figures["PostgreSQL restarts"] = _walk_through_a_database_restart(open_journey, demo, numbers[-1])
+    else:
+        print("PostgreSQL restart: skipped on SQLite")
+    report({"PostgreSQL restarts": figures["PostgreSQL restarts"]} if "PostgreSQL restarts" in figures else {})
+
+
+def report(figures: dict) -> None:
+    """The figures docs/degraded-dependencies.md shows."""
+    for phase, watch in figures.items():
+        count, p95, worst = watch.summary(phase)
+        print(f"  {phase:<19} requests {count:>3}   p95 {p95:.2f}   max {worst:.2f}")
+        slowest = sorted(watch.requests.get(phase, []), reverse=True)[:3]
+        print("      slowest: " + "; ".join(f"{seconds:.2f} {what.split('/', 3)[-1]}" for seconds, _, what in slowest))
+
+
+RESTART_SECONDS = 3  # how long PostgreSQL refuses connections while it "restarts"
+RECOVERY_SECONDS = 5  # after it is back, every request must succeed within this
+
+
+@contextmanager
+def database_through(proxy):
+    """Every thread but this test's own connects to PostgreSQL through `proxy`, from a psycopg pool with
+    health checks, as production's web processes do (config/settings/base.py). The settings dict is the
+    one every thread's connection reads when it connects; this thread's connection is already open."""
+    connection.ensure_connection()
+    shared = connections.settings["default"]
+    saved = {key: shared.get(key) for key in ("HOST", "PORT", "CONN_HEALTH_CHECKS", "CONN_MAX_AGE")}
+    saved_options = dict(shared["OPTIONS"])
+    shared.update(HOST="127.0.0.1", PORT=str(proxy.port), CONN_HEALTH_CHECKS=True, CONN_MAX_AGE=0)
+    shared["OPTIONS"]["pool"] = {"min_size": 1, "max_size": 4, "timeout": 2}
+    try:
+        yield
+    finally:
+        connection.close_pool()
+        shared.update(saved)
+        shared["OPTIONS"].clear()
+        shared["OPTIONS"].update(saved_options)
+
+
+def _walk_through_a_database_restart(open_journey, password, number):
+    """The merchandiser is at work when PostgreSQL restarts: what is in flight may fail with the error page;
+    within RECOVERY_SECONDS of the restart every request succeeds again, and nothing done is lost."""
+    t = LABELS["en"]
+    phase = "PostgreSQL restarts"
+    settings_dict = connections.settings["default"]
+    delays_before = OrderEvent.objects.filter(order__number=number, payload__has_key="delay").count()
+    upstream = (settings_dict["HOST"] or "127.0.0.1", int(settings_dict["PORT"] or 5432))
+    with FaultProxy(*upstream) as proxy, database_through(proxy):
+        j = open_journey("en", name="degraded-postgres")
+        watch = Stopwatch(j.page)
+        watch.phase = "before"
+        j.start("/").sign_in("merch.wang", password)
+        j.nav(t["nav_orders"])
+        j.click_link(number)
+        order_page = j.page.url
+
+        proxy.set(REFUSE)  # the server goes down: every connection dropped, new ones refused
+        watch.phase = "during"
+        started = time.monotonic()
+        response = j.page.goto(order_page)
+        print(f"PostgreSQL down: the order page answered {response.status} in {time.monotonic() - started:.1f} s")
+        assert response.status in (200, 500), response.status
+        if response.status == 500:
+            j.see("The problem has been logged; please try again shortly.")
+        time.sleep(RESTART_SECONDS)
+        proxy.set(PASS)
+        back = time.monotonic()
+
+        watch.phase = "recovering"
+        while True:
+            response = j.page.goto(order_page)
+            if response.status == 200:
+                break
+            assert time.monotonic() - back < RECOVERY_SECONDS, f"still {response.status} after the restart"
+            time.sleep(0.2)
+        recovered = time.monotonic() - back
+        watch.phase = phase
+        j.settle()
+        production = section(j, t["production"])
+        j.click(production.get_by_text(t["record_delay"], exact=True))
+        j.select(t["reason"], t["materials_late"], within=production)
+        j.fill(t["new_date"], (timezone.localdate() + timedelta(days=120)).isoformat(), within=production)
+        j.click_button(t["notify_delay"])
+        expect(j.message()).to_contain_text(t["delay_recorded"])
+        j.nav(t["nav_my_work"])
+        j.nav(t["nav_orders"])
+        j.click_link(number)
+        # The in-flight error page was expected; only what came after the restart counts.
+        j.console_errors[:] = [e for e in j.console_errors if "500" not in e]
+    print(f"PostgreSQL back: the order page answered again {recovered:.1f} s after the restart")
+    after = [(s, status, u) for s, status, u in watch.requests.get(phase, [])]
+    assert after and all(status < 500 and status != 0 for _, status, _ in after), after
+    assert all(s <= BUDGET_SECONDS for s, _, _ in after), after
+    # Nothing the person was told was done is lost; nothing was written twice.
+    assert OrderEvent.objects.filter(order__number=number, payload__has_key="delay").count() == delays_before + 1
+    return watch
 
 
 def _queue_length(queue: str) -> int:
