@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 
@@ -91,6 +92,20 @@ def breaker(name: str) -> Breaker:
         with _registry_lock:
             found = _breakers.setdefault(name, Breaker(name))
     return found
+
+
+def for_url(kind: str, url: str) -> Breaker:
+    """The breaker of the server at `url`, named without the URL's credentials (the name is logged)."""
+    parts = urlsplit(str(url))
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return breaker(f"{kind} {urlunsplit((parts.scheme, host, parts.path, '', ''))}")
+
+
+def open_names() -> list[str]:
+    """The dependencies this process is skipping right now (the health check shows them)."""
+    return sorted(each.name for each in list(_breakers.values()) if each.is_open)
 
 
 def reset_all() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from celery import Task
 from kombu.exceptions import OperationalError
 
-from .breaker import breaker
+from .breaker import for_url
 
 try:
     from redis.exceptions import ConnectionError as RedisConnectionError
@@ -25,7 +25,7 @@ UNREACHABLE = (OperationalError, OSError, *_REDIS_ERRORS)
 
 
 def broker_breaker(app):
-    return breaker(f"celery broker {app.conf.broker_url}")
+    return for_url("celery broker", app.conf.broker_url)
 
 
 class BreakerTask(Task):

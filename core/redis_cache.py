@@ -17,7 +17,7 @@ from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from .breaker import breaker
+from .breaker import for_url
 
 # What says "Redis is unreachable", as opposed to a bad command (ResponseError) that says nothing about it.
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, socket.timeout, OSError)
@@ -68,7 +68,7 @@ class _GuardedClient:
 class BreakerRedisCache(RedisCache):
     @property
     def breaker(self):
-        return breaker(f"redis cache {self._server}")
+        return for_url("redis cache", self._server)
 
     @property
     def client(self):

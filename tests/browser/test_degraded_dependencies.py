@@ -186,11 +186,11 @@ def test_the_merchandiser_works_on_while_redis_hangs_then_is_down_and_smtp_hangs
         ),
         broker_at(redis_url),
     ):
-        celery_app.conf.task_default_queue = queue
+        default_queue, celery_app.conf.task_default_queue = celery_app.conf.task_default_queue, queue
         try:
             _walk_every_fault(open_journey, demo, redis_proxy, smtp_proxy, queue)
         finally:
-            celery_app.conf.task_default_queue = "celery"
+            celery_app.conf.task_default_queue = default_queue
             redis_proxy.set(PASS)
             caches["default"].delete_pattern("*")
             with celery_app.connection_for_write() as conn:

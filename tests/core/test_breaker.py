@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.test import override_settings
 from kombu.exceptions import OperationalError
 
-from core.breaker import Breaker
+from core.breaker import Breaker, for_url
 
 from ..conftest import require_server
 from ..fault_proxy import HANG, PASS, REFUSE, FaultProxy, redis_upstream
@@ -55,6 +55,20 @@ def test_a_failed_probe_opens_again_and_a_lost_probe_is_replaced():
     assert guard.allow()  # probe that never reports
     clock.now += 10
     assert guard.allow()  # another one after a full period
+
+
+def test_a_breaker_is_named_without_the_password_in_its_url():
+    named = for_url("celery broker", "redis://:s3cret@redis.example:6379/0")
+    assert named.name == "celery broker redis://redis.example:6379/0"
+    assert for_url("celery broker", "redis://user:other@redis.example:6379/0") is named
+
+
+def test_the_health_check_names_what_the_process_is_skipping(client, db):
+    assert client.get("/healthz").json()["skipping"] == []
+    for_url("redis cache", "redis://:pw@cache.example:6379/1").failed(TimeoutError())
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok"
+    assert body["skipping"] == ["redis cache redis://cache.example:6379/1"]
 
 
 @pytest.fixture
