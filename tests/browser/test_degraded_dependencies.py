@@ -160,9 +160,7 @@ def smtp_proxy():
         yield proxy
 
 
-def test_the_merchandiser_works_on_while_redis_hangs_then_is_down_and_smtp_hangs(
-    open_journey, demo, redis_proxy, smtp_proxy
-):
+def test_the_merchandiser_works_on_through_redis_smtp_and_database_faults(open_journey, demo, redis_proxy, smtp_proxy):
     redis_url = f"redis://127.0.0.1:{redis_proxy.port}/{redis_proxy.database}"
     prefix = f"degraded-{uuid.uuid4().hex[:12]}"
     queue = f"test-degraded-{prefix}"
@@ -205,6 +203,7 @@ def _walk_every_fault(open_journey, demo, redis_proxy, smtp_proxy, queue):
         ("SMTP hangs", PASS, smtp_proxy),
     ]
     worker = None
+    smtp_settings = None
     numbers = []
     before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     ours = Notification.objects.filter(pk__gt=before)  # the demo has emails of its own
@@ -239,6 +238,7 @@ def _walk_every_fault(open_journey, demo, redis_proxy, smtp_proxy, queue):
                     what="the worker to try every waiting email once",
                 )
                 smtp_settings.disable()
+                smtp_settings = None
 
         print("\nper-request seconds, browser-timed (document and htmx requests):")
         report(figures)
@@ -278,6 +278,8 @@ def _walk_every_fault(open_journey, demo, redis_proxy, smtp_proxy, queue):
         wait_until(lambda: _queue_length(queue) == 0, what="the queue to drain")
         time.sleep(0.5)  # the last task taken off the queue finishes
     finally:
+        if smtp_settings is not None:
+            smtp_settings.disable()
         if worker is not None:
             worker.__exit__(None, None, None)
 
