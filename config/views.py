@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Heartbeat
 from accounts.roles import Role, primary_role
+from core.breaker import open_names
 
 ROLE_HOME = {
     Role.MERCHANDISER: "dashboards:merchandiser",
@@ -33,8 +34,11 @@ def home(request):
 
 
 def healthz(request):
-    """Liveness for load balancers and the run script: the database answers, beat last ran at."""
+    """Liveness for load balancers and the run script: the database answers, beat last ran at, and which
+    Redis this process is skipping after a failure (core/breaker.py; the product works without it)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     beat = Heartbeat.objects.filter(name="beat").values_list("last_run", flat=True).first()
-    return JsonResponse({"status": "ok", "time": timezone.now().isoformat(), "beat_last_run": beat})
+    return JsonResponse(
+        {"status": "ok", "time": timezone.now().isoformat(), "beat_last_run": beat, "skipping": open_names()}
+    )

@@ -251,7 +251,9 @@ def evaluation_run_start(*, quarter: Quarter, actor=None, trigger: str = RunTrig
         from .tasks import score_quarter
 
         run_id = run.pk
-        transaction.on_commit(lambda: score_quarter.delay(run_id))
+        # robust: a broker that is down (or skipped by core.breaker) must not turn HR's committed request into
+        # an error page; the run stays queued, and a stale run may be started again.
+        transaction.on_commit(lambda: score_quarter.delay(run_id), robust=True)
     return run
 
 

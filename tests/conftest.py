@@ -47,6 +47,9 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+    from core.breaker import reset_all
+
+    reset_all()  # a breaker a test opened must not skip Redis for the next one
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ POSTGRES_URL = "postgres://gendan:secret@db.example:5432/gendan"
 REDIS_URL = "redis://cache.example:6379/0"
 
 # Every variable the settings read that could leak in from the developer's or CI's shell.
-_SCRUB_PREFIXES = ("DJANGO_", "DATABASE_", "CELERY_", "DB_", "SQLITE_", "EMAIL_", "AXES_")
+_SCRUB_PREFIXES = ("DJANGO_", "DATABASE_", "CELERY_", "DB_", "SQLITE_", "EMAIL_", "AXES_", "REDIS_")
 _SCRUB = {
     "PERF_FLOOR_ENABLED",
     "DEMO_ENABLED",
@@ -64,6 +64,9 @@ _PROBE = textwrap.dedent(
         "STATICFILES_BACKEND": s.STORAGES["staticfiles"]["BACKEND"],
         "IS_CELERY_PROCESS": s.IS_CELERY_PROCESS,
         "INSTALLED_APPS": s.INSTALLED_APPS,
+        "REDIS_URL": s.REDIS_URL,
+        "CACHE_BACKEND": s.CACHES["default"]["BACKEND"],
+        "SESSION_ENGINE": s.SESSION_ENGINE,
     }}, default=str))
     """
 )
@@ -176,6 +179,7 @@ def test_postgres_url_gives_web_processes_a_pool():
     assert pool["min_size"] >= 1
     assert pool["max_size"] >= pool["min_size"]
     assert values["CONN_MAX_AGE"] == 0
+    assert values["CONN_HEALTH_CHECKS"] is True  # no dead connection lent out after a database restart
 
 
 @pytest.mark.parametrize("argv0", ["/srv/app/.venv/bin/celery", "celery"])
@@ -200,6 +204,22 @@ def test_redis_broker_gets_short_socket_timeouts():
     assert 0 < options["socket_timeout"] <= 10
     assert 0 < options["socket_connect_timeout"] <= 10
     assert "data_folder_in" not in options
+
+
+def test_the_cache_defaults_to_the_brokers_redis_but_never_its_database():
+    values = load_settings("config.settings.local", {"CELERY_BROKER_URL": REDIS_URL})
+    assert values["REDIS_URL"] == "redis://cache.example:6379/1"  # the broker is on /0
+    assert values["CACHE_BACKEND"] == "core.redis_cache.BreakerRedisCache"
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    explicit = load_settings(
+        "config.settings.local", {"CELERY_BROKER_URL": REDIS_URL, "REDIS_URL": "redis://other.example:6379/0"}
+    )
+    assert explicit["REDIS_URL"] == "redis://other.example:6379/0"
+
+
+def test_without_redis_the_cache_is_per_process_memory(local):
+    assert local["REDIS_URL"] == ""
+    assert local["CACHE_BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 ENV_READ = re.compile(r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")

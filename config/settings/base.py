@@ -8,6 +8,7 @@ import contextlib
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -150,6 +151,9 @@ def _tune_database(db: dict) -> dict:
                 "timeout": env.int("DB_POOL_TIMEOUT", default=10),
             }
             db["CONN_MAX_AGE"] = 0  # the pool owns connection lifetime
+            # The pool checks each connection before lending it: after a database restart no request is
+            # handed a dead one (tests/browser/test_degraded_dependencies.py).
+            db["CONN_HEALTH_CHECKS"] = True
         else:
             db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
             db["CONN_HEALTH_CHECKS"] = True
@@ -254,7 +258,8 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 # Redis: a broker that hangs must never hang a web request. Web processes only publish (a few ms when
 # Redis is well), so they give up after half a second; workers keep 2 s. Publishing retries once
 # (CELERY_TASK_PUBLISH_RETRY_POLICY); the outbox's retry job sends whatever could not be queued.
-# Worst case for a request, broker hanging: about 2 x 0.5 s (tests/security/test_broker_faults.py).
+# Worst case for a request, broker hanging: about 2 x 0.5 s (tests/security/test_broker_faults.py); after
+# that the publishing process skips the broker at once for REDIS_BREAKER_SECONDS (core/celery_task.py).
 _BROKER_SOCKET_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0 if IS_CELERY_PROCESS else 0.5)
 BROKER_REDIS_TRANSPORT_OPTIONS = {
     "socket_timeout": _BROKER_SOCKET_TIMEOUT,
@@ -491,23 +496,36 @@ LOGGING = {
 }
 
 # --- Cache ----------------------------------------------------------------------------------------
-# Redis when there is one (REDIS_URL, or the Celery broker when it is Redis), else per-process memory so
-# the no-server mode still works. Dashboards keep their per-state counts here for a minute.
+# Redis when there is one, else per-process memory so the no-server mode still works. Dashboards keep
+# their per-state counts here for a minute. REDIS_URL defaults to the broker's Redis but the *next*
+# database (broker /0, cache /1): never the queue's own database, so a cache flush, a cache eviction
+# policy or the breaker's clean-up (core/redis_cache.py) can never touch queued jobs (docs/deployment.md).
+
+
+def _next_redis_database(url: str) -> str:
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{number + 1}"))
+
+
 REDIS_URL = env(
-    "REDIS_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+    "REDIS_URL",
+    default=_next_redis_database(CELERY_BROKER_URL) if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "",
 )
+# After a Redis call timed out or was refused, that Redis (cache or broker) is skipped at once for this
+# long, then one call probes it (core/breaker.py): a hanging Redis costs a page one timeout, not one per call.
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=30)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "core.redis_cache.BreakerRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gendan",
             # A cache that fails or hangs must not fail or hang a page: each call gives up after half a
-            # second and counts as a miss (logged), so pages fall back to the database.
+            # second and counts as a miss, so pages fall back to the database; the breaker then skips Redis.
             "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gendan"}}
 # Sessions and each user's roles are read from the cache on every page, but only when every web process

@@ -89,6 +89,20 @@ def test_a_rerun_replaces_changed_results_and_keeps_hr_adjustments(
     assert ScoreLine.objects.count() == 30
 
 
+@pytest.mark.django_db(transaction=True)  # a real commit: the job is published by on_commit
+def test_a_broker_that_is_down_leaves_the_run_queued_not_an_error(fixture_quarter, test_scheme, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    def down(run_id):
+        raise OperationalError("celery broker: circuit open; not published")
+
+    monkeypatch.setattr("evaluation.tasks.score_quarter.delay", down)
+    with now_is(SCORED_AT):
+        run = evaluation_run_start(quarter=Q1, actor=fixture_quarter.hr)
+    run.refresh_from_db()
+    assert run.status == RunStatus.QUEUED
+
+
 def test_a_redelivered_job_after_a_killed_worker_completes_once(
     fixture_quarter, test_scheme, django_capture_on_commit_callbacks, monkeypatch
 ):
