@@ -16,6 +16,8 @@ def _setup(env: dict) -> None:
     global _django_ready
     for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"):
         os.environ[key] = env[key]
+    # No pool in this process: the next run drops and recreates the database under its connections.
+    os.environ["DB_POOL"] = "false"
     if not _django_ready:
         import django
 
@@ -71,6 +73,16 @@ def _server_errors(folder: Path) -> list[str]:
     return found
 
 
+def _job_runs(folder: Path) -> tuple[Counter, Counter]:
+    """Scheduled jobs sent by the beat(s) and run by the workers, by task name, from their logs."""
+    sent, ran = Counter(), Counter()
+    for log in folder.glob("beat*.log"):
+        sent.update(re.findall(r"Sending due task \S+ \(([\w.]+)\)", log.read_text(errors="replace")))
+    for log in folder.glob("worker*.log"):
+        ran.update(re.findall(r"Task ([\w.]+)\[[\w-]+\] succeeded", log.read_text(errors="replace")))
+    return sent, ran
+
+
 def settle_and_check(*, env: dict, smtp, figures, job_seconds: float, folder: Path) -> Result:
     _setup(env)
     from django.db.models import Count
@@ -120,6 +132,10 @@ def settle_and_check(*, env: dict, smtp, figures, job_seconds: float, folder: Pa
     result.expect(len(figures.api_orders) > 0, "no order was taken in")
 
     # --- scheduled jobs: once per period ---------------------------------------------------------------
+    sent, ran = _job_runs(folder)
+    for task in sorted(sent):
+        result.figure(f"job {task}: sent / run", f"{sent[task]} / {ran[task]}")
+    result.expect(all(ran[task] > 1 for task in sent), "a scheduled job did not run several times")
     today = timezone.localdate()
     beat = Heartbeat.objects.filter(name="beat").values_list("last_run", flat=True).first()
     result.expect(beat is not None, "beat never ran the heartbeat job")
