@@ -44,7 +44,11 @@ ensure_venv() {
     # Reinstall only when pyproject.toml changed since the last successful install.
     if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
         say "Installing dependencies into .venv (the first time takes a few minutes)"
-        "$VENV/bin/python" -m pip install --quiet --upgrade pip || true # an old pip still works
+        # pip 21.3+ installs this project in editable mode from pyproject.toml; the pip a new venv brings
+        # (23.x with Python 3.11) is kept rather than fetched again.
+        if ! "$VENV/bin/python" -c 'import sys, pip; sys.exit(tuple(map(int, pip.__version__.split(".")[:2])) < (21, 3))'; then
+            "$VENV/bin/python" -m pip install --quiet --upgrade pip || true
+        fi
         "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
         touch "$STAMP"
     fi
