@@ -40,6 +40,7 @@ from devtools.scaleout.stack import (
 
 DB_NAME = "gendan_scaleout"
 SEED_DB = "gendan_scaleout_seed"
+JOB_SECONDS = 15.0  # config/settings/scaleout.py SCALEOUT_JOB_SECONDS
 
 
 def say(text: str) -> None:
@@ -170,7 +171,7 @@ def run_stage(*, name: str, admin_url: str, seconds: float, beats: int, faults: 
             env=env,
             smtp=smtp,
             figures=figures,
-            job_seconds=float(os.environ.get("SCALEOUT_JOB_SECONDS", 15)),
+            job_seconds=JOB_SECONDS,
             folder=folder,
         )
         alive = [p.name for p in processes if p.alive]
