@@ -32,29 +32,37 @@ pick_python() {
     return 1
 }
 
-ensure_venv() {
+ensure_venv() { # ensure_venv dev|run: `make run` needs the app's dependencies only, the rest the test tools too
+    local spec=. stamp=$STAMP
+    if [ "$1" = dev ]; then spec='.[dev]' stamp="$VENV/.installed-dev"; fi
     if [ ! -x "$VENV/bin/python" ]; then
         local python
         python="$(pick_python)" || die "Python 3.11, 3.12 or 3.13 is required (set PYTHON=/path/to/python3.11)."
         say "Creating .venv with $python"
         "$python" -m venv "$VENV" ||
             die "could not create .venv; on Debian/Ubuntu install the venv module: sudo apt-get install python3-venv"
-        rm -f "$STAMP"
+        rm -f "$STAMP" "$VENV/.installed-dev"
     fi
     # Reinstall only when pyproject.toml changed since the last successful install.
-    if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
-        say "Installing dependencies into .venv (the first time takes a few minutes)"
-        "$VENV/bin/python" -m pip install --quiet --upgrade pip || true # an old pip still works
-        "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
-        touch "$STAMP"
+    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+        say "Installing dependencies into .venv (the first time takes a minute or more)"
+        # pip 21.3+ installs this project in editable mode from pyproject.toml; the pip a new venv brings
+        # (23.x with Python 3.11) is kept rather than fetched again.
+        if ! "$VENV/bin/python" -c 'import sys, pip; sys.exit(tuple(map(int, pip.__version__.split(".")[:2])) < (21, 3))'; then
+            "$VENV/bin/python" -m pip install --quiet --upgrade pip || true
+        fi
+        "$VENV/bin/python" -m pip install --quiet -e "$spec"
+        touch "$stamp"
+        if [ "$1" = dev ]; then touch "$STAMP"; fi # the dev install holds the app's dependencies too
     fi
 }
 
-ensure_venv
 if [ "${1:-}" = "--install-only" ]; then
+    ensure_venv dev
     exit 0
 fi
 [ $# -eq 0 ] || die "unknown argument: $1 (usage: scripts/run.sh [--install-only])"
+ensure_venv run
 
 export PATH="$VENV/bin:$PATH"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
