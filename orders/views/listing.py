@@ -18,12 +18,12 @@ from django_tables2.paginators import LazyPaginator
 
 from accounts.models import User
 from accounts.roles import user_roles
+from core.bilingual import BilingualName
 from core.jinja2 import render_fragment
 
 from ..exports import CSV_TYPE, XLSX_TYPE, table_csv, table_xlsx
 from ..filters import OrderFilter
 from ..models import Channel, Order, OrderState
-from ..models.master import BilingualNameMixin
 from ..selectors import ORDER_LIST_FIELDS, order_list_queryset
 from ..tables import OrderTable
 
@@ -157,8 +157,8 @@ def _parse_cursor(value: str | None):
 # own rules (display number, name in the request's language, full name), borrowed, so there is one rule.
 class _Customer:
     __slots__ = ("pk", "name_zh", "name_en")
-    name = BilingualNameMixin.name
-    __str__ = BilingualNameMixin.__str__
+    name = BilingualName.name
+    __str__ = BilingualName.__str__
 
     def __init__(self, pk, name_zh, name_en):
         self.pk, self.name_zh, self.name_en = pk, name_zh, name_en
