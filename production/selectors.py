@@ -17,7 +17,7 @@ from orders.models import Order, OrderLine, OrderState
 from orders.selectors import order_lines, orders_visible_to
 
 from .calendar import WorkCalendar
-from .models import CheckIn, CheckInStatus, DelayReason, PlanMilestone, PlanTemplate, ProductionPlan
+from .models import CalendarDay, CheckIn, CheckInStatus, DelayReason, PlanMilestone, PlanTemplate, ProductionPlan
 from .schedule import Schedule, assess, milestone_status, milestone_variance, project, schedule_backward, template_for
 
 BOARD_PAGE_SIZE = 50
@@ -54,6 +54,11 @@ def forget_delay_reasons() -> None:
 
 
 # --- the plan --------------------------------------------------------------------------------------
+def calendar_days_from(*, start: date, limit: int = 400) -> QuerySet[CalendarDay]:
+    """The calendar's holidays and working days from `start` on (CalendarDay's own ordering), at most `limit`."""
+    return CalendarDay.objects.filter(date__gte=start)[:limit]
+
+
 def plan_preview(*, order: Order, today: date | None = None, calendar: WorkCalendar | None = None) -> Schedule | None:
     """The plan the order would get if it were entered today, so the order page can warn before entry
     when the delivery date is too close for the template. None when no template is configured."""

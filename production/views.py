@@ -29,11 +29,11 @@ from .forms import (
     MilestoneReviseForm,
     ProductionStartForm,
 )
-from .models import CalendarDay
 from .selectors import (
     CHECKIN_FILTERS,
     CHECKIN_PAGE_SIZES,
     board_page,
+    calendar_days_from,
     checkin_compliance,
     checkin_counts,
     checkin_worklist,
@@ -332,5 +332,5 @@ def calendar_days(request):
         else:
             report_form_errors(request, form)
     today = timezone.localdate()
-    days = CalendarDay.objects.filter(date__gte=today - timedelta(days=31))[:400]
+    days = calendar_days_from(start=today - timedelta(days=31))
     return render(request, "production/calendar.html", {"form": form, "days": days}, status=400 if form.errors else 200)
