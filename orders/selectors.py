@@ -15,6 +15,7 @@ from accounts.roles import Role, user_roles
 
 from . import hooks
 from .models import (
+    OPEN_STATES,
     ChecklistItem,
     Customer,
     CustomerContact,
@@ -150,6 +151,36 @@ def order_list_keyset_page(
 def order_export_rows(qs: QuerySet[Order], *, limit: int) -> list[Order]:
     """Up to `limit` + 1 orders of `qs`, newest first: one more than the cap, so the caller knows it is over."""
     return list(qs.order_by("-received_at", "-id")[: limit + 1])
+
+
+@dataclass(frozen=True)
+class HandoverChoices:
+    """What a supervisor may hand over, and to whom: the querysets of the handover form's choices."""
+
+    team_members: QuerySet  # the team's merchandisers, left or not: whose orders may be handed over
+    merchandisers: QuerySet  # the active ones: who may take them (orders.permissions)
+    open_orders: QuerySet[Order]  # the team's open orders, by merchandiser, newest first
+
+
+def handover_choices(*, supervisor) -> HandoverChoices:
+    team_members = (
+        get_user_model().objects.filter(team__supervisor=supervisor, groups__name=Role.MERCHANDISER).distinct()
+    )
+    open_orders = (
+        orders_visible_to(supervisor)
+        .filter(merchandiser__in=team_members, status__in=OPEN_STATES)
+        .select_related("customer", "merchandiser")
+        .order_by("merchandiser__last_name", "merchandiser__first_name", "merchandiser_id", "-received_at", "-id")
+    )
+    return HandoverChoices(team_members, team_members.filter(is_active=True), open_orders)
+
+
+def handover_orders(*, supervisor, from_user, order_id=None) -> list[int]:
+    """The ids of the open orders of `from_user` that the supervisor sees: one of them when `order_id`."""
+    orders = orders_visible_to(supervisor).filter(merchandiser=from_user, status__in=OPEN_STATES)
+    if order_id:
+        orders = orders.filter(pk=order_id)
+    return list(orders.values_list("pk", flat=True))
 
 
 def order_timeline(*, order: Order, limit: int = 200) -> list[OrderEvent]:
