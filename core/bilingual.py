@@ -32,3 +32,18 @@ class BilingualName(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class BilingualLabel(models.Model):
+    """Configured items labelled in both languages (checklist and spot-check items). Each model declares its
+    own `label_zh` and `label_en` (their lengths differ); the label reads by the same rule as a name."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def label(self) -> str:
+        return in_language(self.label_zh, self.label_en)
+
+    def __str__(self):
+        return self.label

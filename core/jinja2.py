@@ -27,6 +27,7 @@ def environment(**options) -> Environment:
     env.globals.update(
         _=translation.gettext,
         url=lambda name, *args, **kwargs: reverse(name, args=args or None, kwargs=kwargs or None),
+        url_by_id=url_by_id,
         querystring=querystring,
     )
     env.filters.update(
@@ -36,6 +37,18 @@ def environment(**options) -> Environment:
         linebreaksbr=defaultfilters.linebreaksbr,  # escapes the text, then adds the <br>s
     )
     return env
+
+
+_ID_PLACEHOLDER = 9876543210123
+
+
+def url_by_id(name: str):
+    """For a page of rows: `url_by_id("orders:detail")(pk)` is `url("orders:detail", pk)`, with reverse()
+    run once for the page instead of once a row (reverse is a large share of a short row's time)."""
+    head, found, tail = reverse(name, args=[_ID_PLACEHOLDER]).partition(str(_ID_PLACEHOLDER))
+    if not found:
+        raise ValueError(f"{name} does not put its id in the path")
+    return lambda pk: f"{head}{int(pk)}{tail}"
 
 
 def querystring(query: QueryDict, **changes) -> str:

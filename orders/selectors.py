@@ -1,7 +1,8 @@
 """Reads. Every view that lists or fetches orders goes through `orders_visible_to`, so no one reaches an
 order by changing an id in the URL."""
 
-from datetime import UTC
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from accounts.roles import Role, user_roles
 
 from . import hooks
 from .models import (
+    OPEN_STATES,
     ChecklistItem,
     Customer,
     CustomerContact,
@@ -98,6 +100,87 @@ ORDER_LIST_FIELDS = (
 
 def order_list_queryset(*, user) -> QuerySet[Order]:
     return orders_visible_to(user).select_related("customer", "merchandiser").only(*ORDER_LIST_FIELDS)
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    """One page of the order list in its default sort: `rows` are values() dicts of ORDER_LIST_FIELDS."""
+
+    rows: list[dict]
+    number: int
+    has_previous: bool
+    has_next: bool
+
+
+def order_list_keyset_page(
+    qs: QuerySet[Order],
+    *,
+    per_page: int,
+    number: int = 1,
+    after: tuple[datetime, int] | None = None,
+    before: tuple[datetime, int] | None = None,
+) -> KeysetPage:
+    """A page of `qs` newest first (ORDER BY received_at DESC, id DESC, which order_recv_idx and
+    order_owner_recv_idx serve): the rows after the (received_at, id) cursor `after`, the rows above
+    `before`, or page `number` by OFFSET. One query a page; a page past the end is the first page, as
+    the paginator did (a second query)."""
+
+    def rows(page_qs) -> list[dict]:
+        return list(page_qs.values(*ORDER_LIST_FIELDS)[: per_page + 1])
+
+    newest_first = qs.order_by("-received_at", "-id")
+    if before:  # the page above `before`: walk up from it, then turn the rows round
+        at, pk = before
+        above = qs.filter(received_at__gte=at).exclude(received_at=at, id__lte=pk).order_by("received_at", "id")
+        found = rows(above)
+        return KeysetPage(found[:per_page][::-1], number, has_previous=len(found) > per_page, has_next=True)
+    if after:  # `received_at <= at` bounds the index scan; the exclude drops the ties already shown
+        at, pk = after
+        page = newest_first.filter(received_at__lte=at).exclude(received_at=at, id__gte=pk)
+    elif number > 1:  # a typed ?page=N: OFFSET, over the ids only (an index-only scan), then the rows
+        offset = (number - 1) * per_page
+        page = newest_first.filter(pk__in=newest_first.values("pk")[offset : offset + per_page + 1])
+    else:
+        page = newest_first
+    found = rows(page)
+    if not found and number > 1 and not after:  # past the end: the first page
+        number, found = 1, rows(newest_first)
+    return KeysetPage(found[:per_page], number, has_previous=number > 1, has_next=len(found) > per_page)
+
+
+def order_export_rows(qs: QuerySet[Order], *, limit: int) -> list[Order]:
+    """Up to `limit` + 1 orders of `qs`, newest first: one more than the cap, so the caller knows it is over."""
+    return list(qs.order_by("-received_at", "-id")[: limit + 1])
+
+
+@dataclass(frozen=True)
+class HandoverChoices:
+    """What a supervisor may hand over, and to whom: the querysets of the handover form's choices."""
+
+    team_members: QuerySet  # the team's merchandisers, left or not: whose orders may be handed over
+    merchandisers: QuerySet  # the active ones: who may take them (orders.permissions)
+    open_orders: QuerySet[Order]  # the team's open orders, by merchandiser, newest first
+
+
+def handover_choices(*, supervisor) -> HandoverChoices:
+    team_members = (
+        get_user_model().objects.filter(team__supervisor=supervisor, groups__name=Role.MERCHANDISER).distinct()
+    )
+    open_orders = (
+        orders_visible_to(supervisor)
+        .filter(merchandiser__in=team_members, status__in=OPEN_STATES)
+        .select_related("customer", "merchandiser")
+        .order_by("merchandiser__last_name", "merchandiser__first_name", "merchandiser_id", "-received_at", "-id")
+    )
+    return HandoverChoices(team_members, team_members.filter(is_active=True), open_orders)
+
+
+def handover_orders(*, supervisor, from_user, order_id=None) -> list[int]:
+    """The ids of the open orders of `from_user` that the supervisor sees: one of them when `order_id`."""
+    orders = orders_visible_to(supervisor).filter(merchandiser=from_user, status__in=OPEN_STATES)
+    if order_id:
+        orders = orders.filter(pk=order_id)
+    return list(orders.values_list("pk", flat=True))
 
 
 def order_timeline(*, order: Order, limit: int = 200) -> list[OrderEvent]:

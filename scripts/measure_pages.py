@@ -1,7 +1,8 @@
-"""Time the order page and the check-in page under random traffic, in this process.
+"""Time the order page, the check-in page and the order list under random traffic, in this process.
 
 Each request signs in as one of many people at random and asks for a random order that person may see
-(the order page), or for a random merchandiser's check-in page. Meant for a seeded PostgreSQL database
+(the order page), for a random merchandiser's check-in page, or for the order list's first page as a
+random person (`--pages` picks some). Meant for a seeded PostgreSQL database
 (`manage.py seed_bench --orders 5000`) with the same cache as production (REDIS_URL), for example:
 
     DJANGO_SETTINGS_MODULE=config.settings.local DJANGO_DEBUG=False OTP_ENFORCE=False \
@@ -35,6 +36,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=40, help="merchandisers signed in (plus supervisors)")
     parser.add_argument("--checkin-people", type=int, default=200, help="merchandisers asking for the check-in page")
     parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument(
+        "--pages", default="order,checkin,list", help="which pages, comma-separated: order, checkin, list"
+    )
     args = parser.parse_args()
 
     import django
@@ -73,8 +77,17 @@ def main() -> None:
     def checkin_page() -> tuple:
         return rng.choice(checkin_clients), reverse("production:my_checkins")
 
+    def order_list() -> tuple:
+        client, _ids = rng.choice(people)
+        return client, reverse("orders:list")
+
+    pages = {
+        "order": ("order page, random order", order_page),
+        "checkin": ("check-in page, random merchandiser", checkin_page),
+        "list": ("order list, random person", order_list),
+    }
     print(f"{len(people)} people, {sum(len(ids) for _, ids in people)} visible (person, order) pairs")
-    for title, pick in (("order page, random order", order_page), ("check-in page, random merchandiser", checkin_page)):
+    for title, pick in (pages[name.strip()] for name in args.pages.split(",")):
         for _ in range(20):  # warm up the process: templates, translations, connections
             client, url = pick()
             client.get(url)

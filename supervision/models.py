@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Team
-from core.bilingual import in_language
+from core.bilingual import BilingualLabel, in_language
 from core.models import AppendOnlyEvent, stored_file_path
 from orders.models import Order
 
@@ -346,7 +346,7 @@ class SpotCheckRule(models.TextChoices):
     CUSTOMER_NOTIFIED_ON_SHIPMENT = "customer_notified_on_shipment", _("Customer notified of each shipment")
 
 
-class SpotCheckItem(models.Model):
+class SpotCheckItem(BilingualLabel):
     """One line of the QA checklist. Configurable in the admin; seeded by a data migration."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -360,13 +360,6 @@ class SpotCheckItem(models.Model):
         verbose_name = _("spot-check item")
         verbose_name_plural = _("spot-check items")
         ordering = ["sequence", "code"]
-
-    def __str__(self):
-        return self.label
-
-    @property
-    def label(self) -> str:
-        return in_language(self.label_zh, self.label_en)
 
 
 class SampleMode(models.TextChoices):

@@ -406,6 +406,11 @@ def report_get_for_user(*, user, pk) -> WeeklyReport:
     )
 
 
+def reports_of_merchandiser(*, merchandiser, limit: int = 20) -> list[WeeklyReport]:
+    """The merchandiser's own weekly reports, the newest week first."""
+    return list(WeeklyReport.objects.filter(merchandiser=merchandiser).order_by("-week_start")[:limit])
+
+
 def report_figures(*, merchandiser, week_start: date) -> dict:
     """What the records say about one merchandiser's week. JSON-ready; a fixed number of queries."""
     since, until = week_bounds(week_start)
@@ -511,6 +516,11 @@ def review_queue(*, user, start: date, end: date, merchandiser=None, limit: int 
         .select_related("customer", "merchandiser")
         .order_by("-is_overdue", "-is_at_risk", "-received_at", "-pk")[:limit]
     )
+
+
+def reviews_of_order(*, order, limit: int = 20) -> QuerySet[RecordReview]:
+    """An order's record reviews with their reviewers (RecordReview's own ordering)."""
+    return RecordReview.objects.filter(order=order).select_related("reviewer")[:limit]
 
 
 def review_coverage(*, merchandisers, start: date, end: date) -> list[dict]:

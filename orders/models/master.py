@@ -11,10 +11,6 @@ from simple_history.models import HistoricalRecords
 
 from core.bilingual import BilingualName
 
-# The old name, still read by orders/views/order_rows.py and orders/page_generation.py, which issue 17
-# (items 1 and 2) removes; delete this line with them.
-BilingualNameMixin = BilingualName
-
 
 class Currency(BilingualName):
     code = models.CharField(_("code"), max_length=3, unique=True)

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.bilingual import in_language
+from core.bilingual import BilingualLabel, in_language
 from core.models import AppendOnlyEvent, StoredFile
 
 from .. import event_wording
@@ -14,7 +14,7 @@ from .master import Customer
 from .order import Channel, Order, OrderLine, OrderState
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(BilingualLabel):
     """One line of the verification checklist (核对信息). Configurable in the admin."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -27,13 +27,6 @@ class ChecklistItem(models.Model):
         verbose_name = _("checklist item")
         verbose_name_plural = _("checklist items")
         ordering = ["sequence", "code"]
-
-    def __str__(self):
-        return self.label
-
-    @property
-    def label(self) -> str:
-        return in_language(self.label_zh, self.label_en)
 
 
 class OrderCheck(models.Model):

@@ -18,13 +18,13 @@ from django_tables2.paginators import LazyPaginator
 
 from accounts.models import User
 from accounts.roles import user_roles
+from core.bilingual import BilingualName
 from core.jinja2 import render_fragment
 
 from ..exports import CSV_TYPE, XLSX_TYPE, table_csv, table_xlsx
 from ..filters import OrderFilter
 from ..models import Channel, Order, OrderState
-from ..models.master import BilingualNameMixin
-from ..selectors import ORDER_LIST_FIELDS, order_list_queryset
+from ..selectors import order_export_rows, order_list_keyset_page, order_list_queryset
 from ..tables import OrderTable
 
 PAGE_SIZES = (25, 50, 100, 500)
@@ -157,8 +157,8 @@ def _parse_cursor(value: str | None):
 # own rules (display number, name in the request's language, full name), borrowed, so there is one rule.
 class _Customer:
     __slots__ = ("pk", "name_zh", "name_en")
-    name = BilingualNameMixin.name
-    __str__ = BilingualNameMixin.__str__
+    name = BilingualName.name
+    __str__ = BilingualName.__str__
 
     def __init__(self, pk, name_zh, name_en):
         self.pk, self.name_zh, self.name_en = pk, name_zh, name_en
@@ -202,34 +202,15 @@ class OrderRow:
         return str(_CHANNEL_LABELS.get(self.channel, self.channel))
 
 
-def _rows(qs, limit: int) -> list[OrderRow]:
-    return [OrderRow(values) for values in qs.values(*ORDER_LIST_FIELDS)[:limit]]
-
-
 def _keyset_page(request, qs, per_page: int) -> tuple[list, KeysetPager]:
-    after, before = _parse_cursor(request.GET.get("after")), _parse_cursor(request.GET.get("before"))
-    number = _page_number(request)
-    newest_first = qs.order_by("-received_at", "-id")
-    if before:  # the page above `before`: walk up from it, then turn the rows round
-        at, pk = before
-        above = qs.filter(received_at__gte=at).exclude(received_at=at, id__lte=pk).order_by("received_at", "id")
-        rows = _rows(above, per_page + 1)
-        has_previous, has_next = len(rows) > per_page, True
-        rows = rows[:per_page][::-1]
-    else:
-        if after:  # `received_at <= at` bounds the index scan; the exclude drops the ties already shown
-            at, pk = after
-            page = newest_first.filter(received_at__lte=at).exclude(received_at=at, id__gte=pk)
-        elif number > 1:  # a typed ?page=N: OFFSET, over the ids only (an index-only scan), then the rows
-            offset = (number - 1) * per_page
-            page = newest_first.filter(pk__in=newest_first.values("pk")[offset : offset + per_page + 1])
-        else:
-            page = newest_first
-        rows = _rows(page, per_page + 1)
-        if not rows and number > 1 and not after:  # past the end: the first page, as the paginator did
-            number, rows = 1, _rows(newest_first, per_page + 1)
-        has_previous, has_next = number > 1, len(rows) > per_page
-        rows = rows[:per_page]
+    page = order_list_keyset_page(
+        qs,
+        per_page=per_page,
+        number=_page_number(request),
+        after=_parse_cursor(request.GET.get("after")),
+        before=_parse_cursor(request.GET.get("before")),
+    )
+    rows, number = [OrderRow(values) for values in page.rows], page.number
 
     def link(**params):
         query = request.GET.copy()
@@ -239,14 +220,14 @@ def _keyset_page(request, qs, per_page: int) -> tuple[list, KeysetPager]:
         return f"?{query.urlencode()}"
 
     previous_url = next_url = None
-    if has_previous:
+    if page.has_previous:
         if number <= 2:
             previous_url = link()
         elif rows:
             previous_url = link(before=keyset_cursor(rows[0]), page=number - 1)
         else:
             previous_url = link(page=number - 1)
-    if has_next and rows:
+    if page.has_next and rows:
         next_url = link(after=keyset_cursor(rows[-1]), page=number + 1)
     return rows, KeysetPager(number=number, previous_url=previous_url, next_url=next_url)
 
@@ -258,7 +239,7 @@ def order_export(request, fmt):
         raise Http404
     order_filter, qs = _filtered(request)
     limit = settings.ORDER_EXPORT_MAX_ROWS
-    rows = list(qs.order_by("-received_at", "-id")[: limit + 1])
+    rows = order_export_rows(qs, limit=limit)
     if len(rows) > limit:
         messages.error(request, _("More than %(n)d orders match. Narrow the filter before exporting.") % {"n": limit})
         return redirect(f"{request.path.rsplit('export', 1)[0]}?{request.GET.urlencode()}")

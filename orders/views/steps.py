@@ -1,7 +1,6 @@
 """One form per step of the workflow. Each view validates, calls one service, reports, redirects."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -23,9 +22,9 @@ from ..forms import (
     ReleaseForm,
     TransitionForm,
 )
-from ..models import OPEN_STATES, AttachmentKind
+from ..models import AttachmentKind
 from ..permissions import TRANSITIONS, can_edit
-from ..selectors import order_checklist, order_get_for_user, orders_visible_to
+from ..selectors import handover_choices, handover_orders, order_checklist, order_get_for_user, orders_visible_to
 from ..services import (
     order_attachment_add,
     order_check_item,
@@ -262,30 +261,19 @@ def _handover_initial(request) -> dict:
 @role_required(Role.SUPERVISOR)
 def handover(request):
     """Reassign one order, or every open order of one merchandiser, within the supervisor's team."""
-    User = get_user_model()
-    team_members = User.objects.filter(team__supervisor=request.user, groups__name=Role.MERCHANDISER).distinct()
-    merchandisers = team_members.filter(is_active=True)  # within the team (orders.permissions)
-    open_orders = (
-        orders_visible_to(request.user)
-        .filter(merchandiser__in=team_members, status__in=OPEN_STATES)
-        .select_related("customer", "merchandiser")
-        .order_by("merchandiser__last_name", "merchandiser__first_name", "merchandiser_id", "-received_at", "-id")
-    )
+    choices = handover_choices(supervisor=request.user)
     form = HandoverForm(
         request.POST or None,
         initial=_handover_initial(request),
-        team_members=team_members,
-        merchandisers=merchandisers,
-        open_orders=open_orders,
+        team_members=choices.team_members,
+        merchandisers=choices.merchandisers,
+        open_orders=choices.open_orders,
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        orders = orders_visible_to(request.user).filter(merchandiser=d["from_user"], status__in=OPEN_STATES)
-        if d.get("order"):
-            orders = orders.filter(pk=d["order"])
         try:
             moved = order_reassign(
-                order_ids=list(orders.values_list("pk", flat=True)),
+                order_ids=handover_orders(supervisor=request.user, from_user=d["from_user"], order_id=d.get("order")),
                 to_user=d["to_user"],
                 actor=request.user,
                 reason=d["reason"],

@@ -14,14 +14,12 @@ from core.views import run_service
 from production.selectors import team_merchandisers
 
 from .. import forms
-from ..models import (
-    ReportStatus,
-    WeeklyReport,
-)
+from ..models import ReportStatus
 from ..selectors import (
     all_merchandisers,
     leads,
     report_get_for_user,
+    reports_of_merchandiser,
     reports_of_week,
     suggestions_of_author,
 )
@@ -43,7 +41,7 @@ def report_mine(request):
         if run_service(request, start):
             return redirect("supervision:report_detail", pk=report.pk)
         return redirect("supervision:report_mine")
-    mine = WeeklyReport.objects.filter(merchandiser=request.user).order_by("-week_start")[:20]
+    mine = reports_of_merchandiser(merchandiser=request.user)
     current = next((r for r in mine if r.week_start == week), None)
     return render(request, "supervision/report_mine.html", {"rows": mine, "current": current, "week": week})
 

@@ -13,12 +13,10 @@ from orders.selectors import order_get_for_user, order_timeline
 from production.selectors import team_merchandisers
 
 from .. import forms
-from ..models import (
-    RecordReview,
-)
 from ..selectors import (
     review_coverage,
     review_queue,
+    reviews_of_order,
 )
 from ..services import reviews
 from ._common import period_param
@@ -61,7 +59,7 @@ def review_order(request, pk):
     context = {
         "order": order,
         "timeline": order_timeline(order=order, limit=100),
-        "reviews": RecordReview.objects.filter(order=order).select_related("reviewer")[:20],
+        "reviews": reviews_of_order(order=order),
         "form": form,
     }
     return render(request, "supervision/review_order.html", context, status=status)
