@@ -171,13 +171,18 @@ def _violation(people, previous: Quarter):
     found = Violation.objects.filter(person=wang, occurred_at__gte=previous.start, occurred_at__lt=previous.end).first()
     if found:
         return found
-    return discipline.violation_record(
+    violation = discipline.violation_record(
         actor=supervisor,
         person=wang,
         type="record",
         severity="minor",
         occurred_at=_at(previous.first_day + timedelta(days=20), 15),
         description="工作记录未及时更新 / Work record not kept up to date for a week.",
+    )
+    # Upheld by HR: only upheld violations count in the scorecard and may be cited by a penalty.
+    discipline.violation_opinion(violation_id=violation.pk, actor=supervisor, agreed=True, opinion="")
+    return discipline.violation_decide(
+        violation_id=violation.pk, actor=people["hr.wu"], sanction=violation.proposed_sanction
     )
 
 

@@ -5,7 +5,8 @@ is skipped when its demo rows exist already.
 - last week's reports: merch.li and merch.chen on time, merch.wang late, merch.zhang missing;
 - two record reviews by sup.zhao;
 - a QA plan with a drawn sample, one of merch.li's orders scored, with an open finding;
-- a violation of merch.wang decided as a warning;
+- a violation of merch.wang upheld as a warning, which merch.wang has appealed (HR's answer waits), and
+  one found not upheld, which counts toward nothing;
 - the policy v1.0 (seeded by migration) in force, and a v1.1 revision reviewed by sup.sun and awaiting
   senior management's approval (so mgmt.zheng has a decision waiting).
 """
@@ -151,6 +152,26 @@ def _violation(people) -> None:
     )
     discipline.violation_opinion(violation_id=violation.pk, actor=supervisor, agreed=True, opinion="")
     discipline.violation_decide(violation_id=violation.pk, actor=hr, sanction=violation.proposed_sanction)
+    discipline.violation_appeal(
+        violation_id=violation.pk,
+        actor=wang,
+        text="汇报按时写好,系统当天维护无法提交。/ The report was ready on time; the system was down for maintenance.",
+    )
+    dismissed = discipline.violation_record(
+        actor=supervisor,
+        person=wang,
+        type="process",
+        severity="minor",
+        occurred_at=timezone.now() - timedelta(days=3),
+        description="未经客户确认即确认订单。/ Confirmed an order without the customer's confirmation on file.",
+    )
+    discipline.violation_opinion(violation_id=dismissed.pk, actor=supervisor, agreed=True, opinion="")
+    discipline.violation_decide(
+        violation_id=dismissed.pk,
+        actor=hr,
+        upheld=False,
+        note="客户的确认邮件已存档。/ The customer's confirming email was on file after all.",
+    )
 
 
 def _policy_draft(people) -> None:

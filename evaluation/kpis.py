@@ -498,7 +498,10 @@ class Violations(RowsKpi):
     category = Category.DISCIPLINE
     unit = Unit.COUNT
     default = Default(weight=10, target=Decimal(0), floor=Decimal(5), rule=Rule.DEDUCTION, param=Decimal(20))
-    formula = _("Violations on file (recorded, decided or acknowledged) that occurred in the quarter.")
+    formula = _(
+        "Violations upheld by HR (and not overturned on appeal) that occurred in the quarter; one awaiting "
+        "the decision or found not upheld counts nothing."
+    )
     numerator_label = _("violations")
     denominator_label = ""
     param_label = _("Points off per violation")
@@ -508,7 +511,7 @@ class Violations(RowsKpi):
 
     def rows(self, period, param):
         model = apps.get_model(*self.requires)
-        return model.objects.filter(occurred_at__gte=period.start, occurred_at__lt=period.end)
+        return model.objects.upheld().filter(occurred_at__gte=period.start, occurred_at__lt=period.end)
 
     def aggregates(self, period, param):
         return {"num": Count("pk"), "den": Count("pk")}

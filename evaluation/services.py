@@ -588,7 +588,8 @@ def _violations_of(person_id, ids) -> list[int]:
     ids = sorted({int(i) for i in ids or []})
     if not ids:
         return []
-    found = sorted(Violation.objects.filter(pk__in=ids, person_id=person_id).values_list("pk", flat=True))
+    # Only upheld ones: a violation not upheld, or overturned on appeal, justifies no penalty.
+    found = sorted(Violation.objects.upheld().filter(pk__in=ids, person_id=person_id).values_list("pk", flat=True))
     if found != ids:
         raise InvalidInput(_("Cite only violations on this person's file."))
     return found

@@ -161,7 +161,7 @@ def scorecard(request, pk: int):
     if hr and final:
         from supervision.models import Violation
 
-        violations = Violation.objects.filter(
+        violations = Violation.objects.upheld().filter(
             person_id=card.merchandiser_id,
             occurred_at__gte=card.evaluation.period.start,
             occurred_at__lt=card.evaluation.period.end,
@@ -253,7 +253,7 @@ def outcome(request, pk: int):
     card = selectors.scorecard_get_for_user(user=request.user, pk=pk)
     from supervision.models import Violation
 
-    form = OutcomeForm(request.POST, violations=Violation.objects.filter(person_id=card.merchandiser_id))
+    form = OutcomeForm(request.POST, violations=Violation.objects.upheld().filter(person_id=card.merchandiser_id))
     if not form.is_valid():
         _form_errors(request, form)
         return _back(card.pk)

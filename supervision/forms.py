@@ -3,10 +3,19 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.dates import DateField, DateTimeField
 
-from .models import FindingSeverity, SampleMode, Sanction, SuggestionTopic, ViolationSeverity, ViolationType
+from .models import (
+    AppealAnswer,
+    FindingSeverity,
+    SampleMode,
+    Sanction,
+    SuggestionTopic,
+    ViolationSeverity,
+    ViolationType,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -169,15 +178,40 @@ class OpinionForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("Conclusion"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", pgettext_lazy("violation", "Upheld")), ("no", _("Not upheld"))],
+        initial="yes",
+        widget=forms.RadioSelect,
+    )
     sanction = forms.ChoiceField(
         label=_("Decided sanction"),
         choices=Sanction.choices,
+        required=False,
         widget=forms.Select(attrs={"data-fine-toggle": "id_amount"}),
     )
-    amount = forms.DecimalField(label=_("Fine amount (CNY)"), required=False, min_value=0, decimal_places=2)
+    amount = forms.DecimalField(
+        label=_("Amount of the fine or deduction (CNY)"), required=False, min_value=0, decimal_places=2
+    )
     note = forms.CharField(
         label=_("Reasons for the decision"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+    def __init__(self, *args, offered=None, **kwargs):
+        """`offered`: the sanctions the company allows (a fine only where SUPERVISION_FINES_ENABLED)."""
+        super().__init__(*args, **kwargs)
+        if offered is not None:
+            self.fields["sanction"].choices = [(v, label) for v, label in Sanction.choices if v in offered]
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(label=_("Why you appeal"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AppealAnswerForm(forms.Form):
+    answer = forms.ChoiceField(label=_("Answer"), choices=AppealAnswer.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 # --- policy ------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Team
@@ -536,18 +537,51 @@ class ViolationSeverity(models.TextChoices):
 class Sanction(models.TextChoices):
     WARNING = "warning", _("Warning on file")
     FINE = "fine", _("Fine")
+    DEDUCTION = "deduction", _("Performance-pay deduction")
     REASSIGNMENT = "reassignment", _("Job reassignment")
+
+
+# Sanctions that take money, and so need an amount.
+MONEY_SANCTIONS = (Sanction.FINE, Sanction.DEDUCTION)
 
 
 class ViolationStatus(models.TextChoices):
     RECORDED = "recorded", _("Awaiting decision")
-    DECIDED = "decided", _("Decided")
+    DECIDED = "decided", pgettext_lazy("violation", "Upheld")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged by the person")
+    NOT_UPHELD = "not_upheld", _("Not upheld")
+    APPEALED = "appealed", _("Under appeal")
+    CONFIRMED = "confirmed", _("Upheld on appeal")
+    OVERTURNED = "overturned", _("Overturned on appeal")
+
+
+# The states in which a violation counts toward the ladder and the KPI: HR upheld it and no appeal has
+# overturned it. An appeal does not suspend the decision until HR answers it.
+COUNTING_STATUSES = (
+    ViolationStatus.DECIDED,
+    ViolationStatus.ACKNOWLEDGED,
+    ViolationStatus.APPEALED,
+    ViolationStatus.CONFIRMED,
+)
+
+
+class AppealAnswer(models.TextChoices):
+    UPHELD = "upheld", _("Decision upheld")
+    OVERTURNED = "overturned", _("Decision overturned")
+
+
+class ViolationQuerySet(models.QuerySet):
+    def upheld(self):
+        """Those that count: upheld by HR and not overturned on appeal."""
+        return self.filter(status__in=COUNTING_STATUSES)
 
 
 class Violation(FSMModelMixin, models.Model):
     """A violation on file. The ladder proposes a sanction from the person's history; the supervisor
-    gives their opinion; HR decides; the person acknowledges. Nothing is ever deleted."""
+    gives their opinion; HR finds it upheld (with a sanction) or not upheld; the person acknowledges or
+    appeals within SUPERVISION_APPEAL_DAYS working days, and HR answers. Nothing is ever deleted."""
+
+    objects = ViolationQuerySet.as_manager()
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="violations"
@@ -583,7 +617,8 @@ class Violation(FSMModelMixin, models.Model):
     supervisor_opinion_at = models.DateTimeField(null=True, blank=True)
     # HR's decision.
     decided_sanction = models.CharField(_("decided sanction"), max_length=20, choices=Sanction.choices, blank=True)
-    fine_amount = models.DecimalField(_("fine amount"), max_digits=10, decimal_places=2, null=True, blank=True)
+    # The amount of a fine or of a performance-pay deduction.
+    fine_amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2, null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -596,6 +631,21 @@ class Violation(FSMModelMixin, models.Model):
     decision_note = models.TextField(_("reasons for the decision"), blank=True)
     status = FSMField(_("state"), default=ViolationStatus.RECORDED, choices=ViolationStatus.choices, protected=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    # The person's appeal against an upheld decision, and HR's answer.
+    appeal_deadline = models.DateField(_("appeal by"), null=True, blank=True)
+    appeal_text = models.TextField(_("appeal"), blank=True)
+    appealed_at = models.DateTimeField(_("appealed at"), null=True, blank=True)
+    appeal_answer = models.CharField(_("answer to the appeal"), max_length=12, choices=AppealAnswer.choices, blank=True)
+    appeal_comment = models.TextField(_("HR's comment on the appeal"), blank=True)
+    appeal_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("appeal answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    appeal_answered_at = models.DateTimeField(_("appeal answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("violation")
@@ -603,7 +653,8 @@ class Violation(FSMModelMixin, models.Model):
         ordering = ["-occurred_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(decided_sanction="fine") | Q(fine_amount__gt=0), name="violation_fine_has_amount"
+                condition=~Q(decided_sanction__in=["fine", "deduction"]) | Q(fine_amount__gt=0),
+                name="violation_fine_has_amount",
             ),
         ]
         indexes = [models.Index(fields=["person", "occurred_at"], name="violation_person_time_idx")]
@@ -619,9 +670,31 @@ class Violation(FSMModelMixin, models.Model):
     def decide(self):
         self.decided_at = timezone.now()
 
+    @transition(field=status, source=ViolationStatus.RECORDED, target=ViolationStatus.NOT_UPHELD)
+    def dismiss(self):
+        self.decided_at = timezone.now()
+
     @transition(field=status, source=ViolationStatus.DECIDED, target=ViolationStatus.ACKNOWLEDGED)
     def acknowledge(self):
         self.acknowledged_at = timezone.now()
+
+    @transition(
+        field=status, source=[ViolationStatus.DECIDED, ViolationStatus.ACKNOWLEDGED], target=ViolationStatus.APPEALED
+    )
+    def appeal(self):
+        self.appealed_at = timezone.now()
+
+    @transition(field=status, source=ViolationStatus.APPEALED, target=ViolationStatus.CONFIRMED)
+    def confirm(self):
+        self.appeal_answered_at = timezone.now()
+
+    @transition(field=status, source=ViolationStatus.APPEALED, target=ViolationStatus.OVERTURNED)
+    def overturn(self):
+        self.appeal_answered_at = timezone.now()
+
+    @property
+    def counts(self) -> bool:
+        return self.status in COUNTING_STATUSES
 
 
 # --- 6. the policy document (附则) ------------------------------------------------------------------

@@ -749,8 +749,11 @@ def violation_get_for_user(*, user, pk) -> Violation:
 
 
 def violations_in_window(*, person, at: datetime, days: int, exclude_pk=None) -> int:
-    """The person's violations in the `days` before `at` (the ladder's history)."""
-    qs = Violation.objects.filter(person=person, occurred_at__gt=at - timedelta(days=days), occurred_at__lte=at)
+    """The person's upheld violations in the `days` before `at` (the ladder's history): one awaiting HR's
+    decision, found not upheld or overturned on appeal counts nothing."""
+    qs = Violation.objects.upheld().filter(
+        person=person, occurred_at__gt=at - timedelta(days=days), occurred_at__lte=at
+    )
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.count()

@@ -47,6 +47,8 @@ urlpatterns = [
     path("violations/<int:pk>/opinion/", violations.violation_opinion, name="violation_opinion"),
     path("violations/<int:pk>/decide/", violations.violation_decide, name="violation_decide"),
     path("violations/<int:pk>/acknowledge/", violations.violation_acknowledge, name="violation_acknowledge"),
+    path("violations/<int:pk>/appeal/", violations.violation_appeal, name="violation_appeal"),
+    path("violations/<int:pk>/appeal/answer/", violations.violation_appeal_answer, name="violation_appeal_answer"),
     # 6. the policy
     path("policy/", policy.policy_current, name="policy_current"),
     path("policy/acknowledge/", policy.policy_acknowledge, name="policy_acknowledge"),

@@ -330,6 +330,10 @@ SUPERVISION_VIOLATION_WINDOW_DAYS = env.int("SUPERVISION_VIOLATION_WINDOW_DAYS",
 SUPERVISION_REPEAT_THRESHOLD = env.int("SUPERVISION_REPEAT_THRESHOLD", default=2)
 SUPERVISION_REASSIGN_THRESHOLD = env.int("SUPERVISION_REASSIGN_THRESHOLD", default=4)
 SUPERVISION_FINE_AMOUNT = env("SUPERVISION_FINE_AMOUNT", default="200.00")  # CNY, per violation beyond the first
+# Employer fines (罚款) have been legally contested in China since 2008: by default the ladder proposes a
+# performance-pay deduction (绩效扣减) instead and HR is not offered a fine. True offers both.
+SUPERVISION_FINES_ENABLED = env.bool("SUPERVISION_FINES_ENABLED", default=False)
+SUPERVISION_APPEAL_DAYS = env.int("SUPERVISION_APPEAL_DAYS", default=7)  # working days to appeal a decision
 
 
 def _cron_at(weekday: int, hhmm: str) -> crontab:

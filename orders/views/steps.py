@@ -249,8 +249,12 @@ def add_attachment(request, pk):
     return redirect("orders:detail", pk=pk)
 
 
-def _handover_initial(request) -> dict:
-    """The order page links here with ?order=<id>: start the form on that order and its owner."""
+def _handover_initial(request, choices) -> dict:
+    """The order page links here with ?order=<id>: start the form on that order and its owner. A
+    confirmed job reassignment links here with ?from_user=<id>: start on all of that person's orders."""
+    from_user = request.GET.get("from_user", "")
+    if from_user.isdigit() and choices.team_members.filter(pk=from_user).exists():
+        return {"from_user": int(from_user)}
     order_id = request.GET.get("order", "")
     order = orders_visible_to(request.user).filter(pk=order_id).first() if order_id.isdigit() else None
     if order is None:
@@ -264,7 +268,7 @@ def handover(request):
     choices = handover_choices(supervisor=request.user)
     form = HandoverForm(
         request.POST or None,
-        initial=_handover_initial(request),
+        initial=_handover_initial(request, choices),
         team_members=choices.team_members,
         merchandisers=choices.merchandisers,
         open_orders=choices.open_orders,

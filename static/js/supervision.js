@@ -1,11 +1,11 @@
 // Supervision pages. No inline scripts anywhere: the CSP forbids them.
 document.addEventListener("DOMContentLoaded", () => {
-  // The fine amount only matters when the sanction is a fine: show it then, hide it otherwise.
+  // The amount only matters when the sanction takes money (a fine or a performance-pay deduction).
   document.querySelectorAll("[data-fine-toggle]").forEach((select) => {
     const input = document.getElementById(select.dataset.fineToggle);
     const field = input && input.closest(".field");
     if (!field) return;
-    const sync = () => { field.hidden = select.value !== "fine"; };
+    const sync = () => { field.hidden = !["fine", "deduction"].includes(select.value); };
     select.addEventListener("change", sync);
     sync();
   });

@@ -1,9 +1,11 @@
 """Violations and discipline (违规处理, policy ch.5 art.3): a first or minor violation gets a warning on
-file; repeated or serious ones a fine or a job reassignment. The ladder proposes, the supervisor gives
-an opinion, HR decides, the person acknowledges. Nothing is deleted."""
+file; repeated or serious ones a fine (or, by default, a performance-pay deduction) or a job reassignment.
+The ladder proposes, the supervisor gives an opinion, HR finds the violation upheld or not upheld, the
+person acknowledges or appeals, HR answers the appeal. Only upheld violations, not overturned, count.
+Nothing is deleted."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -13,9 +15,19 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
+from workcalendar.calendar import WorkCalendar
 
 from ..events import supervision_event
-from ..models import Finding, Sanction, Violation, ViolationSeverity, ViolationStatus, ViolationType
+from ..models import (
+    MONEY_SANCTIONS,
+    AppealAnswer,
+    Finding,
+    Sanction,
+    Violation,
+    ViolationSeverity,
+    ViolationStatus,
+    ViolationType,
+)
 from ..selectors import leads, supervisor_of, violations_in_window
 
 
@@ -32,7 +44,8 @@ def sanction_propose(*, severity: str, earlier: int) -> Proposal:
       - the first, or a minor one below the repeat threshold: a warning on file;
       - minor and repeated (count ≥ SUPERVISION_REPEAT_THRESHOLD), or serious: a fine;
       - serious and repeated, or count ≥ SUPERVISION_REASSIGN_THRESHOLD: a job reassignment.
-    The fine proposed is SUPERVISION_FINE_AMOUNT for each violation beyond the first warning."""
+    The fine proposed is SUPERVISION_FINE_AMOUNT for each violation beyond the first warning. Unless
+    SUPERVISION_FINES_ENABLED, a performance-pay deduction of that amount is proposed instead."""
     count = earlier + 1
     repeated = count >= settings.SUPERVISION_REPEAT_THRESHOLD
     serious = severity == ViolationSeverity.SERIOUS
@@ -40,7 +53,8 @@ def sanction_propose(*, severity: str, earlier: int) -> Proposal:
         return Proposal(Sanction.REASSIGNMENT, None, count)
     if serious or repeated:
         base = Decimal(settings.SUPERVISION_FINE_AMOUNT)
-        return Proposal(Sanction.FINE, base * max(1, count - 1), count)
+        money = Sanction.FINE if settings.SUPERVISION_FINES_ENABLED else Sanction.DEDUCTION
+        return Proposal(money, base * max(1, count - 1), count)
     return Proposal(Sanction.WARNING, None, count)
 
 
@@ -122,22 +136,38 @@ def violation_opinion(*, violation_id, actor, agreed: bool, opinion: str) -> Vio
     return violation
 
 
-def violation_decide(*, violation_id, actor, sanction: str, amount=None, note: str = "") -> Violation:
-    """HR decides, once the supervisor has given their opinion. A fine needs an amount; a decision
-    other than the proposal, or against the supervisor's opinion, needs reasons."""
+def sanctions_offered() -> list[str]:
+    """The sanctions HR may decide: a fine only where the company allows it."""
+    return [s for s in Sanction.values if s != Sanction.FINE or settings.SUPERVISION_FINES_ENABLED]
+
+
+def appeal_deadline(decided_on: date) -> date:
+    """The last day to appeal: SUPERVISION_APPEAL_DAYS working days of the company calendar after the
+    decision."""
+    return WorkCalendar.load().add(decided_on, settings.SUPERVISION_APPEAL_DAYS)
+
+
+def violation_decide(
+    *, violation_id, actor, upheld: bool = True, sanction: str = "", amount=None, note: str = ""
+) -> Violation:
+    """HR decides, once the supervisor has given their opinion: the violation is upheld, with a sanction,
+    or not upheld, with reasons. A fine or deduction needs an amount; a decision other than the
+    proposal, or against the supervisor's opinion, needs reasons."""
     if not has_role(actor, Role.HR):
         raise NotPermitted(_("HR decides on sanctions."))
+    if not upheld:
+        return _not_upheld(violation_id=violation_id, actor=actor, note=note)
     problems = []
-    if sanction not in Sanction.values:
+    if sanction not in sanctions_offered():
         problems.append(_("Choose a sanction."))
     fine = None
-    if sanction == Sanction.FINE:
+    if sanction in MONEY_SANCTIONS:
         try:
             fine = Decimal(str(amount)).quantize(Decimal("0.01"))
         except (InvalidOperation, TypeError, ValueError):
             fine = None
         if fine is None or fine <= 0:
-            problems.append(_("A fine needs an amount above zero."))
+            problems.append(_("A fine or deduction needs an amount above zero."))
     if problems:
         raise InvalidInput(_("The decision could not be saved."), reasons=problems)
     with transaction.atomic():
@@ -154,10 +184,97 @@ def violation_decide(*, violation_id, actor, sanction: str, amount=None, note: s
         violation.decide()
         violation.decided_sanction, violation.fine_amount = sanction, fine
         violation.decided_by, violation.decision_note = actor, note.strip()
+        violation.appeal_deadline = appeal_deadline(timezone.localdate(violation.decided_at))
         violation.save(
-            update_fields=["status", "decided_at", "decided_sanction", "fine_amount", "decided_by", "decision_note"]
+            update_fields=[
+                "status",
+                "decided_at",
+                "decided_sanction",
+                "fine_amount",
+                "decided_by",
+                "decision_note",
+                "appeal_deadline",
+            ]
         )
         supervision_event(violation, "decided", actor, sanction=sanction, amount=str(fine) if fine else None)
+    return violation
+
+
+def _not_upheld(*, violation_id, actor, note: str) -> Violation:
+    """HR finds the violation not upheld: it stays on file and counts toward nothing."""
+    if not note.strip():
+        raise InvalidInput(_("Give the reasons why the violation is not upheld."))
+    with transaction.atomic():
+        violation = _lock(violation_id)
+        if violation.person_id == actor.pk:
+            raise NotPermitted(_("No one decides on their own violation."))
+        if violation.status != ViolationStatus.RECORDED:
+            raise TransitionRefused(_("This violation has been decided already."))
+        violation.dismiss()
+        violation.decided_by, violation.decision_note = actor, note.strip()
+        violation.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+        supervision_event(violation, "not_upheld", actor, note=note.strip())
+    return violation
+
+
+def can_appeal(violation: Violation, user, *, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return (
+        violation.person_id == user.pk
+        and violation.status in (ViolationStatus.DECIDED, ViolationStatus.ACKNOWLEDGED)
+        and violation.appeal_deadline is not None
+        and today <= violation.appeal_deadline
+    )
+
+
+def violation_appeal(*, violation_id, actor, text: str) -> Violation:
+    """The person appeals an upheld decision, with their reasons, by the appeal deadline. The decision
+    keeps counting until HR answers."""
+    if not text.strip():
+        raise InvalidInput(_("Say why you appeal."))
+    with transaction.atomic():
+        violation = _lock(violation_id)
+        if violation.person_id != actor.pk:
+            raise NotPermitted(_("Only the person concerned appeals."))
+        if violation.status not in (ViolationStatus.DECIDED, ViolationStatus.ACKNOWLEDGED):
+            raise TransitionRefused(_("There is no decision to appeal."))
+        if not can_appeal(violation, actor):
+            raise TransitionRefused(_("The time to appeal this decision has passed."))
+        violation.appeal()
+        violation.appeal_text = text.strip()
+        violation.save(update_fields=["status", "appealed_at", "appeal_text"])
+        supervision_event(violation, "appealed", actor, note=text.strip())
+    return violation
+
+
+def violation_appeal_answer(*, violation_id, actor, answer: str, comment: str) -> Violation:
+    """HR answers the appeal: the decision is upheld, or overturned and stops counting. Either way with
+    a comment; not by the person nor by whoever took the decision appealed against."""
+    if not has_role(actor, Role.HR):
+        raise NotPermitted(_("HR answers appeals."))
+    problems = []
+    if answer not in AppealAnswer.values:
+        problems.append(_("Choose an answer."))
+    if not comment.strip():
+        problems.append(_("Give a comment on the appeal."))
+    if problems:
+        raise InvalidInput(_("The answer could not be saved."), reasons=problems)
+    with transaction.atomic():
+        violation = _lock(violation_id)
+        if violation.person_id == actor.pk:
+            raise NotPermitted(_("No one decides on their own violation."))
+        if violation.status != ViolationStatus.APPEALED:
+            raise TransitionRefused(_("There is no appeal to answer."))
+        if answer == AppealAnswer.OVERTURNED:
+            violation.overturn()
+        else:
+            violation.confirm()
+        violation.appeal_answer, violation.appeal_comment = answer, comment.strip()
+        violation.appeal_answered_by = actor
+        violation.save(
+            update_fields=["status", "appeal_answer", "appeal_comment", "appeal_answered_by", "appeal_answered_at"]
+        )
+        supervision_event(violation, "appeal_answered", actor, note=comment.strip(), answer=answer)
     return violation
 
 

@@ -12,6 +12,7 @@ from production.selectors import team_merchandisers
 
 from .. import forms
 from ..models import (
+    Sanction,
     ViolationStatus,
 )
 from ..selectors import (
@@ -66,15 +67,27 @@ def violation_new(request):
 def violation_detail(request, pk):
     violation = violation_get_for_user(user=request.user, pk=pk)
     recorded = violation.status == ViolationStatus.RECORDED
+    hr_other = has_role(request.user, Role.HR) and violation.person_id != request.user.pk
+    proposed = violation.proposed_sanction
+    if proposed not in discipline.sanctions_offered():  # a fine proposed before fines were switched off
+        proposed = Sanction.DEDUCTION
     context = {
         "violation": violation,
         "opinion_form": forms.OpinionForm() if recorded and leads(request.user, violation.person) else None,
         "decision_form": forms.DecisionForm(
-            initial={"sanction": violation.proposed_sanction, "amount": violation.proposed_amount}
+            initial={"sanction": proposed, "amount": violation.proposed_amount},
+            offered=discipline.sanctions_offered(),
         )
-        if recorded and has_role(request.user, Role.HR) and violation.person_id != request.user.pk
+        if recorded and hr_other
         else None,
         "can_acknowledge": violation.person_id == request.user.pk and violation.status == ViolationStatus.DECIDED,
+        "appeal_form": forms.AppealForm() if discipline.can_appeal(violation, request.user) else None,
+        "answer_form": forms.AppealAnswerForm() if violation.status == ViolationStatus.APPEALED and hr_other else None,
+        # A job reassignment in force: the person's supervisor hands their orders over.
+        "can_hand_over": violation.decided_sanction == Sanction.REASSIGNMENT
+        and violation.counts
+        and violation.status != ViolationStatus.APPEALED
+        and leads(request.user, violation.person),
     }
     return render(request, "supervision/violation_detail.html", context)
 
@@ -97,9 +110,9 @@ def violation_opinion(request, pk):
 @post_action(Role.HR)
 def violation_decide(request, pk):
     violation = violation_get_for_user(user=request.user, pk=pk)
-    form = forms.DecisionForm(request.POST)
+    form = forms.DecisionForm(request.POST, offered=discipline.sanctions_offered())
     if not form.is_valid():
-        messages.error(request, _("Choose a sanction."))
+        messages.error(request, _("Choose whether the violation is upheld, and a sanction."))
     else:
         run_service(
             request,
@@ -117,4 +130,36 @@ def violation_acknowledge(request, pk):
         lambda: discipline.violation_acknowledge(violation_id=violation.pk, actor=request.user),
         _("Acknowledged."),
     )
+    return redirect("supervision:violation_detail", pk=violation.pk)
+
+
+@post_action(*STAFF_ROLES)
+def violation_appeal(request, pk):
+    violation = violation_get_for_user(user=request.user, pk=pk)
+    form = forms.AppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why you appeal."))
+    else:
+        run_service(
+            request,
+            lambda: discipline.violation_appeal(violation_id=violation.pk, actor=request.user, **form.cleaned_data),
+            _("Your appeal is on file; HR will answer it."),
+        )
+    return redirect("supervision:violation_detail", pk=violation.pk)
+
+
+@post_action(Role.HR)
+def violation_appeal_answer(request, pk):
+    violation = violation_get_for_user(user=request.user, pk=pk)
+    form = forms.AppealAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an answer and give a comment."))
+    else:
+        run_service(
+            request,
+            lambda: discipline.violation_appeal_answer(
+                violation_id=violation.pk, actor=request.user, **form.cleaned_data
+            ),
+            _("Your answer to the appeal is on file."),
+        )
     return redirect("supervision:violation_detail", pk=violation.pk)

@@ -150,6 +150,7 @@ def _violation(person, *, at, recorded_by, order=None) -> Violation:
         recorded_by=recorded_by,
         proposed_sanction="warning",
         order=order,
+        status="decided",  # upheld by HR: only upheld violations count
     )
 
 

@@ -27,7 +27,8 @@ class SupervisionWorld:
     closed_finding: object  # with an evidence file
     violation: object  # awaiting the supervisor's opinion
     opined_violation: object  # awaiting HR's decision
-    decided_violation: object  # awaiting the person's acknowledgement
+    decided_violation: object  # awaiting the person's acknowledgement (or appeal)
+    appealed_violation: object  # awaiting HR's answer to the appeal
     policy_in_force: object
     policy_draft: object
 
@@ -92,12 +93,14 @@ def supervision_world(world) -> SupervisionWorld:
             description="Matrix test.",
         )
 
-    violation, opined, decided = violation_(), violation_(), violation_()
-    for v in (opined, decided):
+    violation, opined, decided, appealed = violation_(), violation_(), violation_(), violation_()
+    for v in (opined, decided, appealed):
         discipline.violation_opinion(violation_id=v.pk, actor=sup, agreed=True, opinion="")
-    discipline.violation_decide(
-        violation_id=decided.pk, actor=hr, sanction=decided.proposed_sanction, amount="200", note="Matrix."
-    )
+    for v in (decided, appealed):
+        discipline.violation_decide(
+            violation_id=v.pk, actor=hr, sanction=v.proposed_sanction, amount="200", note="Matrix."
+        )
+    discipline.violation_appeal(violation_id=appealed.pk, actor=merch, text="Matrix appeal.")
     draft = policy.policy_draft_create(actor=hr, version="1.1-matrix")
     policy.policy_draft_update(
         version_id=draft.pk,
@@ -123,6 +126,7 @@ def supervision_world(world) -> SupervisionWorld:
         violation=violation,
         opined_violation=opined,
         decided_violation=decided,
+        appealed_violation=appealed,
         policy_in_force=PolicyVersion.objects.get(version="1.0"),
         policy_draft=draft,
     )
