@@ -77,3 +77,16 @@ def test_the_demo_has_one_order_on_hold_with_its_reason(demo, db):
     assert len(held) == 1
     assert held[0].hold_reason and held[0].held_since
     assert OrderEvent.objects.filter(order=held[0], type=EventType.HELD).exists()
+
+
+def test_the_demo_has_a_violation_not_upheld_and_one_under_appeal(demo, db):
+    from accounts.models import User
+    from supervision.models import Violation, ViolationStatus
+    from supervision.selectors import violations_visible_to
+
+    people = {u.username: u for u in User.objects.filter(username__in=["hr.wu", "sup.zhao", "merch.wang"])}
+    for status in (ViolationStatus.NOT_UPHELD, ViolationStatus.APPEALED):
+        found = Violation.objects.filter(status=status, person=people["merch.wang"])
+        assert found.count() == 1, status
+        for user in people.values():  # HR, the supervisor and the person concerned see it
+            assert violations_visible_to(user).filter(pk=found.get().pk).exists()
