@@ -50,6 +50,7 @@ def test_a_violation_found_not_upheld_then_an_appeal_overturned(open_journey, de
     h.start("/").sign_in("hr.wu", demo)
     _open_as_hr(h, first)
     h.click(h.page.get_by_label("不成立", exact=True))
+    expect(h.page.get_by_label("决定的处分")).to_be_hidden()  # nothing to sanction
     h.fill("决定理由", NOT_UPHELD)
     h.click_button("决定")
     expect(h.page.locator("#decision")).to_contain_text("不成立")

@@ -253,3 +253,19 @@ def test_the_violation_page_offers_the_decision_and_the_appeal(client, team_a, h
     assert "Not upheld" in response.content.decode() or "不成立" in response.content.decode()
     violation.refresh_from_db()
     assert violation.status == ViolationStatus.NOT_UPHELD
+
+
+def test_the_violations_kpi_counts_upheld_violations_only(team_a, hr_user, merchandiser):
+    """Before: the KPI counted every violation on file, recorded, undecided or not."""
+    from evaluation.kpis import KPI_BY_CODE, Period
+    from evaluation.quarters import Quarter
+
+    kpi = KPI_BY_CODE["violations"]
+    period = Period.of(Quarter.current())
+    waiting, dismissed, upheld = (_record(hr_user, merchandiser, days_ago=0) for _ in range(3))
+    violation_decide(violation_id=dismissed.pk, actor=hr_user, upheld=False, note="Not proven.")
+    _uphold(upheld, hr_user)
+    found = kpi.measure(period, people=[merchandiser.pk], param=kpi.default.param)
+    assert found[merchandiser.pk].numerator == 1
+    assert [r.label.split(" · ")[0] for r in kpi.drilldown(period, person_id=merchandiser.pk)] == [upheld.reference]
+    assert waiting.status == ViolationStatus.RECORDED
