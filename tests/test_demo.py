@@ -77,3 +77,16 @@ def test_the_demo_has_one_order_on_hold_with_its_reason(demo, db):
     assert len(held) == 1
     assert held[0].hold_reason and held[0].held_since
     assert OrderEvent.objects.filter(order=held[0], type=EventType.HELD).exists()
+
+
+def test_the_demo_has_a_thread_that_mentions_a_supervisor_and_qa(demo, db):
+    from accounts.models import User
+    from orders.models import EventType, OrderComment, OrderEvent
+    from orders.selectors import mentions_for
+
+    comments = list(OrderComment.objects.select_related("order", "author"))
+    assert [c.author.username for c in comments] == ["merch.li", "sup.zhao", "qa.zhou"]
+    order = comments[0].order
+    assert OrderEvent.objects.filter(order=order, type=EventType.COMMENT).count() == 3
+    for name in ("sup.zhao", "qa.zhou", "merch.li"):
+        assert mentions_for(user=User.objects.get(username=name)), name

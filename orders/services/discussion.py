@@ -116,7 +116,7 @@ def _tell(*, comment, order, recipient, actor) -> None:
             "recipient": recipient,
             "actor": actor,
             "text": comment.text,
-            "url": f"{settings.SITE_URL.rstrip('/')}{url}#discussion",
+            "url": f"{settings.SITE_URL.rstrip('/')}{url}?open=discussion#panel-discussion",
         },
         dedupe_key=f"order-mention:{comment.pk}:{recipient.pk}",
     )

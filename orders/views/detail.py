@@ -63,13 +63,14 @@ SECTIONS = {
             context=_confirmations_context,
             live_states=BEFORE_ENTRY,
         ),
-        # The thread is live in every state: people talk about a closed order's after-sales too.
+        # The thread, in every state. Fetched by htmx as the page loads (?open=discussion without
+        # JavaScript, and from a "mentioned you" link), so the page keeps its query budget.
         hooks.OrderPanel(
             key="discussion",
             title=_("Discussion"),
             template="orders/_section_discussion.html",
             context=discussion_context,
-            live_states=None,
+            live_states=(),
         ),
         # A log of what was sent, like the whole work record: read on demand in every state.
         hooks.OrderPanel(

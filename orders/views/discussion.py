@@ -51,4 +51,4 @@ def comment_post(request, pk):
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     else:
         messages.error(request, error)
-    return redirect(reverse("orders:detail", kwargs={"pk": pk}) + "#panel-discussion")
+    return redirect(reverse("orders:detail", kwargs={"pk": pk}) + "?open=discussion#panel-discussion")

@@ -53,7 +53,8 @@ def test_a_comment_with_a_mention_and_a_file_is_recorded_and_told(order, merchan
     mail = Notification.objects.get(kind="order_mention")
     assert mail.to_email == supervisor.email and mail.language == "zh-hans"
     assert "提到了你" in mail.subject
-    assert "Fabric is late" in mail.body_text and f"/orders/{order.pk}/#discussion" in mail.body_text
+    assert "Fabric is late" in mail.body_text
+    assert f"/orders/{order.pk}/?open=discussion#panel-discussion" in mail.body_text
     # Not among the order's customer notices (the page's "Customer notifications").
     assert mail.reference == f"order-mention:{order.pk}"
     assert [m.comment for m in mentions_for(user=supervisor)] == [comment]
@@ -118,8 +119,8 @@ def test_posting_without_javascript_redirects_to_the_thread(client, order, merch
     client.force_login(merchandiser)
     url = reverse("orders:comment", kwargs={"pk": order.pk})
     response = client.post(url, {"text": f"<script>alert(1)</script> @{supervisor.username}"})
-    assert response.status_code == 302 and response.url.endswith("#panel-discussion")
-    page = client.get(reverse("orders:detail", kwargs={"pk": order.pk}))
+    assert response.status_code == 302 and response.url.endswith("?open=discussion#panel-discussion")
+    page = client.get(response.url)
     html = page.content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
     assert 'id="discussion"' in html
