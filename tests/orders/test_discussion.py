@@ -182,3 +182,10 @@ def test_someone_who_may_not_see_the_order_cannot_post(client, order, other_merc
     response = client.post(reverse("orders:comment", kwargs={"pk": order.pk}), {"text": "hi"})
     assert response.status_code == 404
     assert not OrderComment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_html_in_a_comment_is_escaped_in_the_email(order, merchandiser, supervisor):
+    order_comment_post(order_id=order.pk, actor=merchandiser, text=f'<img src=x onerror="1"> @{supervisor.username}')
+    mail = Notification.objects.get(kind="order_mention")
+    assert "&lt;img src=x" in mail.body_html and "<img" not in mail.body_html
