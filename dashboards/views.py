@@ -11,7 +11,7 @@ from aftersales.selectors import cases_needing_attention
 from core.charts import bar_chart
 from evaluation.selectors import evaluation_overview, kpis_so_far
 from orders.models import OrderState
-from orders.selectors import orders_visible_to
+from orders.selectors import mentions_for, orders_visible_to
 from production.selectors import checkins_due_for
 from supervision.selectors import suggestions_to_decide
 from workcalendar.selectors import missing_next_year
@@ -26,6 +26,7 @@ def merchandiser(request):
     user = request.user
     context = {
         "title_role": Role.MERCHANDISER.label,
+        "mentions": mentions_for(user=user),
         "by_state": orders_by_state(orders),
         "recent": recent_orders(orders),
         "to_verify": orders.filter(status=OrderState.RECEIVED).select_related("customer", "merchandiser")[:10],
@@ -45,6 +46,7 @@ def supervisor(request):
     summary = selectors.supervisor_summary(supervisor=user, orders=orders, today=timezone.localdate())
     context = {
         "title_role": Role.SUPERVISOR.label,
+        "mentions": mentions_for(user=user),
         "by_state": selectors.state_rows(summary["state_counts"]),
         "recent": selectors.recent_orders_of(orders, owners=summary["order_owners"]),
         "flagged": summary["flagged"],
@@ -63,6 +65,7 @@ def qa(request):
     today = timezone.localdate()
     context = {
         "title_role": Role.QA.label,
+        "mentions": mentions_for(user=request.user),
         "plans": selectors.sampling_progress(),
         "findings": selectors.cached(f"qa-findings:{today}", lambda: selectors.findings_by_merchandiser(today=today)),
     }
@@ -75,7 +78,12 @@ def hr(request):
     overview["distribution_chart"] = bar_chart(
         [(f"{b['low']}–{b['high']}", b["count"]) for b in overview["distribution"]]
     )
-    context = {"title_role": Role.HR.label, "overview": overview, "missing": missing_next_year()}
+    context = {
+        "title_role": Role.HR.label,
+        "mentions": mentions_for(user=request.user),
+        "overview": overview,
+        "missing": missing_next_year(),
+    }
     return render(request, "dashboards/hr.html", context)
 
 
@@ -85,6 +93,7 @@ def management(request):
     by_state = orders_by_state(orders)
     context = {
         "title_role": Role.MANAGEMENT.label,
+        "mentions": mentions_for(user=request.user),
         "approvals": selectors.approvals_waiting(user=request.user),
         "by_state": by_state,
         "by_state_chart": selectors.by_state_chart(by_state),

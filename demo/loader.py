@@ -35,7 +35,7 @@ from orders.services import (
     order_transition,
 )
 
-from . import evaluation_demo, logistics_demo, production_demo, supervision_demo
+from . import discussion_demo, evaluation_demo, logistics_demo, production_demo, supervision_demo
 
 DEMO_PASSWORD = "Gendan-demo-2026"  # noqa: S105 - printed by `make run` and listed in the README
 
@@ -242,5 +242,6 @@ def demo_load() -> dict:
         logistics_demo.load(rng)
         production_demo.load(rng)
         supervision_demo.load(rng)
+        discussion_demo.load(rng)
         evaluation_demo.load(rng)  # after the others: it scores the quarter their records fall in
     return {"users": len(users) + 1, "customers": len(customers), "orders_created": made}

@@ -106,3 +106,9 @@ def event_stage(order, actor, *, stage: str, action: str, note: Note = "", paylo
         note=note,
         payload={"stage": stage, "action": action, **(payload or {})},
     )
+
+
+def event_comment(order, actor, *, comment_id: int, text: str, mentions: list[str], file_name: str = "") -> OrderEvent:
+    """A comment in the order's thread (orders.services.discussion): the text as typed, whom it named."""
+    payload = {"comment": comment_id, "mentions": mentions, **({"name": file_name} if file_name else {})}
+    return _event(order, EventType.COMMENT, actor, note=text, payload=payload)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateField, DateTimeField
 
-from .models import ConfirmationMethod, Currency, Customer, CustomerContact, OrderLine, Product, Unit
+from .models import COMMENT_MAX_CHARS, ConfirmationMethod, Currency, Customer, CustomerContact, OrderLine, Product, Unit
 from .permissions import CUSTOMER_ROUTING_FIELDS, can_edit_customer, can_route_customer, customer_owner_choices
 from .services.intake import LineInput, OrderInput
 
@@ -301,3 +301,15 @@ class ProductForm(forms.ModelForm):
         ):
             raise forms.ValidationError(_("Give sizes as names with non-negative numbers."))
         return value
+
+
+class CommentForm(forms.Form):
+    """A comment in the order's thread (orders.services.discussion checks it again)."""
+
+    text = forms.CharField(
+        label=_("Comment"),
+        max_length=COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Name a colleague with @ and their user name (@li.na) to send them the comment."),
+    )
+    file = forms.FileField(label=_("File (optional)"), required=False)

@@ -22,8 +22,10 @@ from .models import (
     EventType,
     Order,
     OrderCheck,
+    OrderComment,
     OrderEvent,
     OrderLine,
+    OrderMention,
     Product,
     Unit,
 )
@@ -344,3 +346,25 @@ def customer_history(*, customer: Customer, limit: int = 50) -> list[dict]:
         }
         for entry in entries
     ]
+
+
+# --- the order's thread (orders.services.discussion) ---------------------------------------------------
+def order_comments(*, order: Order, limit: int = 200) -> list[OrderComment]:
+    """The order's comments, oldest first (the latest `limit`), with author, file and whom each named. The
+    caller has fetched `order` through orders_visible_to."""
+    qs = (
+        OrderComment.objects.filter(order=order)
+        .select_related("author", "attachment")
+        .prefetch_related(Prefetch("mentions", queryset=OrderMention.objects.select_related("user")))
+        .order_by("-created_at", "-id")
+    )
+    return list(reversed(qs[:limit]))
+
+
+def mentions_for(*, user, limit: int = 10) -> list[OrderMention]:
+    """The comments that named `user`, newest first, on orders they may still see."""
+    return list(
+        OrderMention.objects.filter(user=user, comment__order__in=orders_visible_to(user))
+        .select_related("comment", "comment__author", "comment__order")
+        .order_by("-comment__created_at", "-id")[:limit]
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import customers, detail, intake, intake_files, listing, steps
+from .views import customers, detail, discussion, intake, intake_files, listing, steps
 
 app_name = "orders"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/edit/", steps.edit, name="edit"),
     path("<int:pk>/hold/", steps.hold, name="hold"),
     path("<int:pk>/release/", steps.release, name="release"),
+    path("<int:pk>/comments/", discussion.comment_post, name="comment"),
     path("<int:pk>/attachments/", steps.add_attachment, name="add_attachment"),
     path("<int:pk>/attachments/<int:attachment_id>/", detail.attachment_download, name="attachment"),
     path("customers/", customers.customer_list, name="customer_list"),

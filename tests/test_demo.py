@@ -90,3 +90,16 @@ def test_the_demo_has_a_violation_not_upheld_and_one_under_appeal(demo, db):
         assert found.count() == 1, status
         for user in people.values():  # HR, the supervisor and the person concerned see it
             assert violations_visible_to(user).filter(pk=found.get().pk).exists()
+
+
+def test_the_demo_has_a_thread_that_mentions_a_supervisor_and_qa(demo, db):
+    from accounts.models import User
+    from orders.models import EventType, OrderComment, OrderEvent
+    from orders.selectors import mentions_for
+
+    comments = list(OrderComment.objects.select_related("order", "author"))
+    assert [c.author.username for c in comments] == ["merch.li", "sup.zhao", "qa.zhou"]
+    order = comments[0].order
+    assert OrderEvent.objects.filter(order=order, type=EventType.COMMENT).count() == 3
+    for name in ("sup.zhao", "qa.zhou", "merch.li"):
+        assert mentions_for(user=User.objects.get(username=name)), name

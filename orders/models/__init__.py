@@ -1,3 +1,4 @@
+from .discussion import COMMENT_MAX_CHARS, OrderComment, OrderMention
 from .master import Currency, Customer, CustomerApiToken, CustomerContact, Product, ProductType, Unit
 from .order import CANCELLABLE_STATES, OPEN_STATES, Channel, Order, OrderLine, OrderNumberSequence, OrderState
 from .records import (
@@ -14,6 +15,7 @@ from .records import (
 )
 
 __all__ = [
+    "COMMENT_MAX_CHARS",
     "CANCELLABLE_STATES",
     "OPEN_STATES",
     "Attachment",
@@ -31,8 +33,10 @@ __all__ = [
     "IdempotencyKey",
     "Order",
     "OrderCheck",
+    "OrderComment",
     "OrderEvent",
     "OrderLine",
+    "OrderMention",
     "OrderNumberSequence",
     "OrderState",
     "Product",

@@ -101,6 +101,7 @@ class EventType(models.TextChoices):
     HELD = "held", _("Put on hold")
     RELEASED = "released", _("Released from hold")
     NOTE = "note", _("Note")
+    COMMENT = "comment", _("Comment")
     STAGE = "stage", _("Stage record")  # production, logistics and after-sales write these
 
 
@@ -208,6 +209,9 @@ class OrderEvent(AppendOnlyEvent):
             return f"{names[0]} → {names[1]}"
         if self.type == EventType.RELEASED:  # which hold ended: its reason
             return p.get("reason", "")
+        if self.type == EventType.COMMENT:  # whom it named, and its file
+            named = [f"@{name}" for name in p.get("mentions", [])]
+            return " · ".join([*named, p["name"]] if p.get("name") else named)
         if self.type == EventType.FLAGS_CHANGED:
             return " · ".join(
                 f"{Order._meta.get_field(flag).verbose_name}: {_('yes') if on else _('no')}"

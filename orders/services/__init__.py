@@ -1,5 +1,6 @@
 """Every change to an order goes through one of these functions."""
 
+from .discussion import order_comment_post
 from .hold import order_hold, order_release
 from .intake import LineInput, OrderInput, order_create
 from .numbering import order_number_next
@@ -20,6 +21,7 @@ __all__ = [
     "attachment_add",
     "order_attachment_add",
     "order_check_item",
+    "order_comment_post",
     "order_create",
     "order_edit",
     "order_hold",

@@ -15,6 +15,7 @@ from ..models import CANCELLABLE_STATES, OrderState
 from ..permissions import can_edit, can_hold, can_reassign
 from ..selectors import order_checklist, order_get_for_page, order_get_for_user, order_timeline
 from ..services import transitions_available
+from .discussion import discussion_context
 from .work_record import work_record
 
 
@@ -61,6 +62,15 @@ SECTIONS = {
             template="orders/_section_confirmations.html",
             context=_confirmations_context,
             live_states=BEFORE_ENTRY,
+        ),
+        # The thread, in every state. Fetched by htmx as the page loads (?open=discussion without
+        # JavaScript, and from a "mentioned you" link), so the page keeps its query budget.
+        hooks.OrderPanel(
+            key="discussion",
+            title=_("Discussion"),
+            template="orders/_section_discussion.html",
+            context=discussion_context,
+            live_states=(),
         ),
         # A log of what was sent, like the whole work record: read on demand in every state.
         hooks.OrderPanel(

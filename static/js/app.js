@@ -5,6 +5,14 @@ document.addEventListener("DOMContentLoaded", () => {
     const token = document.querySelector("input[name=csrfmiddlewaretoken]");
     if (token) event.detail.headers["X-CSRFToken"] = token.value;
   });
+  // A block marked data-swap-invalid comes back as 422 with what to fix: swap it in like a success
+  // (htmx does not swap 4xx responses by default).
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.xhr.status === 422 && event.detail.target.closest("[data-swap-invalid]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   // Ask before destructive actions: buttons carry data-confirm with the question.
   document.body.addEventListener("click", (event) => {
     const button = event.target.closest("[data-confirm]");

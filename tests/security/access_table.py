@@ -116,6 +116,8 @@ ACCESS: dict[str, dict] = {
     "orders:edit": ORDER_FORM,
     "orders:add_attachment": POST_ONLY_ORDER_ACTION,
     "orders:attachment": {"GET": ORDER_READ, "POST": ORDER_READ},
+    # The order's thread: whoever may read the order may write in it (QA, HR, management too).
+    "orders:comment": {"GET": staff_only(METHOD), "POST": ORDER_READ},
     "orders:customer_list": roles_only("merchandiser", "supervisor", "management", "other_merchandiser"),
     "orders:customer_new": roles_only(*MERCHANDISERS, "supervisor", "management"),
     # Team A's customer: team B's merchandiser reads it; changing it is refused (orders.permissions, customers).
@@ -416,6 +418,7 @@ POST_DATA = {
     "orders:add_attachment": {"version": "order.version", "file": lambda world: sample_upload()},
     "orders:transition": {"version": "order.version", "reason": "=matrix test"},
     "orders:hold": {"version": "order.version", "reason": "=matrix test"},
+    "orders:comment": {"text": "=Matrix comment"},
     "orders:release": {"version": "order.version"},
     "orders:confirmation": {
         "version": "order.version",
