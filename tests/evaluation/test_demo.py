@@ -35,3 +35,13 @@ def test_the_demo_shows_a_finalised_last_quarter_with_enough_data_and_one_newcom
     assert best.outcomes.get().kind == OutcomeKind.BONUS
     assert cards["merch.wang"].outcomes.get(kind=OutcomeKind.WARNING).violations.exists()
     assert cards["merch.zhang"].appeals.get().status == AppealStatus.OPEN
+
+    # The supervisor's assessment of team A, scored with its weight, and its evidence on the scorecard.
+    from evaluation.selectors import scorecard_assessment
+
+    for username in ("merch.li", "merch.wang"):
+        line = cards[username].lines.get(kpi="supervisor_rating")
+        assert line.applicable and line.weight > 0, username
+        assessment = scorecard_assessment(cards[username])
+        assert assessment.rating.rated_by.username == "sup.zhao" and assessment.reviews, username
+    assert not cards["merch.zhang"].lines.get(kpi="supervisor_rating").applicable  # team B: not rated

@@ -304,6 +304,10 @@ ACCESS: dict[str, dict] = {
     "evaluation:appeal_answer": {"GET": staff_only(METHOD), "POST": roles_only("hr")},
     "evaluation:scheme": {"GET": roles_only("hr", "management"), "POST": staff_only(METHOD)},
     "evaluation:scheme_new": roles_only("hr"),  # an empty POST answers 422 with the form's errors
+    # The supervisor's assessment: only supervisors rate; the matrix's quarter (2025Q4) is finalised: refused.
+    "evaluation:ratings_current": {"GET": roles_only("supervisor"), "POST": staff_only(METHOD)},
+    "evaluation:ratings": {"GET": roles_only("supervisor"), "POST": staff_only(METHOD)},
+    "evaluation:rate": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, supervisor=REFUSED)},
     # the company calendar: supervisors read it, HR changes it (an empty POST answers 400 with the form)
     "workcalendar:calendar": {
         "GET": roles_only("supervisor", "hr"),
@@ -397,6 +401,8 @@ KWARGS_BY_URL = {
     "evaluation:appeal": {"pk": eval_pk("scorecard")},
     "evaluation:adjust": {"line_id": eval_pk("line")},
     "evaluation:appeal_answer": {"pk": eval_pk("appeal")},
+    "evaluation:ratings": {"year": eval_year, "q": eval_q},
+    "evaluation:rate": {"year": eval_year, "q": eval_q, "person": lambda world: world.users["merchandiser"].pk},
 }
 
 # Per role, by URL name prefix: the link holder uses the real token of order A's status link; everyone
@@ -468,6 +474,7 @@ POST_DATA = {
     # evaluation
     "evaluation:run_start": {"quarter": eval_quarter},
     "evaluation:comment": {"body": "=Matrix comment."},
+    "evaluation:rate": {"rating": "=4", "comment": "=Matrix rating."},
     "evaluation:adjust": {"new_score": "=50", "reason": "=Matrix reason."},
     "evaluation:outcome": {"kind": "=warning", "reason": "=Matrix decision."},
     "evaluation:appeal": {"reason": "=Matrix appeal."},
