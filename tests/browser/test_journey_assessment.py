@@ -3,13 +3,18 @@ items 8 and 9; policy 5.1.2 and 6.1).
 
 A supervisor (sup.sun, English) opens "Team ratings", rates merch.chen for the current quarter with a
 comment, beside the record reviews that are its evidence. When the quarter has ended HR (hr.wu, Chinese)
-scores it and reads the rating, its comment and its KPI line on merch.chen's scorecard."""
+scores it and reads the rating, its comment and its KPI line on merch.chen's scorecard.
+
+HR (hr.wu, Chinese) interprets clause 6.1 of the policy in force; a merchandiser (merch.wang, English)
+reads the interpretation beside that clause on the policy page."""
 
 import pytest
 import time_machine
+from django.utils import translation
 from playwright.sync_api import expect
 
 from evaluation.quarters import Quarter
+from supervision.selectors import policy_articles, policy_in_force
 
 from .test_journey_hr import after_the_quarter, section
 
@@ -54,3 +59,34 @@ def test_a_supervisor_rates_a_merchandiser_and_hr_reads_it_on_the_scorecard(open
         expect(assessment).to_contain_text("依据：工作记录检查")
         h.screenshot("scorecard")
         h.assert_clean()
+
+
+INTERPRETATION = "“人力资源部负责解释”：解释由人力资源部书面记录，附于所解释的条款旁。"
+
+
+def test_hr_interprets_an_article_and_a_merchandiser_reads_it_beside_the_article(open_journey, demo):
+    with translation.override("zh-hans"):
+        clause = dict(policy_articles(policy_in_force()))["6.1"]
+    h = open_journey("zh-hans", name="interpretation-hr")
+    h.start("/").sign_in("hr.wu", demo)
+    h.nav("制度")
+    form = section(h, "解释条款")
+    h.select("条款", f"6.1 · {clause}", within=form)
+    h.fill("解释", INTERPRETATION, within=form)
+    h.click_button("记录解释", within=form)
+    expect(h.message()).to_contain_text("6.1 的解释已记录。")
+    aside = h.page.get_by_role("complementary", name="人力资源部对 6.1 的解释")
+    expect(aside).to_contain_text(INTERPRETATION)
+    h.screenshot("interpreted")
+    h.assert_clean()
+
+    m = open_journey("en", name="interpretation-merchandiser")
+    m.start("/").sign_in("merch.wang", demo)
+    m.nav("Policy")
+    article = m.page.locator("#art-6\\.1")
+    expect(article).to_contain_text("HR interprets these rules.")
+    beside = m.page.get_by_role("complementary", name="HR's interpretation of 6.1")
+    expect(beside).to_contain_text(INTERPRETATION)
+    expect(m.page.get_by_role("heading", name="Interpret an article")).to_have_count(0)
+    m.screenshot("read")
+    m.assert_clean()

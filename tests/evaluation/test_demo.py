@@ -45,3 +45,8 @@ def test_the_demo_shows_a_finalised_last_quarter_with_enough_data_and_one_newcom
         assessment = scorecard_assessment(cards[username])
         assert assessment.rating.rated_by.username == "sup.zhao" and assessment.reviews, username
     assert not cards["merch.zhang"].lines.get(kpi="supervisor_rating").applicable  # team B: not rated
+
+    # HR's interpretation of the policy (supervision's demo, loaded by the same demo_load): 5.1.2, once.
+    from supervision.models import PolicyInterpretation
+
+    assert list(PolicyInterpretation.objects.values_list("article", "written_by__username")) == [("5.1.2", "hr.wu")]

@@ -266,6 +266,8 @@ ACCESS: dict[str, dict] = {
         "POST": staff_only(DENIED, hr=OK),
     },
     "supervision:policy_acknowledgements": roles_only("hr"),
+    # HR interprets the version in force (policy 6.1); everyone else is refused at the door.
+    "supervision:policy_interpret": {"GET": staff_only(METHOD), "POST": roles_only("hr")},
     # --- evaluation (tests/evaluation/access_world.py: team A's scorecard in finalised 2025Q4) ----------
     # Quarters and rankings: HR and management read all, a supervisor their team's rows.
     "evaluation:quarter_list": {"GET": roles_only("supervisor", "hr", "management"), "POST": staff_only(METHOD)},
@@ -385,6 +387,7 @@ KWARGS_BY_URL = {
     "supervision:violation_acknowledge": {"pk": sup_pk("decided_violation")},
     "supervision:policy_version": {"pk": sup_pk("policy_in_force")},
     "supervision:policy_edit": {"pk": sup_pk("policy_draft")},
+    "supervision:policy_interpret": {"pk": sup_pk("policy_in_force")},
     "supervision:policy_step": {"pk": sup_pk("policy_draft"), "name": "=submit"},
     # evaluation: the objects of tests/evaluation/access_world.py
     "evaluation:run_progress": {"run_id": eval_pk("run")},
@@ -464,6 +467,7 @@ POST_DATA = {
     "supervision:violation_opinion": {"agreed": "=yes", "opinion": "="},
     "supervision:violation_decide": {"sanction": "=warning", "note": "=Matrix decision."},
     "supervision:policy_new": {"version": "=9.9-matrix"},
+    "supervision:policy_interpret": {"article": "=6.1", "body": "=Matrix interpretation."},
     "supervision:policy_edit": {
         "title_zh": "=跟单员工作管理制度",
         "title_en": "=Rules",
