@@ -28,6 +28,7 @@ NAV_ITEMS = [
     (_("Violations"), "supervision:violation_list", {Role.MERCHANDISER, Role.SUPERVISOR, Role.HR}),
     (_("Policy"), "supervision:policy_current", set(Role)),
     (_("Evaluation"), "evaluation:quarter_list", {Role.SUPERVISOR, Role.HR, Role.MANAGEMENT}),
+    (_("Team ratings"), "evaluation:ratings_current", {Role.SUPERVISOR}),
     (_("Company calendar"), "workcalendar:calendar", {Role.SUPERVISOR, Role.HR}),
     (_("My scorecards"), "evaluation:my_scorecards", {Role.MERCHANDISER}),
 ]

@@ -3,6 +3,8 @@
 - a KPI scheme for the previous quarter and a revised one for the current quarter (HR, hr.wu);
 - a small history in the previous quarter (orders received, confirmed, shipped, rated; check-ins, a
   correction, a complaint, a violation), written as records of that time, so the scorecards have numbers;
+- the supervisor's assessment of team A for the previous quarter (sup.zhao: a rating and a comment each),
+  with record reviews of that quarter as its evidence;
 - the previous quarter scored, one score adjusted with its reason, then finalised;
 - a bonus for the best total and a warning (citing the violation) for merch.wang;
 - merch.zhang's appeal, waiting for HR;
@@ -22,7 +24,15 @@ from accounts.models import Department, User
 from accounts.roles import Role
 from aftersales.models import Case, CaseType, Feedback
 from evaluation.codes import AppealStatus, OutcomeKind, RunTrigger
-from evaluation.models import Appeal, EvaluationQuarter, EvaluationRun, KpiScheme, Outcome, ScoreLine
+from evaluation.models import (
+    Appeal,
+    EvaluationQuarter,
+    EvaluationRun,
+    KpiScheme,
+    Outcome,
+    ScoreLine,
+    SupervisorRating,
+)
 from evaluation.quarters import Quarter, company_tz
 from evaluation.services import (
     appeal_submit,
@@ -33,12 +43,13 @@ from evaluation.services import (
     outcome_record,
     scheme_create,
     score_adjust,
+    supervisor_rate,
 )
 from logistics.models import Carrier, Shipment
 from orders.models import Currency, Customer, EventType, Order, OrderEvent, OrderState, Product
 from orders.services import LineInput, OrderInput, order_create, order_number_next
 from production.models import CheckIn, CheckInStatus
-from supervision.models import Violation
+from supervision.models import RecordReview, Violation
 from supervision.services import discipline
 
 PO_PREFIX = "EVAL-DEMO-"
@@ -213,6 +224,35 @@ def _newcomer_leaves(newcomer: User | None) -> None:
         newcomer.save(update_fields=["is_active"])
 
 
+# The supervisor's assessment of team A (policy 5.1.2): rating, comment, and a record review as evidence.
+RATINGS = {
+    "merch.li": (5, "跟进及时,问题主动上报 / Follows up on time and raises problems early."),
+    "merch.wang": (3, "确认偏慢,有一次违规 / Slow to confirm; one violation on file."),
+}
+
+
+def _ratings(people, previous: Quarter) -> None:
+    supervisor = people["sup.zhao"]
+    evaluation = evaluation_quarter_ensure(previous)
+    if evaluation.is_frozen or SupervisorRating.objects.filter(evaluation=evaluation).exists():
+        return
+    for username, (rating, comment) in RATINGS.items():
+        merch = people[username]
+        if merch.team_id is None or merch.team.supervisor_id != supervisor.pk:
+            continue
+        order = Order.objects.filter(merchandiser=merch, customer_po__startswith=PO_PREFIX).order_by("pk").first()
+        if order is not None:
+            RecordReview.objects.create(
+                order=order,
+                merchandiser=merch,
+                reviewer=supervisor,
+                reviewed_at=_at(previous.first_day + timedelta(days=40), 15),
+                rating=rating,
+                comment=comment.split(" / ")[0],
+            )
+        supervisor_rate(actor=supervisor, merchandiser_id=merch.pk, quarter=previous, rating=rating, comment=comment)
+
+
 def _score_and_finalise(people, previous: Quarter) -> EvaluationQuarter:
     hr = people["hr.wu"]
     evaluation = evaluation_quarter_ensure(previous)
@@ -276,6 +316,7 @@ def load(rng: random.Random) -> dict:
     _schemes(people["hr.wu"], previous, current)
     _history(people, previous, rng)
     violation = _violation(people, previous)
+    _ratings(people, previous)
     newcomer = _newcomer(people, previous)
     evaluation = _score_and_finalise(people, previous)
     _newcomer_leaves(newcomer)
@@ -285,4 +326,5 @@ def load(rng: random.Random) -> dict:
         "scorecards": evaluation.scorecards.count(),
         "not_enough_data": evaluation.scorecards.filter(total__isnull=True).count(),
         "appeals_open": Appeal.objects.filter(status=AppealStatus.OPEN).count(),
+        "supervisor_ratings": SupervisorRating.objects.filter(evaluation=evaluation).count(),
     }

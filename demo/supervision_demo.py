@@ -8,7 +8,8 @@ is skipped when its demo rows exist already.
 - a violation of merch.wang upheld as a warning, which merch.wang has appealed (HR's answer waits), and
   one found not upheld, which counts toward nothing;
 - the policy v1.0 (seeded by migration) in force, and a v1.1 revision reviewed by sup.sun and awaiting
-  senior management's approval (so mgmt.zheng has a decision waiting).
+  senior management's approval (so mgmt.zheng has a decision waiting);
+- HR's interpretation (hr.wu) of article 5.1.2 of the version in force, shown beside the article.
 """
 
 import random
@@ -20,6 +21,7 @@ from accounts.models import Team, User
 from orders.models import Order
 from supervision.models import (
     Finding,
+    PolicyInterpretation,
     PolicyVersion,
     RecordReview,
     SpotCheckItem,
@@ -28,7 +30,7 @@ from supervision.models import (
     WeeklyMeeting,
     WeeklyReport,
 )
-from supervision.selectors import spot_check_suggestions
+from supervision.selectors import policy_in_force, spot_check_suggestions
 from supervision.services import discipline, meetings, policy, reports, reviews, spotchecks
 from supervision.weeks import this_week
 
@@ -200,6 +202,20 @@ def _policy_draft(people) -> None:
         policy.policy_review(version_id=draft.pk, actor=reviewer, comment="与两个组核对过。/ Checked with both teams.")
 
 
+INTERPRETATION = (
+    "“定期检查”指部门主管每月至少检查一次本组每位跟单员的工作记录；“绩效评估”为每季度一次的主管评分（1–5 分，附评语），"
+    "计入季度评分卡。 / “Regularly” means at least once a month for each merchandiser of the team; "
+    "“evaluate performance” is the supervisor's quarterly rating (1–5, with a comment) on the scorecard."
+)
+
+
+def _interpretation(people) -> None:
+    version, hr = policy_in_force(), people.get("hr.wu")
+    if version is None or hr is None or PolicyInterpretation.objects.filter(version=version).exists():
+        return
+    policy.policy_interpret(actor=hr, version_id=version.pk, article="5.1.2", body=INTERPRETATION)
+
+
 def load(rng: random.Random) -> dict:
     people = _people()
     week = this_week()
@@ -209,8 +225,10 @@ def load(rng: random.Random) -> dict:
     _spot_check(people)
     _violation(people)
     _policy_draft(people)
+    _interpretation(people)
     return {
         "meetings": WeeklyMeeting.objects.count(),
         "reports": WeeklyReport.objects.count(),
         "findings": Finding.objects.count(),
+        "interpretations": PolicyInterpretation.objects.count(),
     }

@@ -10,6 +10,7 @@ class Category(models.TextChoices):
     ACCURACY = "accuracy", _("Accuracy")
     SATISFACTION = "satisfaction", _("Customer satisfaction")
     DISCIPLINE = "discipline", _("Discipline")
+    ASSESSMENT = "assessment", _("Supervisor's assessment")
 
 
 class KpiCode(models.TextChoices):
@@ -23,6 +24,7 @@ class KpiCode(models.TextChoices):
     SATISFACTION = "satisfaction", _("Average customer rating")
     COMPLAINT_RATE = "complaint_rate", _("Complaints per shipped order")
     VIOLATIONS = "violations", _("Violations on file")
+    SUPERVISOR_RATING = "supervisor_rating", _("Supervisor's quarterly rating")
 
 
 class Unit(models.TextChoices):
@@ -80,3 +82,4 @@ class EventType(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Scorecard acknowledged")
     APPEALED = "appealed", _("Appeal submitted")
     APPEAL_ANSWERED = "appeal_answered", _("Appeal answered")
+    RATED = "rated", _("Supervisor's rating given")

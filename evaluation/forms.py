@@ -91,7 +91,8 @@ class SchemeForm(forms.Form):
                 label=_("Weight"),
                 min_value=0,
                 max_value=100,
-                initial=line.weight if line else kpi.default.weight,
+                # A KPI added after the scheme was saved starts at 0 so the saved weights still add up.
+                initial=line.weight if line else (0 if by_code else kpi.default.weight),
                 widget=forms.NumberInput(attrs={"class": "weight", "data-weight": "1"}),
             )
             self.fields[prefix + "target"] = forms.DecimalField(
@@ -134,3 +135,17 @@ class SchemeForm(forms.Form):
                 self.add_error(None, problem)
             cleaned["quarter"] = Quarter.parse(cleaned["quarter"])
         return cleaned
+
+
+class RatingForm(forms.Form):
+    """The supervisor's quarterly rating of one merchandiser (policy 5.1.2)."""
+
+    RATINGS = [
+        (5, _("5 — excellent")),
+        (4, _("4 — good")),
+        (3, _("3 — as expected")),
+        (2, _("2 — needs improvement")),
+        (1, _("1 — unsatisfactory")),
+    ]
+    rating = forms.TypedChoiceField(label=_("Rating"), choices=RATINGS, coerce=int)
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))

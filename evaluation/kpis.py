@@ -398,7 +398,7 @@ class OrderAccuracy(RowsKpi):
     code = KpiCode.ORDER_ACCURACY
     category = Category.ACCURACY
     unit = Unit.PERCENT
-    default = Default(weight=15, target=Decimal(98), floor=Decimal(85))
+    default = Default(weight=10, target=Decimal(98), floor=Decimal(85))
     formula = _(
         "Orders confirmed in the quarter with no correction after confirmation ÷ orders confirmed in the quarter."
     )
@@ -452,7 +452,7 @@ class Satisfaction(RowsKpi):
     code = KpiCode.SATISFACTION
     category = Category.SATISFACTION
     unit = Unit.RATING
-    default = Default(weight=15, target=Decimal("4.5"), floor=Decimal(3))
+    default = Default(weight=10, target=Decimal("4.5"), floor=Decimal(3))
     formula = _(
         "Average of the customers' ratings (quality, delivery and communication, 1–5) on feedback given in the "
         "quarter: the sum of all ratings ÷ the number of ratings."
@@ -533,6 +533,35 @@ class Violations(RowsKpi):
         ]
 
 
+# --- the supervisor's assessment (policy 5.1.2) ------------------------------------------------------------
+class SupervisorAssessment(RowsKpi):
+    code = KpiCode.SUPERVISOR_RATING
+    category = Category.ASSESSMENT
+    unit = Unit.RATING
+    default = Default(weight=10, target=Decimal(5), floor=Decimal(1))
+    formula = _(
+        "The rating (1–5) the merchandiser's supervisor gave for the quarter, with a comment; the record "
+        "reviews of the quarter are its evidence."
+    )
+    numerator_label = _("rating")
+    denominator_label = _("ratings")
+    person = "merchandiser"
+    order_path = None
+
+    def rows(self, period, param):
+        model = apps.get_model("evaluation", "SupervisorRating")
+        return model.objects.filter(evaluation__year=period.quarter.year, evaluation__quarter=period.quarter.q)
+
+    def aggregates(self, period, param):
+        return {"num": Coalesce(Sum("rating"), 0), "den": Count("pk")}
+
+    def records(self, qs, period, param):
+        return [
+            DrillRow(None, Decimal(r.rating), Decimal(1), label=f"{r.rated_by} · {r.comment}", when=r.rated_at)
+            for r in qs.select_related("rated_by").order_by("pk")
+        ]
+
+
 KPIS: list[Kpi] = [
     ConfirmationTime(),
     OnTimeDelivery(),
@@ -544,6 +573,7 @@ KPIS: list[Kpi] = [
     Satisfaction(),
     ComplaintRate(),
     Violations(),
+    SupervisorAssessment(),
 ]
 KPI_BY_CODE: dict[str, Kpi] = {k.code: k for k in KPIS}
 assert sum(k.default.weight for k in KPIS) == 100, "the default weights must sum to 100"  # noqa: S101

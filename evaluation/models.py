@@ -322,6 +322,36 @@ class ScorecardComment(models.Model):
         ordering = ["created_at", "id"]
 
 
+class SupervisorRating(models.Model):
+    """The supervisor's assessment (policy 5.1.2): one rating (1–5) and a comment per merchandiser and quarter,
+    given by the supervisor of the merchandiser's team. Scored as the KPI `supervisor_rating`; re-rating a
+    draft quarter replaces it (the audit event keeps the old one), a finalised quarter refuses."""
+
+    evaluation = models.ForeignKey(EvaluationQuarter, on_delete=models.CASCADE, related_name="ratings")
+    merchandiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("merchandiser"), on_delete=models.PROTECT, related_name="+"
+    )
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("rated by"), on_delete=models.PROTECT, related_name="+"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    comment = models.TextField(_("comment"))
+    rated_at = models.DateTimeField(_("rated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("supervisor's rating")
+        verbose_name_plural = _("supervisor's ratings")
+        ordering = ["evaluation", "merchandiser_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "merchandiser"], name="supervisorrating_unique_person"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="supervisorrating_1_5"),
+            models.CheckConstraint(condition=~Q(comment=""), name="supervisorrating_comment_required"),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation} {self.merchandiser_id} {self.rating}/5"
+
+
 class Outcome(models.Model):
     """A reward or penalty (奖惩) for one person, decided on a finalised quarter's result and, for penalties,
     on the discipline record (the violations it cites, when the supervision app keeps them)."""

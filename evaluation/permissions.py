@@ -20,3 +20,13 @@ def leads_team(user, team_id) -> bool:
 
 def can_comment(user, scorecard) -> bool:
     return is_hr(user) or leads_team(user, scorecard.team_id)
+
+
+def can_rate(user, merchandiser) -> bool:
+    """The supervisor's assessment (policy 5.1.2) is given by the supervisor of the merchandiser's team."""
+    return bool(
+        merchandiser is not None
+        and merchandiser.pk != getattr(user, "pk", None)
+        and has_role(merchandiser, Role.MERCHANDISER)
+        and leads_team(user, merchandiser.team_id)
+    )

@@ -24,6 +24,7 @@ from .models import (
     Scorecard,
     ScorecardComment,
     ScoreLine,
+    SupervisorRating,
 )
 from .permissions import is_hr, reads_all_scorecards
 from .quarters import Quarter
@@ -303,3 +304,83 @@ def evaluation_overview() -> dict:
         "appeals": list(appeals_open()[:10]),
         "appeals_open": appeals_open().count(),
     }
+
+
+# --- the supervisor's assessment (policy 5.1.2) -------------------------------------------------------------
+@dataclass
+class Assessment:
+    """The supervisor's rating of one merchandiser for one quarter and its evidence: the record reviews of the
+    merchandiser's work in that quarter."""
+
+    rating: SupervisorRating | None
+    reviews: list
+
+    @property
+    def review_average(self):
+        if not self.reviews:
+            return None
+        return round(sum(r.rating for r in self.reviews) / len(self.reviews), 2)
+
+
+def _record_reviews(quarter: Quarter, merchandiser_ids):
+    from supervision.models import RecordReview
+
+    return (
+        RecordReview.objects.filter(
+            merchandiser_id__in=list(merchandiser_ids), reviewed_at__gte=quarter.start, reviewed_at__lt=quarter.end
+        )
+        .select_related("order", "reviewer")
+        .order_by("reviewed_at", "pk")
+    )
+
+
+def scorecard_assessment(scorecard: Scorecard) -> Assessment:
+    """For the scorecard: the rating and the record reviews behind it. Two queries."""
+    quarter = scorecard.evaluation.period
+    rating = (
+        SupervisorRating.objects.filter(
+            evaluation_id=scorecard.evaluation_id, merchandiser_id=scorecard.merchandiser_id
+        )
+        .select_related("rated_by")
+        .first()
+    )
+    return Assessment(rating=rating, reviews=list(_record_reviews(quarter, [scorecard.merchandiser_id])))
+
+
+@dataclass
+class TeamMemberAssessment:
+    merchandiser: object
+    assessment: Assessment
+
+
+def team_assessments(*, user, quarter: Quarter) -> list[TeamMemberAssessment]:
+    """The merchandisers of the teams `user` leads, each with their rating for `quarter` (if given) and the
+    record reviews of the quarter. Three queries whatever the team's size."""
+    from django.contrib.auth import get_user_model
+
+    if not (user.is_authenticated and has_role(user, Role.SUPERVISOR)):
+        return []
+    people = list(
+        get_user_model()
+        .objects.filter(team__supervisor=user, is_active=True, groups__name=Role.MERCHANDISER)
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("username")
+    )
+    ids = [p.pk for p in people]
+    ratings = {
+        r.merchandiser_id: r
+        for r in SupervisorRating.objects.filter(
+            evaluation__year=quarter.year, evaluation__quarter=quarter.q, merchandiser_id__in=ids
+        ).select_related("rated_by")
+    }
+    reviews: dict[int, list] = {pk: [] for pk in ids}
+    for review in _record_reviews(quarter, ids):
+        reviews[review.merchandiser_id].append(review)
+    return [TeamMemberAssessment(p, Assessment(ratings.get(p.pk), reviews[p.pk])) for p in people]
+
+
+def quarter_is_frozen(quarter: Quarter) -> bool:
+    return EvaluationQuarter.objects.filter(
+        year=quarter.year, quarter=quarter.q, status=QuarterStatus.FINALISED
+    ).exists()

@@ -33,8 +33,9 @@ from .models import (
     Scorecard,
     ScorecardComment,
     ScoreLine,
+    SupervisorRating,
 )
-from .permissions import can_comment, is_hr
+from .permissions import can_comment, can_rate, is_hr
 from .quarters import Quarter
 from .scoring import LineScore, kpi_points, min_measured_weight, scorecard_total
 from .worktime import working_days_refresh
@@ -529,6 +530,50 @@ def scorecard_comment(*, scorecard_id, actor, body: str) -> ScorecardComment:
         comment = ScorecardComment.objects.create(scorecard=scorecard, author=actor, body=body)
         _event(evaluation, EventType.COMMENTED, actor, scorecard=scorecard, comment=comment.pk)
     return comment
+
+
+def supervisor_rate(*, actor, merchandiser_id, quarter: Quarter, rating, comment: str) -> SupervisorRating:
+    """The supervisor's assessment of one merchandiser for a quarter (policy 5.1.2): a rating 1–5 and a
+    comment, by the supervisor of the merchandiser's team. Rating again while the quarter is draft replaces
+    the rating (the event keeps the old one); a finalised quarter refuses with QuarterFrozen. Takes effect on
+    the scorecard at the next scoring run."""
+    comment = (comment or "").strip()
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise InvalidInput(_("Give a rating from 1 to 5."))
+    if not comment:
+        raise InvalidInput(_("Say why: the comment is required."))
+    if quarter.start > timezone.now():
+        raise InvalidInput(_("%(quarter)s has not started yet.") % {"quarter": quarter})
+    merchandiser = get_user_model().objects.filter(pk=merchandiser_id).first()
+    if not can_rate(actor, merchandiser):
+        raise NotPermitted(_("Only the supervisor of the merchandiser's team may rate them."))
+    with transaction.atomic():
+        evaluation = _lock_quarter(evaluation_quarter_ensure(quarter).pk)
+        _require_draft(evaluation)
+        existing = SupervisorRating.objects.select_for_update().filter(evaluation=evaluation, merchandiser=merchandiser)
+        record = existing.first()
+        previous = None if record is None else {"rating": record.rating, "comment": record.comment}
+        if record is None:
+            record = SupervisorRating.objects.create(
+                evaluation=evaluation, merchandiser=merchandiser, rated_by=actor, rating=rating, comment=comment
+            )
+        else:
+            record.rated_by, record.rating, record.comment, record.rated_at = actor, rating, comment, timezone.now()
+            record.save(update_fields=["rated_by", "rating", "comment", "rated_at"])
+        _event(
+            evaluation,
+            EventType.RATED,
+            actor,
+            merchandiser=merchandiser.pk,
+            rating=rating,
+            comment=comment,
+            previous=previous,
+        )
+    return record
 
 
 def _names(scorecards) -> str:

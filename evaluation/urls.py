@@ -24,4 +24,7 @@ urlpatterns = [
     path("appeals/<int:pk>/answer/", views.appeal_answer, name="appeal_answer"),
     path("scheme/", views.scheme, name="scheme"),
     path("scheme/new/", views.scheme_new, name="scheme_new"),
+    path("ratings/", views.ratings_current, name="ratings_current"),
+    path("ratings/<int:year>/q<int:q>/", views.ratings, name="ratings"),
+    path("ratings/<int:year>/q<int:q>/<int:person>/", views.rate, name="rate"),
 ]

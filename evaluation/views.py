@@ -16,7 +16,7 @@ from core.views import report_error
 
 from . import exports, selectors, services
 from .codes import QuarterStatus
-from .forms import AdjustForm, AnswerForm, AppealForm, CommentForm, OutcomeForm, RunForm, SchemeForm
+from .forms import AdjustForm, AnswerForm, AppealForm, CommentForm, OutcomeForm, RatingForm, RunForm, SchemeForm
 from .kpis import KPIS
 from .models import Appeal, ScoreLine
 from .permissions import can_comment, is_hr
@@ -169,6 +169,7 @@ def scorecard(request, pk: int):
     context = {
         "card": card,
         "view": view,
+        "assessment": selectors.scorecard_assessment(card),
         "is_hr": hr,
         "can_see_quarter": has_role(request.user, *READERS),
         "can_adjust": decides and draft,
@@ -361,3 +362,58 @@ def scheme_new(request):
         else:
             messages.error(request, _("Please correct the errors below."))
     return render(request, "evaluation/scheme_form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+# --- the supervisor's assessment (policy 5.1.2) -------------------------------------------------------------
+@page(Role.SUPERVISOR)
+def ratings_current(request):
+    quarter = Quarter.current()
+    return redirect("evaluation:ratings", year=quarter.year, q=quarter.q)
+
+
+@page(Role.SUPERVISOR)
+def ratings(request, year: int, q: int):
+    """The supervisor rates each merchandiser of their team for the quarter, with the record reviews beside."""
+    quarter = _quarter_or_404(year, q)
+    current = Quarter.current()
+    members = selectors.team_assessments(user=request.user, quarter=quarter)
+    for member in members:
+        rating = member.assessment.rating
+        # One form per person on the page; the action URL names the person, auto_id keeps the labels apart.
+        member.form = RatingForm(
+            auto_id=f"m{member.merchandiser.pk}-%s",
+            initial={
+                "rating": rating.rating if rating else None,
+                "comment": rating.comment if rating else "",
+            },
+        )
+    context = {
+        "quarter": quarter,
+        "members": members,
+        "frozen": selectors.quarter_is_frozen(quarter),
+        "not_started": quarter.start > current.start,
+        "previous": quarter.previous(),
+        "next": quarter.next() if quarter.next().start <= current.start else None,
+    }
+    return render(request, "evaluation/ratings.html", context)
+
+
+@post_action(Role.SUPERVISOR)
+def rate(request, year: int, q: int, person: int):
+    quarter = _quarter_or_404(year, q)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            services.supervisor_rate(
+                actor=request.user,
+                merchandiser_id=person,
+                quarter=quarter,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("The rating is saved. It counts at the next scoring run."))
+        except DomainError as error:
+            report_error(request, error)
+    return redirect(reverse("evaluation:ratings", args=[quarter.year, quarter.q]) + f"#m-{person}")

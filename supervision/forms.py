@@ -232,6 +232,17 @@ class PolicyStepForm(forms.Form):
     effective_date = DateField(label=_("Effective from"), widget=DATE, required=False)
 
 
+class InterpretationForm(forms.Form):
+    """HR's interpretation of one article of a published version; the articles come from its text."""
+
+    article = forms.ChoiceField(label=_("Article"))
+    body = forms.CharField(label=_("Interpretation"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, articles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].choices = [(ref, f"{ref} · {text}") for ref, text in articles]
+
+
 class SuggestionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     topic = forms.ChoiceField(label=_("Topic"), choices=SuggestionTopic.choices)

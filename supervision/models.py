@@ -795,3 +795,30 @@ class PolicyAcknowledgement(models.Model):
         verbose_name_plural = _("policy acknowledgements")
         ordering = ["-acknowledged_at"]
         constraints = [models.UniqueConstraint(fields=["version", "person"], name="policy_ack_once")]
+
+
+class PolicyInterpretation(models.Model):
+    """HR's interpretation of one article of one policy version (附则 1: 本制度由人力资源部负责解释).
+    `article` is the article's reference in that version's text (supervision.selectors.policy_blocks):
+    "5" a chapter, "5.1" an article of it, "5.1.2" a numbered clause. Kept with the version it interprets,
+    shown beside the article to everyone who reads that version; never edited (HR adds a newer one)."""
+
+    version = models.ForeignKey(
+        PolicyVersion, verbose_name=_("policy version"), on_delete=models.PROTECT, related_name="interpretations"
+    )
+    article = models.CharField(_("article"), max_length=20)
+    body = models.TextField(_("interpretation"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("policy interpretation")
+        verbose_name_plural = _("policy interpretations")
+        ordering = ["version", "written_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="policyinterpretation_body_required")]
+        indexes = [models.Index(fields=["version", "article"], name="policyinterp_version_article")]
+
+    def __str__(self):
+        return f"{self.version.version} {self.article}"

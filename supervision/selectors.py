@@ -3,6 +3,7 @@ may see; views fetch single rows through the matching `*_get_for_user`, which an
 Orders are always reached through orders.selectors.orders_visible_to."""
 
 import math
+import re
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -25,6 +26,7 @@ from .models import (
     Finding,
     FindingStatus,
     PolicyAcknowledgement,
+    PolicyInterpretation,
     PolicyStatus,
     PolicyVersion,
     RecordReview,
@@ -800,22 +802,49 @@ def policy_get_for_user(*, user, pk) -> PolicyVersion:
     )
 
 
+_CLAUSE = re.compile(r"^(\d+)\s*[.、．]")
+
+
 def policy_blocks(text: str) -> list[dict]:
     """The policy text as headings and paragraphs ('## ' and '### ' lines are headings), so templates
-    render it escaped, with no HTML stored anywhere."""
+    render it escaped, with no HTML stored anywhere. Each chapter, article and numbered clause carries its
+    reference `ref` by position ("5" the fifth chapter, "5.1" its first article, "5.1.2" that article's
+    clause 2; "6.1" clause 1 of a chapter without articles), the same in both languages."""
     blocks: list[dict] = []
+    chapter = article = 0
     for raw in text.splitlines():
         line = raw.rstrip()
         if not line.strip():
             continue
         if line.startswith("### "):
-            blocks.append({"kind": "h3", "text": line[4:].strip()})
-        elif line.startswith("## "):
-            blocks.append({"kind": "h2", "text": line[3:].strip()})
-        elif line.startswith("# "):
-            blocks.append({"kind": "h2", "text": line[2:].strip()})
+            article += 1
+            blocks.append({"kind": "h3", "text": line[4:].strip(), "ref": f"{chapter}.{article}"})
+        elif line.startswith("## ") or line.startswith("# "):
+            chapter, article = chapter + 1, 0
+            blocks.append({"kind": "h2", "text": line.split(" ", 1)[1].strip(), "ref": str(chapter)})
         else:
-            blocks.append({"kind": "p", "text": line.strip()})
+            clause = _CLAUSE.match(line.strip())
+            ref = None
+            if clause and chapter:
+                ref = f"{chapter}.{article}.{clause.group(1)}" if article else f"{chapter}.{clause.group(1)}"
+            blocks.append({"kind": "p", "text": line.strip(), "ref": ref})
+    return blocks
+
+
+def policy_articles(version: PolicyVersion) -> list[tuple[str, str]]:
+    """(reference, opening words) of every chapter, article and clause of the version, in order: what HR
+    may interpret."""
+    return [(b["ref"], b["text"][:60]) for b in policy_blocks(version.body) if b["ref"]]
+
+
+def policy_text(version: PolicyVersion) -> list[dict]:
+    """The version's blocks, each with HR's interpretations of it (oldest first) beside it. Two queries."""
+    blocks = policy_blocks(version.body)
+    found: dict[str, list] = {}
+    for item in PolicyInterpretation.objects.filter(version=version).select_related("written_by"):
+        found.setdefault(item.article, []).append(item)
+    for block in blocks:
+        block["interpretations"] = found.get(block["ref"], []) if block["ref"] else []
     return blocks
 
 

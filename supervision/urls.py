@@ -56,6 +56,7 @@ urlpatterns = [
     path("policy/versions/new/", policy.policy_new, name="policy_new"),
     path("policy/versions/<int:pk>/", policy.policy_version, name="policy_version"),
     path("policy/versions/<int:pk>/edit/", policy.policy_edit, name="policy_edit"),
+    path("policy/versions/<int:pk>/interpret/", policy.policy_interpret, name="policy_interpret"),
     path("policy/versions/<int:pk>/step/<str:name>/", policy.policy_step, name="policy_step"),
     path("policy/acknowledgements/", policy.policy_acknowledgements, name="policy_acknowledgements"),
 ]

@@ -13,8 +13,8 @@ from accounts.roles import Role, has_role, user_roles
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 
 from ..events import supervision_event
-from ..models import PolicyAcknowledgement, PolicyStatus, PolicyVersion
-from ..selectors import policy_in_force
+from ..models import PolicyAcknowledgement, PolicyInterpretation, PolicyStatus, PolicyVersion
+from ..selectors import policy_blocks, policy_in_force
 
 
 def _lock(version_id) -> PolicyVersion:
@@ -164,3 +164,27 @@ def policy_acknowledge(*, version_id, actor) -> PolicyAcknowledgement:
     except IntegrityError:
         return PolicyAcknowledgement.objects.get(version=version, person=actor)
     return ack
+
+
+def policy_interpret(*, actor, version_id, article: str, body: str) -> PolicyInterpretation:
+    """HR's interpretation of one article of a published version (附则 1: HR interprets these rules),
+    recorded against the article and the version and shown beside the article to everyone who reads it."""
+    if not has_role(actor, Role.HR):
+        raise NotPermitted(_("HR interprets the policy."))
+    article, body = (article or "").strip(), (body or "").strip()
+    if not body:
+        raise InvalidInput(_("Write the interpretation first."))
+    with transaction.atomic():
+        version = _lock(version_id)
+        if version.status != PolicyStatus.PUBLISHED:
+            raise TransitionRefused(_("Only a published version of the policy is interpreted."))
+        refs = {b["ref"] for text in (version.body_zh, version.body_en) for b in policy_blocks(text) if b["ref"]}
+        if article not in refs:
+            raise InvalidInput(
+                _("Version %(version)s has no article %(article)s.") % {"version": version.version, "article": article}
+            )
+        interpretation = PolicyInterpretation.objects.create(
+            version=version, article=article, body=body, written_by=actor
+        )
+        supervision_event(version, "interpreted", actor, article=article, interpretation=interpretation.pk)
+    return interpretation

@@ -18,10 +18,11 @@ from ..selectors import (
     STAFF_ROLES,
     policy_acknowledged,
     policy_acknowledgement_status,
-    policy_blocks,
+    policy_articles,
     policy_get_for_user,
     policy_in_force,
     policy_revisions_awaiting,
+    policy_text,
     policy_versions_visible_to,
 )
 from ..services import policy
@@ -36,12 +37,41 @@ def policy_current(request):
         "supervision/policy_version.html",
         {
             "version": version,
-            "blocks": policy_blocks(version.body) if version else [],
+            "blocks": policy_text(version) if version else [],
+            "interpretation_form": _interpretation_form(request.user, version),
             "in_force": True,
             "acknowledged": policy_acknowledged(user=request.user, version=version),
             "awaiting": policy_revisions_awaiting(request.user),
         },
     )
+
+
+def _interpretation_form(user, version):
+    """HR interprets published versions (policy 6.1); others only read the interpretations."""
+    if version is None or version.status != PolicyStatus.PUBLISHED or not has_role(user, Role.HR):
+        return None
+    return forms.InterpretationForm(articles=policy_articles(version))
+
+
+@post_action(Role.HR)
+def policy_interpret(request, pk):
+    version = policy_get_for_user(user=request.user, pk=pk)
+    form = forms.InterpretationForm(request.POST, articles=policy_articles(version))
+    if not form.is_valid():
+        problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, _("Please correct the errors: %(errors)s") % {"errors": problems})
+    else:
+        run_service(
+            request,
+            lambda: policy.policy_interpret(
+                version_id=version.pk,
+                actor=request.user,
+                article=form.cleaned_data["article"],
+                body=form.cleaned_data["body"],
+            ),
+            _("The interpretation of %(article)s is recorded.") % {"article": form.cleaned_data["article"]},
+        )
+    return redirect("supervision:policy_version", pk=version.pk)
 
 
 @post_action(*STAFF_ROLES)
@@ -99,7 +129,8 @@ def policy_version(request, pk):
         "supervision/policy_version.html",
         {
             "version": version,
-            "blocks": policy_blocks(version.body),
+            "blocks": policy_text(version),
+            "interpretation_form": _interpretation_form(request.user, version),
             "in_force": version == policy_in_force(),
             "steps": steps,
             "step_form": forms.PolicyStepForm(initial={"effective_date": timezone.localdate()}) if steps else None,

@@ -43,6 +43,8 @@ TEST_WEIGHTS = {
     "satisfaction": (10, "5", "1", Rule.LINEAR, None),
     "complaint_rate": (10, "0", "50", Rule.LINEAR, None),
     "violations": (5, "0", "5", Rule.DEDUCTION, "20"),
+    # Weight 0 here so the hand-computed totals stand; test_assessment.py gives it a weight.
+    "supervisor_rating": (0, "5", "1", Rule.LINEAR, None),
 }
 
 

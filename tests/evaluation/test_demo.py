@@ -35,3 +35,18 @@ def test_the_demo_shows_a_finalised_last_quarter_with_enough_data_and_one_newcom
     assert best.outcomes.get().kind == OutcomeKind.BONUS
     assert cards["merch.wang"].outcomes.get(kind=OutcomeKind.WARNING).violations.exists()
     assert cards["merch.zhang"].appeals.get().status == AppealStatus.OPEN
+
+    # The supervisor's assessment of team A, scored with its weight, and its evidence on the scorecard.
+    from evaluation.selectors import scorecard_assessment
+
+    for username in ("merch.li", "merch.wang"):
+        line = cards[username].lines.get(kpi="supervisor_rating")
+        assert line.applicable and line.weight > 0, username
+        assessment = scorecard_assessment(cards[username])
+        assert assessment.rating.rated_by.username == "sup.zhao" and assessment.reviews, username
+    assert not cards["merch.zhang"].lines.get(kpi="supervisor_rating").applicable  # team B: not rated
+
+    # HR's interpretation of the policy (supervision's demo, loaded by the same demo_load): 5.1.2, once.
+    from supervision.models import PolicyInterpretation
+
+    assert list(PolicyInterpretation.objects.values_list("article", "written_by__username")) == [("5.1.2", "hr.wu")]

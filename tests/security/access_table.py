@@ -270,6 +270,8 @@ ACCESS: dict[str, dict] = {
         "POST": staff_only(DENIED, hr=OK),
     },
     "supervision:policy_acknowledgements": roles_only("hr"),
+    # HR interprets the version in force (policy 6.1); everyone else is refused at the door.
+    "supervision:policy_interpret": {"GET": staff_only(METHOD), "POST": roles_only("hr")},
     # --- evaluation (tests/evaluation/access_world.py: team A's scorecard in finalised 2025Q4) ----------
     # Quarters and rankings: HR and management read all, a supervisor their team's rows.
     "evaluation:quarter_list": {"GET": roles_only("supervisor", "hr", "management"), "POST": staff_only(METHOD)},
@@ -308,6 +310,10 @@ ACCESS: dict[str, dict] = {
     "evaluation:appeal_answer": {"GET": staff_only(METHOD), "POST": roles_only("hr")},
     "evaluation:scheme": {"GET": roles_only("hr", "management"), "POST": staff_only(METHOD)},
     "evaluation:scheme_new": roles_only("hr"),  # an empty POST answers 422 with the form's errors
+    # The supervisor's assessment: only supervisors rate; the matrix's quarter (2025Q4) is finalised: refused.
+    "evaluation:ratings_current": {"GET": roles_only("supervisor"), "POST": staff_only(METHOD)},
+    "evaluation:ratings": {"GET": roles_only("supervisor"), "POST": staff_only(METHOD)},
+    "evaluation:rate": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, supervisor=REFUSED)},
     # the company calendar: supervisors read it, HR changes it (an empty POST answers 400 with the form)
     "workcalendar:calendar": {
         "GET": roles_only("supervisor", "hr"),
@@ -387,6 +393,7 @@ KWARGS_BY_URL = {
     "supervision:violation_appeal_answer": {"pk": sup_pk("appealed_violation")},
     "supervision:policy_version": {"pk": sup_pk("policy_in_force")},
     "supervision:policy_edit": {"pk": sup_pk("policy_draft")},
+    "supervision:policy_interpret": {"pk": sup_pk("policy_in_force")},
     "supervision:policy_step": {"pk": sup_pk("policy_draft"), "name": "=submit"},
     # evaluation: the objects of tests/evaluation/access_world.py
     "evaluation:run_progress": {"run_id": eval_pk("run")},
@@ -403,6 +410,8 @@ KWARGS_BY_URL = {
     "evaluation:appeal": {"pk": eval_pk("scorecard")},
     "evaluation:adjust": {"line_id": eval_pk("line")},
     "evaluation:appeal_answer": {"pk": eval_pk("appeal")},
+    "evaluation:ratings": {"year": eval_year, "q": eval_q},
+    "evaluation:rate": {"year": eval_year, "q": eval_q, "person": lambda world: world.users["merchandiser"].pk},
 }
 
 # Per role, by URL name prefix: the link holder uses the real token of order A's status link; everyone
@@ -467,6 +476,7 @@ POST_DATA = {
     "supervision:violation_appeal": {"text": "=Matrix appeal."},
     "supervision:violation_appeal_answer": {"answer": "=upheld", "comment": "=Matrix answer."},
     "supervision:policy_new": {"version": "=9.9-matrix"},
+    "supervision:policy_interpret": {"article": "=6.1", "body": "=Matrix interpretation."},
     "supervision:policy_edit": {
         "title_zh": "=跟单员工作管理制度",
         "title_en": "=Rules",
@@ -477,6 +487,7 @@ POST_DATA = {
     # evaluation
     "evaluation:run_start": {"quarter": eval_quarter},
     "evaluation:comment": {"body": "=Matrix comment."},
+    "evaluation:rate": {"rating": "=4", "comment": "=Matrix rating."},
     "evaluation:adjust": {"new_score": "=50", "reason": "=Matrix reason."},
     "evaluation:outcome": {"kind": "=warning", "reason": "=Matrix decision."},
     "evaluation:appeal": {"reason": "=Matrix appeal."},
