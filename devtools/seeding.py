@@ -509,7 +509,7 @@ def _load_orders(cursor, config: SeedConfig, now: datetime) -> None:
         INSERT INTO orders_order (
             id, number, status, channel, customer_id, customer_po, merchandiser_id, currency_id, delivery_date,
             trade_terms, payment_terms, ship_to, notes, received_at, confirmed_at, entered_at, closed_at,
-            cancel_reason, is_overdue, is_at_risk, is_on_hold, version, created_by_id)
+            cancel_reason, is_overdue, is_at_risk, is_on_hold, hold_reason, held_since, version, created_by_id)
         SELECT p.id,
                CASE WHEN p.rank >= 2 THEN
                    %(prefix)s || p.num_year || %(middle)s
@@ -535,6 +535,10 @@ def _load_orders(cursor, config: SeedConfig, now: datetime) -> None:
                p.overdue,
                p.status = 'in_production' AND (p.r_flag < 0.08 OR p.overdue),
                p.status IN ('received', 'confirmed', 'entered', 'in_production') AND p.r_flag > 0.99,
+               CASE WHEN p.status IN ('received', 'confirmed', 'entered', 'in_production') AND p.r_flag > 0.99
+                    THEN '客户暂停 / customer paused the order' ELSE '' END,
+               CASE WHEN p.status IN ('received', 'confirmed', 'entered', 'in_production') AND p.r_flag > 0.99
+                    THEN %(now)s END,  -- held just now: the check-ins seeded before it stand
                1 + CASE WHEN p.rank >= 1 THEN 8 ELSE 0 END + p.rank + p.cancelled::int,
                CASE WHEN p.channel = 'system' THEN NULL ELSE p.merchandiser_id END
         FROM (
