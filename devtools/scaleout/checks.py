@@ -143,7 +143,7 @@ def settle_and_check(*, env: dict, smtp, figures, job_seconds: float, folder: Pa
     result.expect(checkin_dups == 0, f"{checkin_dups} (order, day) pairs with more than one check-in")
     in_production = set(Order.objects.filter(status="in_production").values_list("pk", flat=True))
     today_checkins = Counter(CheckIn.objects.filter(day=today).values_list("order_id", flat=True))
-    from production.calendar import WorkCalendar
+    from workcalendar.calendar import WorkCalendar
 
     if WorkCalendar.load().is_working_day(today):
         without = sorted(in_production - set(today_checkins))
