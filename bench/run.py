@@ -222,10 +222,6 @@ SAMPLERS: dict[str, Callable[..., list[int]]] = {
     "cases": sample_cases,
 }
 
-# Pages whose body is kept while what they show is unchanged (orders/kept_page.py: the order page, the
-# check-in page): wrk's repeated requests measure the kept page, so what the first view after a change costs
-# is measured as well, in-process with that cache off, beside the floor measured the same way.
-RENDERED_WHOLE = ("detail", "detail-live", "checkins")
 QUERY_SAMPLE = 10  # random-id pages: queries are counted on the first view of this many of the picked objects
 
 # --- Jobs: one line each; the file holds run(*, orders: int) -> str | None ----------------------------
@@ -398,7 +394,6 @@ class Bench:
         self.cookies: dict[str, str] = {}
         self.headers: dict[str, dict[str, str]] = {}
         self.clients: dict[str, object] = {}
-        self.rendered: list[tuple[str, float, int, float]] = []
         self.raw: list[str] = []  # every wrk run's own output, kept beside the report
 
     # -- setup ----------------------------------------------------------------------------------
@@ -722,29 +717,6 @@ class Bench:
             full = full or any(is_whole_table_count(q["sql"]) for q in captured.captured_queries)
         return most, full
 
-    def in_process_cpu_ms(self, page: Page, *, requests: int = 40, **overrides) -> tuple[float, int]:
-        """CPU ms per request of `page` served in this process, and its queries, with settings `overrides`."""
-        from django.test import override_settings
-
-        client, _ = self.session_for(page.role)
-        url = self.url_for(page)
-        with override_settings(**overrides):
-            queries, _ = self.count_queries(client, url)
-            started = time.process_time()
-            for _ in range(requests):
-                client.get(url)
-            return (time.process_time() - started) * 1000 / requests, queries
-
-    def renderings(self) -> list[tuple[str, float, int, float]]:
-        """(title, CPU ms/req rendered whole, its queries, the floor's CPU ms/req in-process) per page."""
-        floor_ms, _ = self.in_process_cpu_ms(PAGES[0])
-        rows = []
-        for page in PAGES:
-            if page.key in RENDERED_WHOLE and (not self.config.only or page.key in self.config.only):
-                cpu_ms, queries = self.in_process_cpu_ms(page, PAGE_CACHE_SECONDS=0)
-                rows.append((page.title.format(**self.context), cpu_ms, queries, floor_ms))
-        return rows
-
     def worker_pids(self) -> list[int]:
         pids = []
         for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -830,8 +802,6 @@ class Bench:
             memory = self.worker_memory()
         finally:
             self.stop_server()
-        say("- kept pages rendered whole, in-process")
-        self.rendered = self.renderings()
         jobs = []
         for job in JOBS:
             if self.config.only and job.key not in self.config.only:
@@ -982,20 +952,6 @@ def render_report(bench: Bench, results: list[PageResult], memory, jobs: list[Jo
             f"| {r.title} | `{r.url}` | {r.mode} | {r.wrk.rps:.0f} | {r.wrk.p50_ms:.1f} | {r.wrk.p99_ms:.1f} | "
             f"{ratio} | {cpu} | {cpu_ratio} | {r.queries} | {r.page.target.describe()} | {verdict} |"
         )
-    lines += [
-        "",
-        "## Kept pages rendered whole (the first view after a change)",
-        "",
-        "The order page and the check-in page keep their body while nothing they show is written "
-        "(orders/kept_page.py), so the wrk rows above measure the kept page. These are the same pages with "
-        "that cache off (PAGE_CACHE_SECONDS=0), served in the bench process: CPU time per request over 40 "
-        "requests, beside the floor served the same way.",
-        "",
-        "| Page | CPU ms/req | floor CPU ms/req | × floor (CPU) | queries |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for title, cpu_ms, queries, floor_ms in bench.rendered:
-        lines.append(f"| {title} | {cpu_ms:.1f} | {floor_ms:.1f} | {floor_ms / cpu_ms:.2f} | {queries} |")
     lines += ["", "## Web workers", ""]
     if memory:
         worst = max(peak for _pid, _rss, peak in memory)
