@@ -10,8 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMModelMixin, transition
 
+from core.fields import StateField
 from core.models import StoredFile
 from orders.models import Customer, Order
 
@@ -85,7 +86,7 @@ class Case(FSMModelMixin, models.Model):
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+")
     case_type = models.CharField(_("type"), max_length=20, choices=CaseType.choices)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
-    status = FSMField(_("state"), default=CaseStatus.OPEN, choices=CaseStatus.choices, protected=True)
+    status = StateField(_("state"), default=CaseStatus.OPEN, choices=CaseStatus.choices, protected=True)
     channel = models.CharField(_("received by"), max_length=20, choices=CaseChannel.choices)
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -106,6 +107,9 @@ def _people() -> dict[str, User]:
         key: Team.objects.update_or_create(name_en=en, defaults={"name_zh": zh})[0] for key, (zh, en) in TEAMS.items()
     }
     users = {}
+    # One hash for every demo login: each hash costs a deliberate fraction of a second (Argon2), and the
+    # first `make run` waits for them.
+    password = make_password(DEMO_PASSWORD)
     for login in LOGINS:
         user, created = User.objects.get_or_create(username=login.username)
         user.last_name, user.first_name = login.last_name, login.first_name
@@ -114,7 +118,7 @@ def _people() -> dict[str, User]:
         user.preferred_language = login.language
         user.email = f"{login.username}@gendan.example"
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = password
         user.save()
         user.groups.set([Group.objects.get(name=login.role)])
         users[login.username] = user
@@ -126,7 +130,7 @@ def _people() -> dict[str, User]:
         username="admin", defaults={"is_staff": True, "is_superuser": True, "employee_no": "E0001"}
     )
     if created:
-        admin.set_password(DEMO_PASSWORD)
+        admin.password = password
         admin.save()
     return users
 

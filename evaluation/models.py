@@ -17,8 +17,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMModelMixin, transition
 
+from core.fields import StateField
 from core.models import AppendOnlyEvent
 
 from .codes import (
@@ -121,7 +122,7 @@ class WorkingDay(models.Model):
 class EvaluationQuarter(FSMModelMixin, models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
-    status = FSMField(_("state"), default=QuarterStatus.DRAFT, choices=QuarterStatus.choices, protected=True)
+    status = StateField(_("state"), default=QuarterStatus.DRAFT, choices=QuarterStatus.choices, protected=True)
     scheme = models.ForeignKey(
         KpiScheme, verbose_name=_("KPI scheme"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

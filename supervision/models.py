@@ -15,10 +15,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMModelMixin, transition
 
 from accounts.models import Team
 from core.bilingual import BilingualLabel, in_language
+from core.fields import StateField
 from core.models import AppendOnlyEvent, stored_file_path
 from orders.models import Order
 
@@ -77,7 +78,9 @@ class Suggestion(FSMModelMixin, models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="suggestions"
     )
-    status = FSMField(_("state"), default=SuggestionStatus.SUBMITTED, choices=SuggestionStatus.choices, protected=True)
+    status = StateField(
+        _("state"), default=SuggestionStatus.SUBMITTED, choices=SuggestionStatus.choices, protected=True
+    )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
@@ -143,7 +146,7 @@ class WeeklyMeeting(FSMModelMixin, models.Model):
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="weekly_meetings")
     week_start = models.DateField(_("week of"), help_text=_("The Monday of the week."))
     scheduled_at = models.DateTimeField(_("scheduled for"))
-    status = FSMField(_("state"), default=MeetingStatus.SCHEDULED, choices=MeetingStatus.choices, protected=True)
+    status = StateField(_("state"), default=MeetingStatus.SCHEDULED, choices=MeetingStatus.choices, protected=True)
     agenda = models.JSONField(_("agenda"), default=dict, blank=True)
     agenda_compiled_at = models.DateTimeField(_("agenda compiled at"), null=True, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
@@ -203,7 +206,7 @@ class ActionItem(FSMModelMixin, models.Model):
     order = models.ForeignKey(
         Order, verbose_name=_("related order"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    status = FSMField(_("state"), default=ActionItemStatus.OPEN, choices=ActionItemStatus.choices, protected=True)
+    status = StateField(_("state"), default=ActionItemStatus.OPEN, choices=ActionItemStatus.choices, protected=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -252,7 +255,7 @@ class WeeklyReport(FSMModelMixin, models.Model):
     week_start = models.DateField(_("week of"), help_text=_("The Monday of the week."))
     due_at = models.DateTimeField(_("due"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    status = FSMField(_("state"), default=ReportStatus.DRAFT, choices=ReportStatus.choices, protected=True)
+    status = StateField(_("state"), default=ReportStatus.DRAFT, choices=ReportStatus.choices, protected=True)
     figures = models.JSONField(_("figures from the records"), default=dict, blank=True)
     figures_at = models.DateTimeField(null=True, blank=True)
     summary = models.TextField(_("work done"), blank=True)
@@ -385,7 +388,7 @@ class SpotCheckPlan(FSMModelMixin, models.Model):
     stratify_by_stage = models.BooleanField(
         _("stratify by stage"), default=False, help_text=_("Draw from each order state separately, in proportion.")
     )
-    status = FSMField(_("state"), default=PlanStatus.DRAFT, choices=PlanStatus.choices, protected=True)
+    status = StateField(_("state"), default=PlanStatus.DRAFT, choices=PlanStatus.choices, protected=True)
     seed = models.CharField(_("seed"), max_length=64, blank=True)
     population = models.JSONField(_("population"), default=dict, blank=True)
     drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True)
@@ -484,7 +487,7 @@ class Finding(FSMModelMixin, models.Model):
     description = models.TextField(_("what was found"))
     corrective_action = models.TextField(_("corrective action"))
     due_date = models.DateField(_("due date"))
-    status = FSMField(_("state"), default=FindingStatus.OPEN, choices=FindingStatus.choices, protected=True)
+    status = StateField(_("state"), default=FindingStatus.OPEN, choices=FindingStatus.choices, protected=True)
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("raised at"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
@@ -629,7 +632,7 @@ class Violation(FSMModelMixin, models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("reasons for the decision"), blank=True)
-    status = FSMField(_("state"), default=ViolationStatus.RECORDED, choices=ViolationStatus.choices, protected=True)
+    status = StateField(_("state"), default=ViolationStatus.RECORDED, choices=ViolationStatus.choices, protected=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     # The person's appeal against an upheld decision, and HR's answer.
     appeal_deadline = models.DateField(_("appeal by"), null=True, blank=True)
@@ -719,7 +722,7 @@ class PolicyVersion(FSMModelMixin, models.Model):
     based_on = models.ForeignKey(
         "self", verbose_name=_("based on"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    status = FSMField(_("state"), default=PolicyStatus.DRAFT, choices=PolicyStatus.choices, protected=True)
+    status = StateField(_("state"), default=PolicyStatus.DRAFT, choices=PolicyStatus.choices, protected=True)
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

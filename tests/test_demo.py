@@ -103,3 +103,14 @@ def test_the_demo_has_a_thread_that_mentions_a_supervisor_and_qa(demo, db):
     assert OrderEvent.objects.filter(order=order, type=EventType.COMMENT).count() == 3
     for name in ("sup.zhao", "qa.zhou", "merch.li"):
         assert mentions_for(user=User.objects.get(username=name)), name
+
+
+def test_every_demo_login_signs_in_with_the_demo_password(demo, db):
+    from django.contrib.auth import get_user_model
+
+    from demo.loader import DEMO_PASSWORD, LOGINS
+
+    users = get_user_model().objects.filter(username__in=[login.username for login in LOGINS] + ["admin"])
+    assert users.count() == len(LOGINS) + 1
+    assert all(user.check_password(DEMO_PASSWORD) for user in users)
+    assert not any(user.check_password("wrong-" + DEMO_PASSWORD) for user in users)

@@ -3,8 +3,8 @@
 import core.models
 import django.db.models.deletion
 import django.utils.timezone
-import django_fsm
 from django.conf import settings
+import django_fsm
 from django.db import migrations, models
 
 
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('case_type', models.CharField(choices=[('complaint', 'Complaint'), ('quality', 'Quality problem'), ('short_shipment', 'Short shipment'), ('return', 'Return'), ('inquiry', 'Inquiry')], max_length=20, verbose_name='type')),
                 ('severity', models.CharField(choices=[('urgent', 'Urgent'), ('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], default='medium', max_length=10, verbose_name='severity')),
-                ('status', django_fsm.FSMField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('waiting_on_customer', 'Waiting on customer'), ('resolved', 'Resolved'), ('closed', 'Closed')], default='open', max_length=50, protected=True, verbose_name='state')),
+                ('status', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('waiting_on_customer', 'Waiting on customer'), ('resolved', 'Resolved'), ('closed', 'Closed')], default='open', max_length=50, verbose_name='state')),
                 ('channel', models.CharField(choices=[('status_page', 'Customer status page'), ('phone', 'Phone call'), ('email', 'Email'), ('other', 'Other (visit, chat...)')], max_length=20, verbose_name='received by')),
                 ('subject', models.CharField(max_length=200, verbose_name='subject')),
                 ('description', models.TextField(verbose_name='description')),
@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('body', models.TextField(verbose_name='suggestion')),
                 ('topic', models.CharField(choices=[('process', 'Work process'), ('customer', 'Customer service'), ('production', 'Production coordination'), ('logistics', 'Logistics'), ('system', 'This system'), ('other', 'Other')], default='process', max_length=20, verbose_name='topic')),
-                ('status', django_fsm.FSMField(choices=[('submitted', 'Submitted'), ('reviewed', 'Reviewed'), ('adopted', 'Adopted'), ('declined', 'Declined')], default='submitted', max_length=50, protected=True, verbose_name='state')),
+                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('reviewed', 'Reviewed'), ('adopted', 'Adopted'), ('declined', 'Declined')], default='submitted', max_length=50, verbose_name='state')),
                 ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='submitted at')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
                 ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='suggestions', to=settings.AUTH_USER_MODEL, verbose_name='author')),

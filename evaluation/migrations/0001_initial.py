@@ -2,9 +2,9 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import django_fsm
 from decimal import Decimal
 from django.conf import settings
+import django_fsm
 from django.db import migrations, models
 
 
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
                 ('quarter', models.PositiveSmallIntegerField(verbose_name='quarter')),
-                ('status', django_fsm.FSMField(choices=[('draft', 'Draft'), ('finalised', 'Finalised')], default='draft', max_length=50, protected=True, verbose_name='state')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('finalised', 'Finalised')], default='draft', max_length=50, verbose_name='state')),
                 ('computed_at', models.DateTimeField(blank=True, null=True, verbose_name='last scored at')),
                 ('finalised_at', models.DateTimeField(blank=True, null=True, verbose_name='finalised at')),
                 ('finalised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import django_fsm
 import core.models
 import simple_history.models
 from django.conf import settings
@@ -198,7 +197,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.CharField(blank=True, max_length=32, null=True, unique=True, verbose_name='order number')),
-                ('status', django_fsm.FSMField(choices=[('received', 'Received'), ('confirmed', 'Confirmed'), ('entered', 'Entered'), ('in_production', 'In production'), ('shipped', 'Shipped'), ('after_sales', 'After-sales'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], db_index=True, default='received', max_length=50, protected=True, verbose_name='state')),
+                ('status', models.CharField(choices=[('received', 'Received'), ('confirmed', 'Confirmed'), ('entered', 'Entered'), ('in_production', 'In production'), ('shipped', 'Shipped'), ('after_sales', 'After-sales'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], db_index=True, default='received', max_length=50, verbose_name='state')),
                 ('channel', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email'), ('spreadsheet', 'Spreadsheet import'), ('system', 'Customer system (API)')], max_length=20, verbose_name='channel')),
                 ('customer_po', models.CharField(blank=True, db_index=True, max_length=60, verbose_name='customer PO number')),
                 ('delivery_date', models.DateField(verbose_name='promised delivery date')),

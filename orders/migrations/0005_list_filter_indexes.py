@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import django_fsm
 from django.conf import settings
 from django.db import migrations, models
 
@@ -46,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='order',
             name='status',
-            field=django_fsm.FSMField(choices=[('received', 'Received'), ('confirmed', 'Confirmed'), ('entered', 'Entered'), ('in_production', 'In production'), ('shipped', 'Shipped'), ('after_sales', 'After-sales'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], default='received', max_length=50, protected=True, verbose_name='state'),
+            field=models.CharField(choices=[('received', 'Received'), ('confirmed', 'Confirmed'), ('entered', 'Entered'), ('in_production', 'In production'), ('shipped', 'Shipped'), ('after_sales', 'After-sales'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], default='received', max_length=50, verbose_name='state'),
         ),
         migrations.AddIndex(
             model_name='order',

@@ -9,8 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import transition
 from simple_history.models import HistoricalRecords
+
+from core.fields import StateField
 
 from .master import Currency, Customer, Product, Unit
 
@@ -48,7 +50,7 @@ def order_draft_name(*, customer: str, po: str) -> str:
 
 class Order(models.Model):
     number = models.CharField(_("order number"), max_length=32, unique=True, null=True, blank=True)
-    status = FSMField(_("state"), default=S.RECEIVED, choices=S.choices, protected=True)  # see Meta.indexes
+    status = StateField(_("state"), default=S.RECEIVED, choices=S.choices, protected=True)  # see Meta.indexes
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     # Indexed by order_customer_po_idx (customer first), as merchandiser by order_owner_recv_idx.
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, db_index=False)

@@ -2,9 +2,9 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import django_fsm
 import core.models
 from django.conf import settings
+import django_fsm
 from django.db import migrations, models
 
 
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('body_zh', models.TextField(verbose_name='text (Chinese)')),
                 ('body_en', models.TextField(verbose_name='text (English)')),
                 ('change_summary', models.TextField(blank=True, verbose_name='what changed')),
-                ('status', django_fsm.FSMField(choices=[('draft', 'Draft (HR)'), ('in_review', "Awaiting the supervisor's review"), ('in_approval', "Awaiting management's approval"), ('published', 'Published')], default='draft', max_length=50, protected=True, verbose_name='state')),
+                ('status', models.CharField(choices=[('draft', 'Draft (HR)'), ('in_review', "Awaiting the supervisor's review"), ('in_approval', "Awaiting management's approval"), ('published', 'Published')], default='draft', max_length=50, verbose_name='state')),
                 ('drafted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='drafted at')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
                 ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
                 ('sample_mode', models.CharField(choices=[('count', 'A number of orders per merchandiser'), ('percent', "A percentage of each merchandiser's orders")], max_length=10, verbose_name='sample size as')),
                 ('sample_size', models.PositiveSmallIntegerField(help_text='Orders, or percent.', verbose_name='sample size')),
                 ('stratify_by_stage', models.BooleanField(default=False, help_text='Draw from each order state separately, in proportion.', verbose_name='stratify by stage')),
-                ('status', django_fsm.FSMField(choices=[('draft', 'Not drawn yet'), ('drawn', 'Sample drawn')], default='draft', max_length=50, protected=True, verbose_name='state')),
+                ('status', models.CharField(choices=[('draft', 'Not drawn yet'), ('drawn', 'Sample drawn')], default='draft', max_length=50, verbose_name='state')),
                 ('seed', models.CharField(blank=True, max_length=64, verbose_name='seed')),
                 ('population', models.JSONField(blank=True, default=dict, verbose_name='population')),
                 ('drawn_at', models.DateTimeField(blank=True, null=True, verbose_name='drawn at')),
@@ -165,7 +165,7 @@ class Migration(migrations.Migration):
                 ('description', models.TextField(verbose_name='what was found')),
                 ('corrective_action', models.TextField(verbose_name='corrective action')),
                 ('due_date', models.DateField(verbose_name='due date')),
-                ('status', django_fsm.FSMField(choices=[('open', 'Open'), ('acknowledged', 'Acknowledged'), ('closed', 'Closed')], default='open', max_length=50, protected=True, verbose_name='state')),
+                ('status', models.CharField(choices=[('open', 'Open'), ('acknowledged', 'Acknowledged'), ('closed', 'Closed')], default='open', max_length=50, verbose_name='state')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='raised at')),
                 ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
@@ -221,7 +221,7 @@ class Migration(migrations.Migration):
                 ('fine_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='fine amount')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
                 ('decision_note', models.TextField(blank=True, verbose_name='reasons for the decision')),
-                ('status', django_fsm.FSMField(choices=[('recorded', 'Awaiting decision'), ('decided', 'Decided'), ('acknowledged', 'Acknowledged by the person')], default='recorded', max_length=50, protected=True, verbose_name='state')),
+                ('status', models.CharField(choices=[('recorded', 'Awaiting decision'), ('decided', 'Decided'), ('acknowledged', 'Acknowledged by the person')], default='recorded', max_length=50, verbose_name='state')),
                 ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
                 ('finding', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='violations', to='supervision.finding', verbose_name='finding')),
@@ -243,7 +243,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('week_start', models.DateField(help_text='The Monday of the week.', verbose_name='week of')),
                 ('scheduled_at', models.DateTimeField(verbose_name='scheduled for')),
-                ('status', django_fsm.FSMField(choices=[('scheduled', 'Scheduled'), ('held', 'Held')], default='scheduled', max_length=50, protected=True, verbose_name='state')),
+                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held')], default='scheduled', max_length=50, verbose_name='state')),
                 ('agenda', models.JSONField(blank=True, default=dict, verbose_name='agenda')),
                 ('agenda_compiled_at', models.DateTimeField(blank=True, null=True, verbose_name='agenda compiled at')),
                 ('minutes', models.TextField(blank=True, verbose_name='minutes')),
@@ -281,7 +281,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=300, verbose_name='action')),
                 ('due_date', models.DateField(verbose_name='due date')),
-                ('status', django_fsm.FSMField(choices=[('open', 'Open'), ('done', 'Done'), ('dropped', 'Dropped')], default='open', max_length=50, protected=True, verbose_name='state')),
+                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('dropped', 'Dropped')], default='open', max_length=50, verbose_name='state')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
                 ('closing_note', models.CharField(blank=True, max_length=300, verbose_name='note')),
@@ -304,7 +304,7 @@ class Migration(migrations.Migration):
                 ('week_start', models.DateField(help_text='The Monday of the week.', verbose_name='week of')),
                 ('due_at', models.DateTimeField(verbose_name='due')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('status', django_fsm.FSMField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('reviewed', 'Read by the supervisor')], default='draft', max_length=50, protected=True, verbose_name='state')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('reviewed', 'Read by the supervisor')], default='draft', max_length=50, verbose_name='state')),
                 ('figures', models.JSONField(blank=True, default=dict, verbose_name='figures from the records')),
                 ('figures_at', models.DateTimeField(blank=True, null=True)),
                 ('summary', models.TextField(blank=True, verbose_name='work done')),

@@ -4,8 +4,8 @@ from its state, and supervision 0005 renames the tables."""
 
 import django.db.models.deletion
 import django.utils.timezone
-import django_fsm
 from django.conf import settings
+import django_fsm
 from django.db import migrations, models
 
 
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                         ('title', models.CharField(max_length=200, verbose_name='title')),
                         ('body', models.TextField(verbose_name='suggestion')),
                         ('topic', models.CharField(choices=[('process', 'Work process'), ('customer', 'Customer service'), ('production', 'Production coordination'), ('logistics', 'Logistics'), ('system', 'This system'), ('other', 'Other')], default='process', max_length=20, verbose_name='topic')),
-                        ('status', django_fsm.FSMField(choices=[('submitted', 'Submitted'), ('reviewed', 'Reviewed'), ('adopted', 'Adopted'), ('declined', 'Declined')], default='submitted', max_length=50, protected=True, verbose_name='state')),
+                        ('status', models.CharField(choices=[('submitted', 'Submitted'), ('reviewed', 'Reviewed'), ('adopted', 'Adopted'), ('declined', 'Declined')], default='submitted', max_length=50, verbose_name='state')),
                         ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='submitted at')),
                         ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
                         ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='suggestions', to=settings.AUTH_USER_MODEL, verbose_name='author')),
