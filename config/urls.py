@@ -13,6 +13,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("production/", include("production.urls")),
     path("calendar/", include("workcalendar.urls")),
+    path("calendar-feed/", include("calendarfeed.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("logistics/", include("logistics.urls")),
     path("aftersales/", include("aftersales.urls")),

@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"customer_portal"},  # the customer's page over shipments and cases
     {"supervision"},  # reads orders and the stages
     {"evaluation"},  # scores everything below
-    {"dashboards"},  # composes the selectors below
+    {"dashboards", "calendarfeed"},  # compose the selectors below: the work pages; the calendar feed
     {"config", "demo", "devtools"},  # the project: settings and urls; the demo data; development tools
 ]
 RANK = {app: rank for rank, layer in enumerate(LAYERS) for app in layer}

@@ -20,7 +20,13 @@ SIGNALS = {
 # django-simple-history keeps the field history of the models that declare `history = HistoricalRecords()`.
 HISTORY = {
     (signal, model, f"simple_history.models.HistoricalRecords.{signal}")
-    for model in ("orders.Customer", "orders.CustomerContact", "orders.Order", "orders.OrderLine")
+    for model in (
+        "orders.Customer",
+        "orders.CustomerContact",
+        "orders.Order",
+        "orders.OrderLine",
+        "calendarfeed.CalendarFeed",
+    )
     for signal in ("post_save", "pre_delete", "post_delete")
 }
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "supervision",
     "evaluation",
     "dashboards",
+    "calendarfeed",  # a person's deadlines as an iCalendar feed behind a signed, revocable link
     # development only (DEVELOPMENT_APPS, below): the demo data and devtools
 ]
 
@@ -315,6 +316,11 @@ CALENDAR_WORKDAY_START = env("CALENDAR_WORKDAY_START", default="09:00")
 CALENDAR_WORKDAY_END = env("CALENDAR_WORKDAY_END", default="18:00")
 # From this month on, HR and supervisors are warned while next year has no calendar day at all.
 CALENDAR_WARN_FROM_MONTH = env.int("CALENDAR_WARN_FROM_MONTH", default=11)
+# The personal calendar feed (calendarfeed/): how far back and ahead it reaches, and the domain of its event
+# UIDs, which calendar apps use to recognise an event again on the next refresh.
+CALENDAR_FEED_PAST_DAYS = env.int("CALENDAR_FEED_PAST_DAYS", default=14)
+CALENDAR_FEED_FUTURE_DAYS = env.int("CALENDAR_FEED_FUTURE_DAYS", default=180)
+CALENDAR_FEED_UID_DOMAIN = env("CALENDAR_FEED_UID_DOMAIN", default="gendan.local")
 
 # --- Supervision ----------------------------------------------------------------------------------
 # Before the schedule below, which uses them. Weekdays count from 0 = Monday; times are HH:MM in TIME_ZONE.
