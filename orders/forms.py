@@ -155,7 +155,7 @@ class ConfirmationForm(forms.Form):
     version = VersionField()
     method = forms.ChoiceField(label=_("Method"), choices=ConfirmationMethod.choices)
     contact = forms.CharField(label=_("Customer contact"), max_length=120)
-    # Most confirmations are recorded as the call ends: start at now (the form shows it in the person's
+    # Most confirmations are recorded as the call ends: start at now (the form shows it in the active
     # time zone, to the minute, so it is never in the future); the person changes it when it was earlier.
     confirmed_at = DateTimeField(label=_("Confirmed at"), widget=DATETIME, initial=timezone.now)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)

@@ -259,13 +259,13 @@ def test_a_ticked_answer_is_kept_when_the_page_comes_back_for_another_reason(cli
 # --- the confirmation time ------------------------------------------------------------------------------
 
 
-def test_confirmed_at_starts_at_now_in_the_persons_time_zone(client, merchandiser):
+def test_confirmed_at_starts_at_now_in_the_active_time_zone(client, merchandiser):
     order = make_order(merchandiser=merchandiser)
     client.force_login(merchandiser)
     moment = timezone.make_aware(datetime(2026, 11, 3, 22, 47, 31), timezone.get_fixed_timezone(0))
     with time_machine.travel(moment, tick=False), timezone.override("Asia/Shanghai"):
         initial = ConfirmationForm()["confirmed_at"].value()
-        assert initial.strftime("%Y-%m-%d %H:%M") == "2026-11-04 06:47"  # in the person's time zone
+        assert initial.strftime("%Y-%m-%d %H:%M") == "2026-11-04 06:47"  # in the active time zone
     with time_machine.travel(timezone.now(), tick=False):
         page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
         now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
