@@ -227,7 +227,16 @@ def _name_changed_lines(events: list[OrderEvent]) -> None:
         }
 
 
-def order_checklist(*, order: Order) -> list[dict]:
+class Checklist(list):
+    """The checklist's rows, each {"item", "check"}, and how many are still open (the "Tick all" button
+    shows only while some are)."""
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for row in self if row["check"] is None)
+
+
+def order_checklist(*, order: Order) -> Checklist:
     """Every active checklist item with its tick (who and when), in one query: the tick and the person
     who ticked are LEFT JOINed to the items, so the order page pays one query for its checklist, not two.
     Plain SQL: the ORM cannot join the items to the ticks (OrderCheck.item has no reverse relation)."""
@@ -242,7 +251,7 @@ def order_checklist(*, order: Order) -> list[dict]:
             ORDER BY i.sequence, i.code""",  # noqa: S608 - table names from the models; the id is a parameter
         [order.pk],
     )
-    return [{"item": item, "check": _tick(order, item)} for item in rows]
+    return Checklist({"item": item, "check": _tick(order, item)} for item in rows)
 
 
 def _tick(order: Order, item: ChecklistItem) -> OrderCheck | None:
@@ -279,6 +288,25 @@ def orders_with_same_po(*, customer: Customer, customer_po: str, exclude_pk=None
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs
+
+
+PRODUCT_ROLES = {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}
+
+
+def products_visible_to(user) -> QuerySet[Product]:
+    """The product master, for the roles that work with it (those the product list is open to); none for
+    anyone else."""
+    if not user.is_authenticated or not (user_roles(user) & PRODUCT_ROLES):
+        return Product.objects.none()
+    return Product.objects.select_related("unit")
+
+
+def product_for_style(*, user, style_no: str) -> Product | None:
+    """The product with this style number (any case, outer spaces ignored) that `user` may see, or None."""
+    style_no = (style_no or "").strip()
+    if not style_no:
+        return None
+    return products_visible_to(user).filter(style_no__iexact=style_no).first()
 
 
 def customers_visible_to(user) -> QuerySet[Customer]:

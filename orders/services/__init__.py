@@ -7,6 +7,7 @@ from .numbering import order_number_next
 from .records import (
     attachment_add,
     order_attachment_add,
+    order_check_all,
     order_check_item,
     order_edit,
     order_reassign,
@@ -20,6 +21,7 @@ __all__ = [
     "OrderInput",
     "attachment_add",
     "order_attachment_add",
+    "order_check_all",
     "order_check_item",
     "order_comment_post",
     "order_create",

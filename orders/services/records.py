@@ -69,6 +69,30 @@ def order_check_item(*, order_id, item_id, actor, checked: bool, expected_versio
     return order
 
 
+def order_check_all(*, order_id, actor, expected_version=None) -> Order:
+    """Tick every active verification item not yet ticked, in one transaction under one lock. Each item is
+    recorded as a single tick records it: its own row with who and when, and its own "ticked" event, so the
+    work record reads the same as ticking them one by one. The version moves once."""
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        order_check_version(order, expected_version)
+        _require_edit(actor, order)
+        if order.status != OrderState.RECEIVED:
+            raise TransitionRefused(_("The checklist is closed once the order is confirmed."))
+        ticked = OrderCheck.objects.filter(order=order).values("item_id")
+        items = list(ChecklistItem.objects.filter(active=True).exclude(pk__in=ticked).order_by("sequence", "code"))
+        if not items:
+            return order  # already all ticked: nothing to record
+        now = timezone.now()
+        OrderCheck.objects.bulk_create(
+            [OrderCheck(order=order, item=item, checked_by=actor, checked_at=now) for item in items]
+        )
+        _bump(order)
+        for item in items:
+            events.event_checked(order, actor, item=item, checked=True)
+    return order
+
+
 def attachment_validate(uploaded) -> None:
     suffix = PurePath(uploaded.name or "").suffix.lower()
     if suffix not in ALLOWED_ATTACHMENT_SUFFIXES:

@@ -27,6 +27,7 @@ from ..permissions import TRANSITIONS, can_edit
 from ..selectors import handover_choices, handover_orders, order_checklist, order_get_for_user, orders_visible_to
 from ..services import (
     order_attachment_add,
+    order_check_all,
     order_check_item,
     order_edit,
     order_hold,
@@ -37,25 +38,18 @@ from ..services import (
 )
 
 
-@login_required
-@require_POST
-def check_item(request, pk, item_id):
-    """Tick or clear one checklist item. With htmx, answers with the checklist alone."""
-    order = order_get_for_user(user=request.user, pk=pk)
+def _checklist_answer(request, pk, change):
+    """Run one checklist change. With htmx, answer with the checklist alone (the page reloads after a
+    refusal, to show the message and the current order); without, go back to the order page."""
     try:
-        order = order_check_item(
-            order_id=order.pk,
-            item_id=item_id,
-            actor=request.user,
-            checked=request.POST.get("checked") == "1",
-            expected_version=request.POST.get("version") or None,
-        )
+        order = change()
     except DomainError as error:
         report_error(request, error)
         if request.htmx:
             response = render(request, "partials/_messages.html")
             response["HX-Refresh"] = "true"
             return response
+        return redirect("orders:detail", pk=pk)
     if request.htmx:
         # The service hands back the order it locked and saved: no second fetch.
         return render(
@@ -64,6 +58,38 @@ def check_item(request, pk, item_id):
             {"order": order, "checklist": order_checklist(order=order), "editable": True},
         )
     return redirect("orders:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def check_item(request, pk, item_id):
+    """Tick or clear one checklist item."""
+    order = order_get_for_user(user=request.user, pk=pk)
+    return _checklist_answer(
+        request,
+        pk,
+        lambda: order_check_item(
+            order_id=order.pk,
+            item_id=item_id,
+            actor=request.user,
+            checked=request.POST.get("checked") == "1",
+            expected_version=request.POST.get("version") or None,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def check_all(request, pk):
+    """Tick every item still open, each recorded with who and when."""
+    order = order_get_for_user(user=request.user, pk=pk)
+    return _checklist_answer(
+        request,
+        pk,
+        lambda: order_check_all(
+            order_id=order.pk, actor=request.user, expected_version=request.POST.get("version") or None
+        ),
+    )
 
 
 @login_required

@@ -18,16 +18,4 @@ document.addEventListener("DOMContentLoaded", () => {
     const button = event.target.closest("[data-confirm]");
     if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
   });
-  // Formset "add a line": clone the empty form template.
-  document.querySelectorAll("[data-formset-add]").forEach((button) => {
-    button.addEventListener("click", () => {
-      const prefix = button.dataset.formsetAdd;
-      const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
-      const template = document.getElementById(`${prefix}-empty`);
-      const target = document.getElementById(`${prefix}-rows`);
-      const index = parseInt(total.value, 10);
-      target.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, index));
-      total.value = index + 1;
-    });
-  });
 });

@@ -102,6 +102,19 @@ class Journey:
         self.settle()
         return self
 
+    def press_enter(self, label: str | re.Pattern, *, within: Locator | None = None, exact: bool = True) -> Journey:
+        """Press Enter in a field found by its label. A key that does what a click would counts as a click."""
+        scope = within if within is not None else self.page
+        scope.get_by_label(label, exact=exact if isinstance(label, str) else None).press("Enter")
+        self.clicks += 1
+        self.settle()
+        return self
+
+    def grid_row(self, number: int) -> Locator:
+        """Row `number` of an entry grid (the order lines), found by its row heading."""
+        heading = self.page.get_by_role("rowheader", name=str(number), exact=True)
+        return self.page.get_by_role("row").filter(has=heading)
+
     def nav(self, name: str) -> Journey:
         """Follow an item of the main navigation (opening its group first, when it sits in one)."""
         navigation = self.page.get_by_role("navigation").first

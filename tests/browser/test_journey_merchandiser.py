@@ -84,21 +84,24 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         j.fill(t["customer_po"], person.po)
         j.select(t["currency"], "USD")
         j.fill(t["delivery_date"], (today + timedelta(days=90)).isoformat())
-        first = page.locator("fieldset", has=page.get_by_text(t["line_1"], exact=True))
-        j.select(t["product"], person.products[0], within=first)
-        j.fill(t["description"], "Crew-neck T-shirt, navy", within=first)
+        # The lines grid: a style number brings its description and unit; Enter in the last cell moves on.
+        first = j.grid_row(1)
+        style, name = person.products[0].split(" ", 1)
+        j.fill(t["style_no"], style, within=first)
         j.fill(t["quantity"], "1200", within=first)
-        j.select(t["unit"], t["pieces"], within=first)
+        expect(first.get_by_label(t["description"], exact=True)).to_have_value(name)
+        expect(first.get_by_label(t["unit"], exact=True).locator("option:checked")).to_have_text(t["pieces"])
+        j.fill(t["description"], "Crew-neck T-shirt, navy", within=first)
         j.fill(t["unit_price"], "3.85", within=first)
         address = page.url
-        j.click_button(t["add_line"])
-        second = page.locator("fieldset", has=page.get_by_text(t["new_line"], exact=True))
-        expect(second).to_be_visible()
-        assert page.url == address  # added in place, nothing reloaded
-        j.select(t["product"], person.products[1], within=second)
+        j.press_enter(t["unit_price"], within=first)
+        second = j.grid_row(2)
+        expect(second.get_by_label(t["style_no"], exact=True)).to_be_focused()
+        assert page.url == address  # moved in place, nothing reloaded
+        j.fill(t["style_no"], person.products[1].split(" ", 1)[0], within=second)
         j.fill(t["description"], "Canvas tote bag, natural", within=second)
         j.fill(t["quantity"], "800", within=second)
-        j.select(t["unit"], t["pieces"], within=second)
+        expect(second.get_by_label(t["unit"], exact=True).locator("option:checked")).to_have_text(t["pieces"])
         j.fill(t["unit_price"], "1.20", within=second)
         j.click_button(t["save_order"])
         expect(j.message()).to_contain_text(t["order_received"])
@@ -109,16 +112,20 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
 
         # 2. Tick every checklist item (in place), record the customer's confirmation, confirm, enter.
         ticks = page.get_by_role("button", name=re.compile("^" + re.escape(t["tick"])))
+        tick_all = page.get_by_role("button", name=re.compile("^" + re.escape(t["tick_all"])))
         total = ticks.count()
-        assert total > 0
+        assert total > 1
         cleared = page.get_by_role("button", name=re.compile("^" + re.escape(t["clear"])))
-        for done in range(1, total + 1):
-            j.click(ticks.first)
-            expect(cleared).to_have_count(done)  # htmx swapped the checklist in place
+        j.click(tick_all)
+        expect(cleared).to_have_count(total)  # htmx swapped the checklist in place, every item ticked
+        expect(ticks).to_have_count(0)
+        expect(tick_all).to_have_count(0)
         assert page.url.split("#", 1)[0] == order_page
         j.select(t["method"], t["phone"])
         j.fill(t["contact"], "Grace Lee")
-        j.fill(t["confirmed_at"], (timezone.localtime() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"))
+        # "Confirmed at" starts at now (the call has just ended): left as it is
+        now = re.compile(rf"^{timezone.localdate().isoformat()}T\d\d:\d\d$")
+        expect(page.get_by_label(t["confirmed_at"], exact=True)).to_have_value(now)
         j.click_button(t["save_confirmation"])
         expect(j.message()).to_contain_text(t["confirmation_recorded"])
         j.see("Grace Lee")
@@ -353,10 +360,10 @@ def test_email_intake_prefills_the_customer_and_po(open_journey, demo):
     expect(page.get_by_label(t["customer_po"], exact=True)).to_have_value("NH-2027-0412")
     j.select(t["currency"], "USD")
     j.fill(t["delivery_date"], (timezone.localdate() + timedelta(days=110)).isoformat())
-    line = page.locator("fieldset", has=page.get_by_text(t["line_1"], exact=True))
-    j.select(t["product"], "TW-5500 酒店毛巾套装", within=line)
+    line = j.grid_row(1)
+    j.fill(t["style_no"], "TW-5500", within=line)
     j.fill(t["quantity"], "1200", within=line)
-    j.select(t["unit"], t["sets"], within=line)
+    expect(line.get_by_label(t["unit"], exact=True).locator("option:checked")).to_have_text(t["sets"])
     j.fill(t["unit_price"], "6.80", within=line)
     j.click_button(t["save_order"])
 

@@ -155,7 +155,7 @@ def test_phone_intake_page_renders_for_merchandiser_only(client, merchandiser, q
         ("past_delivery", "The delivery date is in the past."),
         ("no_lines", "An order needs at least one line."),
         ("huge_po", "Ensure this value has at most 60 characters (it has 10000)."),
-        ("no_product_no_description", "Choose a product or describe the item."),
+        ("no_product_no_description", "Give a style number or describe the item."),
     ],
 )
 def test_phone_intake_refuses_invalid_input_and_saves_nothing(client, merchandiser, case, error):
@@ -191,12 +191,14 @@ def test_phone_intake_with_product_line(client, merchandiser):
     customer = CustomerFactory()
     product = ProductFactory()
     client.force_login(merchandiser)
-    lines = [{"product": product.pk, "quantity": "12", "unit": product.unit_id, "unit_price": "0"}]
+    # the style number typed in another case, and neither description nor unit given
+    lines = [{"style_no": f" {product.style_no.lower()} ", "quantity": "12", "unit_price": "0"}]
     response = client.post(reverse("orders:intake_phone"), phone_form(customer, lines=lines))
     assert response.status_code == 302
     line = OrderLine.objects.get()
     assert line.product == product
     assert line.description == product.name  # filled from the product when left empty
+    assert line.unit == product.unit  # likewise
     assert line.unit_price == 0
 
 
@@ -272,7 +274,7 @@ def test_checklist_tick_with_htmx_returns_the_checklist_partial(client, merchand
     assert response.status_code == 200
     assert [t.name for t in response.templates] == ["orders/_checklist.html"]
     body = response.content.decode()
-    assert body.lstrip().startswith('<ul class="checklist" id="checklist">')
+    assert body.lstrip().startswith('<div class="checklist-block" id="checklist">')
     assert "<html" not in body
     assert f'aria-label="Clear: {item.label}"' in body
     assert OrderCheck.objects.filter(order=order, item=item).exists()
