@@ -1,13 +1,13 @@
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from core.filters import YesNoFilter
 
 from .models import Channel, Customer, OrderState
+from .selectors import owner_scope, owners_visible_to
 
 MAX_ID = 2**63 - 1  # the largest value of a 64-bit id column
 
@@ -50,7 +50,7 @@ class OrderFilter(django_filters.FilterSet):
     )
     merchandiser = django_filters.ModelChoiceFilter(
         label=_("Merchandiser"),
-        queryset=get_user_model().objects.filter(groups__name=Role.MERCHANDISER),
+        queryset=lambda request: owners_visible_to(request.user),
         widget=LazySelect(field_name="merchandiser"),
     )
     received_from = django_filters.DateFilter(
@@ -65,9 +65,15 @@ class OrderFilter(django_filters.FilterSet):
         lookup_expr="date__lte",
         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    is_overdue = django_filters.BooleanFilter(label=_("Overdue"))
-    is_at_risk = django_filters.BooleanFilter(label=_("At risk"))
-    is_on_hold = django_filters.BooleanFilter(label=_("On hold"))
+    is_overdue = YesNoFilter(label=_("Overdue"))
+    is_at_risk = YesNoFilter(label=_("At risk"))
+    is_on_hold = YesNoFilter(label=_("On hold"))
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        # A merchandiser sees only their own orders: an owner filter would offer them themself alone.
+        if owner_scope(request.user).startswith("self-"):
+            self.filters.pop("merchandiser")
 
     def search(self, queryset, name, value):
         value = value.strip()
