@@ -9,11 +9,15 @@ redirects to the query itself, so paging, sorting and export work as for any fil
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect, QueryDict
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, QueryDict
 from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
 
 from core.errors import DomainError
+from core.exports import export_response
 from core.params import id_param
 from core.views import report_error
 
@@ -33,6 +37,7 @@ class ListSpec:
     filterset_class: type
     table_class: type
     required: tuple[str, ...] = ()  # columns a person cannot hide: the one that names and links the row
+    extra_keys: tuple[str, ...] = ()  # parameters the list reads besides its filter's (a scope...)
 
 
 @dataclass
@@ -86,7 +91,7 @@ def _apply(request, result: PersonalList, view_id: int | None) -> HttpResponseRe
 def filter_problems(request, spec: ListSpec, data: QueryDict) -> list[str]:
     """What in a query string the list's filter refuses: unknown parameters and invalid values."""
     filterset = spec.filterset_class(data, request=request)
-    allowed = set(filterset.filters) | set(LIST_KEYS)
+    allowed = set(filterset.filters) | set(LIST_KEYS) | set(spec.extra_keys)
     problems = [_("“%(name)s” is not a filter here") % {"name": name} for name in data if name not in allowed]
     if not filterset.is_valid():
         for name, errors in filterset.errors.items():
@@ -105,7 +110,7 @@ def filter_query(data: QueryDict) -> QueryDict:
     return query
 
 
-def personal_list_post(request, spec: ListSpec) -> HttpResponseRedirect:
+def personal_list_post(request, spec: ListSpec) -> HttpResponse:
     """Save the current filter under a name, delete a saved one, or choose the columns; then back to the
     list as it was. `query` is the list's query string as the page was shown."""
     query = filter_query(QueryDict(request.POST.get("query", "")))
@@ -116,7 +121,7 @@ def personal_list_post(request, spec: ListSpec) -> HttpResponseRedirect:
             problems = filter_problems(request, spec, query)
             if problems:
                 messages.error(
-                    request, _("This filter cannot be saved: %(problems)s.") % {"problems": "; ".join(problems)}
+                    request, _("This filter cannot be saved: %(problems)s") % {"problems": "; ".join(problems)}
                 )
                 return back
             saved_view_save(
@@ -135,8 +140,29 @@ def personal_list_post(request, spec: ListSpec) -> HttpResponseRedirect:
             hidden = [name for name in spec.table_class.base_columns if name not in shown and name not in spec.required]
             list_columns_set(user=request.user, list_key=spec.key, hidden=hidden)
             messages.success(request, _("Columns saved."))
-        else:
-            messages.error(request, _("Unknown action."))
+        else:  # not a form of the page: nothing to go back to
+            return HttpResponseBadRequest(_("Unknown action."))
     except DomainError as error:
         report_error(request, error)
     return back
+
+
+def list_filter(request, spec: ListSpec, queryset):
+    """The list's filter over `queryset`, bound to the query string (an invalid value shows its error on
+    the form and filters nothing)."""
+    return spec.filterset_class(request.GET or None, queryset=queryset, request=request)
+
+
+def list_export(request, spec: ListSpec, rows: QuerySet, *, fmt: str, title: str, filename: str) -> HttpResponse:
+    """`rows` (filtered and sorted) as a CSV or XLSX of the columns the person chose, capped at
+    ORDER_EXPORT_MAX_ROWS (every list's cap) so one click cannot dump a whole table: past it, back to the
+    list with a message."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    limit = settings.ORDER_EXPORT_MAX_ROWS
+    if rows[: limit + 1].count() > limit:
+        messages.error(request, _("More than %(n)d rows match. Narrow the filter before exporting.") % {"n": limit})
+        return HttpResponseRedirect(f"{request.path.rsplit('export', 1)[0]}?{request.GET.urlencode()}")
+    table = personal_list(request, spec).table(rows)
+    RequestConfig(request, paginate=False).configure(table)  # the list's sort
+    return export_response(table, fmt=fmt, title=title, filename=filename)

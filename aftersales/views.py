@@ -11,13 +11,16 @@ from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
 from accounts.decorators import role_required
+from accounts.lists import ListSpec, list_export, list_filter, personal_list, personal_list_post
 from accounts.roles import Role
 from core.errors import DomainError, InvalidInput
 from core.params import id_param, table_paginate
+from core.tables import DateTimeColumn
 from core.views import report_error
 from orders.downloads import download_response, file_not_found
 from orders.selectors import order_get_for_user
 
+from .filters import CaseFilter
 from .forms import (
     AttachmentForm,
     CaseEditForm,
@@ -79,8 +82,8 @@ class CaseTable(tables.Table):
         verbose_name=gettext_lazy("State"), template_name="aftersales/_case_state_cell.html", order_by=("status",)
     )
     owner = tables.Column(verbose_name=gettext_lazy("Owner"), orderable=False)
-    resolution_due_at = tables.DateTimeColumn(verbose_name=gettext_lazy("Resolution due"), format="Y-m-d H:i")
-    opened_at = tables.DateTimeColumn(verbose_name=gettext_lazy("Opened"), format="Y-m-d H:i")
+    resolution_due_at = DateTimeColumn(verbose_name=gettext_lazy("Resolution due"))
+    opened_at = DateTimeColumn(verbose_name=gettext_lazy("Opened"))
 
     class Meta:
         model = Case
@@ -105,9 +108,16 @@ class CaseTable(tables.Table):
     def render_order(self, record):
         return record.order.display_number
 
+    def value_status(self, record):
+        return record.get_status_display()
 
-@role_required(*STAFF_ROLES)
-def case_list(request):
+
+CASE_LIST = ListSpec(
+    key="cases", filterset_class=CaseFilter, table_class=CaseTable, required=("reference",), extra_keys=("scope",)
+)
+
+
+def _cases_listed(request):
     scope = request.GET.get("scope", "mine" if request.user.owned_cases.exists() else "open")
     qs = case_list_queryset(user=request.user)
     if scope == "mine":
@@ -116,9 +126,29 @@ def case_list(request):
         qs = qs.filter(status__in=ACTIVE_CASE_STATES)
     elif scope == "escalated":
         qs = qs.filter(escalated_at__isnull=False, status__in=ACTIVE_CASE_STATES)
-    table = CaseTable(qs)
+    case_filter = list_filter(request, CASE_LIST, qs)
+    return scope, case_filter
+
+
+@role_required(*STAFF_ROLES)
+def case_list(request):
+    """The cases a person may see, by scope and filter; a POST saves a filter or the columns (accounts.lists)."""
+    if request.method == "POST":
+        return personal_list_post(request, CASE_LIST)
+    personal = personal_list(request, CASE_LIST)
+    if personal.redirect:
+        return personal.redirect
+    scope, case_filter = _cases_listed(request)
+    table = personal.table(case_filter.qs)
     table_paginate(request, table, per_page=50)
-    return render(request, "aftersales/case_list.html", {"table": table, "scope": scope})
+    context = {"table": table, "scope": scope, "filter": case_filter, "personal": personal}
+    return render(request, "aftersales/case_list.html", context)
+
+
+@role_required(*STAFF_ROLES)
+def case_export(request, fmt):
+    _scope, case_filter = _cases_listed(request)
+    return list_export(request, CASE_LIST, case_filter.qs, fmt=fmt, title=_("After-sales cases"), filename="cases")
 
 
 @role_required(*EDIT_ROLES)

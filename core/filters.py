@@ -20,3 +20,12 @@ class YesNoFilter(django_filters.BooleanFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", AnyYesNoWidget)
         super().__init__(*args, **kwargs)
+
+
+class IsSetFilter(YesNoFilter):
+    """Any / Yes / No on whether a field holds a value (a time something happened, say): Yes is "is set"."""
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return self.get_method(qs)(**{f"{self.field_name}__isnull": not value})

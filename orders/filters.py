@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import YesNoFilter
 
-from .models import Channel, Customer, OrderState
+from .models import Channel, Customer, Order, OrderState
 from .selectors import owner_scope, owners_visible_to
 
 MAX_ID = 2**63 - 1  # the largest value of a 64-bit id column
@@ -41,6 +41,15 @@ class LazySelect(forms.Select):
             self.choices = iterator
 
 
+class OwnerFilter(django_filters.ModelChoiceFilter):
+    """An owner (merchandiser) filter that offers only the people the viewer may see
+    (orders.selectors.owners_visible_to): a supervisor their team, a merchandiser themself."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", lambda request: owners_visible_to(request.user))
+        super().__init__(*args, **kwargs)
+
+
 class OrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
     status = django_filters.ChoiceFilter(label=_("State"), choices=OrderState.choices)
@@ -48,11 +57,7 @@ class OrderFilter(django_filters.FilterSet):
     customer = django_filters.ModelChoiceFilter(
         label=_("Customer"), queryset=Customer.objects.all(), widget=LazySelect(field_name="customer")
     )
-    merchandiser = django_filters.ModelChoiceFilter(
-        label=_("Merchandiser"),
-        queryset=lambda request: owners_visible_to(request.user),
-        widget=LazySelect(field_name="merchandiser"),
-    )
+    merchandiser = OwnerFilter(label=_("Merchandiser"), widget=LazySelect(field_name="merchandiser"))
     received_from = django_filters.DateFilter(
         label=_("Received from"),
         field_name="received_at",
@@ -68,6 +73,10 @@ class OrderFilter(django_filters.FilterSet):
     is_overdue = YesNoFilter(label=_("Overdue"))
     is_at_risk = YesNoFilter(label=_("At risk"))
     is_on_hold = YesNoFilter(label=_("On hold"))
+
+    class Meta:
+        model = Order
+        fields = ()
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)

@@ -9,11 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
+from accounts.lists import ListSpec, list_export, list_filter, personal_list, personal_list_post
 from accounts.roles import Role
+from core.params import table_paginate
 from core.views import run_service
 from orders.selectors import order_timeline
 
 from .. import forms
+from ..filters import FindingFilter
 from ..models import (
     FindingStatus,
     PlanStatus,
@@ -22,7 +25,7 @@ from ..models import (
 from ..selectors import (
     STAFF_ROLES,
     finding_get_for_user,
-    findings_listed,
+    finding_list_queryset,
     plan_get_for_user,
     plan_population_shown,
     plans_listed,
@@ -32,6 +35,7 @@ from ..selectors import (
     spot_check_suggestions,
 )
 from ..services import spotchecks
+from ..tables import FindingTable
 from ._common import period_param, post_action
 
 
@@ -189,14 +193,36 @@ def finding_raise(request, pk):
     return redirect("supervision:sample_score", pk=result.sample_id)
 
 
+FINDING_LIST = ListSpec(
+    key="findings", filterset_class=FindingFilter, table_class=FindingTable, required=("reference",)
+)
+
+
 @role_required(*STAFF_ROLES)
 def finding_list(request):
-    state = request.GET.get("status", "")
-    return render(
-        request,
-        "supervision/finding_list.html",
-        {"rows": findings_listed(user=request.user, status=state), "status": state, "states": FindingStatus.choices},
-    )
+    """A POST saves a filter or the columns (accounts.lists)."""
+    if request.method == "POST":
+        return personal_list_post(request, FINDING_LIST)
+    personal = personal_list(request, FINDING_LIST)
+    if personal.redirect:
+        return personal.redirect
+    finding_filter = list_filter(request, FINDING_LIST, finding_list_queryset(user=request.user))
+    table = personal.table(finding_filter.qs)
+    table_paginate(request, table, per_page=50)
+    context = {
+        "table": table,
+        "filter": finding_filter,
+        "personal": personal,
+        "status": request.GET.get("status", ""),
+        "states": FindingStatus.choices,
+    }
+    return render(request, "supervision/finding_list.html", context)
+
+
+@role_required(*STAFF_ROLES)
+def finding_export(request, fmt):
+    finding_filter = list_filter(request, FINDING_LIST, finding_list_queryset(user=request.user))
+    return list_export(request, FINDING_LIST, finding_filter.qs, fmt=fmt, title=_("Findings"), filename="findings")
 
 
 @role_required(*STAFF_ROLES)
