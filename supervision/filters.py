@@ -7,6 +7,7 @@ from .models import (
     Finding,
     FindingSeverity,
     FindingStatus,
+    RecordReview,
     Violation,
     ViolationSeverity,
     ViolationStatus,
@@ -52,4 +53,27 @@ class ViolationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Violation
+        fields = ()
+
+
+class RecordReviewFilter(django_filters.FilterSet):
+    merchandiser = OwnerFilter(label=_("Merchandiser"))
+    rating_max = django_filters.NumberFilter(
+        label=_("Rated at most"), field_name="rating", lookup_expr="lte", min_value=1, max_value=5
+    )
+    reviewed_from = django_filters.DateFilter(
+        label=_("Reviewed from"),
+        field_name="reviewed_at",
+        lookup_expr="date__gte",
+        widget=django_filters.widgets.forms.DateInput(**DATE_INPUT),
+    )
+    reviewed_to = django_filters.DateFilter(
+        label=_("Reviewed to"),
+        field_name="reviewed_at",
+        lookup_expr="date__lte",
+        widget=django_filters.widgets.forms.DateInput(**DATE_INPUT),
+    )
+
+    class Meta:
+        model = RecordReview
         fields = ()

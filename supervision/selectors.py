@@ -664,6 +664,24 @@ def spot_check_suggestions(*, order: Order) -> dict[str, bool | None]:
     return result
 
 
+def record_reviews_visible_to(user) -> QuerySet[RecordReview]:
+    """QA, HR and management: all. Supervisors: their team's and those they wrote. Merchandisers: their own."""
+    if not user.is_authenticated:
+        return RecordReview.objects.none()
+    roles = user_roles(user)
+    if roles & {Role.QA, Role.HR, Role.MANAGEMENT}:
+        return RecordReview.objects.all()
+    condition = Q(merchandiser=user) if Role.MERCHANDISER in roles else Q(pk__in=[])
+    if Role.SUPERVISOR in roles:
+        condition |= Q(merchandiser__team__supervisor=user) | Q(reviewer=user)
+    return RecordReview.objects.filter(condition)
+
+
+def record_review_list_queryset(*, user) -> QuerySet[RecordReview]:
+    """The record review list's rows, before its filter and pages."""
+    return record_reviews_visible_to(user).select_related("order", "merchandiser", "reviewer")
+
+
 def finding_list_queryset(*, user) -> QuerySet[Finding]:
     """The finding list's rows, before its filter and pages (supervision.filters, the view's table)."""
     return findings_visible_to(user).select_related("merchandiser", "sample__order")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.tables import DateTimeColumn
 
-from .models import Finding, Violation
+from .models import Finding, RecordReview, Violation
 
 
 class FindingTable(tables.Table):
@@ -82,4 +82,27 @@ class ViolationTable(tables.Table):
         return value.display_number
 
     def value_fine_amount(self, value):
+        return value
+
+
+class RecordReviewTable(tables.Table):
+    reviewed_at = DateTimeColumn(verbose_name=_("Reviewed at"), order_by=("reviewed_at", "id"))
+    order = tables.Column(
+        verbose_name=_("Order"), orderable=False, linkify=("orders:detail", {"pk": tables.A("order_id")})
+    )
+    merchandiser = tables.Column(verbose_name=_("Merchandiser"), order_by=("merchandiser__username",))
+    reviewer = tables.Column(verbose_name=_("Reviewer"), orderable=False)
+    rating = tables.Column(verbose_name=_("Rating (1–5)"))
+    comment = tables.Column(verbose_name=_("Comment"), orderable=False)
+
+    class Meta:
+        model = RecordReview
+        fields = ("reviewed_at", "order", "merchandiser", "reviewer", "rating", "comment")
+        order_by = ("-reviewed_at",)
+        attrs = {"class": "table"}
+
+    def render_order(self, value):
+        return value.display_number
+
+    def value_rating(self, value):
         return value

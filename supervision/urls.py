@@ -27,6 +27,8 @@ urlpatterns = [
     # 3. supervisors' reviews of work records
     path("reviews/", reviews.review_queue_view, name="review_queue"),
     path("reviews/orders/<int:pk>/", reviews.review_order, name="review_order"),
+    path("reviews/done/", reviews.review_list, name="review_list"),
+    path("reviews/done/export/<str:fmt>/", reviews.review_export, name="review_export"),
     # 4. QA spot checks and findings
     path("spot-checks/", spotchecks.plan_list, name="plan_list"),
     path("spot-checks/new/", spotchecks.plan_new, name="plan_new"),

@@ -146,6 +146,8 @@ ACCESS: dict[str, dict] = {
         "GET": staff_only(DENIED, merchandiser=METHOD, other_merchandiser=METHOD),
         "POST": staff_only(DENIED),
     },
+    "production:checkin_list": staff_only(OK),  # rows: the check-ins of the orders the person may see
+    "production:checkin_export": staff_only(OK),
     "production:board": {"GET": roles_only("supervisor"), "POST": staff_only(DENIED, supervisor=METHOD)},
     "production:start": {
         "GET": staff_only(METHOD),
@@ -226,6 +228,8 @@ ACCESS: dict[str, dict] = {
     "supervision:report_suggestion": {"GET": staff_only(METHOD), "POST": roles_only("merchandiser")},
     "supervision:report_review": {"GET": staff_only(METHOD), "POST": roles_only("supervisor")},
     "supervision:review_queue": roles_only("supervisor"),
+    "supervision:review_list": staff_only(OK),  # rows: QA, HR, management all; supervisors their team's; others own
+    "supervision:review_export": staff_only(OK),
     "supervision:review_order": roles_only("supervisor"),
     "supervision:plan_list": roles_only("qa"),
     "supervision:plan_new": roles_only("qa"),
