@@ -17,8 +17,10 @@ from accounts.models import SavedView
 from aftersales.services import CaseInput, case_open
 from logistics.models import Shipment
 from orders.models import Customer
+from production.models import CheckIn
 from supervision.models import SpotCheckItem
 from supervision.services import discipline
+from supervision.services.reviews import record_review_create
 from supervision.services.spotchecks import (
     finding_raise,
     spot_check_draw_sample,
@@ -93,6 +95,26 @@ LISTS = [
         "Type",
         "severity=serious",
         "person",
+    ),
+    List(
+        "checkins",
+        "production:checkin_list",
+        "production:checkin_export",
+        "day",
+        "problems",
+        "Problems",
+        "status=done",
+        "merchandiser",
+    ),
+    List(
+        "reviews",
+        "supervision:review_list",
+        "supervision:review_export",
+        "reviewed_at",
+        "comment",
+        "Comment",
+        "rating_max=2",
+        "merchandiser",
     ),
 ]
 BY_KEY = pytest.mark.parametrize("lst", LISTS, ids=[lst.key for lst in LISTS])
@@ -298,6 +320,10 @@ def one_of_each(merchandiser, supervisor, qa_user):
         occurred_at=timezone.now() - timedelta(hours=1),
         description="x",
     )
+    CheckIn.objects.create(
+        order=order, day=today, merchandiser=merchandiser, status="done", problems="=1+1", completed_at=timezone.now()
+    )
+    record_review_create(order_id=order.pk, actor=supervisor, rating=4, comment="-see the PO")
     Shipment.objects.update(tracking_number="+86 21 5555")
     Customer.objects.update(name_zh="=HYPERLINK(1)", name_en="=HYPERLINK(1)")
     merchandiser.first_name, merchandiser.last_name = "-2+3", ""
