@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.http import QueryDict
 
 from orders.models import Customer, Order, OrderState
 from orders.services.spreadsheet_import import spreadsheet_parse
@@ -103,3 +104,20 @@ def test_the_demo_has_a_thread_that_mentions_a_supervisor_and_qa(demo, db):
     assert OrderEvent.objects.filter(order=order, type=EventType.COMMENT).count() == 3
     for name in ("sup.zhao", "qa.zhou", "merch.li"):
         assert mentions_for(user=User.objects.get(username=name)), name
+
+
+def test_the_demo_has_saved_filters_that_still_fit_their_lists(demo, db, rf):
+    from accounts.lists import filter_problems
+    from accounts.models import SavedView
+    from aftersales.views import CASE_LIST
+    from orders.views.listing import ORDER_LIST
+    from production.views import CHECKIN_LIST
+    from supervision.views.spotchecks import FINDING_LIST
+
+    specs = {spec.key: spec for spec in (ORDER_LIST, CASE_LIST, CHECKIN_LIST, FINDING_LIST)}
+    saved = SavedView.objects.exclude(name="").select_related("user")
+    assert {(v.user.username, v.list_key) for v in saved} >= {("merch.li", "orders"), ("sup.zhao", "cases")}
+    for view in saved:
+        request = rf.get("/")
+        request.user = view.user
+        assert filter_problems(request, specs[view.list_key], QueryDict(view.query_string)) == [], view
