@@ -13,12 +13,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from core.errors import DomainError
 from core.exports import export_response
-from core.params import id_param
+from core.params import id_param, table_paginate
 from core.views import report_error
 
 from .models import SavedView
@@ -153,12 +154,27 @@ def list_filter(request, spec: ListSpec, queryset):
     return spec.filterset_class(request.GET or None, queryset=queryset, request=request)
 
 
+def list_page(request, spec: ListSpec, rows: QuerySet, *, template: str, context=None, per_page: int = 50):
+    """A list's whole page: its filter over `rows`, the person's saved filters and columns, 50 rows a page.
+    A POST saves or deletes a filter or chooses the columns; ?view=<id> applies a saved filter."""
+    if request.method == "POST":
+        return personal_list_post(request, spec)
+    personal = personal_list(request, spec)
+    if personal.redirect:
+        return personal.redirect
+    filterset = list_filter(request, spec, rows)
+    table = personal.table(filterset.qs)
+    table_paginate(request, table, per_page=per_page)
+    return render(request, template, {"table": table, "filter": filterset, "personal": personal, **(context or {})})
+
+
 def list_export(request, spec: ListSpec, rows: QuerySet, *, fmt: str, title: str, filename: str) -> HttpResponse:
-    """`rows` (filtered and sorted) as a CSV or XLSX of the columns the person chose, capped at
+    """`rows` through the list's filter and sort, as a CSV or XLSX of the columns the person chose, capped at
     ORDER_EXPORT_MAX_ROWS (every list's cap) so one click cannot dump a whole table: past it, back to the
     list with a message."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
+    rows = list_filter(request, spec, rows).qs
     limit = settings.ORDER_EXPORT_MAX_ROWS
     if rows[: limit + 1].count() > limit:
         messages.error(request, _("More than %(n)d rows match. Narrow the filter before exporting.") % {"n": limit})

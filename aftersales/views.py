@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
 from accounts.decorators import role_required
-from accounts.lists import ListSpec, list_export, list_filter, personal_list, personal_list_post
+from accounts.lists import ListSpec, list_export, list_page
 from accounts.roles import Role
 from core.errors import DomainError, InvalidInput
-from core.params import id_param, table_paginate
+from core.params import id_param
 from core.tables import DateTimeColumn
 from core.views import report_error
 from orders.downloads import download_response, file_not_found
@@ -117,7 +117,7 @@ CASE_LIST = ListSpec(
 )
 
 
-def _cases_listed(request):
+def _cases_in_scope(request):
     scope = request.GET.get("scope", "mine" if request.user.owned_cases.exists() else "open")
     qs = case_list_queryset(user=request.user)
     if scope == "mine":
@@ -126,29 +126,20 @@ def _cases_listed(request):
         qs = qs.filter(status__in=ACTIVE_CASE_STATES)
     elif scope == "escalated":
         qs = qs.filter(escalated_at__isnull=False, status__in=ACTIVE_CASE_STATES)
-    case_filter = list_filter(request, CASE_LIST, qs)
-    return scope, case_filter
+    return scope, qs
 
 
 @role_required(*STAFF_ROLES)
 def case_list(request):
-    """The cases a person may see, by scope and filter; a POST saves a filter or the columns (accounts.lists)."""
-    if request.method == "POST":
-        return personal_list_post(request, CASE_LIST)
-    personal = personal_list(request, CASE_LIST)
-    if personal.redirect:
-        return personal.redirect
-    scope, case_filter = _cases_listed(request)
-    table = personal.table(case_filter.qs)
-    table_paginate(request, table, per_page=50)
-    context = {"table": table, "scope": scope, "filter": case_filter, "personal": personal}
-    return render(request, "aftersales/case_list.html", context)
+    """The cases a person may see, by scope and filter (accounts.lists)."""
+    scope, qs = _cases_in_scope(request)
+    return list_page(request, CASE_LIST, qs, template="aftersales/case_list.html", context={"scope": scope})
 
 
 @role_required(*STAFF_ROLES)
 def case_export(request, fmt):
-    _scope, case_filter = _cases_listed(request)
-    return list_export(request, CASE_LIST, case_filter.qs, fmt=fmt, title=_("After-sales cases"), filename="cases")
+    _scope, qs = _cases_in_scope(request)
+    return list_export(request, CASE_LIST, qs, fmt=fmt, title=_("After-sales cases"), filename="cases")
 
 
 @role_required(*EDIT_ROLES)

@@ -11,10 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
-from accounts.lists import ListSpec, list_export, list_filter, personal_list, personal_list_post
+from accounts.lists import ListSpec, list_export, list_page
 from accounts.roles import Role
 from core.errors import DomainError, InvalidInput
-from core.params import table_paginate
 from core.tables import DateColumn
 from core.views import report_error
 from orders.downloads import download_response, file_not_found
@@ -211,34 +210,25 @@ SHIPMENT_LIST = ListSpec(
 )
 
 
-def _shipments_listed(request):
+def _shipments_in_scope(request):
     scope = request.GET.get("scope", "in_transit")
     qs = shipment_list_queryset(user=request.user)
     if scope == "in_transit":
         qs = qs.filter(delivered_on__isnull=True)
-    return scope, list_filter(request, SHIPMENT_LIST, qs)
+    return scope, qs
 
 
 @role_required(*STAFF_ROLES)
 def shipment_list(request):
-    """Shipments of the orders the person may see; in transit first (the default scope). A POST saves a
-    filter or the columns (accounts.lists)."""
-    if request.method == "POST":
-        return personal_list_post(request, SHIPMENT_LIST)
-    personal = personal_list(request, SHIPMENT_LIST)
-    if personal.redirect:
-        return personal.redirect
-    scope, shipment_filter = _shipments_listed(request)
-    table = personal.table(shipment_filter.qs)
-    table_paginate(request, table, per_page=50)
-    context = {"table": table, "scope": scope, "filter": shipment_filter, "personal": personal}
-    return render(request, "logistics/shipment_list.html", context)
+    """Shipments of the orders the person may see; in transit first (the default scope)."""
+    scope, qs = _shipments_in_scope(request)
+    return list_page(request, SHIPMENT_LIST, qs, template="logistics/shipment_list.html", context={"scope": scope})
 
 
 @role_required(*STAFF_ROLES)
 def shipment_export(request, fmt):
-    _scope, shipment_filter = _shipments_listed(request)
-    return list_export(request, SHIPMENT_LIST, shipment_filter.qs, fmt=fmt, title=_("Shipments"), filename="shipments")
+    _scope, qs = _shipments_in_scope(request)
+    return list_export(request, SHIPMENT_LIST, qs, fmt=fmt, title=_("Shipments"), filename="shipments")
 
 
 @role_required(Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT)

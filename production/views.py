@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
-from accounts.lists import ListSpec, list_export, list_filter, personal_list, personal_list_post
+from accounts.lists import ListSpec, list_export, list_page
 from accounts.roles import Role
 from core.errors import DomainError, NotPermitted
 from core.jinja2 import render_fragment
-from core.params import table_paginate
 from core.views import report_error, run_service
 from orders.permissions import can_edit
 from orders.selectors import order_get_for_user
@@ -321,21 +320,12 @@ STAFF_ROLES = (Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.HR, Role.MANAGE
 
 @role_required(*STAFF_ROLES)
 def checkin_list(request):
-    """Every check-in record the person may see (theirs, their team's, or all), filtered and exported like
-    the other lists. A POST saves a filter or the columns (accounts.lists)."""
-    if request.method == "POST":
-        return personal_list_post(request, CHECKIN_LIST)
-    personal = personal_list(request, CHECKIN_LIST)
-    if personal.redirect:
-        return personal.redirect
-    checkin_filter = list_filter(request, CHECKIN_LIST, checkin_list_queryset(user=request.user))
-    table = personal.table(checkin_filter.qs)
-    table_paginate(request, table, per_page=50)
-    context = {"table": table, "filter": checkin_filter, "personal": personal}
-    return render(request, "production/checkin_list.html", context)
+    """Every check-in record the person may see (theirs, their team's, or all)."""
+    rows = checkin_list_queryset(user=request.user)
+    return list_page(request, CHECKIN_LIST, rows, template="production/checkin_list.html")
 
 
 @role_required(*STAFF_ROLES)
 def checkin_export(request, fmt):
-    checkin_filter = list_filter(request, CHECKIN_LIST, checkin_list_queryset(user=request.user))
-    return list_export(request, CHECKIN_LIST, checkin_filter.qs, fmt=fmt, title=_("Check-ins"), filename="checkins")
+    rows = checkin_list_queryset(user=request.user)
+    return list_export(request, CHECKIN_LIST, rows, fmt=fmt, title=_("Check-ins"), filename="checkins")

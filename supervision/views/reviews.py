@@ -6,9 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
-from accounts.lists import ListSpec, list_export, list_filter, personal_list, personal_list_post
+from accounts.lists import ListSpec, list_export, list_page
 from accounts.roles import Role
-from core.params import table_paginate
 from core.views import run_service
 from orders.permissions import leads_owner
 from orders.selectors import order_get_for_user, order_timeline
@@ -78,22 +77,12 @@ REVIEW_LIST = ListSpec(
 
 @role_required(*STAFF_ROLES)
 def review_list(request):
-    """The record reviews written, as far as the person may see them. A POST saves a filter or the columns."""
-    if request.method == "POST":
-        return personal_list_post(request, REVIEW_LIST)
-    personal = personal_list(request, REVIEW_LIST)
-    if personal.redirect:
-        return personal.redirect
-    review_filter = list_filter(request, REVIEW_LIST, record_review_list_queryset(user=request.user))
-    table = personal.table(review_filter.qs)
-    table_paginate(request, table, per_page=50)
-    context = {"table": table, "filter": review_filter, "personal": personal}
-    return render(request, "supervision/review_list.html", context)
+    """The record reviews written, as far as the person may see them."""
+    rows = record_review_list_queryset(user=request.user)
+    return list_page(request, REVIEW_LIST, rows, template="supervision/review_list.html")
 
 
 @role_required(*STAFF_ROLES)
 def review_export(request, fmt):
-    review_filter = list_filter(request, REVIEW_LIST, record_review_list_queryset(user=request.user))
-    return list_export(
-        request, REVIEW_LIST, review_filter.qs, fmt=fmt, title=_("Record reviews"), filename="record-reviews"
-    )
+    rows = record_review_list_queryset(user=request.user)
+    return list_export(request, REVIEW_LIST, rows, fmt=fmt, title=_("Record reviews"), filename="record-reviews")

@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
-from accounts.lists import ListSpec, list_export, list_filter, personal_list, personal_list_post
+from accounts.lists import ListSpec, list_export, list_page
 from accounts.roles import Role
-from core.params import table_paginate
 from core.views import run_service
 from orders.selectors import order_timeline
 
@@ -200,29 +199,15 @@ FINDING_LIST = ListSpec(
 
 @role_required(*STAFF_ROLES)
 def finding_list(request):
-    """A POST saves a filter or the columns (accounts.lists)."""
-    if request.method == "POST":
-        return personal_list_post(request, FINDING_LIST)
-    personal = personal_list(request, FINDING_LIST)
-    if personal.redirect:
-        return personal.redirect
-    finding_filter = list_filter(request, FINDING_LIST, finding_list_queryset(user=request.user))
-    table = personal.table(finding_filter.qs)
-    table_paginate(request, table, per_page=50)
-    context = {
-        "table": table,
-        "filter": finding_filter,
-        "personal": personal,
-        "status": request.GET.get("status", ""),
-        "states": FindingStatus.choices,
-    }
-    return render(request, "supervision/finding_list.html", context)
+    rows = finding_list_queryset(user=request.user)
+    context = {"status": request.GET.get("status", ""), "states": FindingStatus.choices}
+    return list_page(request, FINDING_LIST, rows, template="supervision/finding_list.html", context=context)
 
 
 @role_required(*STAFF_ROLES)
 def finding_export(request, fmt):
-    finding_filter = list_filter(request, FINDING_LIST, finding_list_queryset(user=request.user))
-    return list_export(request, FINDING_LIST, finding_filter.qs, fmt=fmt, title=_("Findings"), filename="findings")
+    rows = finding_list_queryset(user=request.user)
+    return list_export(request, FINDING_LIST, rows, fmt=fmt, title=_("Findings"), filename="findings")
 
 
 @role_required(*STAFF_ROLES)

@@ -5,9 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
-from accounts.lists import ListSpec, list_export, list_filter, personal_list, personal_list_post
+from accounts.lists import ListSpec, list_export, list_page
 from accounts.roles import Role, has_role
-from core.params import table_paginate
 from core.views import run_service
 from orders.selectors import orders_visible_to
 from production.selectors import team_merchandisers
@@ -38,26 +37,16 @@ VIOLATION_LIST = ListSpec(
 
 @role_required(*STAFF_ROLES)
 def violation_list(request):
-    """A POST saves a filter or the columns (accounts.lists)."""
-    if request.method == "POST":
-        return personal_list_post(request, VIOLATION_LIST)
-    personal = personal_list(request, VIOLATION_LIST)
-    if personal.redirect:
-        return personal.redirect
-    violation_filter = list_filter(request, VIOLATION_LIST, violation_list_queryset(user=request.user))
-    table = personal.table(violation_filter.qs)
-    table_paginate(request, table, per_page=50)
+    rows = violation_list_queryset(user=request.user)
     can_record = has_role(request.user, Role.HR) or teams_led_by(request.user).exists()
-    context = {"table": table, "filter": violation_filter, "personal": personal, "can_record": can_record}
-    return render(request, "supervision/violation_list.html", context)
+    context = {"can_record": can_record}
+    return list_page(request, VIOLATION_LIST, rows, template="supervision/violation_list.html", context=context)
 
 
 @role_required(*STAFF_ROLES)
 def violation_export(request, fmt):
-    violation_filter = list_filter(request, VIOLATION_LIST, violation_list_queryset(user=request.user))
-    return list_export(
-        request, VIOLATION_LIST, violation_filter.qs, fmt=fmt, title=_("Violations"), filename="violations"
-    )
+    rows = violation_list_queryset(user=request.user)
+    return list_export(request, VIOLATION_LIST, rows, fmt=fmt, title=_("Violations"), filename="violations")
 
 
 def _people_for_violations(user):
