@@ -35,6 +35,8 @@ EN = {
     "owner": "Owner",
     "any": "Any",
     "overdue": "Overdue",
+    "filter_orders": "Filter orders",
+    "filter_cases": "Filter cases",
 }
 # What qa.zhou (Chinese) reads and clicks.
 ZH = {"findings": "问题项", "export_csv": "导出 CSV"}
@@ -54,10 +56,12 @@ def test_a_merchandiser_keeps_a_saved_filter_and_a_column_choice(open_journey, d
 
     # The list filtered to the orders in production; the flags read Any / Yes / No.
     j.nav(t["orders"])
-    overdue = page.get_by_label(t["overdue"], exact=True)
+    # the column chooser's checkboxes carry the columns' names too: the filter's fields are read in its form
+    form = page.get_by_role("form", name=t["filter_orders"])
+    overdue = form.get_by_label(t["overdue"], exact=True)
     expect(overdue.locator("option")).to_have_text([t["any"], "Yes", "No"])
-    j.select(t["state"], t["in_production"])
-    j.click_button(t["apply"])
+    j.select(t["state"], t["in_production"], within=form)
+    j.click_button(t["apply"], within=form)
     expect(page).to_have_url(re.compile(r"status=in_production"))
 
     # Saved under a name, and a column hidden.
@@ -80,7 +84,8 @@ def test_a_merchandiser_keeps_a_saved_filter_and_a_column_choice(open_journey, d
     saved = page.get_by_role("navigation", name=t["saved_filters"])
     j.click_link("My orders in production", within=saved)
     expect(page).to_have_url(re.compile(r"status=in_production"))
-    expect(page.get_by_label(t["state"], exact=True)).to_have_value("in_production")
+    form = page.get_by_role("form", name=t["filter_orders"])
+    expect(form.get_by_label(t["state"], exact=True)).to_have_value("in_production")
 
     # The export of that list opens in Excel on a Chinese Windows: it starts with the byte-order mark.
     body = downloaded(page, lambda: j.click_link(t["export_csv"]))
@@ -101,11 +106,12 @@ def test_a_supervisor_filters_cases_by_an_owner_of_their_team(open_journey, demo
 
     j.nav(t["after_sales"])
     j.click_link(t["all"], within=page.get_by_role("navigation", name="Scope"))
-    owners = page.get_by_label(t["owner"], exact=True).locator("option")
+    form = page.get_by_role("form", name=t["filter_cases"])
+    owners = form.get_by_label(t["owner"], exact=True).locator("option")
     offered = {text.strip() for text in owners.all_inner_texts()} - {"---------"}
     assert offered <= team_b and not offered & team_a, offered
-    j.select(t["owner"], chen)
-    j.click_button(t["apply"])
+    j.select(t["owner"], chen, within=form)
+    j.click_button(t["apply"], within=form)
     expect(page).to_have_url(re.compile(r"owner=\d+"))
     for row in page.locator("table tbody tr").all():
         cells = row.locator("td").all_inner_texts()
