@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Department, Team, User
 from accounts.roles import Role
+from accounts.services import saved_view_save
 from orders.models import (
     Channel,
     ChecklistItem,
@@ -236,6 +237,21 @@ def _orders(customers, products, rng: random.Random) -> int:
     return made
 
 
+# A saved filter or two per role, so the links above each list show what saving one does (docs/lists.md).
+DEMO_SAVED_VIEWS = [
+    ("merch.li", "orders", "逾期订单", "is_overdue=true"),
+    ("merch.li", "orders", "生产中", "status=in_production"),
+    ("sup.zhao", "cases", "升级的案例", "scope=escalated"),
+    ("sup.zhao", "checkins", "报告了问题", "with_problems=true"),
+    ("qa.zhou", "findings", "未处理的问题项", "status=open"),
+]
+
+
+def _saved_views(users) -> None:
+    for username, list_key, name, query in DEMO_SAVED_VIEWS:
+        saved_view_save(user=users[username], list_key=list_key, name=name, query_string=query)
+
+
 def demo_load() -> dict:
     """Load everything. Returns what it did, for the command to print."""
     rng = random.Random(20261127)  # the same demo every time  # noqa: S311
@@ -248,4 +264,5 @@ def demo_load() -> dict:
         supervision_demo.load(rng)
         discussion_demo.load(rng)
         evaluation_demo.load(rng)  # after the others: it scores the quarter their records fall in
+        _saved_views(users)
     return {"users": len(users) + 1, "customers": len(customers), "orders_created": made}

@@ -52,6 +52,33 @@ def orders_visible_to(user) -> QuerySet[Order]:
     return qs.filter(condition)
 
 
+def owners_visible_to(user) -> QuerySet:
+    """The people an owner filter offers `user`: whose orders they see, by the rule of orders_visible_to.
+    QA, HR and management: every merchandiser; a supervisor: their team's merchandisers and themself; a
+    merchandiser: themself only."""
+    people = get_user_model().objects.order_by("last_name", "first_name", "username")
+    roles = user_roles(user)
+    merchandisers = Q(groups__name=Role.MERCHANDISER)
+    if roles & READ_ALL_ROLES:
+        return people.filter(merchandisers).distinct()
+    condition = Q(pk__in=[])
+    if Role.MERCHANDISER in roles:
+        condition |= Q(pk=user.pk)
+    if Role.SUPERVISOR in roles:
+        condition |= (merchandisers & Q(team__supervisor=user)) | Q(pk=user.pk)
+    return people.filter(condition).distinct()
+
+
+def owner_scope(user) -> str:
+    """A name for what owners_visible_to gives `user`: cached owner choices are shared within one scope."""
+    roles = user_roles(user)
+    if roles & READ_ALL_ROLES:
+        return "all"
+    if Role.SUPERVISOR in roles:
+        return f"team-{user.pk}"
+    return f"self-{user.pk}"
+
+
 def order_get_for_user(*, user, pk) -> Order:
     """The order, with what its header shows, or 404 when the user may not see it."""
     try:

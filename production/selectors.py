@@ -218,6 +218,13 @@ class WorkRow:
         return related_or_none(self.order, "production_plan")
 
 
+def checkin_list_queryset(*, user) -> QuerySet[CheckIn]:
+    """Check-in records of the orders the person may see (an EXISTS per row, as for cases: an IN list of
+    every visible order is a hash of the orders table), before the list's filter and pages."""
+    visible = Exists(orders_visible_to(user).filter(pk=OuterRef("order_id")))
+    return CheckIn.objects.filter(visible).select_related("order", "merchandiser")
+
+
 def _worklist_orders(*, user) -> QuerySet[Order]:
     """The user's own in-production orders not on hold: the check-in page's whole worklist."""
     return orders_visible_to(user).filter(merchandiser=user, status=OrderState.IN_PRODUCTION, is_on_hold=False)

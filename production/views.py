@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
+from accounts.lists import ListSpec, list_export, list_page
 from accounts.roles import Role
 from core.errors import DomainError, NotPermitted
 from core.jinja2 import render_fragment
@@ -21,6 +22,7 @@ from core.views import report_error, run_service
 from orders.permissions import can_edit
 from orders.selectors import order_get_for_user
 
+from .filters import CheckInFilter
 from .forms import (
     CheckInForm,
     DelayForm,
@@ -35,6 +37,7 @@ from .selectors import (
     board_page,
     checkin_compliance,
     checkin_counts,
+    checkin_list_queryset,
     checkin_problems,
     checkin_worklist,
     checkin_worklist_page,
@@ -50,6 +53,7 @@ from .services import (
     milestone_revise,
     production_start,
 )
+from .tables import CheckInTable
 
 
 def _back_to_order(pk, panel="production"):
@@ -308,3 +312,20 @@ def board(request):
         "production/board.html",
         {"page": page, "rows": rows, "compliance": compliance, "today": today, "problems": problems},
     )
+
+
+CHECKIN_LIST = ListSpec(key="checkins", filterset_class=CheckInFilter, table_class=CheckInTable, required=("day",))
+STAFF_ROLES = (Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.HR, Role.MANAGEMENT)
+
+
+@role_required(*STAFF_ROLES)
+def checkin_list(request):
+    """Every check-in record the person may see (theirs, their team's, or all)."""
+    rows = checkin_list_queryset(user=request.user)
+    return list_page(request, CHECKIN_LIST, rows, template="production/checkin_list.html")
+
+
+@role_required(*STAFF_ROLES)
+def checkin_export(request, fmt):
+    rows = checkin_list_queryset(user=request.user)
+    return list_export(request, CHECKIN_LIST, rows, fmt=fmt, title=_("Check-ins"), filename="checkins")

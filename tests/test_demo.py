@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.http import QueryDict
 
 from orders.models import Customer, Order, OrderState
 from orders.services.spreadsheet_import import spreadsheet_parse
@@ -114,3 +115,20 @@ def test_every_demo_login_signs_in_with_the_demo_password(demo, db):
     assert users.count() == len(LOGINS) + 1
     assert all(user.check_password(DEMO_PASSWORD) for user in users)
     assert not any(user.check_password("wrong-" + DEMO_PASSWORD) for user in users)
+
+
+def test_the_demo_has_saved_filters_that_still_fit_their_lists(demo, db, rf):
+    from accounts.lists import filter_problems
+    from accounts.models import SavedView
+    from aftersales.views import CASE_LIST
+    from orders.views.listing import ORDER_LIST
+    from production.views import CHECKIN_LIST
+    from supervision.views.spotchecks import FINDING_LIST
+
+    specs = {spec.key: spec for spec in (ORDER_LIST, CASE_LIST, CHECKIN_LIST, FINDING_LIST)}
+    saved = SavedView.objects.exclude(name="").select_related("user")
+    assert {(v.user.username, v.list_key) for v in saved} >= {("merch.li", "orders"), ("sup.zhao", "cases")}
+    for view in saved:
+        request = rf.get("/")
+        request.user = view.user
+        assert filter_problems(request, specs[view.list_key], QueryDict(view.query_string)) == [], view

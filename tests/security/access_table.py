@@ -148,6 +148,8 @@ ACCESS: dict[str, dict] = {
         "GET": staff_only(DENIED, merchandiser=METHOD, other_merchandiser=METHOD),
         "POST": staff_only(DENIED),
     },
+    "production:checkin_list": staff_only(OK),  # rows: the check-ins of the orders the person may see
+    "production:checkin_export": staff_only(OK),
     "production:board": {"GET": roles_only("supervisor"), "POST": staff_only(DENIED, supervisor=METHOD)},
     "production:start": {
         "GET": staff_only(METHOD),
@@ -163,6 +165,7 @@ ACCESS: dict[str, dict] = {
     },
     # --- logistics (stage_world: team A's delivered order, its shipment, document and status link) -----
     "logistics:shipment_list": staff_only(OK),  # rows filtered per person
+    "logistics:shipment_export": staff_only(OK),  # the list's rows, filtered per person
     "logistics:shipment_new": roles_only("merchandiser", "supervisor"),
     "logistics:shipment_deliver": roles_only("merchandiser", "supervisor"),
     "logistics:document_add": STAGE_POST_ONLY_UPLOAD,
@@ -175,6 +178,7 @@ ACCESS: dict[str, dict] = {
     "logistics:carrier_edit": roles_only("supervisor"),
     # --- after-sales (stage_world: a case with an attachment on that order, a suggestion) -------------
     "aftersales:case_list": staff_only(OK),  # rows filtered per person
+    "aftersales:case_export": staff_only(OK),  # the list's rows, filtered per person
     "aftersales:case_new": roles_only("merchandiser", "supervisor"),
     "aftersales:case_detail": ORDER_READ,
     "aftersales:case_step": STAGE_POST_ONLY_ACTION,
@@ -226,6 +230,8 @@ ACCESS: dict[str, dict] = {
     "supervision:report_suggestion": {"GET": staff_only(METHOD), "POST": roles_only("merchandiser")},
     "supervision:report_review": {"GET": staff_only(METHOD), "POST": roles_only("supervisor")},
     "supervision:review_queue": roles_only("supervisor"),
+    "supervision:review_list": staff_only(OK),  # rows: QA, HR, management all; supervisors their team's; others own
+    "supervision:review_export": staff_only(OK),
     "supervision:review_order": roles_only("supervisor"),
     "supervision:plan_list": roles_only("qa"),
     "supervision:plan_new": roles_only("qa"),
@@ -235,6 +241,7 @@ ACCESS: dict[str, dict] = {
     "supervision:sample_score": roles_only("qa"),
     "supervision:finding_raise": {"GET": staff_only(METHOD), "POST": roles_only("qa")},
     "supervision:finding_list": staff_only(OK),  # rows: QA and HR all, supervisors their team's, others their own
+    "supervision:finding_export": staff_only(OK),  # the list's rows, as above
     "supervision:finding_detail": roles_only("merchandiser", "supervisor", "qa", "hr"),
     # Only the merchandiser concerned acknowledges and closes; those who may see it are refused.
     "supervision:finding_acknowledge": {
@@ -250,6 +257,7 @@ ACCESS: dict[str, dict] = {
         "POST": roles_only("merchandiser", "supervisor", "qa", "hr"),
     },
     "supervision:violation_list": staff_only(OK),  # rows: HR all, supervisors their team's, everyone their own
+    "supervision:violation_export": staff_only(OK),  # the list's rows, as above
     "supervision:violation_new": roles_only("supervisor", "hr"),
     "supervision:violation_detail": roles_only("merchandiser", "supervisor", "hr"),
     "supervision:violation_opinion": {"GET": staff_only(METHOD), "POST": roles_only("supervisor")},
