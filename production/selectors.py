@@ -29,7 +29,7 @@ CHECKIN_PAGE_SIZES = (25, 50, 100)  # the first is the default
 # A short list the admin rarely edits, offered by the delay form on every in-production order page: kept in
 # the cache, dropped by whatever writes a reason (production/services/delay_reasons.py). A failing cache
 # is a miss (django-redis, IGNORE_EXCEPTIONS).
-_DELAY_REASONS_KEY = "production:delay-reasons:v1"
+_DELAY_REASONS_KEY = "production:delay-reasons:v2"
 _DELAY_REASONS_SECONDS = 3600  # a backstop: the services that write a reason drop the entry at once
 
 
