@@ -12,7 +12,7 @@ from core.charts import bar_chart
 from evaluation.selectors import evaluation_overview, kpis_so_far
 from orders.models import OrderState
 from orders.selectors import mentions_for, orders_visible_to, promise_answers_for, promises_waiting_for
-from production.selectors import checkins_due_for
+from production.selectors import checkins_due_for, promise_warnings_open
 from supervision.selectors import suggestions_to_decide
 from workcalendar.selectors import missing_next_year
 
@@ -28,6 +28,7 @@ def merchandiser(request):
         "title_role": Role.MERCHANDISER.label,
         "mentions": mentions_for(user=user),
         "date_answers": promise_answers_for(user=user, limit=10),
+        "warnings": promise_warnings_open(merchandiser=user),
         "by_state": orders_by_state(orders),
         "recent": recent_orders(orders),
         "to_verify": orders.filter(status=OrderState.RECEIVED).select_related("customer", "merchandiser")[:10],

@@ -20,7 +20,7 @@ from core.jinja2 import render_fragment
 from core.views import report_error, run_service
 from orders.models import PromiseStatus
 from orders.permissions import can_edit
-from orders.selectors import order_get_for_user
+from orders.selectors import order_get_for_user, promises_waiting_for
 
 from .forms import (
     CheckInForm,
@@ -40,6 +40,7 @@ from .selectors import (
     checkin_worklist,
     checkin_worklist_page,
     next_milestones,
+    promise_warnings_open,
     team_merchandisers,
 )
 from .services import (
@@ -312,5 +313,13 @@ def board(request):
     return render(
         request,
         "production/board.html",
-        {"page": page, "rows": rows, "compliance": compliance, "today": today, "problems": problems},
+        {
+            "page": page,
+            "rows": rows,
+            "compliance": compliance,
+            "today": today,
+            "problems": problems,
+            "warnings": promise_warnings_open(supervisor=request.user),
+            "dates_to_approve": promises_waiting_for(user=request.user, limit=10),
+        },
     )
