@@ -53,12 +53,12 @@ def _working_hours_until_close(day: date, *, now: datetime, calendar: WorkCalend
 def promise_warnings_raise(*, order: Order, plan, milestones, now: datetime, calendar: WorkCalendar) -> int:
     """The promise's early warning (docs/production.md): for each open milestone whose projection breaks
     the promised date, or whose last safe day closes within PROMISE_WARNING_WORKING_HOURS working hours,
-    one PromiseWarning and one record on the order, once per milestone and promised date. Idempotent; a
-    held order raises none. Returns how many were raised."""
+    one PromiseWarning per milestone and promised date, and one record on the order for those raised
+    together. Idempotent; a held order raises none. Returns how many were raised."""
     if plan is None or order.is_on_hold or order.status not in AT_RISK_STATES:
         return 0
     limit = settings.PROMISE_WARNING_WORKING_HOURS
-    raised = 0
+    raised = []
     for found in promise_breaks(
         delivery_date=order.delivery_date,
         transit_days=plan.transit_days,
@@ -70,7 +70,7 @@ def promise_warnings_raise(*, order: Order, plan, milestones, now: datetime, cal
             _working_hours_until_close(found.latest_safe, now=now, calendar=calendar, enough=limit) > limit
         ):
             continue
-        warning, created = PromiseWarning.objects.get_or_create(
+        _warning, created = PromiseWarning.objects.get_or_create(
             milestone_id=found.milestone.pk,
             delivery_date=order.delivery_date,
             defaults={
@@ -81,17 +81,20 @@ def promise_warnings_raise(*, order: Order, plan, milestones, now: datetime, cal
             },
         )
         if created:
-            stage_event(
-                order,
-                None,
-                action="promise_warning",
-                note=wording.PROMISE_WARNING(
-                    milestone=both_names(found.milestone), latest=found.latest_safe, promised=order.delivery_date
-                ),
-                payload={"milestone": found.milestone.code, "warning": warning.pk},
-            )
-            raised += 1
-    return raised
+            raised.append(found)
+    if raised:
+        # One line of the work record per raise, naming the most urgent milestone; the rest in its payload.
+        first = min(raised, key=lambda b: (b.latest_safe, b.milestone.sequence))
+        stage_event(
+            order,
+            None,
+            action="promise_warning",
+            note=wording.PROMISE_WARNING(
+                milestone=both_names(first.milestone), latest=first.latest_safe, promised=order.delivery_date
+            ),
+            payload={"milestones": [b.milestone.code for b in raised]},
+        )
+    return len(raised)
 
 
 def order_flags_refresh(*, order: Order, today: date | None = None, calendar: WorkCalendar | None = None) -> Order:
