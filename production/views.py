@@ -168,7 +168,7 @@ def record_delay(request, pk):
         messages.success(request, _("The delay is recorded and the new date is promised."))
     else:
         messages.success(request, _("The new date is proposed. It waits for your supervisor's approval."))
-    return _back_to_order(pk, "promises")
+    return redirect(f"{reverse('orders:detail', args=[pk])}?open=promises#panel-promises")
 
 
 # --- My check-ins today ---------------------------------------------------------------------------

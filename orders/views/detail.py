@@ -74,13 +74,14 @@ SECTIONS = {
             context=_confirmations_context,
             live_states=BEFORE_ENTRY,
         ),
-        # The delivery promises: live while a new date can be proposed, history after.
+        # The delivery promises, in every state once confirmed. Fetched by htmx as the page loads (?open=promises
+        # without JavaScript), like the thread, so the order page keeps its query budget.
         hooks.OrderPanel(
             key="promises",
             title=_("Delivery promises"),
             template="orders/_section_promises.html",
             context=_promises_context,
-            live_states=(OrderState.ENTERED, OrderState.IN_PRODUCTION),
+            live_states=(),
         ),
         # The thread, in every state. Fetched by htmx as the page loads (?open=discussion without
         # JavaScript, and from a "mentioned you" link), so the page keeps its query budget.

@@ -332,7 +332,7 @@ def promise_decide(request, pk, promise_id):
             messages.success(request, done % {"date": promise.delivery_date, "order": order.display_number})
     if request.POST.get("from") == "list":
         return redirect("orders:promises_waiting")
-    return redirect(f"{reverse('orders:detail', args=[pk])}#panel-promises")
+    return redirect(f"{reverse('orders:detail', args=[pk])}?open=promises#panel-promises")
 
 
 @login_required

@@ -61,7 +61,7 @@ def test_two_runs_give_identical_results(fixture_quarter, test_scheme, django_ca
     assert first.pk != second.pk and second.status == RunStatus.DONE
     assert before == after
     assert Scorecard.objects.count() == 3
-    assert ScoreLine.objects.count() == 3 * 11
+    assert ScoreLine.objects.count() == 3 * 12
 
 
 def test_a_rerun_replaces_changed_results_and_keeps_hr_adjustments(

@@ -142,6 +142,6 @@ def test_the_supervisor_decides_from_the_list_and_others_cannot_open_it(client, 
     )
     assert response.status_code == 302 and response.url == reverse("orders:promises_waiting")
     assert Order.objects.get(pk=order.pk).delivery_date == promise.delivery_date
-    # The order page shows the ledger: first and latest promise side by side.
-    body = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    # The order page shows the ledger (fetched as the page loads; ?open= without JavaScript).
+    body = client.get(reverse("orders:detail", args=[order.pk]) + "?open=promises").content.decode()
     assert "First promise" in body and promise.delivery_date.isoformat() in body

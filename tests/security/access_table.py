@@ -197,7 +197,7 @@ ACCESS: dict[str, dict] = {
     "portal:open_case": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=OK)},
     "portal:survey": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=OK)},
     # No new date waits on the order: the link holder is told so and sent back to the page.
-    "portal:answer_date": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=OK)},
+    "portal:answer_date": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=REFUSED)},
     # --- the customer API (token only: a staff session is not a token) --------------------------------
     "api:api-root": everyone(DENIED),  # ninja answers 404 at its root
     # The schema and Swagger UI are public documentation (bundled assets, no data); ninja serves them
