@@ -50,50 +50,65 @@ def _working_hours_until_close(day: date, *, now: datetime, calendar: WorkCalend
     return hours
 
 
-def promise_warnings_raise(*, order: Order, plan, milestones, now: datetime, calendar: WorkCalendar) -> int:
+def promise_warnings_raise(
+    *, order: Order, plan, milestones, now: datetime, calendar: WorkCalendar, raised_before: set | None = None
+) -> int:
     """The promise's early warning (docs/production.md): for each open milestone whose projection breaks
     the promised date, or whose last safe day closes within PROMISE_WARNING_WORKING_HOURS working hours,
     one PromiseWarning per milestone and promised date, and one record on the order for those raised
-    together. Idempotent; a held order raises none. Returns how many were raised."""
+    together. Idempotent; a held order raises none. `raised_before`: the (milestone, promised date) pairs
+    already warned, when the caller read them for many orders at once. Returns how many were raised."""
     if plan is None or order.is_on_hold or order.status not in AT_RISK_STATES:
         return 0
     limit = settings.PROMISE_WARNING_WORKING_HOURS
-    raised = []
-    for found in promise_breaks(
-        delivery_date=order.delivery_date,
-        transit_days=plan.transit_days,
-        milestones=milestones,
-        today=timezone.localdate(now),
-        calendar=calendar,
-    ):
-        if not found.is_broken and (
-            _working_hours_until_close(found.latest_safe, now=now, calendar=calendar, enough=limit) > limit
-        ):
-            continue
-        _warning, created = PromiseWarning.objects.get_or_create(
-            milestone_id=found.milestone.pk,
+    due = [
+        found
+        for found in promise_breaks(
             delivery_date=order.delivery_date,
-            defaults={
-                "order_id": order.pk,
-                "projected_date": found.projected,
-                "latest_safe_date": found.latest_safe,
-                "raised_at": now,
-            },
+            transit_days=plan.transit_days,
+            milestones=milestones,
+            today=timezone.localdate(now),
+            calendar=calendar,
         )
-        if created:
-            raised.append(found)
-    if raised:
-        # One line of the work record per raise, naming the most urgent milestone; the rest in its payload.
-        first = min(raised, key=lambda b: (b.latest_safe, b.milestone.sequence))
-        stage_event(
-            order,
-            None,
-            action="promise_warning",
-            note=wording.PROMISE_WARNING(
-                milestone=both_names(first.milestone), latest=first.latest_safe, promised=order.delivery_date
-            ),
-            payload={"milestones": [b.milestone.code for b in raised]},
+        if found.is_broken
+        or _working_hours_until_close(found.latest_safe, now=now, calendar=calendar, enough=limit) <= limit
+    ]
+    if not due:
+        return 0
+    if raised_before is None:
+        raised_before = set(
+            PromiseWarning.objects.filter(order_id=order.pk, delivery_date=order.delivery_date).values_list(
+                "milestone_id", "delivery_date"
+            )
         )
+    raised = [found for found in due if (found.milestone.pk, order.delivery_date) not in raised_before]
+    if not raised:
+        return 0
+    PromiseWarning.objects.bulk_create(
+        [
+            PromiseWarning(
+                order_id=order.pk,
+                milestone_id=found.milestone.pk,
+                delivery_date=order.delivery_date,
+                projected_date=found.projected,
+                latest_safe_date=found.latest_safe,
+                raised_at=now,
+            )
+            for found in raised
+        ],
+        ignore_conflicts=True,  # the unique constraint keeps one per milestone and date
+    )
+    # One line of the work record per raise, naming the most urgent milestone; the rest in its payload.
+    first = min(raised, key=lambda b: (b.latest_safe, b.milestone.sequence))
+    stage_event(
+        order,
+        None,
+        action="promise_warning",
+        note=wording.PROMISE_WARNING(
+            milestone=both_names(first.milestone), latest=first.latest_safe, promised=order.delivery_date
+        ),
+        payload={"milestones": [b.milestone.code for b in raised]},
+    )
     return len(raised)
 
 
@@ -146,6 +161,7 @@ def _refresh_chunk(ids: list[int], *, today, calendar) -> int:
     )
     now = timezone.now()
     plans = {p.order_id: p for p in ProductionPlan.objects.filter(order_id__in=ids)}
+    warned = set(PromiseWarning.objects.filter(order_id__in=ids).values_list("milestone_id", "delivery_date"))
     milestones: dict[int, list] = {}
     for m in (
         PlanMilestone.objects.filter(plan__order_id__in=ids)
@@ -170,7 +186,12 @@ def _refresh_chunk(ids: list[int], *, today, calendar) -> int:
         plan = plans.get(order.pk)
         result = _assess(order, plan, milestones.get(order.pk, []), today=today, calendar=calendar)
         promise_warnings_raise(
-            order=order, plan=plan, milestones=milestones.get(order.pk, []), now=now, calendar=calendar
+            order=order,
+            plan=plan,
+            milestones=milestones.get(order.pk, []),
+            now=now,
+            calendar=calendar,
+            raised_before=warned,
         )
         if (result.is_at_risk, result.is_overdue) != (order.is_at_risk, order.is_overdue):
             order_set_flags(order_id=order.pk, is_at_risk=result.is_at_risk, is_overdue=result.is_overdue)
