@@ -9,8 +9,11 @@ class AftersalesConfig(AppConfig):
     def ready(self):
         from orders import hooks
 
-        from . import guards, panels, wording
+        from . import guards, panels, services, wording
 
         wording.register()
         hooks.register_guard("close", guards.guard_close)
+        # Not transitions: the order core runs these when it holds and releases an order.
+        hooks.register_after("hold", services.cases_pause_for_hold)
+        hooks.register_after("release", services.cases_resume_after_hold)
         hooks.register_panel(panels.AFTERSALES_PANEL)

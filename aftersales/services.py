@@ -265,6 +265,8 @@ def case_open(*, order_id, actor, data: CaseInput) -> Case:
             response_target_minutes=response,
             resolution_target_minutes=resolution,
         )
+        if order.is_on_hold:
+            _pause(case, case.opened_at)  # opened on a held order: the resolution clock starts stopped
         _reschedule(case)
         case.save()
         for uploaded in data.attachments:
@@ -338,8 +340,8 @@ def case_transition(*, case_id, name: str, actor, note: str = "", resolution: st
         if name in ("resume", "reopen", "resolve"):
             _resume(case, now)
         method()
-        if name in ("wait_on_customer", "resolve"):
-            _pause(case, now)
+        if name in ("wait_on_customer", "resolve") or (order.is_on_hold and case.status in ACTIVE_CASE_STATES):
+            _pause(case, now)  # a held order keeps the clock stopped (cases_pause_for_hold)
         fields += {"resolve": ["resolved_at", "resolution"], "close": ["closed_at"]}.get(name, [])
         if name == "reopen":
             fields += ["resolved_at", "closed_at", "reopen_count"]
@@ -440,6 +442,29 @@ def case_add_attachment(*, case_id, actor, uploaded) -> CaseAttachment:
         attachment = _attachment_add(case, uploaded, actor)
         _case_event(case, actor, action="case_attachment", name=attachment.original_name)
     return attachment
+
+
+def cases_pause_for_hold(order, actor) -> None:
+    """orders.hooks action of order_hold, inside its transaction: the resolution clocks of the order's active
+    cases stop while it is held. The first-response clock runs on: the customer who wrote still gets an
+    answer. Recorded by the order's HELD event."""
+    now = timezone.now()
+    for case in Case.objects.select_for_update().filter(order_id=order.pk, status__in=ACTIVE_CASE_STATES):
+        if case.paused_since is None:
+            _pause(case, now)
+            _reschedule(case)
+            case.save(update_fields=SCHEDULE_FIELDS)
+
+
+def cases_resume_after_hold(order, actor) -> None:
+    """orders.hooks action of order_release: the clocks run again, except a case still waiting on the customer."""
+    now = timezone.now()
+    for case in Case.objects.select_for_update().filter(
+        order_id=order.pk, status__in=[CaseStatus.OPEN, CaseStatus.IN_PROGRESS], paused_since__isnull=False
+    ):
+        _resume(case, now)
+        _reschedule(case)
+        case.save(update_fields=SCHEDULE_FIELDS)
 
 
 def cases_reschedule(*, case_ids=None) -> int:

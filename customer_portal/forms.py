@@ -32,3 +32,13 @@ class PortalCaseForm(forms.Form):
 
 class SurveyForm(RatingsMixin):
     contact_name = forms.CharField(label=_("Your name"), max_length=120, required=False)
+
+
+class DateQuestionForm(forms.Form):
+    """The customer questions a new delivery date: what does not suit them."""
+
+    text = forms.CharField(
+        label=_("What does not suit you about the new date?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -7,4 +7,5 @@ urlpatterns = [
     path("<str:token>/", views.status_page, name="status"),
     path("<str:token>/case/", views.open_case, name="open_case"),
     path("<str:token>/survey/", views.submit_survey, name="survey"),
+    path("<str:token>/new-date/", views.answer_date, name="answer_date"),
 ]

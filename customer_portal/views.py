@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,8 +22,9 @@ from core.errors import DomainError
 from core.views import report_error
 from logistics.selectors import status_link_expired, status_link_expires_at, status_link_resolve
 from logistics.services import status_link_record_view
+from orders.services import promise_customer_answer
 
-from .forms import PortalCaseForm, SurveyForm
+from .forms import DateQuestionForm, PortalCaseForm, SurveyForm
 from .selectors import portal_context
 
 
@@ -61,7 +63,7 @@ def _private(response):
     return response
 
 
-def _render(request, link, *, case_form=None, survey_form=None, status=200):
+def _render(request, link, *, case_form=None, survey_form=None, date_form=None, status=200):
     order = link.order
     context = portal_context(order=order)
     survey = context["survey"]
@@ -78,8 +80,15 @@ def _render(request, link, *, case_form=None, survey_form=None, status=200):
         survey_form = SurveyForm(initial=initial, prefix="survey")
     if case_form is None and context["cases_open"]:
         case_form = PortalCaseForm(prefix="case")
+    if date_form is None and context["new_date"] and not context["new_date"].customer_answer:
+        date_form = DateQuestionForm(prefix="date")
     context.update(
-        {"token": request.resolver_match.kwargs["token"], "case_form": case_form, "survey_form": survey_form}
+        {
+            "token": request.resolver_match.kwargs["token"],
+            "case_form": case_form,
+            "survey_form": survey_form,
+            "date_form": date_form,
+        }
     )
     return _private(render(request, "customer_portal/status.html", context, status=status))
 
@@ -143,3 +152,28 @@ def submit_survey(request, token):
                 )
                 return _private(redirect("portal:status", token=token))
         return _render(request, link, survey_form=form, status=400)
+
+
+@require_POST
+def answer_date(request, token):
+    """The customer accepts or questions the new delivery date; the merchandiser reads it on the order."""
+    link = _link_or_404(request, token)
+    if status_link_expired(link):
+        return _expired(request, link)
+    with translation.override(_language(request, link.order.customer)):
+        answer = request.POST.get("answer", "")
+        form = DateQuestionForm(request.POST if answer == "questioned" else None, prefix="date")
+        if answer == "questioned" and not form.is_valid():
+            return _render(request, link, date_form=form, status=400)
+        try:
+            promise_customer_answer(
+                order_id=link.order_id,
+                promise_id=request.POST.get("promise", ""),
+                answer=answer,
+                text=form.cleaned_data["text"] if answer == "questioned" else "",
+            )
+        except DomainError as error:
+            report_error(request, error)
+        else:
+            messages.success(request, _("Thank you. Your answer is recorded and your merchandiser is told."))
+        return _private(redirect(f"{reverse('portal:status', kwargs={'token': token})}#new-date"))

@@ -11,8 +11,8 @@ from aftersales.selectors import cases_needing_attention
 from core.charts import bar_chart
 from evaluation.selectors import evaluation_overview, kpis_so_far
 from orders.models import OrderState
-from orders.selectors import mentions_for, orders_visible_to
-from production.selectors import checkins_due_for
+from orders.selectors import mentions_for, orders_visible_to, promise_answers_for, promises_waiting_for
+from production.selectors import checkins_due_for, promise_warnings_open
 from supervision.selectors import suggestions_to_decide
 from workcalendar.selectors import missing_next_year
 
@@ -27,6 +27,8 @@ def merchandiser(request):
     context = {
         "title_role": Role.MERCHANDISER.label,
         "mentions": mentions_for(user=user),
+        "date_answers": promise_answers_for(user=user, limit=10),
+        "warnings": promise_warnings_open(merchandiser=user),
         "by_state": orders_by_state(orders),
         "recent": recent_orders(orders),
         "to_verify": orders.filter(status=OrderState.RECEIVED).select_related("customer", "merchandiser")[:10],
@@ -47,6 +49,7 @@ def supervisor(request):
     context = {
         "title_role": Role.SUPERVISOR.label,
         "mentions": mentions_for(user=user),
+        "dates_to_approve": promises_waiting_for(user=user, limit=10),
         "by_state": selectors.state_rows(summary["state_counts"]),
         "recent": selectors.recent_orders_of(orders, owners=summary["order_owners"]),
         "flagged": summary["flagged"],

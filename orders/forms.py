@@ -358,3 +358,17 @@ class CommentForm(forms.Form):
         help_text=_("Name a colleague with @ and their user name (@li.na) to send them the comment."),
     )
     file = forms.FileField(label=_("File (optional)"), required=False)
+
+
+class PromiseDecisionForm(forms.Form):
+    """The supervisor's answer to a proposed delivery date: approve it (a note is optional) or reject it (the
+    note is the reason, checked by the service)."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(
+        label=_("Note to the merchandiser"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you reject the date."),
+    )

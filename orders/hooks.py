@@ -141,3 +141,19 @@ def customer_status_url(order) -> str:
 def customer_reply_to(order) -> str:
     """Where a customer's answer to a notice about the order goes: its merchandiser."""
     return getattr(order.merchandiser, "email", "") or ""
+
+
+# The promise ledger (orders.services.promises). A stage registers fn(promise, actor), run inside the
+# transaction that approved a new delivery date: production re-plans the open milestones back from it and
+# tells the customer.
+_promise_approved: list[Callable] = []
+
+
+def register_promise_approved(action: Callable) -> None:
+    if action not in _promise_approved:
+        _promise_approved.append(action)
+
+
+def run_promise_approved(promise, actor) -> None:
+    for action in _promise_approved:
+        action(promise, actor)

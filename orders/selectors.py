@@ -27,6 +27,8 @@ from .models import (
     OrderLine,
     OrderMention,
     Product,
+    Promise,
+    PromiseStatus,
     Unit,
 )
 
@@ -422,4 +424,36 @@ def mentions_for(*, user, limit: int = 10) -> list[OrderMention]:
         OrderMention.objects.filter(user=user, comment__order__in=orders_visible_to(user))
         .select_related("comment", "comment__author", "comment__order")
         .order_by("-comment__created_at", "-id")[:limit]
+    )
+
+
+# --- the promise ledger ------------------------------------------------------------------------------
+def promise_get_for_order(*, order: Order, pk) -> Promise:
+    """A promise of an order the caller may already see; another order's is a 404."""
+    promise = Promise.objects.filter(order=order, pk=pk).first()
+    if promise is None:
+        raise Http404
+    return promise
+
+
+def order_promises(*, order: Order) -> list[Promise]:
+    return list(order.promises.select_related("proposed_by", "decided_by", "evidence"))
+
+
+def promises_waiting_for(*, user, limit: int = 200) -> list[Promise]:
+    """Proposed dates that `user` decides: those on orders of the teams they lead, not their own, oldest first."""
+    return list(
+        Promise.objects.filter(status=PromiseStatus.PROPOSED, order__merchandiser__team__supervisor=user)
+        .exclude(proposed_by=user)
+        .select_related("order__customer", "order__merchandiser", "proposed_by")
+        .order_by("proposed_at", "pk")[:limit]
+    )
+
+
+def promise_answers_for(*, user, limit: int = 20) -> list[Promise]:
+    """The customers' answers to new dates on the merchandiser's own orders, newest first."""
+    return list(
+        Promise.objects.filter(order__merchandiser=user, customer_answered_at__isnull=False)
+        .select_related("order__customer")
+        .order_by("-customer_answered_at", "-pk")[:limit]
     )

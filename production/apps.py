@@ -18,6 +18,7 @@ class ProductionConfig(AppConfig):
         for transition in ("start_production", "ship", "cancel"):
             hooks.register_after(transition, services.order_flags_refresh_into)
         hooks.register_customer_milestones(selectors.customer_milestones)
+        hooks.register_promise_approved(services.delay_apply)
         hooks.register_panel(
             hooks.OrderPanel(
                 key="production-plan",

@@ -45,6 +45,14 @@ class DelayForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For colleagues; the customer's email gives the reason and the new date only."),
     )
+    evidence = forms.FileField(
+        label=_("Customer's evidence"),
+        required=False,
+        help_text=_(
+            "For a reason the customer caused: their email or change request. With it the new date needs no "
+            "approval; without it, or for any other reason, your supervisor approves it first."
+        ),
+    )
     version = VersionField()
 
     def clean_new_date(self):

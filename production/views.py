@@ -19,8 +19,9 @@ from accounts.roles import Role
 from core.errors import DomainError, NotPermitted
 from core.jinja2 import render_fragment
 from core.views import report_error, run_service
+from orders.models import PromiseStatus
 from orders.permissions import can_edit
-from orders.selectors import order_get_for_user
+from orders.selectors import order_get_for_user, promises_waiting_for
 
 from .filters import CheckInFilter
 from .forms import (
@@ -42,6 +43,7 @@ from .selectors import (
     checkin_worklist,
     checkin_worklist_page,
     next_milestones,
+    promise_warnings_open,
     team_merchandisers,
 )
 from .services import (
@@ -148,24 +150,29 @@ def milestone_update(request, pk, milestone_id):
 @require_POST
 def record_delay(request, pk):
     order = _order_for_action(request, pk)
-    form = DelayForm(request.POST, prefix="delay")
+    form = DelayForm(request.POST, request.FILES, prefix="delay")
     if not form.is_valid():
         _report_invalid(request, form)
         return _back_to_order(pk)
     d = form.cleaned_data
-    if run_service(
-        request,
-        lambda: delay_record(
+    try:
+        promise = delay_record(
             order_id=order.pk,
             actor=request.user,
             reason_id=d["reason"].pk,
             new_date=d["new_date"],
             note=d["note"],
+            evidence=d["evidence"],
             expected_version=d["version"],
-        ),
-    ):
+        )
+    except DomainError as error:
+        report_error(request, error)
+        return _back_to_order(pk)
+    if promise.status == PromiseStatus.APPROVED:
         messages.success(request, _("The delay is recorded and the new date is promised."))
-    return _back_to_order(pk)
+    else:
+        messages.success(request, _("The new date is proposed. It waits for your supervisor's approval."))
+    return redirect(f"{reverse('orders:detail', args=[pk])}?open=promises#panel-promises")
 
 
 # --- My check-ins today ---------------------------------------------------------------------------
@@ -310,7 +317,15 @@ def board(request):
     return render(
         request,
         "production/board.html",
-        {"page": page, "rows": rows, "compliance": compliance, "today": today, "problems": problems},
+        {
+            "page": page,
+            "rows": rows,
+            "compliance": compliance,
+            "today": today,
+            "problems": problems,
+            "warnings": promise_warnings_open(supervisor=request.user),
+            "dates_to_approve": promises_waiting_for(user=request.user, limit=10),
+        },
     )
 
 

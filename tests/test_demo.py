@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.http import QueryDict
 
 from orders.models import Customer, Order, OrderState
@@ -132,3 +132,21 @@ def test_the_demo_has_saved_filters_that_still_fit_their_lists(demo, db, rf):
         request = rf.get("/")
         request.user = view.user
         assert filter_problems(request, specs[view.list_key], QueryDict(view.query_string)) == [], view
+
+
+def test_the_demo_shows_the_promise_ledger_for_each_role(demo, db):
+    from orders.models import Promise, PromiseStatus
+    from production.models import PromiseWarning
+
+    # An approved delay: the first and the latest promise differ.
+    moved = Order.objects.exclude(first_delivery_date=None).exclude(first_delivery_date=models.F("delivery_date"))
+    assert moved.filter(promises__status=PromiseStatus.APPROVED, promises__customer_caused=False).exists()
+    # A new date waiting for sup.zhao.
+    waiting = Promise.objects.get(status=PromiseStatus.PROPOSED)
+    assert waiting.order.merchandiser.team.supervisor.username == "sup.zhao"
+    # A date the customer caused, approved on its evidence and accepted by the customer.
+    by_customer = Promise.objects.get(customer_caused=True)
+    assert by_customer.status == PromiseStatus.APPROVED and by_customer.evidence is not None
+    assert by_customer.customer_answer == "accepted"
+    # The promise's early warning on at least one order.
+    assert PromiseWarning.objects.exists()

@@ -487,6 +487,9 @@ EVALUATION_MIN_MEASURED_WEIGHT = env.int("EVALUATION_MIN_MEASURED_WEIGHT", defau
 PRODUCTION_TRANSIT_DAYS = env.int("PRODUCTION_TRANSIT_DAYS", default=7)
 # A milestone not done within this many working days of its due date is "at risk".
 PRODUCTION_AT_RISK_DAYS = env.int("PRODUCTION_AT_RISK_DAYS", default=2)
+# The promise's early warning: this many working hours before an open milestone's projection breaks the
+# promised delivery date (docs/production.md, "The promise's early warning").
+PROMISE_WARNING_WORKING_HOURS = env.int("PROMISE_WARNING_WORKING_HOURS", default=48)
 
 # --- Tables ---------------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "partials/_table.html"

@@ -1,6 +1,7 @@
 from .discussion import COMMENT_MAX_CHARS, OrderComment, OrderMention
 from .master import Currency, Customer, CustomerApiToken, CustomerContact, Product, ProductType, Unit
 from .order import CANCELLABLE_STATES, OPEN_STATES, Channel, Order, OrderLine, OrderNumberSequence, OrderState
+from .promise import CustomerAnswer, Promise, PromiseKind, PromiseStatus
 from .records import (
     Attachment,
     AttachmentKind,
@@ -40,6 +41,10 @@ __all__ = [
     "OrderNumberSequence",
     "OrderState",
     "Product",
+    "Promise",
+    "PromiseKind",
+    "PromiseStatus",
+    "CustomerAnswer",
     "ProductType",
     "Unit",
 ]

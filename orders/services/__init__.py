@@ -4,6 +4,13 @@ from .discussion import order_comment_post
 from .hold import order_hold, order_release
 from .intake import LineInput, OrderInput, order_create
 from .numbering import order_number_next
+from .promises import (
+    PromiseReason,
+    promise_approve,
+    promise_customer_answer,
+    promise_propose,
+    promise_reject,
+)
 from .records import (
     attachment_add,
     order_attachment_add,
@@ -17,6 +24,11 @@ from .records import (
 from .workflow import order_lock, order_transition, transitions_available
 
 __all__ = [
+    "PromiseReason",
+    "promise_approve",
+    "promise_customer_answer",
+    "promise_propose",
+    "promise_reject",
     "LineInput",
     "OrderInput",
     "attachment_add",

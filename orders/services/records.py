@@ -286,28 +286,3 @@ def order_set_flags(*, order_id, actor=None, **flags) -> Order:
         _bump(order, *changes.keys())
         events.event_flags(order, actor, changes=changes)
     return order
-
-
-def order_reschedule(*, order_id, actor, delivery_date, reason: str, expected_version=None) -> Order:
-    """Move the promised delivery date because production is delayed (延期). Unlike order_edit this is not
-    a correction (the order was right; the date moved), so the accuracy KPI does not count it. Field
-    history keeps old → new with the reason; the event is an ordinary change with that reason."""
-    if not reason.strip():
-        raise InvalidInput(_("Give the reason for the new delivery date."))
-    with transaction.atomic():
-        order = order_lock(order_id=order_id)
-        order_check_version(order, expected_version)
-        _require_edit(actor, order)
-        if order.status not in (OrderState.ENTERED, OrderState.IN_PRODUCTION):
-            raise TransitionRefused(_("Only an order that is entered or in production can be rescheduled."))
-        if delivery_date == order.delivery_date:
-            raise InvalidInput(_("The new delivery date is the same as the current one."))
-        if problem := date_rule_error(delivery_date):
-            raise InvalidInput(problem)
-        changes = [{"field": "delivery_date", "old": str(order.delivery_date), "new": str(delivery_date)}]
-        order.delivery_date = delivery_date
-        order._change_reason = reason
-        order._history_user = actor
-        _bump(order, "delivery_date")
-        events.event_fields_changed(order, actor, changes=changes, reason=reason, correction=False)
-    return order

@@ -15,7 +15,7 @@ from .numbering import order_number_next
 
 # Fields each transition method may write besides status and version.
 _TRANSITION_FIELDS = {
-    "confirm": ["confirmed_at"],
+    "confirm": ["confirmed_at", "first_delivery_date"],
     "enter": ["entered_at", "number"],
     "close": ["closed_at"],
     "cancel": ["closed_at", "cancel_reason"],

@@ -10,10 +10,10 @@ from notifications.services import notifications_for
 
 from .. import hooks
 from ..downloads import download_response, file_not_found
-from ..forms import AttachmentForm, ConfirmationForm, TransitionForm
-from ..models import CANCELLABLE_STATES, OrderState
-from ..permissions import can_edit, can_hold, can_reassign
-from ..selectors import order_checklist, order_get_for_page, order_get_for_user, order_timeline
+from ..forms import AttachmentForm, ConfirmationForm, PromiseDecisionForm, TransitionForm
+from ..models import CANCELLABLE_STATES, OrderState, PromiseStatus
+from ..permissions import can_decide_promise, can_edit, can_hold, can_reassign
+from ..selectors import order_checklist, order_get_for_page, order_get_for_user, order_promises, order_timeline
 from ..services import transitions_available
 from .discussion import discussion_context
 from .work_record import work_record
@@ -42,6 +42,17 @@ def _confirmations_context(*, order, user) -> dict:
     }
 
 
+def _promises_context(*, order, user) -> dict:
+    promises = order_promises(order=order)
+    waiting = next((p for p in promises if p.status == PromiseStatus.PROPOSED), None)
+    return {
+        "promises": promises,
+        "waiting": waiting,
+        "can_decide": waiting is not None and can_decide_promise(user, waiting),
+        "decision_form": PromiseDecisionForm(),
+    }
+
+
 def _notifications_context(*, order, user) -> dict:
     return {"notifications": list(notifications_for(reference=f"order:{order.pk}")[:20])}
 
@@ -62,6 +73,15 @@ SECTIONS = {
             template="orders/_section_confirmations.html",
             context=_confirmations_context,
             live_states=BEFORE_ENTRY,
+        ),
+        # The delivery promises, in every state once confirmed. Fetched by htmx as the page loads (?open=promises
+        # without JavaScript), like the thread, so the order page keeps its query budget.
+        hooks.OrderPanel(
+            key="promises",
+            title=_("Delivery promises"),
+            template="orders/_section_promises.html",
+            context=_promises_context,
+            live_states=(),
         ),
         # The thread, in every state. Fetched by htmx as the page loads (?open=discussion without
         # JavaScript, and from a "mentioned you" link), so the page keeps its query budget.

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,12 +20,21 @@ from ..forms import (
     HoldForm,
     LineEditForm,
     OrderEditForm,
+    PromiseDecisionForm,
     ReleaseForm,
     TransitionForm,
 )
 from ..models import AttachmentKind
 from ..permissions import TRANSITIONS, can_edit
-from ..selectors import handover_choices, handover_orders, order_checklist, order_get_for_user, orders_visible_to
+from ..selectors import (
+    handover_choices,
+    handover_orders,
+    order_checklist,
+    order_get_for_user,
+    orders_visible_to,
+    promise_get_for_order,
+    promises_waiting_for,
+)
 from ..services import (
     order_attachment_add,
     order_check_all,
@@ -35,6 +45,8 @@ from ..services import (
     order_record_confirmation,
     order_release,
     order_transition,
+    promise_approve,
+    promise_reject,
 )
 
 
@@ -318,3 +330,47 @@ def handover(request):
             return redirect("orders:handover")
     status = 400 if form.errors else 200
     return render(request, "orders/handover.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def promise_decide(request, pk, promise_id):
+    """The owner's supervisor approves or rejects a proposed delivery date, from the order page or from the
+    list of dates to approve, and goes back there."""
+    order = order_get_for_user(user=request.user, pk=pk)
+    promise_get_for_order(order=order, pk=promise_id)
+    form = PromiseDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The page was incomplete. Reload it and try again."))
+    else:
+        d = form.cleaned_data
+        decide = promise_approve if d["decision"] == "approve" else promise_reject
+        try:
+            promise = decide(promise_id=promise_id, actor=request.user, note=d["note"])
+        except DomainError as error:
+            report_error(request, error)
+        else:
+            done = (
+                _("The new date %(date)s for order %(order)s is approved.")
+                if d["decision"] == "approve"
+                else _("The new date %(date)s for order %(order)s is rejected.")
+            )
+            messages.success(request, done % {"date": promise.delivery_date, "order": order.display_number})
+    if request.POST.get("from") == "list":
+        return redirect("orders:promises_waiting")
+    return redirect(f"{reverse('orders:detail', args=[pk])}?open=promises#panel-promises")
+
+
+@login_required
+@role_required(Role.SUPERVISOR)
+def promises_waiting(request):
+    """Dates to approve: the proposals of the supervisor's teams, oldest first."""
+    return render(
+        request,
+        "orders/promises_waiting.html",
+        {
+            "title": _("Dates to approve"),
+            "promises": promises_waiting_for(user=request.user),
+            "form": PromiseDecisionForm(),
+        },
+    )

@@ -68,8 +68,10 @@ LABELS = {
         "record_delay": "Record a delay",
         "reason": "Reason",
         "materials_late": "Materials late",
+        "customer_change": "Customer change",
+        "evidence": "Customer's evidence",
         "new_date": "New promised delivery date",
-        "notify_delay": "Record the delay and notify the customer",
+        "notify_delay": "Propose the new date",
         "delay_recorded": "The delay is recorded and the new date is promised.",
         "customer_notice": "Customer notice",
         "notifications": "Customer notifications",
@@ -202,8 +204,10 @@ LABELS = {
         "record_delay": "登记延期",
         "reason": "原因",
         "materials_late": "面辅料延误",
+        "customer_change": "客户变更",
+        "evidence": "客户证据",
         "new_date": "新的承诺交货期",
-        "notify_delay": "登记延期并通知客户",
+        "notify_delay": "提出新交货期",
         "delay_recorded": "延期已登记，新交货期已生效。",
         "customer_notice": "客户通知",
         "notifications": "客户通知",
@@ -275,3 +279,16 @@ LABELS = {
         "email": "邮件",
     },
 }
+
+
+# The customer's change request, attached to a delay the customer caused: with it the new date needs no
+# supervisor's approval, so the customer is told at once (docs/production.md).
+CUSTOMER_EVIDENCE = {
+    "name": "customer-change-request.eml",
+    "mimeType": "message/rfc822",
+    "buffer": b"Subject: new carton marks\n\nPlease hold the shipment until the new carton marks are ready.\n",
+}
+
+
+def attach_customer_evidence(panel, t) -> None:
+    panel.get_by_label(t["evidence"], exact=True).set_input_files(files=[CUSTOMER_EVIDENCE])

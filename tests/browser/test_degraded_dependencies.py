@@ -35,7 +35,7 @@ from orders.models import OrderEvent
 from ..conftest import IN_CI, require_server
 from ..fault_proxy import HANG, PASS, REFUSE, FaultProxy, redis_upstream
 from ..security.test_broker_faults import broker_at
-from .merch_labels import LABELS
+from .merch_labels import LABELS, attach_customer_evidence
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -122,7 +122,8 @@ def walk(j, password: str, po: str) -> str:
     assert page.url.split("#", 1)[0] == order_page
     production = section(j, t["production"])
     j.click(production.get_by_text(t["record_delay"], exact=True))
-    j.select(t["reason"], t["materials_late"], within=production)
+    j.select(t["reason"], t["customer_change"], within=production)
+    attach_customer_evidence(production, t)
     j.fill(t["new_date"], (today + timedelta(days=104)).isoformat(), within=production)
     j.click_button(t["notify_delay"])
     expect(j.message()).to_contain_text(t["delay_recorded"])
@@ -380,7 +381,8 @@ def _walk_through_a_database_restart(open_journey, password, number):
         j.settle()
         production = section(j, t["production"])
         j.click(production.get_by_text(t["record_delay"], exact=True))
-        j.select(t["reason"], t["materials_late"], within=production)
+        j.select(t["reason"], t["customer_change"], within=production)
+        attach_customer_evidence(production, t)
         j.fill(t["new_date"], (timezone.localdate() + timedelta(days=120)).isoformat(), within=production)
         j.click_button(t["notify_delay"])
         expect(j.message()).to_contain_text(t["delay_recorded"])

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from aftersales.tasks import close_finished_orders
 from workcalendar.calendar import WorkCalendar
 
-from .merch_labels import LABELS
+from .merch_labels import LABELS, attach_customer_evidence
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -162,7 +162,8 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         production = section(j, t["production"])
         j.click(production.get_by_text(t["record_delay"], exact=True))
         new_date = today + timedelta(days=104)
-        j.select(t["reason"], t["materials_late"], within=production)
+        j.select(t["reason"], t["customer_change"], within=production)
+        attach_customer_evidence(production, t)
         j.fill(t["new_date"], new_date.isoformat(), within=production)
         j.click_button(t["notify_delay"])
         expect(j.message()).to_contain_text(t["delay_recorded"])

@@ -14,7 +14,7 @@ from aftersales.services import CaseInput, case_open, case_update
 from orders import events
 from orders.models import EventType, OrderEvent
 from orders.selectors import order_timeline
-from orders.services import order_reassign, order_transition
+from orders.services import order_reassign, order_transition, promise_approve
 from production.models import ContactMethod, DelayReason
 from production.services import CheckInInput, checkin_record, delay_record
 from supervision.services.spotchecks import spot_check_draw_sample, spot_check_plan_create
@@ -117,12 +117,13 @@ def test_a_delay_written_by_a_chinese_reader_reads_in_english_for_an_english_one
     order = in_production_order(reading(merchandiser, "zh-hans"))
     new_date = order.delivery_date + timedelta(days=14)
     with translation.override("zh-hans"):
-        delay_record(
+        proposal = delay_record(
             order_id=order.pk,
             actor=merchandiser,
             reason_id=DelayReason.objects.get(code="material_late").pk,
             new_date=new_date,
         )
+        promise_approve(promise_id=proposal.pk, actor=supervisor)
     event = OrderEvent.objects.get(order=order, payload__action="delay")
     assert event.note == "" and event.payload["note_code"] == "production.delay"
 
@@ -136,7 +137,7 @@ def test_a_delay_written_by_a_chinese_reader_reads_in_english_for_an_english_one
         f"Delay (Materials late): promised date {order.delivery_date.isoformat()} → {new_date.isoformat()}." in english
     )
     assert "面辅料延误" not in english.split("Delay recorded")[1].split("·")[0]
-    delay_line = chinese.split("已记录延期")[1].split("订单已修改")[0]
+    delay_line = chinese.split("已记录延期")[1].split("新交货期已批准")[0]
     assert "延期（面辅料延误）" in delay_line and "Materials late" not in delay_line
 
 

@@ -117,6 +117,9 @@ ACCESS: dict[str, dict] = {
     "orders:release": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED)},
     "orders:edit": ORDER_FORM,
     "orders:add_attachment": POST_ONLY_ORDER_ACTION,
+    # A promise that is not the order's (the world has none): 404 for whoever may read the order too.
+    "orders:promise_decide": {"GET": staff_only(METHOD), "POST": staff_only(DENIED)},
+    "orders:promises_waiting": roles_only("supervisor"),
     "orders:attachment": {"GET": ORDER_READ, "POST": ORDER_READ},
     # The order's thread: whoever may read the order may write in it (QA, HR, management too).
     "orders:comment": {"GET": staff_only(METHOD), "POST": ORDER_READ},
@@ -199,6 +202,8 @@ ACCESS: dict[str, dict] = {
     "portal:status": {"GET": everyone(DENIED, link_holder=OK), "POST": everyone(METHOD)},
     "portal:open_case": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=OK)},
     "portal:survey": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=OK)},
+    # No new date waits on the order: the link holder is told so and sent back to the page.
+    "portal:answer_date": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=REFUSED)},
     # --- the customer API (token only: a staff session is not a token) --------------------------------
     "api:api-root": everyone(DENIED),  # ninja answers 404 at its root
     # The schema and Swagger UI are public documentation (bundled assets, no data); ninja serves them
@@ -370,6 +375,8 @@ KWARGS_BY_URL = {
     "portal:status": {"token": stage("forged_status_token")},
     "portal:open_case": {"token": stage("forged_status_token")},
     "portal:survey": {"token": stage("forged_status_token")},
+    "portal:answer_date": {"token": stage("forged_status_token")},
+    "orders:promise_decide": {"pk": "order.pk", "promise_id": "=999999"},
     "production:checkin_save": {"order_pk": "order.pk"},
     "production:milestone": {"milestone_id": "=1"},
     "workcalendar:day_delete": {"pk": "=1"},
