@@ -32,3 +32,10 @@ class PortalCaseForm(forms.Form):
 
 class SurveyForm(RatingsMixin):
     contact_name = forms.CharField(label=_("Your name"), max_length=120, required=False)
+
+
+class PiConfirmForm(forms.Form):
+    """The customer confirms the PI version they read (its id travels with the form: a newer one refuses)."""
+
+    document = forms.IntegerField(widget=forms.HiddenInput)
+    contact_name = forms.CharField(label=_("Your name"), max_length=120)

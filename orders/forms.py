@@ -110,7 +110,10 @@ def order_input_from_forms(header: OrderHeaderForm, lines) -> OrderInput:
 
 class ConfirmationForm(forms.Form):
     version = VersionField()
-    method = forms.ChoiceField(label=_("Method"), choices=ConfirmationMethod.choices)
+    # Staff record what they heard or received; "PI confirmed online" is the customer's own, on the status page.
+    method = forms.ChoiceField(
+        label=_("Method"), choices=[c for c in ConfirmationMethod.choices if c[0] != ConfirmationMethod.PI_ONLINE]
+    )
     contact = forms.CharField(label=_("Customer contact"), max_length=120)
     confirmed_at = DateTimeField(label=_("Confirmed at"), widget=DATETIME)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
