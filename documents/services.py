@@ -168,8 +168,8 @@ def _current_pi(order: Order) -> Document | None:
 def pi_send(*, order_id, actor) -> Document:
     """Email the current PI to the customer with the request to confirm it on their status page.
 
-    Refused when there is no PI yet or the customer has no email address. Sending the same version twice
-    sends one email (the outbox's dedupe key)."""
+    Refused when there is no PI yet or the customer has no email address. Each press sends one email (the
+    customer may have lost the first)."""
     with transaction.atomic():
         order = order_lock(order_id=order_id)
         _require_edit(actor, order)
@@ -183,7 +183,7 @@ def pi_send(*, order_id, actor) -> Document:
             raise InvalidInput(_("The customer has no email address; send the PI another way."))
         with document.file.open("rb") as stored:
             content = stored.read()
-        notification = notification_enqueue(
+        notification_enqueue(
             kind="pi_confirmation_request",
             reference=f"order:{order.pk}",
             to_email=to_email,
@@ -196,11 +196,8 @@ def pi_send(*, order_id, actor) -> Document:
                 "document": document,
                 "status_url": hooks.customer_status_url(order),
             },
-            dedupe_key=f"document:{document.pk}:sent",
             attachments=[OutgoingFile(document.original_name, content, PDF)],
         )
-        if notification is None:
-            raise InvalidInput(_("This version of the PI was already sent to the customer."))
         events.event_stage(
             order,
             actor,
