@@ -337,7 +337,10 @@ def packing_list_generate(*, shipment_id, actor) -> Document:
 
 def packing_list_for_notice(shipment: Shipment, actor) -> list[OutgoingFile]:
     """The packing list sent with the customer's shipment notice (logistics.services.shipment_create, whose
-    transaction holds the order's lock): made now, stored as the shipment's first version."""
+    transaction holds the order's lock): made now, stored as the shipment's first version. None when
+    settings.DOCUMENTS_PACKING_LIST_IN_NOTICE is off."""
+    if not settings.DOCUMENTS_PACKING_LIST_IN_NOTICE:
+        return []
     document = _packing_list_create(order=shipment.order, shipment=shipment, actor=actor)
     with document.file.open("rb") as stored:
         return [OutgoingFile(document.original_name, stored.read(), PDF)]

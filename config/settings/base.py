@@ -474,6 +474,9 @@ COMPANY_NAME = env("COMPANY_NAME", default="宁波示例进出口有限公司 Ni
 COMPANY_ADDRESS = env(
     "COMPANY_ADDRESS", default="浙江省宁波市鄞州区示例路 88 号 · 88 Example Road, Yinzhou, Ningbo, China"
 )
+# Make the shipment's packing list and attach it to the customer's shipment notice (a PDF takes a second or
+# two to draw); false: staff make it on the order page when wanted.
+DOCUMENTS_PACKING_LIST_IN_NOTICE = env.bool("DOCUMENTS_PACKING_LIST_IN_NOTICE", default=True)
 COMPANY_LOGO = Path(env("COMPANY_LOGO", default=str(BASE_DIR / "static" / "img" / "letterhead-logo.png")))
 
 # --- Evaluation -----------------------------------------------------------------------------------
