@@ -24,6 +24,7 @@ from documents.services import pi_confirm_online
 from logistics.selectors import status_link_expired, status_link_expires_at, status_link_resolve
 from logistics.services import status_link_record_view
 from orders.downloads import download_response, file_not_found
+from orders.models import OrderState
 
 from .forms import PiConfirmForm, PortalCaseForm, SurveyForm
 from .selectors import portal_context
@@ -152,9 +153,10 @@ def submit_survey(request, token):
 # --- the PI: read and confirmed by the customer (documents) ---------------------------------------------
 def _pi_context(order, form=None) -> dict:
     context = portal_pi(order=order)
-    if form is None and context["pi"] is not None and context["pi_confirmation"] is None:
+    finished = order.status in (OrderState.CANCELLED, OrderState.CLOSED)  # nothing is recorded on it any more
+    if form is None and context["pi"] is not None and context["pi_confirmation"] is None and not finished:
         form = PiConfirmForm(initial={"document": context["pi"].pk}, prefix="pi")
-    return {**context, "pi_form": form if context["pi"] is not None else None}
+    return {**context, "pi_form": form if context["pi"] is not None and not finished else None}
 
 
 @require_GET

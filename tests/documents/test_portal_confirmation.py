@@ -126,3 +126,16 @@ def test_staff_cannot_record_an_online_confirmation_by_hand(merchandiser, order)
             contact="Alice",
             confirmed_at=order.received_at,
         )
+
+
+def test_a_cancelled_order_offers_its_pi_but_no_confirmation(client, merchandiser, order):
+    from orders.services import order_transition
+
+    pi_generate(order_id=order.pk, actor=merchandiser)
+    order_transition(order_id=order.pk, name="cancel", actor=merchandiser, reason="Customer withdrew")
+    token = token_of(order)
+
+    page = client.get(reverse("portal:status", args=[token])).content.decode()
+
+    assert reverse("portal:pi", args=[token]) in page
+    assert reverse("portal:pi_confirm", args=[token]) not in page
