@@ -17,9 +17,9 @@ from django.utils import timezone
 from accounts.models import Department, Team, User
 from accounts.roles import Role
 from orders.models import (
+    STAFF_CONFIRMATION_METHODS,
     Channel,
     ChecklistItem,
-    ConfirmationMethod,
     Currency,
     Customer,
     CustomerContact,
@@ -180,7 +180,7 @@ def _advance(order: Order, target: str, rng: random.Random) -> None:
     order_record_confirmation(
         order_id=order.pk,
         actor=actor,
-        method=rng.choice(ConfirmationMethod.values),
+        method=rng.choice(STAFF_CONFIRMATION_METHODS),
         contact=order.customer.contacts.first().name,
         confirmed_at=timezone.now() - timedelta(hours=2),
         note="已与客户确认规格、数量与交期 / spec, quantity and date confirmed",

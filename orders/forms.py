@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateField, DateTimeField
 
-from .models import COMMENT_MAX_CHARS, ConfirmationMethod, Currency, Customer, CustomerContact, OrderLine, Product, Unit
+from .models import (
+    COMMENT_MAX_CHARS,
+    STAFF_CONFIRMATION_METHODS,
+    Currency,
+    Customer,
+    CustomerContact,
+    OrderLine,
+    Product,
+    Unit,
+)
 from .permissions import CUSTOMER_ROUTING_FIELDS, can_edit_customer, can_route_customer, customer_owner_choices
 from .services.intake import LineInput, OrderInput
 
@@ -110,10 +119,7 @@ def order_input_from_forms(header: OrderHeaderForm, lines) -> OrderInput:
 
 class ConfirmationForm(forms.Form):
     version = VersionField()
-    # Staff record what they heard or received; "PI confirmed online" is the customer's own, on the status page.
-    method = forms.ChoiceField(
-        label=_("Method"), choices=[c for c in ConfirmationMethod.choices if c[0] != ConfirmationMethod.PI_ONLINE]
-    )
+    method = forms.ChoiceField(label=_("Method"), choices=[(m.value, m.label) for m in STAFF_CONFIRMATION_METHODS])
     contact = forms.CharField(label=_("Customer contact"), max_length=120)
     confirmed_at = DateTimeField(label=_("Confirmed at"), widget=DATETIME)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)

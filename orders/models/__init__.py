@@ -2,6 +2,7 @@ from .discussion import COMMENT_MAX_CHARS, OrderComment, OrderMention
 from .master import Currency, Customer, CustomerApiToken, CustomerContact, Product, ProductType, Unit
 from .order import CANCELLABLE_STATES, OPEN_STATES, Channel, Order, OrderLine, OrderNumberSequence, OrderState
 from .records import (
+    STAFF_CONFIRMATION_METHODS,
     Attachment,
     AttachmentKind,
     ChecklistItem,
@@ -24,6 +25,7 @@ __all__ = [
     "ChecklistItem",
     "Confirmation",
     "ConfirmationMethod",
+    "STAFF_CONFIRMATION_METHODS",
     "Currency",
     "Customer",
     "CustomerApiToken",

@@ -67,6 +67,10 @@ class ConfirmationMethod(models.TextChoices):
     PI_ONLINE = "pi_online", _("PI confirmed online")
 
 
+# What staff may record by hand: "PI confirmed online" is the customer's own act, on the status page.
+STAFF_CONFIRMATION_METHODS = (ConfirmationMethod.PHONE, ConfirmationMethod.EMAIL, ConfirmationMethod.SIGNED_PO)
+
+
 class Confirmation(models.Model):
     """The customer's confirmation of the order (订单确认)."""
 

@@ -14,6 +14,7 @@ from core.errors import InvalidInput, NotPermitted, TransitionRefused
 
 from .. import events
 from ..models import (
+    STAFF_CONFIRMATION_METHODS,
     Attachment,
     ChecklistItem,
     Confirmation,
@@ -142,7 +143,7 @@ def order_record_confirmation(
         _require_edit(actor, order)
         if order.status in (OrderState.CANCELLED, OrderState.CLOSED):
             raise TransitionRefused(_("The order is finished; nothing can be recorded on it."))
-        if method not in ConfirmationMethod.values or method == ConfirmationMethod.PI_ONLINE:
+        if method not in STAFF_CONFIRMATION_METHODS:
             raise InvalidInput(_("Choose how the customer confirmed."))
         if confirmed_at > timezone.now():
             raise InvalidInput(_("The confirmation time cannot be in the future."))
