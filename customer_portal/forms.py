@@ -42,3 +42,10 @@ class DateQuestionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class PiConfirmForm(forms.Form):
+    """The customer confirms the PI version they read (its id travels with the form: a newer one refuses)."""
+
+    document = forms.IntegerField(widget=forms.HiddenInput)
+    contact_name = forms.CharField(label=_("Your name"), max_length=120)

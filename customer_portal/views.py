@@ -20,11 +20,15 @@ from accounts.decorators import security_log
 from aftersales.services import case_open, feedback_submit_survey
 from core.errors import DomainError
 from core.views import report_error
+from documents.selectors import portal_pi
+from documents.services import pi_confirm_online
 from logistics.selectors import status_link_expired, status_link_expires_at, status_link_resolve
 from logistics.services import status_link_record_view
+from orders.downloads import download_response, file_not_found
+from orders.models import OrderState
 from orders.services import promise_customer_answer
 
-from .forms import DateQuestionForm, PortalCaseForm, SurveyForm
+from .forms import DateQuestionForm, PiConfirmForm, PortalCaseForm, SurveyForm
 from .selectors import portal_context
 
 
@@ -63,9 +67,10 @@ def _private(response):
     return response
 
 
-def _render(request, link, *, case_form=None, survey_form=None, date_form=None, status=200):
+def _render(request, link, *, case_form=None, survey_form=None, date_form=None, pi_form=None, status=200):
     order = link.order
     context = portal_context(order=order)
+    context.update(_pi_context(order, pi_form))
     survey = context["survey"]
     if survey_form is None and context["survey_open"]:
         initial = {}
@@ -177,3 +182,43 @@ def answer_date(request, token):
         else:
             messages.success(request, _("Thank you. Your answer is recorded and your merchandiser is told."))
         return _private(redirect(f"{reverse('portal:status', kwargs={'token': token})}#new-date"))
+
+
+# --- the PI: read and confirmed by the customer (documents) ---------------------------------------------
+def _pi_context(order, form=None) -> dict:
+    context = portal_pi(order=order)
+    finished = order.status in (OrderState.CANCELLED, OrderState.CLOSED)  # nothing is recorded on it any more
+    if form is None and context["pi"] is not None and context["pi_confirmation"] is None and not finished:
+        form = PiConfirmForm(initial={"document": context["pi"].pk}, prefix="pi")
+    return {**context, "pi_form": form if context["pi"] is not None and not finished else None}
+
+
+@require_GET
+def pi_download(request, token):
+    """Only the current PI of the link's own order: no id is taken from the URL."""
+    link = _link_or_404(request, token)
+    if status_link_expired(link):
+        return _expired(request, link)
+    document = portal_pi(order=link.order)["pi"]
+    if document is None:
+        raise file_not_found(request, "portal PI")
+    return _private(download_response(document.file, document.original_name))
+
+
+@require_POST
+def pi_confirm(request, token):
+    link = _link_or_404(request, token)
+    if status_link_expired(link):
+        return _expired(request, link)
+    with translation.override(_language(request, link.order.customer)):
+        form = PiConfirmForm(request.POST, prefix="pi")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                pi_confirm_online(order_id=link.order_id, document_id=d["document"], contact=d["contact_name"])
+            except DomainError as error:
+                report_error(request, error)
+            else:
+                messages.success(request, _("Thank you. Your confirmation of the proforma invoice is recorded."))
+                return _private(redirect("portal:status", token=token))
+        return _render(request, link, pi_form=form, status=400)

@@ -47,12 +47,14 @@ def event_checked(order, actor, *, item, checked: bool) -> OrderEvent:
     return _event(order, kind, actor, payload=payload)
 
 
-def event_confirmation(order, actor, *, method: str, contact: str, confirmation_id: int) -> OrderEvent:
+def event_confirmation(
+    order, actor, *, method: str, contact: str, confirmation_id: int, document: dict | None = None
+) -> OrderEvent:
     return _event(
         order,
         EventType.CONFIRMATION_RECORDED,
         actor,
-        payload={"method": method, "contact": contact, "confirmation": confirmation_id},
+        payload={"method": method, "contact": contact, "confirmation": confirmation_id, **(document or {})},
     )
 
 

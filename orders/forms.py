@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateField, DateTimeField
 
-from .models import COMMENT_MAX_CHARS, ConfirmationMethod, Currency, Customer, CustomerContact, OrderLine, Product, Unit
+from .models import (
+    COMMENT_MAX_CHARS,
+    STAFF_CONFIRMATION_METHODS,
+    Currency,
+    Customer,
+    CustomerContact,
+    OrderLine,
+    Product,
+    Unit,
+)
 from .permissions import CUSTOMER_ROUTING_FIELDS, can_edit_customer, can_route_customer, customer_owner_choices
 from .selectors import product_for_style
 from .services.intake import LineInput, OrderInput
@@ -153,7 +162,7 @@ def order_input_from_forms(header: OrderHeaderForm, lines) -> OrderInput:
 
 class ConfirmationForm(forms.Form):
     version = VersionField()
-    method = forms.ChoiceField(label=_("Method"), choices=ConfirmationMethod.choices)
+    method = forms.ChoiceField(label=_("Method"), choices=[(m.value, m.label) for m in STAFF_CONFIRMATION_METHODS])
     contact = forms.CharField(label=_("Customer contact"), max_length=120)
     # Most confirmations are recorded as the call ends: start at now (the form shows it in the active
     # time zone, to the minute, so it is never in the future); the person changes it when it was earlier.

@@ -150,3 +150,17 @@ def test_the_demo_shows_the_promise_ledger_for_each_role(demo, db):
     assert by_customer.customer_answer == "accepted"
     # The promise's early warning on at least one order.
     assert PromiseWarning.objects.exists()
+
+
+def test_the_demo_holds_a_confirmed_pi_a_sent_one_and_a_packing_list(demo, db):
+    from documents.models import Document, DocumentKind
+    from orders.models import Confirmation, ConfirmationMethod
+
+    pis = Document.objects.filter(kind=DocumentKind.PROFORMA_INVOICE).select_related("order")
+    assert {pi.order.status for pi in pis} == {OrderState.CONFIRMED, OrderState.RECEIVED}
+    online = Confirmation.objects.get(method=ConfirmationMethod.PI_ONLINE)
+    confirmed_pi = pis.get(order__status=OrderState.CONFIRMED)
+    assert (online.order_id, online.document_sha256) == (confirmed_pi.order_id, confirmed_pi.sha256)
+    packing_list = Document.objects.get(kind=DocumentKind.PACKING_LIST)
+    assert packing_list.order.status == OrderState.SHIPPED
+    assert packing_list.shipment.lines.filter(cartons__gt=0, gross_kg__gt=0).exists()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "production",
     "logistics",
     "aftersales",
+    "documents",  # the PI and the packing list as stored, versioned PDFs
     "customer_portal",
     "supervision",
     "evaluation",
@@ -474,6 +475,16 @@ STATUS_LINK_DAYS = env.int("STATUS_LINK_DAYS", default=180)
 # The public status page refuses new cases beyond this many open ones per order (abuse guard).
 PORTAL_MAX_OPEN_CASES = env.int("PORTAL_MAX_OPEN_CASES", default=5)
 
+# --- documents: the letterhead on the PI and the packing list (docs/documents.md) -------------------------
+COMPANY_NAME = env("COMPANY_NAME", default="宁波示例进出口有限公司 Ningbo Example Import & Export Co., Ltd.")
+COMPANY_ADDRESS = env(
+    "COMPANY_ADDRESS", default="浙江省宁波市鄞州区示例路 88 号 · 88 Example Road, Yinzhou, Ningbo, China"
+)
+# Make the shipment's packing list and attach it to the customer's shipment notice (a PDF takes a second or
+# two to draw); false: staff make it on the order page when wanted.
+DOCUMENTS_PACKING_LIST_IN_NOTICE = env.bool("DOCUMENTS_PACKING_LIST_IN_NOTICE", default=True)
+COMPANY_LOGO = Path(env("COMPANY_LOGO", default=str(BASE_DIR / "static" / "img" / "letterhead-logo.png")))
+
 # --- Evaluation -----------------------------------------------------------------------------------
 # Working hours for "confirmed within N working hours": the company calendar's (CALENDAR_*).
 EVALUATION_WORKDAY_START = CALENDAR_WORKDAY_START
@@ -504,6 +515,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},  # subsetting the PDFs' font logs every glyph at INFO
         "security": {"level": "INFO"},  # security.access: refused, missing and unauthenticated requests
     },
 }

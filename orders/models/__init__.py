@@ -3,6 +3,7 @@ from .master import Currency, Customer, CustomerApiToken, CustomerContact, Produ
 from .order import CANCELLABLE_STATES, OPEN_STATES, Channel, Order, OrderLine, OrderNumberSequence, OrderState
 from .promise import CustomerAnswer, Promise, PromiseKind, PromiseStatus
 from .records import (
+    STAFF_CONFIRMATION_METHODS,
     Attachment,
     AttachmentKind,
     ChecklistItem,
@@ -25,6 +26,7 @@ __all__ = [
     "ChecklistItem",
     "Confirmation",
     "ConfirmationMethod",
+    "STAFF_CONFIRMATION_METHODS",
     "Currency",
     "Customer",
     "CustomerApiToken",

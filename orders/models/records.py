@@ -64,6 +64,11 @@ class ConfirmationMethod(models.TextChoices):
     PHONE = "phone", _("Phone")
     EMAIL = "email", _("Email")
     SIGNED_PO = "signed_po", _("Signed PO")
+    PI_ONLINE = "pi_online", _("PI confirmed online")
+
+
+# What staff may record by hand: "PI confirmed online" is the customer's own act, on the status page.
+STAFF_CONFIRMATION_METHODS = (ConfirmationMethod.PHONE, ConfirmationMethod.EMAIL, ConfirmationMethod.SIGNED_PO)
 
 
 class Confirmation(models.Model):
@@ -77,8 +82,15 @@ class Confirmation(models.Model):
     attachment = models.ForeignKey(
         Attachment, verbose_name=_("attachment"), on_delete=models.SET_NULL, null=True, blank=True
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the customer confirmed themselves, online (PI_ONLINE).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # What the customer confirmed when it was a stored document (the PI): its version and SHA-256, so the
+    # confirmation names the exact file even after a newer version is made.
+    document_version = models.PositiveIntegerField(_("document version"), null=True, blank=True)
+    document_sha256 = models.CharField(_("document SHA-256"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("customer confirmation")

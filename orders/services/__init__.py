@@ -19,6 +19,7 @@ from .records import (
     order_edit,
     order_reassign,
     order_record_confirmation,
+    order_record_online_confirmation,
     order_set_flags,
 )
 from .workflow import order_lock, order_transition, transitions_available
@@ -43,6 +44,7 @@ __all__ = [
     "order_number_next",
     "order_reassign",
     "order_record_confirmation",
+    "order_record_online_confirmation",
     "order_release",
     "order_set_flags",
     "order_transition",

@@ -13,7 +13,17 @@ from core.dates import date_rule_error
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 
 from .. import events
-from ..models import Attachment, ChecklistItem, Confirmation, Handover, Order, OrderCheck, OrderState
+from ..models import (
+    STAFF_CONFIRMATION_METHODS,
+    Attachment,
+    ChecklistItem,
+    Confirmation,
+    ConfirmationMethod,
+    Handover,
+    Order,
+    OrderCheck,
+    OrderState,
+)
 from ..permissions import can_edit, can_reassign, can_receive_handover
 from .workflow import order_check_version, order_lock
 
@@ -157,6 +167,8 @@ def order_record_confirmation(
         _require_edit(actor, order)
         if order.status in (OrderState.CANCELLED, OrderState.CLOSED):
             raise TransitionRefused(_("The order is finished; nothing can be recorded on it."))
+        if method not in STAFF_CONFIRMATION_METHODS:
+            raise InvalidInput(_("Choose how the customer confirmed."))
         if confirmed_at > timezone.now():
             raise InvalidInput(_("The confirmation time cannot be in the future."))
         if confirmed_at < order.received_at - timezone.timedelta(days=1):
@@ -175,6 +187,35 @@ def order_record_confirmation(
         )
         _bump(order)
         events.event_confirmation(order, actor, method=method, contact=contact, confirmation_id=confirmation.pk)
+    return confirmation
+
+
+def order_record_online_confirmation(
+    *, order: Order, contact: str, document_version: int, document_sha256: str
+) -> Confirmation:
+    """The customer confirmed a document of the order themselves, through their status link (the PI):
+    no staff member recorded it. Call inside the transaction of the stage that holds the document, with
+    the order locked; writes the confirmation and its one event."""
+    if order.status in (OrderState.CANCELLED, OrderState.CLOSED):
+        raise TransitionRefused(_("The order is finished; nothing can be recorded on it."))
+    confirmation = Confirmation.objects.create(
+        order=order,
+        method=ConfirmationMethod.PI_ONLINE,
+        contact=contact.strip()[:120],
+        confirmed_at=timezone.now(),
+        recorded_by=None,
+        document_version=document_version,
+        document_sha256=document_sha256,
+    )
+    _bump(order)
+    events.event_confirmation(
+        order,
+        None,
+        method=ConfirmationMethod.PI_ONLINE,
+        contact=confirmation.contact,
+        confirmation_id=confirmation.pk,
+        document={"version": document_version, "sha256": document_sha256},
+    )
     return confirmation
 
 

@@ -177,6 +177,11 @@ ACCESS: dict[str, dict] = {
     "logistics:status_link_revoke": STAGE_POST_ONLY_ACTION,
     "logistics:status_link_renew": STAGE_POST_ONLY_ACTION,
     "logistics:carrier_list": roles_only(*MERCHANDISERS, "supervisor", "management"),
+    # --- documents: the PI and packing lists of team A's delivered order ------------------------------
+    "documents:pi_new": STAGE_POST_ONLY_ACTION,
+    "documents:pi_send": STAGE_POST_ONLY_ACTION,
+    "documents:packing_list_new": STAGE_POST_ONLY_ACTION,
+    "documents:download": {"GET": ORDER_READ, "POST": ORDER_READ},  # a download, always as attachment
     "logistics:carrier_new": roles_only("supervisor"),
     "logistics:carrier_edit": roles_only("supervisor"),
     # --- after-sales (stage_world: a case with an attachment on that order, a suggestion) -------------
@@ -204,6 +209,8 @@ ACCESS: dict[str, dict] = {
     "portal:survey": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=OK)},
     # No new date waits on the order: the link holder is told so and sent back to the page.
     "portal:answer_date": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=REFUSED)},
+    "portal:pi": {"GET": everyone(DENIED, link_holder=OK), "POST": everyone(METHOD)},  # the current PI only
+    "portal:pi_confirm": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=OK)},
     # --- the customer API (token only: a staff session is not a token) --------------------------------
     "api:api-root": everyone(DENIED),  # ninja answers 404 at its root
     # The schema and Swagger UI are public documentation (bundled assets, no data); ninja serves them
@@ -372,6 +379,12 @@ KWARGS_BY_URL = {
     "aftersales:feedback_new": {"order_pk": stage("order.pk")},
     "supervision:suggestion_detail": {"pk": stage("suggestion.pk")},
     "supervision:suggestion_step": {"pk": stage("suggestion.pk"), "name": "=review"},
+    "documents:pi_new": {"order_pk": stage("order.pk")},
+    "documents:pi_send": {"order_pk": stage("order.pk")},
+    "documents:packing_list_new": {"shipment_pk": stage("shipment.pk")},
+    "documents:download": {"order_pk": stage("order.pk"), "pk": stage("pi.pk")},
+    "portal:pi": {"token": stage("forged_status_token")},
+    "portal:pi_confirm": {"token": stage("forged_status_token")},
     "portal:status": {"token": stage("forged_status_token")},
     "portal:open_case": {"token": stage("forged_status_token")},
     "portal:survey": {"token": stage("forged_status_token")},
