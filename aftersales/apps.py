@@ -9,8 +9,9 @@ class AftersalesConfig(AppConfig):
     def ready(self):
         from orders import hooks
 
-        from . import guards, panels, wording
+        from . import guards, panels, waiting, wording
 
         wording.register()
+        waiting.register()  # its sources of "Waiting for you" (core/waiting.py)
         hooks.register_guard("close", guards.guard_close)
         hooks.register_panel(panels.AFTERSALES_PANEL)
