@@ -115,7 +115,7 @@ def navigation(request):
 def menu_for(held: frozenset) -> tuple[dict, ...]:
     """The menu of one combination of roles: worked out once per process, not once per page (twenty
     reverse() calls). Labels stay lazy, so each page shows them in its own language. Each entry is a link
-    ({"key", "label", "url"}) or a group ({"key", "label", "items": [links]})."""
+    ({"key", "label", "url"}) or a group ({"key", "label", "links": [...]})."""
     entries = [{"key": "home", "label": HOME[0], "url": reverse(HOME[1])}]
     for group in GROUPS:
         links = [
@@ -126,7 +126,7 @@ def menu_for(held: frozenset) -> tuple[dict, ...]:
         if len(links) == 1:
             entries.append({"key": group.key, **links[0]})
         elif links:
-            entries.append({"key": group.key, "label": group.label, "items": links})
+            entries.append({"key": group.key, "label": group.label, "links": links})
     return tuple(entries)
 
 
