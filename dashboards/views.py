@@ -14,7 +14,6 @@ from evaluation.selectors import evaluation_overview, kpis_so_far
 from orders.models import OrderState
 from orders.selectors import mentions_for, orders_visible_to
 from production.selectors import checkins_due_for
-from supervision.selectors import suggestions_to_decide
 from workcalendar.selectors import missing_next_year
 
 from . import selectors
@@ -62,7 +61,6 @@ def supervisor(request):
         "recent": selectors.recent_orders_of(orders, owners=summary["order_owners"]),
         "flagged": summary["flagged"],
         "team_cases": cases_needing_attention(user=user),
-        "suggestions_to_decide": suggestions_to_decide(user=user)[:10],
         "compliance": summary["compliance"],
         "coverage": summary["coverage"],
         "findings": {**summary["findings"], "rows": selectors.team_open_findings(user=user)},

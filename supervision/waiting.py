@@ -87,10 +87,11 @@ def violations_to_acknowledge(user) -> list[Item]:
 
 
 def violation_appeals(user) -> list[Item]:
-    """Appeals against a violation decision, for HR to answer."""
+    """Appeals against a violation decision, for HR to answer (another HR than who decided)."""
     rows = (
         violations_visible_to(user)
         .filter(status=ViolationStatus.APPEALED)
+        .exclude(decided_by=user)  # no one answers an appeal against their own decision
         .select_related("person")
         .order_by("pk")[: LIMIT + 1]
     )
