@@ -109,7 +109,8 @@ class Journey:
         menu = self.main_menu()
         link = menu.get_by_role("link", name=name, exact=True)
         if not link.count():  # folded in a closed group: open the group that holds it
-            group = menu.locator("details.navgroup").filter(has=self.page.locator(f"a:text-is({json.dumps(name, ensure_ascii=False)})"))
+            item = self.page.locator(f"a:text-is({json.dumps(name, ensure_ascii=False)})")  # CSS reads no \uXXXX
+            group = menu.locator("details.navgroup").filter(has=item)
             self._click(group.locator("summary"))
         return self.click_link(name, within=menu)
 
