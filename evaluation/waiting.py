@@ -11,14 +11,14 @@ from .selectors import appeals_open
 
 
 def scorecard_appeals(user) -> list[Item]:
-    """Scorecard appeals HR has not answered yet, oldest first."""
+    """Scorecard appeals HR has not answered yet, oldest first; never one's own (evaluation.services)."""
     return [
         Item(
             f"{a.scorecard.evaluation.period} · {a.scorecard.merchandiser}",
             reverse("evaluation:scorecard", args=[a.scorecard_id]),
             a.reason[:80],
         )
-        for a in appeals_open()[: LIMIT + 1]
+        for a in appeals_open().exclude(scorecard__merchandiser=user)[: LIMIT + 1]  # no one answers their own
     ]
 
 
