@@ -9,9 +9,10 @@ class AftersalesConfig(AppConfig):
     def ready(self):
         from orders import hooks
 
-        from . import guards, panels, services, wording
+        from . import guards, panels, services, waiting, wording
 
         wording.register()
+        waiting.register()  # its sources of "Waiting for you" (core/waiting.py)
         hooks.register_guard("close", guards.guard_close)
         # Not transitions: the order core runs these when it holds and releases an order.
         hooks.register_after("hold", services.cases_pause_for_hold)

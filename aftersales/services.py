@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
+from core import waiting
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from notifications.services import notification_enqueue
 from orders import events
@@ -227,6 +228,7 @@ def case_open(*, order_id, actor, data: CaseInput) -> Case:
     """
     now = timezone.now()
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         order = order_lock(order_id=order_id)
         if actor is None:
             if data.channel != CaseChannel.STATUS_PAGE:
@@ -297,6 +299,7 @@ def case_transition(*, case_id, name: str, actor, note: str = "", resolution: st
         raise TransitionRefused(_("Unknown action."))
     now = timezone.now()
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         order_id = Case.objects.filter(pk=case_id).values_list("order_id", flat=True).first()
         if order_id is None:
             raise InvalidInput(_("This case no longer exists."))
@@ -374,6 +377,7 @@ def case_update(
     A new severity takes that severity's targets, measured from when the case was opened.
     """
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         order_id = Case.objects.filter(pk=case_id).values_list("order_id", flat=True).first()
         if order_id is None:
             raise InvalidInput(_("This case no longer exists."))

@@ -10,9 +10,10 @@ class ProductionConfig(AppConfig):
         # The order core never imports this app: production plugs into it through orders.hooks.
         from orders import hooks
 
-        from . import panels, selectors, services, wording
+        from . import panels, selectors, services, waiting, wording
 
         wording.register()
+        waiting.register()  # its sources of "Waiting for you" (core/waiting.py)
         hooks.register_after("enter", services.plan_on_enter)
         hooks.register_guard("start_production", services.guard_start_production)
         for transition in ("start_production", "ship", "cancel"):

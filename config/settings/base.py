@@ -558,6 +558,8 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=600 if REDIS_URL else 0)  # 0: no cache
 DASHBOARD_COUNTS_MAX_AGE = env.int("DASHBOARD_COUNTS_MAX_AGE", default=60)  # seconds; 0 = always count live
+# The menu's "Waiting for you" counts per person (core/waiting.py); a service's write moves them at once.
+WAITING_COUNTS_MAX_AGE = env.int("WAITING_COUNTS_MAX_AGE", default=60)
 
 # --- Development-only apps -------------------------------------------------------------------------
 # `demo` (the demo data, `manage.py load_demo_data`: known passwords) and `devtools` (the bench seeders and

@@ -116,9 +116,29 @@ class Journey:
         return self.page.get_by_role("row").filter(has=heading)
 
     def nav(self, name: str) -> Journey:
-        """Follow an item of the main navigation (opening its group first, when it sits in one)."""
-        navigation = self.page.get_by_role("navigation").first
-        return self.click_link(name, within=navigation)
+        """Follow an item of the main navigation as a person does: on a narrow screen open the menu button
+        first, then the item's group when it sits in one (each a click), then the item."""
+        self.open_menu()
+        menu = self.main_menu()
+        link = menu.get_by_role("link", name=name, exact=True)
+        if not link.count():  # folded in a closed group: open the group that holds it
+            item = self.page.locator(f"a:text-is({json.dumps(name, ensure_ascii=False)})")  # CSS reads no \uXXXX
+            group = menu.locator("details.navgroup").filter(has=item)
+            self._click(group.locator("summary"))
+        return self.click_link(name, within=menu)
+
+    def main_menu(self) -> Locator:
+        return self.page.locator("nav#mainnav")
+
+    def menu_groups(self) -> Locator:
+        """The top-level entries of the main menu: links and groups."""
+        return self.main_menu().locator(":scope > ul > li")
+
+    def open_menu(self) -> None:
+        """On a narrow screen the menu is one button: open it when it is closed."""
+        button = self.page.locator(".menu-button[aria-controls=mainnav]")
+        if button.is_visible() and button.get_attribute("aria-expanded") == "false":
+            self._click(button)
 
     def fill(self, label: str | re.Pattern, value: str, *, within: Locator | None = None, exact: bool = True):
         scope = within if within is not None else self.page

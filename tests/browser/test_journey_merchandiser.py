@@ -281,7 +281,7 @@ def test_spreadsheet_intake_in_utf8_and_gbk_then_export(open_journey, demo, tmp_
     j.start("/").sign_in("merch.wang", demo)
 
     for path, po, lines in ((utf8, "PACI-SHEET-UTF8", 2), (gbk, "PACI-SHEET-GBK", 1)):
-        j.click_link(t["import_sheet"])
+        j.nav(t["import_sheet"])
         expect(j.heading()).to_have_text(t["import_heading"])
         page.get_by_label(t["spreadsheet"], exact=True).set_input_files(path)
         j.click_button(t["check_file"])
@@ -350,7 +350,7 @@ def test_email_intake_prefills_the_customer_and_po(open_journey, demo):
     j = open_journey("zh-hans")
     page = j.page
     j.start("/").sign_in("merch.li", demo)
-    j.click_link(t["email_intake"])
+    j.nav(t["email_intake"])
     expect(j.heading()).to_have_text(t["email_heading"])
     j.fill(t["paste_email"], EMAIL)
     j.click_button(t["read_email"])

@@ -33,8 +33,10 @@ def test_phone_order_from_intake_to_entered(browser_page, merchandiser):
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/orders/$"))
 
-    # Take the order by phone.
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="New order").click()
+    # Take the order by phone: "New order" sits in the menu's Orders group.
+    menu = page.get_by_role("navigation", name="Main navigation")
+    menu.locator("summary", has_text=re.compile(r"^Orders")).click()
+    menu.get_by_role("link", name="New order").click()
     expect(page.get_by_role("heading", name="Take a phone order")).to_be_visible()
     page.get_by_label("Customer", exact=True).select_option(label=str(customer))
     page.get_by_label("Customer PO number").fill("HA-2026-17")
