@@ -3,7 +3,6 @@
 import django_tables2 as tables
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +15,7 @@ from core.errors import DomainError, InvalidInput
 from core.params import id_param, table_paginate
 from core.views import report_error
 from orders.downloads import download_response, file_not_found
+from orders.hooks import order_page_url
 from orders.selectors import order_get_for_user
 
 from .forms import (
@@ -62,7 +62,7 @@ def _to_case(case_id):
 
 
 def _to_order(order_id):
-    return redirect(reverse("orders:detail", kwargs={"pk": order_id}) + "#panel-aftersales")
+    return redirect(order_page_url(order_id, panel="aftersales"))
 
 
 # --- cases ----------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from accounts.roles import Role
 from core.errors import DomainError, NotPermitted
 from core.jinja2 import render_fragment
 from core.views import report_error, run_service
+from orders.hooks import order_page_url
 from orders.permissions import can_edit
 from orders.selectors import order_get_for_user
 
@@ -53,7 +54,7 @@ from .services import (
 
 
 def _back_to_order(pk, panel="production"):
-    return redirect(f"{reverse('orders:detail', args=[pk])}#panel-{panel}")
+    return redirect(order_page_url(pk, panel=panel))
 
 
 def _report_invalid(request, form) -> None:

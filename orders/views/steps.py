@@ -22,6 +22,7 @@ from ..forms import (
     ReleaseForm,
     TransitionForm,
 )
+from ..hooks import order_page_url
 from ..models import AttachmentKind
 from ..permissions import TRANSITIONS, can_edit
 from ..selectors import handover_choices, handover_orders, order_checklist, order_get_for_user, orders_visible_to
@@ -57,13 +58,16 @@ def check_item(request, pk, item_id):
             response["HX-Refresh"] = "true"
             return response
     if request.htmx:
-        # The service hands back the order it locked and saved: no second fetch.
-        return render(
+        # The service hands back the order it locked and saved: no second fetch. The next-step card listens
+        # for order-changed and asks again what still stands in the way of confirming.
+        response = render(
             request,
             "orders/_checklist.html",
             {"order": order, "checklist": order_checklist(order=order), "editable": True},
         )
-    return redirect("orders:detail", pk=pk)
+        response["HX-Trigger"] = "order-changed"
+        return response
+    return redirect(order_page_url(pk, panel="checklist"))
 
 
 @login_required
@@ -92,9 +96,9 @@ def record_confirmation(request, pk):
         return render(request, "orders/confirmation_form.html", {"order": order, "form": form}, status=400)
     except DomainError as error:
         report_error(request, error)
-        return redirect("orders:detail", pk=pk)
+        return redirect(order_page_url(pk, panel="confirmations"))
     messages.success(request, _("The customer's confirmation is recorded."))
-    return redirect("orders:detail", pk=pk)
+    return redirect(order_page_url(pk, panel="confirmations"))
 
 
 @login_required
@@ -233,7 +237,7 @@ def add_attachment(request, pk):
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
-        return redirect("orders:detail", pk=pk)
+        return redirect(order_page_url(pk, panel="attachments"))
     try:
         order_attachment_add(
             order_id=order.pk,
@@ -246,7 +250,7 @@ def add_attachment(request, pk):
         report_error(request, error)
     else:
         messages.success(request, _("The file is attached."))
-    return redirect("orders:detail", pk=pk)
+    return redirect(order_page_url(pk, panel="attachments"))
 
 
 def _handover_initial(request, choices) -> dict:
