@@ -32,8 +32,9 @@ def plan_panel_context(*, order, user) -> dict:
         "today": today,
         "editable": editable,
         **view,
-        # Each milestone's row with the forms of its Update cell (production/_milestone_update.html).
-        "lines": [(row, _milestone_forms(row.milestone, today) if editable else None) for row in view["rows"]],
+        # Each milestone's row. Its Update cell's forms are fetched when the cell is opened
+        # (production/_milestone_update.html, views.milestone_update): most views of a plan change nothing.
+        "lines": [(row, None) for row in view["rows"]],
     }
 
 
@@ -43,7 +44,7 @@ class MilestoneForms:
     revise: MilestoneReviseForm | None  # none once the milestone is done
 
 
-def _milestone_forms(milestone, today) -> MilestoneForms:
+def milestone_forms(milestone, today) -> MilestoneForms:
     """Record the actual date (any milestone) or revise the due date (one not done yet); the prefix is the
     one production.views.milestone_update reads."""
     prefix = f"m{milestone.pk}"

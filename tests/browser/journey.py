@@ -37,6 +37,8 @@ SERIOUS = ("serious", "critical")
 
 # Labels a journey reads, in each UI language.
 SIGN_IN = {"en": ("Username", "Password", "Sign in"), "zh-hans": ("用户名", "密码", "登录")}
+ORDER_TABS = {"en": "Sections of the order", "zh-hans": "订单的各部分"}  # the order page's tab bar
+NEXT_STEP = {"en": "Next step", "zh-hans": "下一步"}  # the order page's next-step card
 
 
 def axe_source() -> str | None:
@@ -106,6 +108,14 @@ class Journey:
         """Follow an item of the main navigation (opening its group first, when it sits in one)."""
         navigation = self.page.get_by_role("navigation").first
         return self.click_link(name, within=navigation)
+
+    def order_tab(self, name: str) -> Journey:
+        """Open a tab of the order page by its label (fetched by htmx; the address takes ?tab=)."""
+        return self.click_link(name, within=self.page.get_by_role("navigation", name=ORDER_TABS[self.lang]))
+
+    def next_step(self) -> Locator:
+        """The order page's next-step card, named by its heading ("Next step: Start production")."""
+        return self.page.get_by_role("region", name=re.compile("^" + re.escape(NEXT_STEP[self.lang])))
 
     def fill(self, label: str | re.Pattern, value: str, *, within: Locator | None = None, exact: bool = True):
         scope = within if within is not None else self.page
