@@ -152,7 +152,7 @@ ACCESS: dict[str, dict] = {
         "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),
     },
     "production:milestone": {
-        "GET": staff_only(METHOD),
+        "GET": staff_only(DENIED),  # its forms, for the order's editors; milestone 1 is no milestone of theirs
         "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),
     },
     "production:delay": {
