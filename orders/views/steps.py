@@ -292,7 +292,7 @@ def handover(request):
             messages.success(request, _("%(n)d order(s) handed over.") % {"n": moved})
             # One order handed over: back to it, where its new merchandiser shows.
             if d.get("order"):
-                return redirect("orders:detail", pk=d["order"])
+                return redirect(order_page_url(d["order"], panel="details"))  # where the new owner shows
             return redirect("orders:handover")
     status = 400 if form.errors else 200
     return render(request, "orders/handover.html", {"form": form}, status=status)
