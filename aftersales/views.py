@@ -3,7 +3,6 @@
 import django_tables2 as tables
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +17,7 @@ from core.params import id_param
 from core.tables import DateTimeColumn
 from core.views import report_error
 from orders.downloads import download_response, file_not_found
+from orders.hooks import order_page_url
 from orders.selectors import order_get_for_user
 
 from .filters import CaseFilter
@@ -65,7 +65,7 @@ def _to_case(case_id):
 
 
 def _to_order(order_id):
-    return redirect(reverse("orders:detail", kwargs={"pk": order_id}) + "#panel-aftersales")
+    return redirect(order_page_url(order_id, panel="aftersales"))
 
 
 # --- cases ----------------------------------------------------------------------------------------------

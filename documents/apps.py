@@ -13,5 +13,6 @@ class DocumentsConfig(AppConfig):
         from . import panels, services, wording
 
         wording.register()
+        hooks.register_tab(panels.DOCUMENTS_TAB)
         hooks.register_panel(panels.DOCUMENTS_PANEL)
         register_shipment_notice_files(services.packing_list_for_notice)

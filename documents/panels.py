@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from logistics.selectors import order_shipments
-from orders.hooks import OrderPanel
+from orders.hooks import OrderPanel, OrderTab
 from orders.models import OrderState
 from orders.permissions import can_edit
 
@@ -38,7 +38,8 @@ DOCUMENTS_PANEL = OrderPanel(
     title=_("Documents"),
     template="documents/_order_panel.html",
     context=documents_context,
-    order=45,
-    # The PI is asked for and confirmed before production; the packing lists go with the shipments.
-    live_states=tuple(s for s in OrderState.values if s not in FINISHED),
+    # A tab of its own, read only when opened: the PI's versions, its confirmations and the shipments'
+    # packing lists would cost the first view of every order three more queries.
+    tab="documents",
 )
+DOCUMENTS_TAB = OrderTab(key="documents", title=_("Documents"), order=60)

@@ -4,7 +4,6 @@ import django_tables2 as tables
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +16,7 @@ from core.errors import DomainError, InvalidInput
 from core.tables import DateColumn
 from core.views import report_error
 from orders.downloads import download_response, file_not_found
+from orders.hooks import order_page_url
 from orders.selectors import order_get_for_user
 
 from .filters import ShipmentFilter
@@ -38,7 +38,7 @@ EDIT_ROLES = (Role.MERCHANDISER, Role.SUPERVISOR)
 
 
 def _back_to_order(order_id):
-    return redirect(reverse("orders:detail", kwargs={"pk": order_id}) + "#panel-logistics")
+    return redirect(order_page_url(order_id, panel="logistics"))
 
 
 @role_required(*EDIT_ROLES)
@@ -181,7 +181,7 @@ class ShipmentTable(tables.Table):
     reference = tables.Column(
         verbose_name=gettext_lazy("Shipment"),
         accessor="pk",
-        linkify=lambda record: reverse("orders:detail", kwargs={"pk": record.order_id}) + "#panel-logistics",
+        linkify=lambda record: order_page_url(record.order_id, panel="logistics"),
     )
     customer = tables.Column(verbose_name=gettext_lazy("Customer"), accessor="order__customer", orderable=False)
     carrier = tables.Column(verbose_name=gettext_lazy("Carrier"), orderable=False)

@@ -26,6 +26,7 @@ from .models import (
     OrderEvent,
     OrderLine,
     OrderMention,
+    OrderState,
     Product,
     Promise,
     PromiseStatus,
@@ -218,6 +219,50 @@ def order_timeline(*, order: Order, limit: int = 200) -> list[OrderEvent]:
     """Newest first, bounded: a long history costs one query of at most `limit` rows (and one more for the
     people of its handovers, if it has any)."""
     return events_readable(order.events.select_related("actor").order_by("-created_at", "-id")[:limit])
+
+
+# The stages the order page's stepper walks, in order. Cancelled and on hold are shown beside them.
+STAGES = (
+    OrderState.RECEIVED,
+    OrderState.CONFIRMED,
+    OrderState.ENTERED,
+    OrderState.IN_PRODUCTION,
+    OrderState.SHIPPED,
+    OrderState.AFTER_SALES,
+    OrderState.CLOSED,
+)
+
+
+def order_stages(*, order: Order) -> list[dict]:
+    """The stepper: each stage with the time the order reached it (None for one not reached), which one it
+    is in, and, for a cancelled order, where it stopped. The first three times are on the order; the later
+    ones come from its transition events, read (a handful of rows) only once the order has got that far."""
+    reached = {
+        OrderState.RECEIVED: order.received_at,
+        OrderState.CONFIRMED: order.confirmed_at,
+        OrderState.ENTERED: order.entered_at,
+    }
+    stopped_at = None
+    if order.status not in (OrderState.RECEIVED, OrderState.CONFIRMED, OrderState.ENTERED):
+        moves = order.events.filter(type=EventType.TRANSITION).order_by("created_at", "id")
+        for from_state, to_state, at in moves.values_list("from_state", "to_state", "created_at"):
+            reached.setdefault(to_state, at)
+            if to_state == OrderState.CANCELLED:
+                stopped_at = from_state
+    if order.closed_at and order.status == OrderState.CLOSED:
+        reached.setdefault(OrderState.CLOSED, order.closed_at)
+    current = stopped_at if order.status == OrderState.CANCELLED else order.status
+    index = STAGES.index(current) if current in STAGES else -1
+    return [
+        {
+            "state": state,
+            "label": OrderState(state).label,
+            "at": reached.get(state) if i <= index else None,
+            "done": i < index or (i == index and order.status == OrderState.CLOSED),
+            "current": i == index and order.status != OrderState.CANCELLED,
+        }
+        for i, state in enumerate(STAGES)
+    ]
 
 
 def events_readable(events) -> list[OrderEvent]:

@@ -83,6 +83,13 @@ class CheckInForm(forms.Form):
         label=_("Next steps"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    # Asked less often than who was spoken to, how and how much: folded on the card, so that a card fits on
+    # a phone's screen; open when one of them holds a value or an error.
+    FOLDED = ("milestone", "problems", "next_steps")
+
+    def folded_open(self) -> bool:
+        return any(self[name].errors or self[name].value() for name in self.FOLDED)
+
     def __init__(self, *args, milestones=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].choices = [("", "—"), *((m.pk, m.name) for m in milestones)]

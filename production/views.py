@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from accounts.roles import Role
 from core.errors import DomainError, NotPermitted
 from core.jinja2 import render_fragment
 from core.views import report_error, run_service
+from orders.hooks import order_page_url
 from orders.models import PromiseStatus
 from orders.permissions import can_edit
 from orders.selectors import order_get_for_user, promises_waiting_for
@@ -31,6 +32,8 @@ from .forms import (
     MilestoneReviseForm,
     ProductionStartForm,
 )
+from .models import PlanMilestone
+from .panels import milestone_forms
 from .selectors import (
     BOARD_PROBLEM_DAYS,
     CHECKIN_FILTERS,
@@ -59,7 +62,7 @@ from .tables import CheckInTable
 
 
 def _back_to_order(pk, panel="production"):
-    return redirect(f"{reverse('orders:detail', args=[pk])}#panel-{panel}")
+    return redirect(order_page_url(pk, panel=panel))
 
 
 def _report_invalid(request, form) -> None:
@@ -107,9 +110,17 @@ def start_production(request, pk):
 
 
 @login_required
-@require_POST
 def milestone_update(request, pk, milestone_id):
+    """GET: the milestone's two forms (record the actual date, revise the due date), as the T&A table's
+    Update cell fetches them when opened (htmx), or as a page of their own without JavaScript. POST: one
+    of them."""
     order = _order_for_action(request, pk)
+    if request.method != "POST":
+        milestone = get_object_or_404(PlanMilestone, plan__order=order, pk=milestone_id)
+        context = {"order": order, "m": milestone, "update": milestone_forms(milestone, timezone.localdate())}
+        if request.htmx:
+            return HttpResponse(render_fragment("production/_milestone_forms.html", context, request))
+        return render(request, "production/milestone_form.html", context)
     action = request.POST.get("action")
     if action == "actual":
         form = MilestoneActualForm(request.POST, prefix=f"m{milestone_id}")

@@ -139,5 +139,27 @@ def transitions_available(*, order: Order, user) -> list[dict]:
     return available
 
 
+# The transition that moves an order in each state on to the next stage: the order page's next step.
+FORWARD = {
+    OrderState.RECEIVED: "confirm",
+    OrderState.CONFIRMED: "enter",
+    OrderState.ENTERED: "start_production",
+    OrderState.IN_PRODUCTION: "ship",
+    OrderState.SHIPPED: "begin_after_sales",
+    OrderState.AFTER_SALES: "close",
+}
+
+
+def transition_blockers(*, order: Order, name: str, actor) -> list[str]:
+    """Why `order_transition` would refuse `name` now, by the same guards, changing nothing: the order page
+    says this, with a way to what is missing, instead of offering a button that would only refuse."""
+    held = held_refusal(order, name)
+    return [
+        *([held] if held else []),
+        *_core_guard_failures(order, name, actor=actor, reason=""),
+        *hooks.guard_failures(name, order, actor=actor),
+    ]
+
+
 def cancellation_needs_supervisor(*, order: Order, user) -> bool:
     return order.status == OrderState.IN_PRODUCTION and not has_role(user, Role.SUPERVISOR)

@@ -24,6 +24,7 @@ from ..forms import (
     ReleaseForm,
     TransitionForm,
 )
+from ..hooks import order_page_url
 from ..models import AttachmentKind
 from ..permissions import TRANSITIONS, can_edit
 from ..selectors import (
@@ -63,13 +64,16 @@ def _checklist_answer(request, pk, change):
             return response
         return redirect("orders:detail", pk=pk)
     if request.htmx:
-        # The service hands back the order it locked and saved: no second fetch.
-        return render(
+        # The service hands back the order it locked and saved: no second fetch. The next-step card listens
+        # for order-changed and asks again what still stands in the way of confirming.
+        response = render(
             request,
             "orders/_checklist.html",
             {"order": order, "checklist": order_checklist(order=order), "editable": True},
         )
-    return redirect("orders:detail", pk=pk)
+        response["HX-Trigger"] = "order-changed"
+        return response
+    return redirect(order_page_url(pk, panel="checklist"))
 
 
 @login_required
@@ -130,9 +134,9 @@ def record_confirmation(request, pk):
         return render(request, "orders/confirmation_form.html", {"order": order, "form": form}, status=400)
     except DomainError as error:
         report_error(request, error)
-        return redirect("orders:detail", pk=pk)
+        return redirect(order_page_url(pk, panel="confirmations"))
     messages.success(request, _("The customer's confirmation is recorded."))
-    return redirect("orders:detail", pk=pk)
+    return redirect(order_page_url(pk, panel="confirmations"))
 
 
 @login_required
@@ -271,7 +275,7 @@ def add_attachment(request, pk):
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
-        return redirect("orders:detail", pk=pk)
+        return redirect(order_page_url(pk, panel="attachments"))
     try:
         order_attachment_add(
             order_id=order.pk,
@@ -284,7 +288,7 @@ def add_attachment(request, pk):
         report_error(request, error)
     else:
         messages.success(request, _("The file is attached."))
-    return redirect("orders:detail", pk=pk)
+    return redirect(order_page_url(pk, panel="attachments"))
 
 
 def _handover_initial(request, choices) -> dict:
@@ -326,7 +330,7 @@ def handover(request):
             messages.success(request, _("%(n)d order(s) handed over.") % {"n": moved})
             # One order handed over: back to it, where its new merchandiser shows.
             if d.get("order"):
-                return redirect("orders:detail", pk=d["order"])
+                return redirect(order_page_url(d["order"], panel="details"))  # where the new owner shows
             return redirect("orders:handover")
     status = 400 if form.errors else 200
     return render(request, "orders/handover.html", {"form": form}, status=status)

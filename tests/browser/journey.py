@@ -37,6 +37,8 @@ SERIOUS = ("serious", "critical")
 
 # Labels a journey reads, in each UI language.
 SIGN_IN = {"en": ("Username", "Password", "Sign in"), "zh-hans": ("用户名", "密码", "登录")}
+ORDER_TABS = {"en": "Sections of the order", "zh-hans": "订单的各部分"}  # the order page's tab bar
+NEXT_STEP = {"en": "Next step", "zh-hans": "下一步"}  # the order page's next-step card
 
 
 def axe_source() -> str | None:
@@ -139,6 +141,14 @@ class Journey:
         button = self.page.locator(".menu-button[aria-controls=mainnav]")
         if button.is_visible() and button.get_attribute("aria-expanded") == "false":
             self._click(button)
+
+    def order_tab(self, name: str) -> Journey:
+        """Open a tab of the order page by its label (fetched by htmx; the address takes ?tab=)."""
+        return self.click_link(name, within=self.page.get_by_role("navigation", name=ORDER_TABS[self.lang]))
+
+    def next_step(self) -> Locator:
+        """The order page's next-step card, named by its heading ("Next step: Start production")."""
+        return self.page.get_by_role("region", name=re.compile("^" + re.escape(NEXT_STEP[self.lang])))
 
     def fill(self, label: str | re.Pattern, value: str, *, within: Locator | None = None, exact: bool = True):
         scope = within if within is not None else self.page

@@ -9,6 +9,9 @@ LABELS = {
         "nav_new_order": "New order",
         "nav_checkins": "My check-ins",
         "nav_shipments": "Shipments",
+        # order page tabs
+        "tab_record": "Work record",
+        "tab_aftersales": "After-sales",
         "nav_orders": "Orders",
         # phone intake
         "phone_heading": "Take a phone order",
@@ -149,6 +152,9 @@ LABELS = {
         "nav_new_order": "新建订单",
         "nav_checkins": "我的跟进",
         "nav_shipments": "发货",
+        # order page tabs
+        "tab_record": "工作记录",
+        "tab_aftersales": "售后",
         "nav_orders": "订单",
         "phone_heading": "录入电话订单",
         "customer": "客户",

@@ -108,12 +108,12 @@ def walk(j, password: str, po: str) -> str:
     number = re.search(r"SO-\d{4}-\d{6}", j.heading().inner_text()).group(0)
     order_page = page.url
 
-    production = section(j, t["production"])
-    j.fill(t["factory"], "Ningbo No. 2", within=production)
-    j.fill(t["line"], "Line 3", within=production)
-    j.fill(t["work_order"], f"WO-{po}", within=production)
-    j.fill(t["start_date"], today.isoformat(), within=production)
-    j.click_button(t["start_production"], within=production)
+    step = j.next_step()
+    j.fill(t["factory"], "Ningbo No. 2", within=step)
+    j.fill(t["line"], "Line 3", within=step)
+    j.fill(t["work_order"], f"WO-{po}", within=step)
+    j.fill(t["start_date"], today.isoformat(), within=step)
+    j.click_button(t["start_production"], within=step)
     expect(j.message()).to_contain_text(t["production_started"])
 
     j.nav(t["nav_my_work"])  # the dashboard's counts

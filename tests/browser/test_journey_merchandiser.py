@@ -106,8 +106,6 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         j.click_button(t["save_order"])
         expect(j.message()).to_contain_text(t["order_received"])
         expect(j.heading()).to_contain_text(t["received"])
-        lines = section(j, t["lines"])
-        expect(lines.get_by_role("row")).to_have_count(3)  # the header and both lines
         order_page = page.url
 
         # 2. Tick every checklist item (in place), record the customer's confirmation, confirm, enter.
@@ -135,14 +133,15 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         expect(j.heading()).to_contain_text(t["entered"])
         number = re.search(r"SO-\d{4}-\d{6}", j.heading().inner_text()).group(0)
 
-        # 3. Start production.
-        production = section(j, t["production"])
-        j.fill(t["factory"], "Ningbo No. 2", within=production)
-        j.fill(t["line"], "Line 3", within=production)
-        j.fill(t["work_order"], "WO-J-001", within=production)
-        j.fill(t["start_date"], today.isoformat(), within=production)
-        j.click_button(t["start_production"], within=production)
+        # 3. Start production: the next-step card holds the run's details and the button that starts it.
+        step = j.next_step()
+        j.fill(t["factory"], "Ningbo No. 2", within=step)
+        j.fill(t["line"], "Line 3", within=step)
+        j.fill(t["work_order"], "WO-J-001", within=step)
+        j.fill(t["start_date"], today.isoformat(), within=step)
+        j.click_button(t["start_production"], within=step)
         expect(j.message()).to_contain_text(t["production_started"])
+        expect(j.message()).to_be_in_viewport()
         expect(j.heading()).to_contain_text(t["in_production"])
         expect(section(j, t["production"])).to_contain_text("WO-J-001")
 
@@ -169,15 +168,13 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         expect(j.message()).to_contain_text(t["delay_recorded"])
         production = section(j, t["production"])
         expect(production).to_contain_text(f"{t['customer_notice']}: {person.customer_email}")
+        j.order_tab(t["tab_record"])
         notifications = section(j, t["notifications"])
-        if notifications.get_by_text(t["show"], exact=True).count():
-            j.click(notifications.get_by_text(t["show"], exact=True))
         expect(notifications).to_contain_text(number)
         expect(notifications).to_contain_text(person.customer_email)
 
-        # 6. Ship part, then the rest.
-        logistics = section(j, t["nav_shipments"])
-        j.click_link(t["record_shipment"], within=logistics)
+        # 6. Ship part, then the rest: the next step leads to the shipment form.
+        j.click_link(t["record_shipment"], within=j.next_step())
         j.select(t["carrier"], {"en": "Zhejiang Road Freight", "zh-hans": "浙江陆运"}[person.lang])
         j.select(t["mode"], t["truck"])
         j.fill(t["eta"], (today + timedelta(days=3)).isoformat())
@@ -186,8 +183,8 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         j.click_button(t["save_shipment"])
         expect(j.message()).to_contain_text(t["shipment_recorded"])
         expect(j.heading()).to_contain_text(t["in_production"])
-        logistics = section(j, t["nav_shipments"])
-        j.click_link(t["record_shipment"], within=logistics)
+        expect(j.message()).to_be_in_viewport()
+        j.click_link(t["record_shipment"], within=j.next_step())
         j.select(t["carrier"], {"en": "Zhejiang Road Freight", "zh-hans": "浙江陆运"}[person.lang])
         j.select(t["mode"], t["truck"])
         j.fill(t["eta"], (today + timedelta(days=3)).isoformat())
@@ -212,6 +209,7 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         expect(j.heading()).to_contain_text(t["after_sales"])
 
         # 8. An after-sales case, opened and resolved; the customer's feedback from a call.
+        j.order_tab(t["tab_aftersales"])
         j.click_link(t["open_case"])
         j.select(t["case_channel"], t["phone_call"])
         j.select(t["case_type"], t["quality_problem"])
@@ -249,8 +247,11 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         j.settle()
         # A month on, the session has long expired: the person signs in again and lands on the order.
         j.sign_in(person.username, demo)
-        assert page.url.split("#", 1)[0] == order_page
+        assert page.url.split("#", 1)[0].split("?", 1)[0] == order_page  # on the tab it was left on
         expect(j.heading()).to_contain_text(t["closed"])
+        # Both lines, as taken on the phone, on the order's Lines tab.
+        j.order_tab(t["lines"])
+        expect(section(j, t["lines"]).get_by_role("row")).to_have_count(3)  # the header and both lines
     print(f"clicks: {person.username} ({person.lang}): {j.clicks}")
 
 

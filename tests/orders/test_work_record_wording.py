@@ -84,7 +84,7 @@ def test_the_review_and_spot_check_pages_show_the_record_as_the_order_page_does(
     sample = spot_check_draw_sample(plan_id=plan.pk, actor=qa_user).samples.get()
 
     client.force_login(merchandiser)
-    on_order_page = record_on(client, reverse("orders:detail", args=[order.pk]))
+    on_order_page = record_on(client, reverse("orders:detail", args=[order.pk]) + "?tab=record")
     client.force_login(supervisor)
     on_review = record_on(client, reverse("supervision:review_order", args=[order.pk]))
     client.force_login(qa_user)
@@ -130,7 +130,7 @@ def test_a_delay_written_by_a_chinese_reader_reads_in_english_for_an_english_one
     client.force_login(reading(supervisor, "en"))
     english = words(record_on(client, reverse("supervision:review_order", args=[order.pk])))
     client.force_login(merchandiser)
-    chinese = words(record_on(client, reverse("orders:detail", args=[order.pk])))
+    chinese = words(record_on(client, reverse("orders:detail", args=[order.pk]) + "?tab=record"))
 
     assert "Delay recorded" in english
     assert (
@@ -146,7 +146,7 @@ def test_a_note_stored_as_text_before_codes_reads_as_stored(client, merchandiser
     events.event_stage(order, merchandiser, stage="production", action="delay", note="延期（面辅料延误）：旧记录")
     client.force_login(merchandiser)
 
-    text = words(record_on(client, reverse("orders:detail", args=[order.pk])))
+    text = words(record_on(client, reverse("orders:detail", args=[order.pk]) + "?tab=record"))
 
     assert "延期（面辅料延误）：旧记录" in text and "Delay recorded" in text
 
@@ -157,7 +157,7 @@ def test_what_a_person_typed_stays_as_typed(client, merchandiser):
         order_transition(order_id=order.pk, name="cancel", actor=merchandiser, reason="客户撤单 customer withdrew")
     client.force_login(reading(merchandiser, "en"))
 
-    text = words(record_on(client, reverse("orders:detail", args=[order.pk])))
+    text = words(record_on(client, reverse("orders:detail", args=[order.pk]) + "?tab=record"))
 
     assert "客户撤单 customer withdrew" in text and "Received → Cancelled" in text
 
@@ -205,8 +205,8 @@ def test_a_case_page_shows_its_record_with_labels_not_codes(client, merchandiser
 def test_the_order_page_record_is_kept_per_language(client, merchandiser):
     order = advance(make_order(merchandiser=merchandiser), merchandiser, "confirm")
     client.force_login(merchandiser)
-    english = words(record_on(client, reverse("orders:detail", args=[order.pk])))
+    english = words(record_on(client, reverse("orders:detail", args=[order.pk]) + "?tab=record"))
     client.force_login(reading(merchandiser, "zh-hans"))
-    chinese = words(record_on(client, reverse("orders:detail", args=[order.pk])))
+    chinese = words(record_on(client, reverse("orders:detail", args=[order.pk]) + "?tab=record"))
 
     assert "Received → Confirmed" in english and "已接收 → 已确认" in chinese

@@ -107,7 +107,9 @@ ACCESS: dict[str, dict] = {
     "orders:handover": roles_only("supervisor"),
     "orders:detail": ORDER_READ,
     "orders:timeline": ORDER_READ,
-    "orders:section": ORDER_READ,  # a folded section of the order page, opened
+    "orders:section": ORDER_READ,  # one panel of the order page alone
+    "orders:tab": ORDER_READ,  # a tab of the order page, fetched by htmx
+    "orders:next_step": ORDER_READ,  # the next-step card, fetched again after a checklist tick
     "orders:check_item": POST_ONLY_ORDER_ACTION,
     "orders:check_all": POST_ONLY_ORDER_ACTION,
     "orders:confirmation": POST_ONLY_ORDER_ACTION,
@@ -159,7 +161,7 @@ ACCESS: dict[str, dict] = {
         "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),
     },
     "production:milestone": {
-        "GET": staff_only(METHOD),
+        "GET": staff_only(DENIED),  # its forms, for the order's editors; milestone 1 is no milestone of theirs
         "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),
     },
     "production:delay": {
@@ -361,6 +363,7 @@ KWARGS_BY_NAME = {
 KWARGS_BY_URL = {
     "orders:filter_options": {"field": "=customer"},
     "orders:section": {"pk": "order.pk", "key": "=notifications"},
+    "orders:tab": {"pk": "order.pk", "key": "=record"},
     # logistics, after-sales and the status page: the objects of tests/security/stage_world.py
     "logistics:shipment_new": {"order_pk": stage("order.pk")},
     "logistics:status_link_new": {"order_pk": stage("order.pk")},
