@@ -35,6 +35,5 @@ AFTERSALES_PANEL = OrderPanel(
     title=_("After-sales and feedback"),
     template="aftersales/_order_panel.html",
     context=aftersales_context,
-    tab="aftersales",
     order=50,
 )

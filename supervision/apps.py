@@ -7,7 +7,6 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Communication and supervision")
 
     def ready(self):
-        from . import waiting, wording
+        from . import wording
 
         wording.register()
-        waiting.register()  # its sources of "Waiting for you" (core/waiting.py)

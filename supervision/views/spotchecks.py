@@ -9,13 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
-from accounts.lists import ListSpec, list_export, list_page
 from accounts.roles import Role
 from core.views import run_service
 from orders.selectors import order_timeline
 
 from .. import forms
-from ..filters import FindingFilter
 from ..models import (
     FindingStatus,
     PlanStatus,
@@ -24,7 +22,7 @@ from ..models import (
 from ..selectors import (
     STAFF_ROLES,
     finding_get_for_user,
-    finding_list_queryset,
+    findings_listed,
     plan_get_for_user,
     plan_population_shown,
     plans_listed,
@@ -34,7 +32,6 @@ from ..selectors import (
     spot_check_suggestions,
 )
 from ..services import spotchecks
-from ..tables import FindingTable
 from ._common import period_param, post_action
 
 
@@ -192,22 +189,14 @@ def finding_raise(request, pk):
     return redirect("supervision:sample_score", pk=result.sample_id)
 
 
-FINDING_LIST = ListSpec(
-    key="findings", filterset_class=FindingFilter, table_class=FindingTable, required=("reference",)
-)
-
-
 @role_required(*STAFF_ROLES)
 def finding_list(request):
-    rows = finding_list_queryset(user=request.user)
-    context = {"status": request.GET.get("status", ""), "states": FindingStatus.choices}
-    return list_page(request, FINDING_LIST, rows, template="supervision/finding_list.html", context=context)
-
-
-@role_required(*STAFF_ROLES)
-def finding_export(request, fmt):
-    rows = finding_list_queryset(user=request.user)
-    return list_export(request, FINDING_LIST, rows, fmt=fmt, title=_("Findings"), filename="findings")
+    state = request.GET.get("status", "")
+    return render(
+        request,
+        "supervision/finding_list.html",
+        {"rows": findings_listed(user=request.user, status=state), "status": state, "states": FindingStatus.choices},
+    )
 
 
 @role_required(*STAFF_ROLES)
