@@ -53,7 +53,7 @@ def test_a_merchandiser_subscribes_renews_and_turns_off_their_calendar(open_jour
     assert status == 200
     assert expected <= summaries
 
-    j.click_button("更新链接")
+    j.click_button("更换链接")
     j.see("新链接已生成，旧链接已失效：请把新链接添加到日历应用。", within=j.message())
     renewed = j.page.get_by_label("日历链接").input_value()
     assert renewed != link
