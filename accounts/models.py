@@ -75,3 +75,31 @@ class Heartbeat(models.Model):
 
     class Meta:
         verbose_name = _("job heartbeat")
+
+
+class SavedView(models.Model):
+    """One person's view of one list (`list_key`, such as "orders"): a named filter they saved, or, under
+    the empty name, the columns they chose to hide. Knows nothing of the lists: `query_string` is checked
+    by the list's own filter each time it is applied (accounts.lists)."""
+
+    COLUMNS = ""  # the name of the row that holds a person's column choice
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="saved_views"
+    )
+    list_key = models.CharField(_("list"), max_length=40)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    query_string = models.CharField(_("filter"), max_length=2000, blank=True)
+    hidden_columns = models.JSONField(_("hidden columns"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved list view")
+        verbose_name_plural = _("saved list views")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "list_key", "name"], name="savedview_one_name_per_list"),
+        ]
+
+    def __str__(self):
+        return f"{self.list_key}: {self.name or '—'}"

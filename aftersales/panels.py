@@ -35,5 +35,6 @@ AFTERSALES_PANEL = OrderPanel(
     title=_("After-sales and feedback"),
     template="aftersales/_order_panel.html",
     context=aftersales_context,
+    tab="aftersales",
     order=50,
 )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
+from core import waiting
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from notifications.services import notification_enqueue
 from orders import events
@@ -227,6 +228,7 @@ def case_open(*, order_id, actor, data: CaseInput) -> Case:
     """
     now = timezone.now()
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         order = order_lock(order_id=order_id)
         if actor is None:
             if data.channel != CaseChannel.STATUS_PAGE:
@@ -265,6 +267,8 @@ def case_open(*, order_id, actor, data: CaseInput) -> Case:
             response_target_minutes=response,
             resolution_target_minutes=resolution,
         )
+        if order.is_on_hold:
+            _pause(case, case.opened_at)  # opened on a held order: the resolution clock starts stopped
         _reschedule(case)
         case.save()
         for uploaded in data.attachments:
@@ -295,6 +299,7 @@ def case_transition(*, case_id, name: str, actor, note: str = "", resolution: st
         raise TransitionRefused(_("Unknown action."))
     now = timezone.now()
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         order_id = Case.objects.filter(pk=case_id).values_list("order_id", flat=True).first()
         if order_id is None:
             raise InvalidInput(_("This case no longer exists."))
@@ -338,8 +343,8 @@ def case_transition(*, case_id, name: str, actor, note: str = "", resolution: st
         if name in ("resume", "reopen", "resolve"):
             _resume(case, now)
         method()
-        if name in ("wait_on_customer", "resolve"):
-            _pause(case, now)
+        if name in ("wait_on_customer", "resolve") or (order.is_on_hold and case.status in ACTIVE_CASE_STATES):
+            _pause(case, now)  # a held order keeps the clock stopped (cases_pause_for_hold)
         fields += {"resolve": ["resolved_at", "resolution"], "close": ["closed_at"]}.get(name, [])
         if name == "reopen":
             fields += ["resolved_at", "closed_at", "reopen_count"]
@@ -372,6 +377,7 @@ def case_update(
     A new severity takes that severity's targets, measured from when the case was opened.
     """
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         order_id = Case.objects.filter(pk=case_id).values_list("order_id", flat=True).first()
         if order_id is None:
             raise InvalidInput(_("This case no longer exists."))
@@ -440,6 +446,29 @@ def case_add_attachment(*, case_id, actor, uploaded) -> CaseAttachment:
         attachment = _attachment_add(case, uploaded, actor)
         _case_event(case, actor, action="case_attachment", name=attachment.original_name)
     return attachment
+
+
+def cases_pause_for_hold(order, actor) -> None:
+    """orders.hooks action of order_hold, inside its transaction: the resolution clocks of the order's active
+    cases stop while it is held. The first-response clock runs on: the customer who wrote still gets an
+    answer. Recorded by the order's HELD event."""
+    now = timezone.now()
+    for case in Case.objects.select_for_update().filter(order_id=order.pk, status__in=ACTIVE_CASE_STATES):
+        if case.paused_since is None:
+            _pause(case, now)
+            _reschedule(case)
+            case.save(update_fields=SCHEDULE_FIELDS)
+
+
+def cases_resume_after_hold(order, actor) -> None:
+    """orders.hooks action of order_release: the clocks run again, except a case still waiting on the customer."""
+    now = timezone.now()
+    for case in Case.objects.select_for_update().filter(
+        order_id=order.pk, status__in=[CaseStatus.OPEN, CaseStatus.IN_PROGRESS], paused_since__isnull=False
+    ):
+        _resume(case, now)
+        _reschedule(case)
+        case.save(update_fields=SCHEDULE_FIELDS)
 
 
 def cases_reschedule(*, case_ids=None) -> int:

@@ -5,6 +5,7 @@ from . import views
 app_name = "aftersales"
 urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
+    path("cases/export/<str:fmt>/", views.case_export, name="case_export"),
     path("orders/<int:order_pk>/cases/new/", views.case_new, name="case_new"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/step/<str:name>/", views.case_step, name="case_step"),

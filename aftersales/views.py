@@ -3,7 +3,6 @@
 import django_tables2 as tables
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,13 +10,17 @@ from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
 from accounts.decorators import role_required
+from accounts.lists import ListSpec, list_export, list_page
 from accounts.roles import Role
 from core.errors import DomainError, InvalidInput
-from core.params import id_param, table_paginate
+from core.params import id_param
+from core.tables import DateTimeColumn
 from core.views import report_error
 from orders.downloads import download_response, file_not_found
+from orders.hooks import order_page_url
 from orders.selectors import order_get_for_user
 
+from .filters import CaseFilter
 from .forms import (
     AttachmentForm,
     CaseEditForm,
@@ -62,7 +65,7 @@ def _to_case(case_id):
 
 
 def _to_order(order_id):
-    return redirect(reverse("orders:detail", kwargs={"pk": order_id}) + "#panel-aftersales")
+    return redirect(order_page_url(order_id, panel="aftersales"))
 
 
 # --- cases ----------------------------------------------------------------------------------------------
@@ -79,8 +82,8 @@ class CaseTable(tables.Table):
         verbose_name=gettext_lazy("State"), template_name="aftersales/_case_state_cell.html", order_by=("status",)
     )
     owner = tables.Column(verbose_name=gettext_lazy("Owner"), orderable=False)
-    resolution_due_at = tables.DateTimeColumn(verbose_name=gettext_lazy("Resolution due"), format="Y-m-d H:i")
-    opened_at = tables.DateTimeColumn(verbose_name=gettext_lazy("Opened"), format="Y-m-d H:i")
+    resolution_due_at = DateTimeColumn(verbose_name=gettext_lazy("Resolution due"))
+    opened_at = DateTimeColumn(verbose_name=gettext_lazy("Opened"))
 
     class Meta:
         model = Case
@@ -105,9 +108,16 @@ class CaseTable(tables.Table):
     def render_order(self, record):
         return record.order.display_number
 
+    def value_status(self, record):
+        return record.get_status_display()
 
-@role_required(*STAFF_ROLES)
-def case_list(request):
+
+CASE_LIST = ListSpec(
+    key="cases", filterset_class=CaseFilter, table_class=CaseTable, required=("reference",), extra_keys=("scope",)
+)
+
+
+def _cases_in_scope(request):
     scope = request.GET.get("scope", "mine" if request.user.owned_cases.exists() else "open")
     qs = case_list_queryset(user=request.user)
     if scope == "mine":
@@ -116,9 +126,20 @@ def case_list(request):
         qs = qs.filter(status__in=ACTIVE_CASE_STATES)
     elif scope == "escalated":
         qs = qs.filter(escalated_at__isnull=False, status__in=ACTIVE_CASE_STATES)
-    table = CaseTable(qs)
-    table_paginate(request, table, per_page=50)
-    return render(request, "aftersales/case_list.html", {"table": table, "scope": scope})
+    return scope, qs
+
+
+@role_required(*STAFF_ROLES)
+def case_list(request):
+    """The cases a person may see, by scope and filter (accounts.lists)."""
+    scope, qs = _cases_in_scope(request)
+    return list_page(request, CASE_LIST, qs, template="aftersales/case_list.html", context={"scope": scope})
+
+
+@role_required(*STAFF_ROLES)
+def case_export(request, fmt):
+    _scope, qs = _cases_in_scope(request)
+    return list_export(request, CASE_LIST, qs, fmt=fmt, title=_("After-sales cases"), filename="cases")
 
 
 @role_required(*EDIT_ROLES)

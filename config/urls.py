@@ -16,6 +16,7 @@ urlpatterns = [
     path("calendar-feed/", include("calendarfeed.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("logistics/", include("logistics.urls")),
+    path("documents/", include("documents.urls")),
     path("aftersales/", include("aftersales.urls")),
     path("supervision/", include("supervision.urls")),
     path("s/", include("customer_portal.urls")),  # the customer's status page: signed link, no login

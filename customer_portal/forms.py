@@ -32,3 +32,20 @@ class PortalCaseForm(forms.Form):
 
 class SurveyForm(RatingsMixin):
     contact_name = forms.CharField(label=_("Your name"), max_length=120, required=False)
+
+
+class DateQuestionForm(forms.Form):
+    """The customer questions a new delivery date: what does not suit them."""
+
+    text = forms.CharField(
+        label=_("What does not suit you about the new date?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PiConfirmForm(forms.Form):
+    """The customer confirms the PI version they read (its id travels with the form: a newer one refuses)."""
+
+    document = forms.IntegerField(widget=forms.HiddenInput)
+    contact_name = forms.CharField(label=_("Your name"), max_length=120)

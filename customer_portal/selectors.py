@@ -8,7 +8,8 @@ from aftersales.selectors import order_survey
 from aftersales.services import CASE_ORDER_STATES
 from logistics.selectors import order_shipments, service_period_end
 from orders import hooks
-from orders.models import Order, OrderState
+from orders.models import Order, OrderState, Promise, PromiseKind, PromiseStatus
+from orders.services.promises import PROMISE_STATES
 
 # The customer's words for the stages (the staff's state names are internal).
 STAGE_LABELS = {
@@ -60,4 +61,17 @@ def portal_context(*, order: Order) -> dict:
         "survey": order_survey(order=order),
         "survey_open": order.status == OrderState.AFTER_SALES,
         "cases_open": order.status in CASE_ORDER_STATES,
+        "new_date": latest_new_date(order=order),
     }
+
+
+def latest_new_date(*, order: Order) -> Promise | None:
+    """The latest approved new date, while the order can still get one or the customer has answered it."""
+    promise = (
+        Promise.objects.filter(order=order, kind=PromiseKind.CHANGE, status=PromiseStatus.APPROVED)
+        .order_by("-sequence")
+        .first()
+    )
+    if promise is None or not (promise.customer_answer or order.status in PROMISE_STATES):
+        return None
+    return promise

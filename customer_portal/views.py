@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -19,10 +20,15 @@ from accounts.decorators import security_log
 from aftersales.services import case_open, feedback_submit_survey
 from core.errors import DomainError
 from core.views import report_error
+from documents.selectors import portal_pi
+from documents.services import pi_confirm_online
 from logistics.selectors import status_link_expired, status_link_expires_at, status_link_resolve
 from logistics.services import status_link_record_view
+from orders.downloads import download_response, file_not_found
+from orders.models import OrderState
+from orders.services import promise_customer_answer
 
-from .forms import PortalCaseForm, SurveyForm
+from .forms import DateQuestionForm, PiConfirmForm, PortalCaseForm, SurveyForm
 from .selectors import portal_context
 
 
@@ -61,9 +67,10 @@ def _private(response):
     return response
 
 
-def _render(request, link, *, case_form=None, survey_form=None, status=200):
+def _render(request, link, *, case_form=None, survey_form=None, date_form=None, pi_form=None, status=200):
     order = link.order
     context = portal_context(order=order)
+    context.update(_pi_context(order, pi_form))
     survey = context["survey"]
     if survey_form is None and context["survey_open"]:
         initial = {}
@@ -78,8 +85,15 @@ def _render(request, link, *, case_form=None, survey_form=None, status=200):
         survey_form = SurveyForm(initial=initial, prefix="survey")
     if case_form is None and context["cases_open"]:
         case_form = PortalCaseForm(prefix="case")
+    if date_form is None and context["new_date"] and not context["new_date"].customer_answer:
+        date_form = DateQuestionForm(prefix="date")
     context.update(
-        {"token": request.resolver_match.kwargs["token"], "case_form": case_form, "survey_form": survey_form}
+        {
+            "token": request.resolver_match.kwargs["token"],
+            "case_form": case_form,
+            "survey_form": survey_form,
+            "date_form": date_form,
+        }
     )
     return _private(render(request, "customer_portal/status.html", context, status=status))
 
@@ -143,3 +157,68 @@ def submit_survey(request, token):
                 )
                 return _private(redirect("portal:status", token=token))
         return _render(request, link, survey_form=form, status=400)
+
+
+@require_POST
+def answer_date(request, token):
+    """The customer accepts or questions the new delivery date; the merchandiser reads it on the order."""
+    link = _link_or_404(request, token)
+    if status_link_expired(link):
+        return _expired(request, link)
+    with translation.override(_language(request, link.order.customer)):
+        answer = request.POST.get("answer", "")
+        form = DateQuestionForm(request.POST if answer == "questioned" else None, prefix="date")
+        if answer == "questioned" and not form.is_valid():
+            return _render(request, link, date_form=form, status=400)
+        try:
+            promise_customer_answer(
+                order_id=link.order_id,
+                promise_id=request.POST.get("promise", ""),
+                answer=answer,
+                text=form.cleaned_data["text"] if answer == "questioned" else "",
+            )
+        except DomainError as error:
+            report_error(request, error)
+        else:
+            messages.success(request, _("Thank you. Your answer is recorded and your merchandiser is told."))
+        return _private(redirect(f"{reverse('portal:status', kwargs={'token': token})}#new-date"))
+
+
+# --- the PI: read and confirmed by the customer (documents) ---------------------------------------------
+def _pi_context(order, form=None) -> dict:
+    context = portal_pi(order=order)
+    finished = order.status in (OrderState.CANCELLED, OrderState.CLOSED)  # nothing is recorded on it any more
+    if form is None and context["pi"] is not None and context["pi_confirmation"] is None and not finished:
+        form = PiConfirmForm(initial={"document": context["pi"].pk}, prefix="pi")
+    return {**context, "pi_form": form if context["pi"] is not None and not finished else None}
+
+
+@require_GET
+def pi_download(request, token):
+    """Only the current PI of the link's own order: no id is taken from the URL."""
+    link = _link_or_404(request, token)
+    if status_link_expired(link):
+        return _expired(request, link)
+    document = portal_pi(order=link.order)["pi"]
+    if document is None:
+        raise file_not_found(request, "portal PI")
+    return _private(download_response(document.file, document.original_name))
+
+
+@require_POST
+def pi_confirm(request, token):
+    link = _link_or_404(request, token)
+    if status_link_expired(link):
+        return _expired(request, link)
+    with translation.override(_language(request, link.order.customer)):
+        form = PiConfirmForm(request.POST, prefix="pi")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                pi_confirm_online(order_id=link.order_id, document_id=d["document"], contact=d["contact_name"])
+            except DomainError as error:
+                report_error(request, error)
+            else:
+                messages.success(request, _("Thank you. Your confirmation of the proforma invoice is recorded."))
+                return _private(redirect("portal:status", token=token))
+        return _render(request, link, pi_form=form, status=400)

@@ -23,10 +23,9 @@ from logistics.models import Shipment
 from orders.models import Order, OrderState
 from orders.selectors import READ_ALL_ROLES
 from production.selectors import checkin_compliance, team_merchandisers
-from supervision.models import Finding, FindingStatus, PolicyStatus, PolicyVersion, SpotCheckPlan
+from supervision.models import Finding, FindingStatus, SpotCheckPlan
 from supervision.selectors import (
     findings_visible_to,
-    policy_versions_visible_to,
     review_coverage,
     spot_check_results_by_merchandiser,
 )
@@ -220,18 +219,6 @@ def findings_by_merchandiser(*, today: date) -> dict:
         row["open"] = open_counts.get(row["merchandiser_id"], 0)
     chart = bar_chart([(row["name"], row["findings"]) for row in rows[:12]])
     return {"quarter": quarter, "rows": rows, "chart": chart}
-
-
-# --- management: what waits for a decision (live) -------------------------------------------------------------
-def approvals_waiting(*, user) -> list[PolicyVersion]:
-    """Policy revisions a supervisor has reviewed and only senior management can now approve, oldest first.
-    Live, not cached: the list must empty the moment one is approved."""
-    return list(
-        policy_versions_visible_to(user)
-        .filter(status=PolicyStatus.IN_APPROVAL)
-        .select_related("reviewed_by")
-        .order_by("reviewed_at", "pk")
-    )
 
 
 # --- management: company trends (cached) --------------------------------------------------------------------

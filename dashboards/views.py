@@ -6,18 +6,28 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.decorators import role_required
-from accounts.roles import Role
+from accounts.roles import Role, user_roles
 from aftersales.selectors import cases_needing_attention
+from core import waiting
 from core.charts import bar_chart
 from evaluation.selectors import evaluation_overview, kpis_so_far
 from orders.models import OrderState
-from orders.selectors import mentions_for, orders_visible_to
-from production.selectors import checkins_due_for
-from supervision.selectors import suggestions_to_decide
+from orders.selectors import mentions_for, orders_visible_to, promise_answers_for, promises_waiting_for
+from production.selectors import checkins_due_for, promise_warnings_open
 from workcalendar.selectors import missing_next_year
 
 from . import selectors
 from .selectors import orders_by_state, recent_orders
+
+
+def _landing(request, template: str, context: dict):
+    """A role's landing page, with everything "Waiting for you" counted live; the menu of this page shows
+    the same counts, and keeps them for the next pages (core/waiting.py)."""
+    roles = user_roles(request.user)
+    found = waiting.waiting_for(request.user, roles)
+    request.waiting_counts = waiting.counts_by_group(found)
+    waiting.remember_counts(request.user, roles, request.waiting_counts)
+    return render(request, template, {**context, "waiting": found})
 
 
 @role_required(Role.MERCHANDISER)
@@ -27,6 +37,8 @@ def merchandiser(request):
     context = {
         "title_role": Role.MERCHANDISER.label,
         "mentions": mentions_for(user=user),
+        "date_answers": promise_answers_for(user=user, limit=10),
+        "warnings": promise_warnings_open(merchandiser=user),
         "by_state": orders_by_state(orders),
         "recent": recent_orders(orders),
         "to_verify": orders.filter(status=OrderState.RECEIVED).select_related("customer", "merchandiser")[:10],
@@ -35,7 +47,7 @@ def merchandiser(request):
         # One person's KPIs, live: ten small queries, kept for a minute.
         "kpis": selectors.cached(f"kpis-so-far:{user.pk}", lambda: kpis_so_far(person=user)),
     }
-    return render(request, "dashboards/merchandiser.html", context)
+    return _landing(request, "dashboards/merchandiser.html", context)
 
 
 @role_required(Role.SUPERVISOR)
@@ -47,17 +59,17 @@ def supervisor(request):
     context = {
         "title_role": Role.SUPERVISOR.label,
         "mentions": mentions_for(user=user),
+        "dates_to_approve": promises_waiting_for(user=user, limit=10),
         "by_state": selectors.state_rows(summary["state_counts"]),
         "recent": selectors.recent_orders_of(orders, owners=summary["order_owners"]),
         "flagged": summary["flagged"],
         "team_cases": cases_needing_attention(user=user),
-        "suggestions_to_decide": suggestions_to_decide(user=user)[:10],
         "compliance": summary["compliance"],
         "coverage": summary["coverage"],
         "findings": {**summary["findings"], "rows": selectors.team_open_findings(user=user)},
         "missing": missing_next_year(),
     }
-    return render(request, "dashboards/supervisor.html", context)
+    return _landing(request, "dashboards/supervisor.html", context)
 
 
 @role_required(Role.QA)
@@ -69,7 +81,7 @@ def qa(request):
         "plans": selectors.sampling_progress(),
         "findings": selectors.cached(f"qa-findings:{today}", lambda: selectors.findings_by_merchandiser(today=today)),
     }
-    return render(request, "dashboards/qa.html", context)
+    return _landing(request, "dashboards/qa.html", context)
 
 
 @role_required(Role.HR)
@@ -84,7 +96,7 @@ def hr(request):
         "overview": overview,
         "missing": missing_next_year(),
     }
-    return render(request, "dashboards/hr.html", context)
+    return _landing(request, "dashboards/hr.html", context)
 
 
 @role_required(Role.MANAGEMENT)
@@ -94,12 +106,11 @@ def management(request):
     context = {
         "title_role": Role.MANAGEMENT.label,
         "mentions": mentions_for(user=request.user),
-        "approvals": selectors.approvals_waiting(user=request.user),
         "by_state": by_state,
         "by_state_chart": selectors.by_state_chart(by_state),
         "trends": selectors.company_trends(),
     }
-    return render(request, "dashboards/management.html", context)
+    return _landing(request, "dashboards/management.html", context)
 
 
 @login_required

@@ -12,14 +12,16 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Department, Team, User
 from accounts.roles import Role
+from accounts.services import saved_view_save
 from orders.models import (
+    STAFF_CONFIRMATION_METHODS,
     Channel,
     ChecklistItem,
-    ConfirmationMethod,
     Currency,
     Customer,
     CustomerContact,
@@ -36,7 +38,7 @@ from orders.services import (
     order_transition,
 )
 
-from . import discussion_demo, evaluation_demo, logistics_demo, production_demo, supervision_demo
+from . import discussion_demo, documents_demo, evaluation_demo, logistics_demo, production_demo, supervision_demo
 
 DEMO_PASSWORD = "Gendan-demo-2026"  # noqa: S105 - printed by `make run` and listed in the README
 
@@ -183,7 +185,7 @@ def _advance(order: Order, target: str, rng: random.Random) -> None:
     order_record_confirmation(
         order_id=order.pk,
         actor=actor,
-        method=rng.choice(ConfirmationMethod.values),
+        method=rng.choice(STAFF_CONFIRMATION_METHODS),
         contact=order.customer.contacts.first().name,
         confirmed_at=timezone.now() - timedelta(hours=2),
         note="已与客户确认规格、数量与交期 / spec, quantity and date confirmed",
@@ -236,16 +238,35 @@ def _orders(customers, products, rng: random.Random) -> int:
     return made
 
 
+# A saved filter or two per role, so the links above each list show what saving one does (docs/lists.md).
+DEMO_SAVED_VIEWS = [
+    ("merch.li", "orders", "逾期订单", "is_overdue=true"),
+    ("merch.li", "orders", "生产中", "status=in_production"),
+    ("sup.zhao", "cases", "升级的案例", "scope=escalated"),
+    ("sup.zhao", "checkins", "报告了问题", "with_problems=true"),
+    ("qa.zhou", "findings", "未处理的问题项", "status=open"),
+]
+
+
+def _saved_views(users) -> None:
+    for username, list_key, name, query in DEMO_SAVED_VIEWS:
+        saved_view_save(user=users[username], list_key=list_key, name=name, query_string=query)
+
+
 def demo_load() -> dict:
     """Load everything. Returns what it did, for the command to print."""
     rng = random.Random(20261127)  # the same demo every time  # noqa: S311
     with transaction.atomic():
         users = _people()
         customers, products = _master_data(users)
-        made = _orders(customers, products, rng)
-        logistics_demo.load(rng)
+        # One packing list shows the capability (documents_demo); one per shipment would slow the first run.
+        with override_settings(DOCUMENTS_PACKING_LIST_IN_NOTICE=False):
+            made = _orders(customers, products, rng)
+            logistics_demo.load(rng)
         production_demo.load(rng)
         supervision_demo.load(rng)
         discussion_demo.load(rng)
+        documents_demo.load(rng, customer_codes=[code for code, *_rest in CUSTOMERS])
         evaluation_demo.load(rng)  # after the others: it scores the quarter their records fall in
+        _saved_views(users)
     return {"users": len(users) + 1, "customers": len(customers), "orders_created": made}

@@ -9,7 +9,7 @@ idempotent: a second run finds the demo's cases and suggestions and changes noth
 
 import random
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -29,7 +29,13 @@ from aftersales.sla import calendar
 from logistics.carriers import COMMON_CARRIERS
 from logistics.models import Carrier, Shipment, ShipmentMode
 from logistics.selectors import shipping_progress
-from logistics.services import ShipmentInput, shipment_confirm_delivery, shipment_create, status_link_ensure
+from logistics.services import (
+    LinePacking,
+    ShipmentInput,
+    shipment_confirm_delivery,
+    shipment_create,
+    status_link_ensure,
+)
 from orders.models import Order, OrderState
 from orders.services import order_transition
 from supervision.models import Suggestion, SuggestionTopic
@@ -58,6 +64,18 @@ def _tracking(carrier: Carrier, order: Order, n: int) -> str:
     return ""
 
 
+def _packing(quantities: dict) -> dict:
+    """Cartons of 50, about 0.3 kg a piece and 1.2 kg of carton: what a packing list shows."""
+    packing = {}
+    for line_id, quantity in quantities.items():
+        cartons = int((Decimal(quantity) / 50).to_integral_value(rounding=ROUND_CEILING))
+        net = (Decimal(quantity) * Decimal("0.3")).quantize(Decimal("0.01"))
+        packing[line_id] = LinePacking(
+            cartons=cartons, per_carton=Decimal("50"), net_kg=net, gross_kg=net + cartons * Decimal("1.2")
+        )
+    return packing
+
+
 def _ship(order: Order, carrier: Carrier, quantities: dict, n: int) -> Shipment:
     today = timezone.localdate()
     return shipment_create(
@@ -70,6 +88,7 @@ def _ship(order: Order, carrier: Carrier, quantities: dict, n: int) -> Shipment:
             ship_date=today,
             eta=today + timedelta(days=28 if carrier.default_mode == ShipmentMode.SEA else 4),
             quantities=quantities,
+            packing=_packing(quantities),
             notes="整柜 FCL 1x40HQ" if carrier.default_mode == ShipmentMode.SEA else "",
         ),
     )

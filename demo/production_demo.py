@@ -1,14 +1,16 @@
 """Production in the demo: runs for the in-production orders, a few days of check-ins (done and missed),
-an at-risk order and a delay with its customer notice. Built through the production services, once:
-a second load finds the demo's delay and changes nothing."""
+an at-risk order, a delay approved by the supervisor with its customer notice, a new date waiting for
+sup.zhao, one the customer caused and accepted, and the promise's early warning. Built through the
+production services, once: a second load finds the demo's delay and changes nothing."""
 
 import random
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from orders.models import Order, OrderState
-from orders.services import order_hold
+from orders.services import order_hold, promise_approve, promise_customer_answer
 from production.models import Delay, DelayReason, PlanMilestone
 from production.services import (
     CheckInInput,
@@ -24,6 +26,7 @@ from production.services import (
 )
 from workcalendar.calendar import WorkCalendar
 
+TEAM_A = ("merch.li", "merch.wang")  # sup.zhao's team
 FACTORIES = ["宁波二厂 Ningbo No. 2", "绍兴针织厂 Shaoxing Knitting", "南通家纺 Nantong Home Textile"]
 CONTACTS = ["王组长 Wang (line leader)", "陈主管 Chen (production)", "刘经理 Liu (plant manager)"]
 METHODS = ["phone", "wechat", "visit", "email"]
@@ -97,17 +100,21 @@ def load(rng: random.Random) -> dict:
             reason="面料厂染色返工 / the mill is re-dyeing the fabric",
         )
 
-    # A delay, told to the customer in their own language (a Chinese customer when there is one).
+    # A delay, told to the customer in their own language (a Chinese customer when there is one), once the
+    # team's supervisor approved the new date: the order's first and latest promises now differ.
     delayed = next((o for o in running[1:] if o.customer.preferred_language == "zh-hans"), running[-1])
-    delay_record(
+    proposal = delay_record(
         order_id=delayed.pk,
         actor=delayed.merchandiser,
         reason_id=DelayReason.objects.get(code="material_late").pk,
         new_date=delayed.delivery_date + timedelta(days=14),
         note="辅料供应商停产一周 / the trims supplier stopped for a week",
     )
+    promise_approve(promise_id=proposal.pk, actor=delayed.merchandiser.team.supervisor, note="同意 / agreed")
+    used = {risky.pk, delayed.pk}
+    promises = _promises(running, used)
     # On hold: the customer paused an order (the merchandiser sees why on its page; no check-ins are due).
-    held = next((o for o in reversed(running) if o.pk not in (risky.pk, delayed.pk)), None)
+    held = next((o for o in reversed(running) if o.pk not in used), None)
     if held is not None:
         order_hold(
             order_id=held.pk,
@@ -119,7 +126,42 @@ def load(rng: random.Random) -> dict:
         "at_risk": risky.display_number,
         "delayed": delayed.display_number,
         "on_hold": held.display_number if held else "",
+        **promises,
     }
+
+
+def _promises(running: list[Order], used: set[int]) -> dict:
+    """The promise ledger for each role: a new date waiting for sup.zhao (team A), and one the customer
+    caused, approved at once on its evidence and accepted by the customer from the status link."""
+    loaded = {}
+    waiting = next((o for o in running if o.pk not in used and o.merchandiser.username in TEAM_A), None)
+    if waiting is not None:
+        used.add(waiting.pk)
+        delay_record(
+            order_id=waiting.pk,
+            actor=waiting.merchandiser,
+            reason_id=DelayReason.objects.get(code="capacity").pk,
+            new_date=waiting.delivery_date + timedelta(days=10),
+            note="绣花外发排不上 / the embroidery subcontractor is fully booked",
+        )
+        loaded["date_to_approve"] = waiting.display_number
+    by_customer = next((o for o in reversed(running) if o.pk not in used), None)
+    if by_customer is not None:
+        used.add(by_customer.pk)
+        evidence = ContentFile(
+            b"Please hold the shipment one week: the new carton marks follow.\n", name="carton-marks-change.eml"
+        )
+        promise = delay_record(
+            order_id=by_customer.pk,
+            actor=by_customer.merchandiser,
+            reason_id=DelayReason.objects.get(code="customer_change").pk,
+            new_date=by_customer.delivery_date + timedelta(days=7),
+            note="客户更改箱唛 / the customer changed the carton marks",
+            evidence=evidence,
+        )
+        promise_customer_answer(order_id=by_customer.pk, promise_id=promise.pk, answer="accepted")
+        loaded["customer_moved"] = by_customer.display_number
+    return loaded
 
 
 def _answer(rng: random.Random, order: Order, i: int) -> CheckInInput:

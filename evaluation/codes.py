@@ -15,7 +15,8 @@ class Category(models.TextChoices):
 
 class KpiCode(models.TextChoices):
     CONFIRMATION_TIME = "confirmation_time", _("Confirmation within the working-hour limit")
-    ON_TIME_DELIVERY = "on_time_delivery", _("On-time delivery rate")
+    ON_TIME_DELIVERY = "on_time_delivery", _("On-time delivery rate (against the first promise)")
+    ON_TIME_LATEST = "on_time_latest", _("On-time delivery rate (against the latest promise)")
     CHECKIN_COMPLIANCE = "checkin_compliance", _("Daily check-in compliance")
     WEEKLY_REPORTS = "weekly_reports", _("Weekly report punctuality")
     SLA_ADHERENCE = "sla_adherence", _("After-sales SLA adherence")

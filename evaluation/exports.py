@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.cells import neutralise_sheet
-from orders.exports import EXCEL_DATETIME, local_naive
+from core.exports import EXCEL_DATETIME, local_naive
 
 from .codes import KpiCode
 

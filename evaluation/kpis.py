@@ -17,14 +17,14 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.models import Case, CaseType, Feedback
 from logistics.models import Shipment
-from orders.models import EventType, Order, OrderEvent, OrderState
+from orders.models import EventType, Order, OrderEvent, OrderState, Promise, PromiseKind, PromiseStatus
 from production.models import CheckIn, CheckInStatus
 
 from .codes import Category, KpiCode, Rule, Unit
@@ -292,26 +292,63 @@ class ConfirmationTime(RowsKpi):
         return super()._scoped(period, param, people).annotate(w_confirmed=working_seconds_at("confirmed_at"))
 
 
+def _customer_moved_date():
+    """The latest delivery date the customer caused (an approved customer-caused promise), if any."""
+    return Subquery(
+        Promise.objects.filter(
+            order_id=OuterRef("order_id"),
+            kind=PromiseKind.CHANGE,
+            status=PromiseStatus.APPROVED,
+            customer_caused=True,
+        )
+        .order_by("-sequence")
+        .values("delivery_date")[:1]
+    )
+
+
 class OnTimeDelivery(RowsKpi):
+    """Against the first promise: the date the customer confirmed, moved only by a new date the customer
+    caused. A delay the company caused, approved or not, does not move it (issue 20, rule 2)."""
+
     code = KpiCode.ON_TIME_DELIVERY
     category = Category.TIMELINESS
     unit = Unit.PERCENT
     default = Default(weight=15, target=Decimal(98), floor=Decimal(80))
     formula = _(
-        "Shipments dispatched in the quarter and delivered on or before the order's promised delivery date ÷ "
-        "shipments dispatched in the quarter (a shipment not delivered yet counts once its promised date has passed)."
+        "Shipments dispatched in the quarter and delivered on or before the order's first promised delivery date "
+        "(moved only by a new date the customer caused) ÷ shipments dispatched in the quarter (a shipment not "
+        "delivered yet counts once that date has passed)."
     )
     numerator_label = _("on time")
     denominator_label = _("shipments")
     person = "order__merchandiser"
 
+    def promise(self):
+        return Coalesce(_customer_moved_date(), "order__first_delivery_date", "order__delivery_date")
+
     def rows(self, period, param):
-        return Shipment.objects.filter(ship_date__gte=period.first_day, ship_date__lte=period.last_day).filter(
-            Q(delivered_on__isnull=False) | Q(order__delivery_date__lt=period.today)
+        return (
+            Shipment.objects.filter(ship_date__gte=period.first_day, ship_date__lte=period.last_day)
+            .annotate(promised=self.promise())
+            .filter(Q(delivered_on__isnull=False) | Q(promised__lt=period.today))
         )
 
     def hit(self, period, param):
-        return Q(delivered_on__lte=F("order__delivery_date"))
+        return Q(delivered_on__lte=F("promised"))
+
+
+class OnTimeLatest(OnTimeDelivery):
+    """Against the latest approved promise: reported beside the first (weight 0 by default)."""
+
+    code = KpiCode.ON_TIME_LATEST
+    default = Default(weight=0, target=Decimal(98), floor=Decimal(80))
+    formula = _(
+        "Shipments dispatched in the quarter and delivered on or before the order's latest approved delivery date "
+        "÷ shipments dispatched in the quarter (a shipment not delivered yet counts once that date has passed)."
+    )
+
+    def promise(self):
+        return F("order__delivery_date")
 
 
 class CheckinCompliance(RowsKpi):
@@ -565,6 +602,7 @@ class SupervisorAssessment(RowsKpi):
 KPIS: list[Kpi] = [
     ConfirmationTime(),
     OnTimeDelivery(),
+    OnTimeLatest(),
     CheckinCompliance(),
     WeeklyReports(),
     SlaAdherence(),

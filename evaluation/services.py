@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from core import waiting
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from supervision.models import Violation
 
@@ -728,6 +729,7 @@ def appeal_submit(*, scorecard_id, actor, reason: str) -> Appeal:
     if not reason:
         raise InvalidInput(_("Say why you appeal."))
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         scorecard = _own_final_scorecard(scorecard_id, actor)
         if scorecard.acknowledged_at:
             raise TransitionRefused(_("You acknowledged this scorecard, so it can no longer be appealed."))
@@ -748,6 +750,7 @@ def appeal_answer(*, appeal_id, actor, decision: str, answer: str) -> Appeal:
     if not answer:
         raise InvalidInput(_("Write the answer to the appeal."))
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         appeal = Appeal.objects.select_for_update().select_related("scorecard__evaluation").get(pk=appeal_id)
         _refuse_own_result(actor, appeal.scorecard.merchandiser_id)
         if appeal.status != AppealStatus.OPEN:

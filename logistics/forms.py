@@ -8,8 +8,10 @@ from core.dates import DateField
 
 from .models import Carrier, DocumentKind, ShipmentMode
 from .selectors import quantity_text
-from .services import ShipmentInput
+from .services import LinePacking, ShipmentInput
 
+# The fields each order line gets on the shipment form: `<prefix>_<line id>`.
+LINE_FIELD_PREFIXES = ("qty", "cartons", "percarton", "net", "gross")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -51,15 +53,44 @@ class ShipmentForm(forms.Form):
                 },
             )
 
-    def header_fields(self):
-        return [self[name] for name in self.fields if not name.startswith("qty_")]
+            n = line.line_no
+            self.fields[f"cartons_{line.pk}"] = forms.IntegerField(
+                label=_("Line %(n)d: cartons") % {"n": n}, required=False, min_value=1
+            )
+            self.fields[f"percarton_{line.pk}"] = forms.DecimalField(
+                label=_("Line %(n)d: quantity per carton") % {"n": n},
+                required=False,
+                min_value=Decimal("0.01"),
+                max_digits=12,
+                decimal_places=2,
+            )
+            for key, label in (
+                ("net", _("Line %(n)d: net weight (kg)")),
+                ("gross", _("Line %(n)d: gross weight (kg)")),
+            ):
+                self.fields[f"{key}_{line.pk}"] = forms.DecimalField(
+                    label=label % {"n": n}, required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2
+                )
 
-    def quantity_fields(self):
-        return [self[name] for name in self.fields if name.startswith("qty_")]
+    def header_fields(self):
+        return [self[name] for name in self.fields if name.split("_")[0] not in LINE_FIELD_PREFIXES]
+
+    def line_groups(self):
+        """Per order line: its quantity, then how it is packed (for the packing list)."""
+        return [[self[f"{prefix}_{row['line'].pk}"] for prefix in LINE_FIELD_PREFIXES] for row in self.progress]
 
     def to_input(self) -> ShipmentInput:
         d = self.cleaned_data
         quantities = {name[4:]: d[name] for name in self.fields if name.startswith("qty_") and d.get(name)}
+        packing = {
+            row["line"].pk: LinePacking(
+                cartons=d.get(f"cartons_{row['line'].pk}"),
+                per_carton=d.get(f"percarton_{row['line'].pk}"),
+                net_kg=d.get(f"net_{row['line'].pk}"),
+                gross_kg=d.get(f"gross_{row['line'].pk}"),
+            )
+            for row in self.progress
+        }
         documents = []
         if d.get("packing_list"):
             documents.append((DocumentKind.PACKING_LIST, d["packing_list"]))
@@ -74,6 +105,7 @@ class ShipmentForm(forms.Form):
             notes=d.get("notes", ""),
             quantities=quantities,
             documents=documents,
+            packing=packing,
         )
 
 

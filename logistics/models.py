@@ -110,6 +110,11 @@ class ShipmentLine(models.Model):
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
     order_line = models.ForeignKey(OrderLine, verbose_name=_("order line"), on_delete=models.PROTECT, related_name="+")
     quantity = models.DecimalField(_("quantity shipped"), max_digits=12, decimal_places=2)
+    # How the line is packed, for the packing list; empty where the merchandiser did not give it.
+    cartons = models.PositiveIntegerField(_("cartons"), null=True, blank=True)
+    per_carton = models.DecimalField(_("quantity per carton"), max_digits=12, decimal_places=2, null=True, blank=True)
+    net_kg = models.DecimalField(_("net weight (kg)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    gross_kg = models.DecimalField(_("gross weight (kg)"), max_digits=12, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = _("shipment line")
@@ -118,6 +123,10 @@ class ShipmentLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["shipment", "order_line"], name="shipmentline_unique_line"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="shipmentline_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(gross_kg__isnull=True) | Q(net_kg__isnull=True) | Q(gross_kg__gte=F("net_kg")),
+                name="shipmentline_gross_not_below_net",
+            ),
         ]
 
 

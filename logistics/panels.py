@@ -48,8 +48,7 @@ SHIPMENTS_PANEL = OrderPanel(
     title=_("Shipments"),
     template="logistics/_order_panel.html",
     context=shipments_context,
+    tab="shipments",
     order=40,
     select_related=("status_link",),
-    # Shipments, deliveries and documents go on until the order closes; a closed order's are history.
-    live_states=tuple(s for s in OrderState.values if s not in (OrderState.CLOSED, OrderState.CANCELLED)),
 )

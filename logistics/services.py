@@ -9,6 +9,7 @@ transaction, and goes out after commit.
 import logging
 import mimetypes
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -46,6 +47,16 @@ STAGE = "logistics"
 
 
 @dataclass
+class LinePacking:
+    """How one line of a shipment is packed, as the packing list shows it. Every part is optional."""
+
+    cartons: int | None = None
+    per_carton: Decimal | None = None
+    net_kg: Decimal | None = None
+    gross_kg: Decimal | None = None
+
+
+@dataclass
 class ShipmentInput:
     carrier: Carrier
     mode: str
@@ -55,6 +66,22 @@ class ShipmentInput:
     tracking_number: str = ""
     notes: str = ""
     documents: list = field(default_factory=list)  # (DocumentKind, uploaded file)
+    packing: dict = field(default_factory=dict)  # order line id -> LinePacking
+
+
+# Files sent with the customer's shipment notice, from the apps above logistics (documents: the packing
+# list). A source is fn(shipment, actor) -> list of notifications.services.OutgoingFile; it runs inside
+# shipment_create's transaction, after the shipment's lines are written.
+_notice_files: list[Callable] = []
+
+
+def register_shipment_notice_files(source: Callable) -> None:
+    if source not in _notice_files:
+        _notice_files.append(source)
+
+
+def _shipment_notice_files(shipment: Shipment, actor) -> list:
+    return [file for source in _notice_files for file in source(shipment, actor)]
 
 
 def _require_edit(actor, order: Order) -> None:
@@ -145,10 +172,34 @@ def _validate_shipment(order: Order, data: ShipmentInput) -> tuple[list[str], di
             )
             continue
         quantities[line] = qty
+        problems += _packing_problems(line, qty, data.packing.get(line.pk) or data.packing.get(str(line.pk)))
     if not quantities and not problems:
         problems.append(_("Enter the quantity shipped for at least one line."))
     problems += _validate_documents(data.documents)
     return problems, quantities
+
+
+def _packing_problems(line, qty: Decimal, packing: LinePacking | None) -> list[str]:
+    if packing is None:
+        return []
+    problems = []
+    n = line.line_no
+    for value in (packing.per_carton, packing.net_kg, packing.gross_kg):
+        if value is not None and (value < 0 or value != value.quantize(Decimal("0.01"))):
+            problems.append(
+                _("Line %(n)d: weights and quantities per carton are positive, with two decimals.") % {"n": n}
+            )
+            break
+    if packing.cartons is not None and packing.cartons < 1:
+        problems.append(_("Line %(n)d: give at least one carton, or leave the cartons empty.") % {"n": n})
+    elif packing.cartons and packing.per_carton and packing.cartons * packing.per_carton < qty:
+        problems.append(
+            _("Line %(n)d: %(cartons)d cartons of %(per)s hold less than the %(qty)s shipped.")
+            % {"n": n, "cartons": packing.cartons, "per": quantity_text(packing.per_carton), "qty": quantity_text(qty)}
+        )
+    if packing.net_kg is not None and packing.gross_kg is not None and packing.gross_kg < packing.net_kg:
+        problems.append(_("Line %(n)d: the gross weight cannot be below the net weight.") % {"n": n})
+    return problems
 
 
 def _document_add(*, shipment: Shipment, kind: str, uploaded, actor) -> ShipmentDocument:
@@ -165,6 +216,16 @@ def _document_add(*, shipment: Shipment, kind: str, uploaded, actor) -> Shipment
     )
 
 
+def _packing_fields(data: ShipmentInput, line) -> dict:
+    packing = data.packing.get(line.pk) or data.packing.get(str(line.pk)) or LinePacking()
+    return {
+        "cartons": packing.cartons,
+        "per_carton": packing.per_carton,
+        "net_kg": packing.net_kg,
+        "gross_kg": packing.gross_kg,
+    }
+
+
 def _customer_email(order: Order) -> str:
     customer = order.customer
     if customer.email:
@@ -173,7 +234,9 @@ def _customer_email(order: Order) -> str:
     return contact.email if contact else ""
 
 
-def _notify_customer(order: Order, *, kind: str, template: str, dedupe_key: str, context: dict, actor) -> None:
+def _notify_customer(
+    order: Order, *, kind: str, template: str, dedupe_key: str, context: dict, actor, files=()
+) -> None:
     """Write the customer's email to the outbox (same transaction). Without an address, say so on the
     timeline instead, so the merchandiser knows to tell the customer another way."""
     to_email = _customer_email(order)
@@ -196,6 +259,7 @@ def _notify_customer(order: Order, *, kind: str, template: str, dedupe_key: str,
         template=template,
         context={"order": order, "customer": order.customer, "status_url": status_link_for_notice(order), **context},
         dedupe_key=dedupe_key,
+        attachments=files() if callable(files) else files,
     )
 
 
@@ -236,7 +300,10 @@ def shipment_create(*, order_id, actor, data: ShipmentInput) -> Shipment:
             created_by=actor,
         )
         ShipmentLine.objects.bulk_create(
-            [ShipmentLine(shipment=shipment, order_line=line, quantity=qty) for line, qty in quantities.items()]
+            [
+                ShipmentLine(shipment=shipment, order_line=line, quantity=qty, **_packing_fields(data, line))
+                for line, qty in quantities.items()
+            ]
         )
         for kind, uploaded in data.documents:
             _document_add(shipment=shipment, kind=kind, uploaded=uploaded, actor=actor)
@@ -272,6 +339,7 @@ def shipment_create(*, order_id, actor, data: ShipmentInput) -> Shipment:
                 "complete": complete,
             },
             actor=actor,
+            files=lambda: _shipment_notice_files(shipment, actor),  # only when there is someone to send to
         )
         if complete:
             order_transition(

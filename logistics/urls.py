@@ -5,6 +5,7 @@ from . import views
 app_name = "logistics"
 urlpatterns = [
     path("shipments/", views.shipment_list, name="shipment_list"),
+    path("shipments/export/<str:fmt>/", views.shipment_export, name="shipment_export"),
     path("orders/<int:order_pk>/shipments/new/", views.shipment_new, name="shipment_new"),
     path("orders/<int:order_pk>/status-link/", views.status_link_new, name="status_link_new"),
     path("orders/<int:order_pk>/status-link/revoke/", views.status_link_revoke_view, name="status_link_revoke"),

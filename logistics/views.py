@@ -4,20 +4,22 @@ import django_tables2 as tables
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
+from accounts.lists import ListSpec, list_export, list_page
 from accounts.roles import Role
 from core.errors import DomainError, InvalidInput
-from core.params import table_paginate
+from core.tables import DateColumn
 from core.views import report_error
 from orders.downloads import download_response, file_not_found
+from orders.hooks import order_page_url
 from orders.selectors import order_get_for_user
 
+from .filters import ShipmentFilter
 from .forms import CarrierForm, DeliveryForm, DocumentForm, ShipmentForm
 from .models import Carrier, Shipment
 from .selectors import shipment_get_for_user, shipment_list_queryset, shipping_progress, status_link_expires_at
@@ -36,7 +38,7 @@ EDIT_ROLES = (Role.MERCHANDISER, Role.SUPERVISOR)
 
 
 def _back_to_order(order_id):
-    return redirect(reverse("orders:detail", kwargs={"pk": order_id}) + "#panel-logistics")
+    return redirect(order_page_url(order_id, panel="logistics"))
 
 
 @role_required(*EDIT_ROLES)
@@ -179,15 +181,15 @@ class ShipmentTable(tables.Table):
     reference = tables.Column(
         verbose_name=gettext_lazy("Shipment"),
         accessor="pk",
-        linkify=lambda record: reverse("orders:detail", kwargs={"pk": record.order_id}) + "#panel-logistics",
+        linkify=lambda record: order_page_url(record.order_id, panel="logistics"),
     )
     customer = tables.Column(verbose_name=gettext_lazy("Customer"), accessor="order__customer", orderable=False)
     carrier = tables.Column(verbose_name=gettext_lazy("Carrier"), orderable=False)
     mode = tables.Column(verbose_name=gettext_lazy("Mode"))
     tracking_number = tables.Column(verbose_name=gettext_lazy("Tracking number"))
-    ship_date = tables.DateColumn(verbose_name=gettext_lazy("Shipped"), format="Y-m-d")
-    eta = tables.DateColumn(verbose_name=gettext_lazy("ETA"), format="Y-m-d")
-    delivered_on = tables.DateColumn(verbose_name=gettext_lazy("Delivered"), format="Y-m-d")
+    ship_date = DateColumn(verbose_name=gettext_lazy("Shipped"))
+    eta = DateColumn(verbose_name=gettext_lazy("ETA"))
+    delivered_on = DateColumn(verbose_name=gettext_lazy("Delivered"))
 
     class Meta:
         model = Shipment
@@ -199,16 +201,34 @@ class ShipmentTable(tables.Table):
         return record.reference
 
 
-@role_required(*STAFF_ROLES)
-def shipment_list(request):
-    """Shipments of the orders the person may see; in transit first (the default filter)."""
+SHIPMENT_LIST = ListSpec(
+    key="shipments",
+    filterset_class=ShipmentFilter,
+    table_class=ShipmentTable,
+    required=("reference",),
+    extra_keys=("scope",),
+)
+
+
+def _shipments_in_scope(request):
     scope = request.GET.get("scope", "in_transit")
     qs = shipment_list_queryset(user=request.user)
     if scope == "in_transit":
         qs = qs.filter(delivered_on__isnull=True)
-    table = ShipmentTable(qs)
-    table_paginate(request, table, per_page=50)
-    return render(request, "logistics/shipment_list.html", {"table": table, "scope": scope})
+    return scope, qs
+
+
+@role_required(*STAFF_ROLES)
+def shipment_list(request):
+    """Shipments of the orders the person may see; in transit first (the default scope)."""
+    scope, qs = _shipments_in_scope(request)
+    return list_page(request, SHIPMENT_LIST, qs, template="logistics/shipment_list.html", context={"scope": scope})
+
+
+@role_required(*STAFF_ROLES)
+def shipment_export(request, fmt):
+    _scope, qs = _shipments_in_scope(request)
+    return list_export(request, SHIPMENT_LIST, qs, fmt=fmt, title=_("Shipments"), filename="shipments")
 
 
 @role_required(Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT)

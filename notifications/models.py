@@ -2,6 +2,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StoredFile
+
 
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
@@ -46,3 +48,16 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.to_email} ({self.status})"
+
+
+class NotificationAttachment(StoredFile):
+    """A file sent with a message, stored with it so that a retry sends the same bytes."""
+
+    storage_folder = "outbox"
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="attachments")
+
+    class Meta:
+        verbose_name = _("email attachment")
+        verbose_name_plural = _("email attachments")
+        ordering = ["id"]

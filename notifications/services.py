@@ -7,22 +7,34 @@ same Message-ID (fixed at the first attempt), so the receiving side can recognis
 """
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Notification, NotificationStatus
+from .models import Notification, NotificationAttachment, NotificationStatus
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 20
 TEXT_ENGINE = "text"  # settings.TEMPLATES: autoescape off
 MAX_BACKOFF = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class OutgoingFile:
+    """A file to send with a message: its name as the recipient sees it, its bytes and its type."""
+
+    name: str
+    content: bytes
+    content_type: str = "application/octet-stream"
 
 
 def notification_render(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
@@ -45,11 +57,13 @@ def notification_enqueue(
     context: dict,
     dedupe_key: str | None = None,
     reply_to: str = "",
+    attachments: Sequence[OutgoingFile] = (),
 ) -> Notification | None:
     """Write the message to the outbox, in the caller's transaction, and send it after commit.
 
     `dedupe_key` makes the enqueue idempotent: a second call with the same key returns None. `reply_to` is
-    the address the recipient's answer goes to (a customer notice: the order's merchandiser).
+    the address the recipient's answer goes to (a customer notice: the order's merchandiser). `attachments`
+    are stored with the message, so every attempt sends the same files.
     Must be called inside transaction.atomic() so the message exists only if the change commits.
     """
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
@@ -68,6 +82,14 @@ def notification_enqueue(
                 body_text=text,
                 body_html=html,
             )
+            for file in attachments:
+                NotificationAttachment.objects.create(
+                    notification=notification,
+                    file=ContentFile(file.content, name=file.name),
+                    original_name=file.name[:255],
+                    content_type=file.content_type,
+                    size=len(file.content),
+                )
     except IntegrityError:
         if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
             return None
@@ -110,6 +132,9 @@ def notification_send(*, notification_id: int) -> bool:
         )
         if notification.body_html:
             message.attach_alternative(notification.body_html, "text/html")
+        for attachment in notification.attachments.all():
+            with attachment.file.open("rb") as stored:
+                message.attach(attachment.original_name, stored.read(), attachment.content_type)
         try:
             message.send(fail_silently=False)
         except Exception as exc:  # noqa: BLE001 - SMTP and network errors alike: retry later

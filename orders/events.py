@@ -47,12 +47,14 @@ def event_checked(order, actor, *, item, checked: bool) -> OrderEvent:
     return _event(order, kind, actor, payload=payload)
 
 
-def event_confirmation(order, actor, *, method: str, contact: str, confirmation_id: int) -> OrderEvent:
+def event_confirmation(
+    order, actor, *, method: str, contact: str, confirmation_id: int, document: dict | None = None
+) -> OrderEvent:
     return _event(
         order,
         EventType.CONFIRMATION_RECORDED,
         actor,
-        payload={"method": method, "contact": contact, "confirmation": confirmation_id},
+        payload={"method": method, "contact": contact, "confirmation": confirmation_id, **(document or {})},
     )
 
 
@@ -112,3 +114,16 @@ def event_comment(order, actor, *, comment_id: int, text: str, mentions: list[st
     """A comment in the order's thread (orders.services.discussion): the text as typed, whom it named."""
     payload = {"comment": comment_id, "mentions": mentions, **({"name": file_name} if file_name else {})}
     return _event(order, EventType.COMMENT, actor, note=text, payload=payload)
+
+
+def event_promise(order, actor, *, type_: str, promise, note: Note = "", answer: str = "") -> OrderEvent:
+    """A step of the promise ledger (orders.services.promises): proposed, approved, rejected, answered."""
+    payload = {
+        "promise": promise.pk,
+        "from": promise.previous_date.isoformat() if promise.previous_date else "",
+        "to": promise.delivery_date.isoformat(),
+        "reason": promise.reason_code,
+        "customer_caused": promise.customer_caused,
+        **({"answer": answer} if answer else {}),
+    }
+    return _event(order, type_, actor, note=note, payload=payload)

@@ -1,13 +1,13 @@
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from core.filters import YesNoFilter
 
-from .models import Channel, Customer, OrderState
+from .models import Channel, Customer, Order, OrderState
+from .selectors import owner_scope, owners_visible_to
 
 MAX_ID = 2**63 - 1  # the largest value of a 64-bit id column
 
@@ -41,6 +41,15 @@ class LazySelect(forms.Select):
             self.choices = iterator
 
 
+class OwnerFilter(django_filters.ModelChoiceFilter):
+    """An owner (merchandiser) filter that offers only the people the viewer may see
+    (orders.selectors.owners_visible_to): a supervisor their team, a merchandiser themself."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", lambda request: owners_visible_to(request.user))
+        super().__init__(*args, **kwargs)
+
+
 class OrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
     status = django_filters.ChoiceFilter(label=_("State"), choices=OrderState.choices)
@@ -48,11 +57,7 @@ class OrderFilter(django_filters.FilterSet):
     customer = django_filters.ModelChoiceFilter(
         label=_("Customer"), queryset=Customer.objects.all(), widget=LazySelect(field_name="customer")
     )
-    merchandiser = django_filters.ModelChoiceFilter(
-        label=_("Merchandiser"),
-        queryset=get_user_model().objects.filter(groups__name=Role.MERCHANDISER),
-        widget=LazySelect(field_name="merchandiser"),
-    )
+    merchandiser = OwnerFilter(label=_("Merchandiser"), widget=LazySelect(field_name="merchandiser"))
     received_from = django_filters.DateFilter(
         label=_("Received from"),
         field_name="received_at",
@@ -65,9 +70,19 @@ class OrderFilter(django_filters.FilterSet):
         lookup_expr="date__lte",
         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    is_overdue = django_filters.BooleanFilter(label=_("Overdue"))
-    is_at_risk = django_filters.BooleanFilter(label=_("At risk"))
-    is_on_hold = django_filters.BooleanFilter(label=_("On hold"))
+    is_overdue = YesNoFilter(label=_("Overdue"))
+    is_at_risk = YesNoFilter(label=_("At risk"))
+    is_on_hold = YesNoFilter(label=_("On hold"))
+
+    class Meta:
+        model = Order
+        fields = ()
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        # A merchandiser sees only their own orders: an owner filter would offer them themself alone.
+        if owner_scope(request.user).startswith("self-"):
+            self.filters.pop("merchandiser")
 
     def search(self, queryset, name, value):
         value = value.strip()

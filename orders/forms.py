@@ -8,8 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateField, DateTimeField
 
-from .models import COMMENT_MAX_CHARS, ConfirmationMethod, Currency, Customer, CustomerContact, OrderLine, Product, Unit
+from .models import (
+    COMMENT_MAX_CHARS,
+    STAFF_CONFIRMATION_METHODS,
+    Currency,
+    Customer,
+    CustomerContact,
+    OrderLine,
+    Product,
+    Unit,
+)
 from .permissions import CUSTOMER_ROUTING_FIELDS, can_edit_customer, can_route_customer, customer_owner_choices
+from .selectors import product_for_style
 from .services.intake import LineInput, OrderInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # ISO: what <input type=date> needs
@@ -36,9 +46,20 @@ class OrderHeaderForm(forms.Form):
         label=_("Ship to"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
-    confirm_duplicate = forms.BooleanField(
-        label=_("Save anyway: I have checked that this is not a duplicate"), required=False
-    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The duplicate question is asked only once a duplicate is found (ask_about_duplicates); an answer
+        # already posted is kept, so a page shown again for another reason does not lose it.
+        if self.is_bound and self.data.get(self.add_prefix("confirm_duplicate")):
+            self.ask_about_duplicates()
+
+    def ask_about_duplicates(self) -> None:
+        """Add "Save anyway: not a duplicate", after the form was checked and an order with its PO was found."""
+        if "confirm_duplicate" not in self.fields:
+            self.fields["confirm_duplicate"] = forms.BooleanField(
+                label=_("Save anyway: I have checked that this is not a duplicate"), required=False
+            )
 
     def clean_delivery_date(self):
         value = self.cleaned_data["delivery_date"]
@@ -48,28 +69,53 @@ class OrderHeaderForm(forms.Form):
 
 
 class OrderLineForm(forms.Form):
-    product = forms.ModelChoiceField(Product.objects.all(), label=_("Product"), required=False)
+    """One row of the intake grid. A style number brings its product's description and unit when those are
+    left empty (the grid's script fills them as the number is typed; without it, on saving)."""
+
+    style_no = forms.CharField(label=_("Style number"), max_length=40, required=False)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     colour = forms.CharField(label=_("Colour"), max_length=80, required=False)
     size = forms.CharField(label=_("Size"), max_length=40, required=False)
     quantity = forms.DecimalField(
         label=_("Quantity"), min_value=Decimal("0.01"), max_value=Decimal("9999999999"), decimal_places=2
     )
-    unit = forms.ModelChoiceField(Unit.objects.all(), label=_("Unit"))
+    unit = forms.ModelChoiceField(Unit.objects.all(), label=_("Unit"), required=False)
     unit_price = forms.DecimalField(
         label=_("Unit price"), min_value=Decimal("0"), max_value=Decimal("99999999"), decimal_places=4
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Read by static/js/line-grid.js: the cell whose style number is looked up, and the row's last cell,
+        # where Enter adds a row.
+        self.fields["style_no"].widget.attrs.update({"autocomplete": "off", "data-style-lookup": ""})
+        self.fields["unit_price"].widget.attrs.update({"data-grid-last": ""})
+
+    def clean_style_no(self):
+        style_no = self.cleaned_data["style_no"].strip()
+        self.product = product_for_style(user=self.user, style_no=style_no) if style_no else None
+        if style_no and self.product is None:
+            raise forms.ValidationError(_("No product has the style number “%(style)s”.") % {"style": style_no})
+        return style_no
+
     def clean(self):
         data = super().clean()
-        if not data.get("product") and not (data.get("description") or "").strip():
-            raise forms.ValidationError(_("Choose a product or describe the item."))
+        product = getattr(self, "product", None)
+        if product is not None and not data.get("unit") and "unit" not in self.errors:
+            data["unit"] = product.unit
+        if "style_no" in self.errors:
+            return data
+        if not product and not (data.get("description") or "").strip():
+            raise forms.ValidationError(_("Give a style number or describe the item."))
+        if not data.get("unit"):
+            self.add_error("unit", _("Choose the unit."))
         return data
 
     def to_line(self) -> LineInput:
         d = self.cleaned_data
         return LineInput(
-            product=d.get("product"),
+            product=getattr(self, "product", None),
             description=d.get("description", ""),
             colour=d.get("colour", ""),
             size=d.get("size", ""),
@@ -88,9 +134,15 @@ class BaseLineFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("An order needs at least one line."))
 
 
+# Three empty rows: without JavaScript the grid is a plain formset, and most phone orders fit in three lines.
 OrderLineFormSet = forms.formset_factory(
-    OrderLineForm, formset=BaseLineFormSet, extra=1, can_delete=True, max_num=200, validate_max=True
+    OrderLineForm, formset=BaseLineFormSet, extra=3, can_delete=True, max_num=200, validate_max=True
 )
+
+
+def order_lines_formset(data=None, *, user) -> BaseLineFormSet:
+    """The intake grid's rows (prefix `lines`): style numbers resolve to the products `user` may see."""
+    return OrderLineFormSet(data, prefix="lines", form_kwargs={"user": user})
 
 
 def order_input_from_forms(header: OrderHeaderForm, lines) -> OrderInput:
@@ -110,9 +162,11 @@ def order_input_from_forms(header: OrderHeaderForm, lines) -> OrderInput:
 
 class ConfirmationForm(forms.Form):
     version = VersionField()
-    method = forms.ChoiceField(label=_("Method"), choices=ConfirmationMethod.choices)
+    method = forms.ChoiceField(label=_("Method"), choices=[(m.value, m.label) for m in STAFF_CONFIRMATION_METHODS])
     contact = forms.CharField(label=_("Customer contact"), max_length=120)
-    confirmed_at = DateTimeField(label=_("Confirmed at"), widget=DATETIME)
+    # Most confirmations are recorded as the call ends: start at now (the form shows it in the active
+    # time zone, to the minute, so it is never in the future); the person changes it when it was earlier.
+    confirmed_at = DateTimeField(label=_("Confirmed at"), widget=DATETIME, initial=timezone.now)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
     attachment = forms.FileField(label=_("Attachment"), required=False, help_text=_("e.g. the signed PO or the email"))
 
@@ -313,3 +367,17 @@ class CommentForm(forms.Form):
         help_text=_("Name a colleague with @ and their user name (@li.na) to send them the comment."),
     )
     file = forms.FileField(label=_("File (optional)"), required=False)
+
+
+class PromiseDecisionForm(forms.Form):
+    """The supervisor's answer to a proposed delivery date: approve it (a note is optional) or reject it (the
+    note is the reason, checked by the service)."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(
+        label=_("Note to the merchandiser"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you reject the date."),
+    )

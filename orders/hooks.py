@@ -4,9 +4,13 @@ A stage app registers, in its AppConfig.ready():
 - a guard: `register_guard("ship", fn)`, where fn(order) returns a refusal message or None;
 - an after-transition action: `register_after("enter", fn)`, where fn(order, actor) runs inside the
   transition's transaction (production builds the T&A plan when an order is entered);
-- a panel on the order page: `register_panel(OrderPanel(...))`: the order detail renders each panel's
-  template with the context its function returns, so the page shows stage data it does not know. Once the
-  order has moved past the panel's `live_states`, the page shows it folded, loaded when opened.
+- a tab of the order page: `register_tab(OrderTab(...))`, and which state it opens first in;
+- a panel on the order page: `register_panel(OrderPanel(...))`, in one tab: the order page renders each
+  panel's template with the context its function returns, so the page shows stage data it does not know.
+  The page renders the open tab's panels only; the others are read when their tab is opened;
+- the next step's form: `register_step(NextStep(...))`: the order page's next-step card holds the form of
+  the transition that moves the order on, when a stage owns what that transition needs (production's
+  run details before "start production").
 """
 
 from collections import defaultdict
@@ -14,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
 
 Guard = Callable[..., str | None]
 After = Callable[..., None]
@@ -26,21 +31,46 @@ STAGE_TRANSITIONS = ("start_production", "ship", "begin_after_sales", "close")
 
 
 @dataclass(frozen=True)
+class OrderTab:
+    key: str  # the ?tab= value, e.g. "production"
+    title: object  # lazy translated label
+    order: int = 100  # position in the tab bar, smaller first
+    # The order states in which this tab is the one the page opens on: the stage the order is in.
+    opens_in: tuple[str, ...] = ()
+
+
+_tabs: dict[str, OrderTab] = {}
+
+
+def register_tab(tab: OrderTab) -> None:
+    _tabs[tab.key] = tab
+
+
+def tabs() -> list[OrderTab]:
+    return sorted(_tabs.values(), key=lambda t: t.order)
+
+
+def tab_get(key: str) -> OrderTab | None:
+    return _tabs.get(key)
+
+
+def tab_for_state(status: str) -> OrderTab:
+    """The tab the order page opens on when nobody asked for one: the one of the order's stage."""
+    ordered = tabs()
+    return next((t for t in ordered if status in t.opens_in), ordered[0])
+
+
+@dataclass(frozen=True)
 class OrderPanel:
     key: str  # unique, e.g. "production-plan"
     title: object  # lazy translated heading
     template: str  # rendered with {"order": order, "user": user, **context(order, user)}
     context: Callable[..., dict]  # context(order=..., user=...) -> dict; keep to a constant number of queries
-    order: int = 100  # position on the page, smaller first
+    tab: str = "overview"  # the key of the OrderTab it shows in
+    order: int = 100  # position in its tab, smaller first
     # The stage's one-to-one rows (e.g. "production_plan"), joined into the order page's one query for the
     # order instead of each costing one: the context reads them with related_or_none(order, name).
     select_related: tuple[str, ...] = ()
-    # The order states in which the panel's stage is live; None: all of them. In any other state the stage
-    # is history, and the page folds the panel and reads its tables only when someone opens it.
-    live_states: tuple[str, ...] | None = None
-
-    def is_live(self, order) -> bool:
-        return self.live_states is None or order.status in self.live_states
 
     def render_context(self, *, order, user) -> dict:
         return {"order": order, "user": user, **self.context(order=order, user=user)}
@@ -57,20 +87,49 @@ def panel_get(key: str) -> OrderPanel | None:
     return _panels.get(key)
 
 
-def panels_for(order, user, *, unfold: frozenset[str] = frozenset()) -> list[dict]:
-    """Each panel with its context, or folded (context None) when its stage is history and it is not in
-    `unfold` (the keys someone asked to open)."""
-    return [panel_view(panel, order, user, unfold=unfold) for panel in sorted(_panels.values(), key=lambda p: p.order)]
+def panel_view(panel: OrderPanel, order, user) -> dict:
+    return {"panel": panel, "context": panel.render_context(order=order, user=user)}
 
 
-def panel_view(panel: OrderPanel, order, user, *, unfold: frozenset[str] = frozenset()) -> dict:
-    if panel.is_live(order) or panel.key in unfold:
-        return {"panel": panel, "context": panel.render_context(order=order, user=user), "folded": False}
-    return {"panel": panel, "context": None, "folded": True}
+def panels_in(tab: str, order, user) -> list[dict]:
+    """The panels of one tab with their contexts: what the page reads when that tab is open."""
+    chosen = sorted((p for p in _panels.values() if p.tab == tab), key=lambda p: p.order)
+    return [panel_view(panel, order, user) for panel in chosen]
 
 
 def panel_relations() -> tuple[str, ...]:
     return tuple(sorted({name for panel in _panels.values() for name in panel.select_related}))
+
+
+def order_page_url(order_id, *, panel: str = "") -> str:
+    """The order page opened on the tab that holds `panel`, scrolled to that tab: where a form of the panel
+    comes back to after a save, so the message (shown at the top of the tab) is in view."""
+    url = reverse("orders:detail", kwargs={"pk": order_id})
+    found = _panels.get(panel)
+    return f"{url}?tab={found.tab}#order-tab" if found else url
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The next-step card's part for one transition, registered by the app that owns what it needs."""
+
+    transition: str  # e.g. "start_production"
+    tab: str  # the tab that holds what the transition needs: where a refusal's reasons link to
+    template: str = ""  # the step's own form, shown in the card in place of a plain button
+    # context(order=..., user=...) -> dict for the template, or None when the form has nothing to offer now
+    # (the card then shows the plain button or the refusal's reasons).
+    context: Callable[..., dict | None] | None = None
+
+
+_steps: dict[str, NextStep] = {}
+
+
+def register_step(step: NextStep) -> None:
+    _steps[step.transition] = step
+
+
+def step_for(transition: str) -> NextStep | None:
+    return _steps.get(transition)
 
 
 def related_or_none(order, name: str):
@@ -141,3 +200,19 @@ def customer_status_url(order) -> str:
 def customer_reply_to(order) -> str:
     """Where a customer's answer to a notice about the order goes: its merchandiser."""
     return getattr(order.merchandiser, "email", "") or ""
+
+
+# The promise ledger (orders.services.promises). A stage registers fn(promise, actor), run inside the
+# transaction that approved a new delivery date: production re-plans the open milestones back from it and
+# tells the customer.
+_promise_approved: list[Callable] = []
+
+
+def register_promise_approved(action: Callable) -> None:
+    if action not in _promise_approved:
+        _promise_approved.append(action)
+
+
+def run_promise_approved(promise, actor) -> None:
+    for action in _promise_approved:
+        action(promise, actor)

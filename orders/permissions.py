@@ -32,6 +32,14 @@ def can_hold(user, order: Order) -> bool:
     return can_edit(user, order)
 
 
+def can_decide_promise(user, promise) -> bool:
+    """Approve or reject a proposed delivery date: the supervisor of the owner's team, never the person who
+    proposed it (a supervisor's own proposal waits for another supervisor of that team, or none)."""
+    if not user.is_authenticated or promise.proposed_by_id == user.pk:
+        return False
+    return has_role(user, Role.SUPERVISOR) and leads_owner(user, promise.order)
+
+
 @dataclass(frozen=True)
 class TransitionRule:
     label: object

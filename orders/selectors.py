@@ -26,7 +26,10 @@ from .models import (
     OrderEvent,
     OrderLine,
     OrderMention,
+    OrderState,
     Product,
+    Promise,
+    PromiseStatus,
     Unit,
 )
 
@@ -50,6 +53,33 @@ def orders_visible_to(user) -> QuerySet[Order]:
     if not condition:
         return qs.none()
     return qs.filter(condition)
+
+
+def owners_visible_to(user) -> QuerySet:
+    """The people an owner filter offers `user`: whose orders they see, by the rule of orders_visible_to.
+    QA, HR and management: every merchandiser; a supervisor: their team's merchandisers and themself; a
+    merchandiser: themself only."""
+    people = get_user_model().objects.order_by("last_name", "first_name", "username")
+    roles = user_roles(user)
+    merchandisers = Q(groups__name=Role.MERCHANDISER)
+    if roles & READ_ALL_ROLES:
+        return people.filter(merchandisers).distinct()
+    condition = Q(pk__in=[])
+    if Role.MERCHANDISER in roles:
+        condition |= Q(pk=user.pk)
+    if Role.SUPERVISOR in roles:
+        condition |= (merchandisers & Q(team__supervisor=user)) | Q(pk=user.pk)
+    return people.filter(condition).distinct()
+
+
+def owner_scope(user) -> str:
+    """A name for what owners_visible_to gives `user`: cached owner choices are shared within one scope."""
+    roles = user_roles(user)
+    if roles & READ_ALL_ROLES:
+        return "all"
+    if Role.SUPERVISOR in roles:
+        return f"team-{user.pk}"
+    return f"self-{user.pk}"
 
 
 def order_get_for_user(*, user, pk) -> Order:
@@ -191,6 +221,50 @@ def order_timeline(*, order: Order, limit: int = 200) -> list[OrderEvent]:
     return events_readable(order.events.select_related("actor").order_by("-created_at", "-id")[:limit])
 
 
+# The stages the order page's stepper walks, in order. Cancelled and on hold are shown beside them.
+STAGES = (
+    OrderState.RECEIVED,
+    OrderState.CONFIRMED,
+    OrderState.ENTERED,
+    OrderState.IN_PRODUCTION,
+    OrderState.SHIPPED,
+    OrderState.AFTER_SALES,
+    OrderState.CLOSED,
+)
+
+
+def order_stages(*, order: Order) -> list[dict]:
+    """The stepper: each stage with the time the order reached it (None for one not reached), which one it
+    is in, and, for a cancelled order, where it stopped. The first three times are on the order; the later
+    ones come from its transition events, read (a handful of rows) only once the order has got that far."""
+    reached = {
+        OrderState.RECEIVED: order.received_at,
+        OrderState.CONFIRMED: order.confirmed_at,
+        OrderState.ENTERED: order.entered_at,
+    }
+    stopped_at = None
+    if order.status not in (OrderState.RECEIVED, OrderState.CONFIRMED, OrderState.ENTERED):
+        moves = order.events.filter(type=EventType.TRANSITION).order_by("created_at", "id")
+        for from_state, to_state, at in moves.values_list("from_state", "to_state", "created_at"):
+            reached.setdefault(to_state, at)
+            if to_state == OrderState.CANCELLED:
+                stopped_at = from_state
+    if order.closed_at and order.status == OrderState.CLOSED:
+        reached.setdefault(OrderState.CLOSED, order.closed_at)
+    current = stopped_at if order.status == OrderState.CANCELLED else order.status
+    index = STAGES.index(current) if current in STAGES else -1
+    return [
+        {
+            "state": state,
+            "label": OrderState(state).label,
+            "at": reached.get(state) if i <= index else None,
+            "done": i < index or (i == index and order.status == OrderState.CLOSED),
+            "current": i == index and order.status != OrderState.CANCELLED,
+        }
+        for i, state in enumerate(STAGES)
+    ]
+
+
 def events_readable(events) -> list[OrderEvent]:
     """Events as the work record shows them: a handover names both people (its payload holds their
     usernames), a changed line its old and new unit and product (the payload holds their ids). One query
@@ -227,7 +301,16 @@ def _name_changed_lines(events: list[OrderEvent]) -> None:
         }
 
 
-def order_checklist(*, order: Order) -> list[dict]:
+class Checklist(list):
+    """The checklist's rows, each {"item", "check"}, and how many are still open (the "Tick all" button
+    shows only while some are)."""
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for row in self if row["check"] is None)
+
+
+def order_checklist(*, order: Order) -> Checklist:
     """Every active checklist item with its tick (who and when), in one query: the tick and the person
     who ticked are LEFT JOINed to the items, so the order page pays one query for its checklist, not two.
     Plain SQL: the ORM cannot join the items to the ticks (OrderCheck.item has no reverse relation)."""
@@ -242,7 +325,7 @@ def order_checklist(*, order: Order) -> list[dict]:
             ORDER BY i.sequence, i.code""",  # noqa: S608 - table names from the models; the id is a parameter
         [order.pk],
     )
-    return [{"item": item, "check": _tick(order, item)} for item in rows]
+    return Checklist({"item": item, "check": _tick(order, item)} for item in rows)
 
 
 def _tick(order: Order, item: ChecklistItem) -> OrderCheck | None:
@@ -279,6 +362,25 @@ def orders_with_same_po(*, customer: Customer, customer_po: str, exclude_pk=None
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs
+
+
+PRODUCT_ROLES = {Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.MANAGEMENT}
+
+
+def products_visible_to(user) -> QuerySet[Product]:
+    """The product master, for the roles that work with it (those the product list is open to); none for
+    anyone else."""
+    if not user.is_authenticated or not (user_roles(user) & PRODUCT_ROLES):
+        return Product.objects.none()
+    return Product.objects.select_related("unit")
+
+
+def product_for_style(*, user, style_no: str) -> Product | None:
+    """The product with this style number (any case, outer spaces ignored) that `user` may see, or None."""
+    style_no = (style_no or "").strip()
+    if not style_no:
+        return None
+    return products_visible_to(user).filter(style_no__iexact=style_no).first()
 
 
 def customers_visible_to(user) -> QuerySet[Customer]:
@@ -367,4 +469,36 @@ def mentions_for(*, user, limit: int = 10) -> list[OrderMention]:
         OrderMention.objects.filter(user=user, comment__order__in=orders_visible_to(user))
         .select_related("comment", "comment__author", "comment__order")
         .order_by("-comment__created_at", "-id")[:limit]
+    )
+
+
+# --- the promise ledger ------------------------------------------------------------------------------
+def promise_get_for_order(*, order: Order, pk) -> Promise:
+    """A promise of an order the caller may already see; another order's is a 404."""
+    promise = Promise.objects.filter(order=order, pk=pk).first()
+    if promise is None:
+        raise Http404
+    return promise
+
+
+def order_promises(*, order: Order) -> list[Promise]:
+    return list(order.promises.select_related("proposed_by", "decided_by", "evidence"))
+
+
+def promises_waiting_for(*, user, limit: int = 200) -> list[Promise]:
+    """Proposed dates that `user` decides: those on orders of the teams they lead, not their own, oldest first."""
+    return list(
+        Promise.objects.filter(status=PromiseStatus.PROPOSED, order__merchandiser__team__supervisor=user)
+        .exclude(proposed_by=user)
+        .select_related("order__customer", "order__merchandiser", "proposed_by")
+        .order_by("proposed_at", "pk")[:limit]
+    )
+
+
+def promise_answers_for(*, user, limit: int = 20) -> list[Promise]:
+    """The customers' answers to new dates on the merchandiser's own orders, newest first."""
+    return list(
+        Promise.objects.filter(order__merchandiser=user, customer_answered_at__isnull=False)
+        .select_related("order__customer")
+        .order_by("-customer_answered_at", "-pk")[:limit]
     )

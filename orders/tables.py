@@ -39,7 +39,7 @@ class OrderTable(tables.Table):
     def value_number(self, record):
         return record.display_number
 
-    # Exports (orders/exports.py) write real dates and times: the objects, not their text.
+    # Exports (core/exports.py) write real dates and times: the objects, not their text.
     def value_delivery_date(self, value):
         return value
 

@@ -45,6 +45,14 @@ class DelayForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For colleagues; the customer's email gives the reason and the new date only."),
     )
+    evidence = forms.FileField(
+        label=_("Customer's evidence"),
+        required=False,
+        help_text=_(
+            "For a reason the customer caused: their email or change request. With it the new date needs no "
+            "approval; without it, or for any other reason, your supervisor approves it first."
+        ),
+    )
     version = VersionField()
 
     def clean_new_date(self):
@@ -74,6 +82,13 @@ class CheckInForm(forms.Form):
     next_steps = forms.CharField(
         label=_("Next steps"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    # Asked less often than who was spoken to, how and how much: folded on the card, so that a card fits on
+    # a phone's screen; open when one of them holds a value or an error.
+    FOLDED = ("milestone", "problems", "next_steps")
+
+    def folded_open(self) -> bool:
+        return any(self[name].errors or self[name].value() for name in self.FOLDED)
 
     def __init__(self, *args, milestones=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -241,6 +241,13 @@ class DelayReason(BilingualName):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     sequence = models.PositiveSmallIntegerField(_("sequence"), default=10)
     active = models.BooleanField(_("active"), default=True)
+    customer_caused = models.BooleanField(
+        _("caused by the customer"),
+        default=False,
+        help_text=_(
+            "A new date for this reason, with the customer's evidence attached, needs no supervisor's approval."
+        ),
+    )
 
     class Meta:
         verbose_name = _("delay reason")
@@ -249,9 +256,13 @@ class DelayReason(BilingualName):
 
 
 class Delay(models.Model):
-    """A production delay (延期): why, and the new promised date the customer was told."""
+    """A production delay (延期): why, and the new promised date the customer was told. Written when the
+    new date is approved in the order's promise ledger (orders.Promise), which keeps the proposal."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="delays")
+    promise = models.OneToOneField(
+        "orders.Promise", on_delete=models.SET_NULL, null=True, blank=True, related_name="delay"
+    )
     reason = models.ForeignKey(DelayReason, verbose_name=_("reason"), on_delete=models.PROTECT)
     note = models.TextField(_("internal note"), blank=True)
     previous_date = models.DateField(_("previous promised date"))
@@ -269,3 +280,27 @@ class Delay(models.Model):
 
     def __str__(self):
         return f"{self.order} {self.previous_date} → {self.new_date}"
+
+
+class PromiseWarning(models.Model):
+    """The promise's early warning: an open milestone whose projection breaks the promised delivery date
+    within PROMISE_WARNING_WORKING_HOURS working hours (or already does). One per milestone and promised
+    date: raised once, by production.services.promise_warnings_raise."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="promise_warnings")
+    milestone = models.ForeignKey(PlanMilestone, verbose_name=_("milestone"), on_delete=models.CASCADE)
+    delivery_date = models.DateField(_("promised delivery date"))
+    projected_date = models.DateField(_("projected"))
+    latest_safe_date = models.DateField(_("last safe day"))
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("promise warning")
+        verbose_name_plural = _("promise warnings")
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "delivery_date"], name="promise_warning_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.order} {self.milestone.code} {self.latest_safe_date}"

@@ -9,15 +9,12 @@ from orders.hooks import related_or_none
 from orders.models import OrderState
 from orders.permissions import can_edit
 
-from .forms import DelayForm, MilestoneActualForm, MilestoneReviseForm, ProductionStartForm
+from .forms import DelayForm, MilestoneActualForm, MilestoneReviseForm
 from .models import Delay
 from .selectors import delay_reasons_active, plan_preview, plan_view
 
 BEFORE_ENTRY = (OrderState.RECEIVED, OrderState.CONFIRMED)
 PLAN_OPEN = (OrderState.ENTERED, OrderState.IN_PRODUCTION)
-# Until the goods ship the plan and the run are the order's live work; after, they are history, folded on
-# the order page (orders.hooks.OrderPanel.live_states).
-PLAN_LIVE = PRODUCTION_LIVE = (*BEFORE_ENTRY, *PLAN_OPEN)
 RECENT_CHECKINS = 10
 
 
@@ -35,8 +32,9 @@ def plan_panel_context(*, order, user) -> dict:
         "today": today,
         "editable": editable,
         **view,
-        # Each milestone's row with the forms of its Update cell (production/_milestone_update.html).
-        "lines": [(row, _milestone_forms(row.milestone, today) if editable else None) for row in view["rows"]],
+        # Each milestone's row. Its Update cell's forms are fetched when the cell is opened
+        # (production/_milestone_update.html, views.milestone_update): most views of a plan change nothing.
+        "lines": [(row, None) for row in view["rows"]],
     }
 
 
@@ -46,7 +44,7 @@ class MilestoneForms:
     revise: MilestoneReviseForm | None  # none once the milestone is done
 
 
-def _milestone_forms(milestone, today) -> MilestoneForms:
+def milestone_forms(milestone, today) -> MilestoneForms:
     """Record the actual date (any milestone) or revise the due date (one not done yet); the prefix is the
     one production.views.milestone_update reads."""
     prefix = f"m{milestone.pk}"
@@ -63,19 +61,10 @@ def production_panel_context(*, order, user) -> dict:
         return {"mode": "not_yet"}
     editable = order.status in PLAN_OPEN and can_edit(user, order)
     run = related_or_none(order, "production_run")  # joined in by the order page (orders.hooks)
-    start_form = None
-    if editable and order.status == OrderState.ENTERED and not order.is_on_hold:
-        initial = {"version": order.version, "start_date": timezone.localdate()}
-        if run:
-            initial.update(
-                factory=run.factory, line=run.line, work_order_ref=run.work_order_ref, start_date=run.start_date
-            )
-        start_form = ProductionStartForm(initial=initial, prefix="start")
     return {
         "mode": "run",
         "run": run,
         "editable": editable,
-        "start_form": start_form,
         "delay_form": _delay_form(order) if editable else None,
         "delays": list(Delay.objects.filter(order=order).select_related("reason", "recorded_by", "notification")[:20]),
         "checkins": list(order.checkins.select_related("completed_by").order_by("-day")[:RECENT_CHECKINS]),

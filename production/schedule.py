@@ -150,3 +150,36 @@ def assess(
     projected = project(milestones, today=today, calendar=calendar)
     finish = projected[max(milestones, key=lambda m: (m.sequence, m.pk or 0)).pk]
     return Assessment(bool(late_critical) or finish > plan.ex_factory_date, is_overdue, finish, late_critical)
+
+
+# --- the promise's early warning -------------------------------------------------------------------
+@dataclass(frozen=True)
+class PromiseBreak:
+    milestone: object
+    projected: date  # when it is now expected (project())
+    latest_safe: date  # the last working day it can be done on and still ship in time for the promise
+
+    @property
+    def is_broken(self) -> bool:
+        return self.projected > self.latest_safe
+
+
+def promise_breaks(
+    *, delivery_date: date, transit_days: int, milestones: Sequence, today: date, calendar: WorkCalendar
+) -> list[PromiseBreak]:
+    """For each open milestone: its projection and the last day it may finish on without carrying the
+    ex-factory date past the one the promised delivery needs. The plan's own spacing between the milestone
+    and ex-factory is kept, so a milestone's latest safe day is that many working days before the needed
+    ex-factory date."""
+    if not milestones:
+        return []
+    needed = calendar.on_or_before(shift(delivery_date, -transit_days))
+    last = max(milestones, key=lambda m: (m.sequence, m.pk or 0))
+    projected = project(milestones, today=today, calendar=calendar)
+    breaks = []
+    for m in milestones:
+        if m.actual_date:
+            continue
+        gap = max(0, calendar.count_between(m.planned_date, last.planned_date))
+        breaks.append(PromiseBreak(m, projected[m.pk], calendar.subtract(needed, gap)))
+    return breaks

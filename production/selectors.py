@@ -17,7 +17,7 @@ from orders.models import Order, OrderLine, OrderState
 from orders.selectors import order_lines, orders_visible_to
 from workcalendar.calendar import WorkCalendar
 
-from .models import CheckIn, CheckInStatus, DelayReason, PlanMilestone, PlanTemplate, ProductionPlan
+from .models import CheckIn, CheckInStatus, DelayReason, PlanMilestone, PlanTemplate, ProductionPlan, PromiseWarning
 from .schedule import Schedule, assess, milestone_status, milestone_variance, project, schedule_backward, template_for
 
 BOARD_PAGE_SIZE = 50
@@ -29,7 +29,7 @@ CHECKIN_PAGE_SIZES = (25, 50, 100)  # the first is the default
 # A short list the admin rarely edits, offered by the delay form on every in-production order page: kept in
 # the cache, dropped by whatever writes a reason (production/services/delay_reasons.py). A failing cache
 # is a miss (django-redis, IGNORE_EXCEPTIONS).
-_DELAY_REASONS_KEY = "production:delay-reasons:v1"
+_DELAY_REASONS_KEY = "production:delay-reasons:v2"
 _DELAY_REASONS_SECONDS = 3600  # a backstop: the services that write a reason drop the entry at once
 
 
@@ -216,6 +216,13 @@ class WorkRow:
     @property
     def plan(self):
         return related_or_none(self.order, "production_plan")
+
+
+def checkin_list_queryset(*, user) -> QuerySet[CheckIn]:
+    """Check-in records of the orders the person may see (an EXISTS per row, as for cases: an IN list of
+    every visible order is a hash of the orders table), before the list's filter and pages."""
+    visible = Exists(orders_visible_to(user).filter(pk=OuterRef("order_id")))
+    return CheckIn.objects.filter(visible).select_related("order", "merchandiser")
 
 
 def _worklist_orders(*, user) -> QuerySet[Order]:
@@ -519,3 +526,24 @@ def next_milestones(*, order_ids, day: date) -> dict:
             status = milestone_status(m, today=day, calendar=calendar, at_risk_days=settings.PRODUCTION_AT_RISK_DAYS)
             found[m.plan.order_id] = {"milestone": m, "status": status}
     return found
+
+
+# --- the promise's early warning --------------------------------------------------------------------
+def promise_warnings_open(*, merchandiser=None, supervisor=None, limit: int = 20) -> list:
+    """Early warnings still to act on: the milestone is open, the order still entered or in production and
+    still promised for the date warned about. One person's orders, or the teams a supervisor leads."""
+    qs = PromiseWarning.objects.filter(
+        milestone__actual_date__isnull=True,
+        order__status__in=[OrderState.ENTERED, OrderState.IN_PRODUCTION],
+        order__is_on_hold=False,
+        delivery_date=F("order__delivery_date"),
+    )
+    if merchandiser is not None:
+        qs = qs.filter(order__merchandiser=merchandiser)
+    if supervisor is not None:
+        qs = qs.filter(order__merchandiser__team__supervisor=supervisor)
+    return list(
+        qs.select_related("order__customer", "order__merchandiser", "milestone").order_by("latest_safe_date", "pk")[
+            :limit
+        ]
+    )

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -14,13 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
+from accounts.lists import ListSpec, list_export, list_page
 from accounts.roles import Role
 from core.errors import DomainError, NotPermitted
 from core.jinja2 import render_fragment
 from core.views import report_error, run_service
+from orders.hooks import order_page_url
+from orders.models import PromiseStatus
 from orders.permissions import can_edit
-from orders.selectors import order_get_for_user
+from orders.selectors import order_get_for_user, promises_waiting_for
 
+from .filters import CheckInFilter
 from .forms import (
     CheckInForm,
     DelayForm,
@@ -28,6 +32,8 @@ from .forms import (
     MilestoneReviseForm,
     ProductionStartForm,
 )
+from .models import PlanMilestone
+from .panels import milestone_forms
 from .selectors import (
     BOARD_PROBLEM_DAYS,
     CHECKIN_FILTERS,
@@ -35,10 +41,12 @@ from .selectors import (
     board_page,
     checkin_compliance,
     checkin_counts,
+    checkin_list_queryset,
     checkin_problems,
     checkin_worklist,
     checkin_worklist_page,
     next_milestones,
+    promise_warnings_open,
     team_merchandisers,
 )
 from .services import (
@@ -50,10 +58,11 @@ from .services import (
     milestone_revise,
     production_start,
 )
+from .tables import CheckInTable
 
 
 def _back_to_order(pk, panel="production"):
-    return redirect(f"{reverse('orders:detail', args=[pk])}#panel-{panel}")
+    return redirect(order_page_url(pk, panel=panel))
 
 
 def _report_invalid(request, form) -> None:
@@ -101,9 +110,17 @@ def start_production(request, pk):
 
 
 @login_required
-@require_POST
 def milestone_update(request, pk, milestone_id):
+    """GET: the milestone's two forms (record the actual date, revise the due date), as the T&A table's
+    Update cell fetches them when opened (htmx), or as a page of their own without JavaScript. POST: one
+    of them."""
     order = _order_for_action(request, pk)
+    if request.method != "POST":
+        milestone = get_object_or_404(PlanMilestone, plan__order=order, pk=milestone_id)
+        context = {"order": order, "m": milestone, "update": milestone_forms(milestone, timezone.localdate())}
+        if request.htmx:
+            return HttpResponse(render_fragment("production/_milestone_forms.html", context, request))
+        return render(request, "production/milestone_form.html", context)
     action = request.POST.get("action")
     if action == "actual":
         form = MilestoneActualForm(request.POST, prefix=f"m{milestone_id}")
@@ -144,24 +161,29 @@ def milestone_update(request, pk, milestone_id):
 @require_POST
 def record_delay(request, pk):
     order = _order_for_action(request, pk)
-    form = DelayForm(request.POST, prefix="delay")
+    form = DelayForm(request.POST, request.FILES, prefix="delay")
     if not form.is_valid():
         _report_invalid(request, form)
         return _back_to_order(pk)
     d = form.cleaned_data
-    if run_service(
-        request,
-        lambda: delay_record(
+    try:
+        promise = delay_record(
             order_id=order.pk,
             actor=request.user,
             reason_id=d["reason"].pk,
             new_date=d["new_date"],
             note=d["note"],
+            evidence=d["evidence"],
             expected_version=d["version"],
-        ),
-    ):
+        )
+    except DomainError as error:
+        report_error(request, error)
+        return _back_to_order(pk)
+    if promise.status == PromiseStatus.APPROVED:
         messages.success(request, _("The delay is recorded and the new date is promised."))
-    return _back_to_order(pk)
+    else:
+        messages.success(request, _("The new date is proposed. It waits for your supervisor's approval."))
+    return redirect(f"{reverse('orders:detail', args=[pk])}?open=promises#panel-promises")
 
 
 # --- My check-ins today ---------------------------------------------------------------------------
@@ -306,5 +328,30 @@ def board(request):
     return render(
         request,
         "production/board.html",
-        {"page": page, "rows": rows, "compliance": compliance, "today": today, "problems": problems},
+        {
+            "page": page,
+            "rows": rows,
+            "compliance": compliance,
+            "today": today,
+            "problems": problems,
+            "warnings": promise_warnings_open(supervisor=request.user),
+            "dates_to_approve": promises_waiting_for(user=request.user, limit=10),
+        },
     )
+
+
+CHECKIN_LIST = ListSpec(key="checkins", filterset_class=CheckInFilter, table_class=CheckInTable, required=("day",))
+STAFF_ROLES = (Role.MERCHANDISER, Role.SUPERVISOR, Role.QA, Role.HR, Role.MANAGEMENT)
+
+
+@role_required(*STAFF_ROLES)
+def checkin_list(request):
+    """Every check-in record the person may see (theirs, their team's, or all)."""
+    rows = checkin_list_queryset(user=request.user)
+    return list_page(request, CHECKIN_LIST, rows, template="production/checkin_list.html")
+
+
+@role_required(*STAFF_ROLES)
+def checkin_export(request, fmt):
+    rows = checkin_list_queryset(user=request.user)
+    return list_export(request, CHECKIN_LIST, rows, fmt=fmt, title=_("Check-ins"), filename="checkins")

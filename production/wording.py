@@ -28,6 +28,7 @@ ACTIONS = {
     "checkin": _("Daily check-in"),
     "checkin_updated": _("Daily check-in updated"),
     "delay": _("Delay recorded"),
+    "promise_warning": _("Promise at risk: early warning"),
 }
 
 RUN = NoteKind(
@@ -61,6 +62,14 @@ MILESTONE_REVISED = NoteKind(
     _("%(milestone)s moved from %(old)s to %(new)s: %(reason)s"),
     shown={"milestone": in_reader_language, "old": as_date, "new": as_date},
 )
+PROMISE_WARNING = NoteKind(
+    "production.promise_warning",
+    _(
+        "%(milestone)s is not done, and the promised delivery date %(promised)s holds only if it is done by "
+        "%(latest)s. Act now, before the customer must be told."
+    ),
+    shown={"milestone": in_reader_language, "latest": as_date, "promised": as_date},
+)
 DELAY = NoteKind(
     "production.delay",
     _("Delay (%(reason)s): promised date %(old)s → %(new)s. %(notice)s"),
@@ -89,4 +98,4 @@ CHECKIN = NoteKind("production.checkin", shown={"day": as_date, "method": label_
 
 def register() -> None:
     register_stage(STAGE, StageWording(actions=ACTIONS))
-    register_notes(RUN, PLAN_MADE, MILESTONE_DONE, MILESTONE_REVISED, DELAY, CHECKIN)
+    register_notes(RUN, PLAN_MADE, MILESTONE_DONE, MILESTONE_REVISED, DELAY, PROMISE_WARNING, CHECKIN)

@@ -37,7 +37,9 @@ def main() -> None:
     parser.add_argument("--checkin-people", type=int, default=200, help="merchandisers asking for the check-in page")
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument(
-        "--pages", default="order,checkin,list", help="which pages, comma-separated: order, checkin, list"
+        "--pages",
+        default="order,checkin,list",
+        help="which pages, comma-separated: order, order-production (orders in production only), checkin, list",
     )
     args = parser.parse_args()
 
@@ -57,13 +59,17 @@ def main() -> None:
     users = get_user_model().objects.filter(is_active=True)
     merchandisers = list(users.filter(groups__name=Role.MERCHANDISER).order_by("pk")[: args.people])
     supervisors = list(users.filter(groups__name=Role.SUPERVISOR).order_by("pk")[: max(1, args.people // 8)])
-    people = []
+    people, producing = [], []
     for user in [*merchandisers, *supervisors]:
-        ids = list(orders_visible_to(user).values_list("pk", flat=True))
+        visible = orders_visible_to(user)
+        ids = list(visible.values_list("pk", flat=True))
         if ids:
             client = Client(SERVER_NAME="localhost")
             client.force_login(user)
             people.append((client, ids))
+            in_production = list(visible.filter(status="in_production").values_list("pk", flat=True))
+            if in_production:
+                producing.append((client, in_production))
     checkin_clients = []
     for user in users.filter(groups__name=Role.MERCHANDISER).order_by("pk")[: args.checkin_people]:
         client = Client(SERVER_NAME="localhost")
@@ -72,6 +78,10 @@ def main() -> None:
 
     def order_page() -> tuple:
         client, ids = rng.choice(people)
+        return client, reverse("orders:detail", args=[rng.choice(ids)])
+
+    def order_page_in_production() -> tuple:
+        client, ids = rng.choice(producing)
         return client, reverse("orders:detail", args=[rng.choice(ids)])
 
     def checkin_page() -> tuple:
@@ -83,6 +93,7 @@ def main() -> None:
 
     pages = {
         "order": ("order page, random order", order_page),
+        "order-production": ("order page, random order in production", order_page_in_production),
         "checkin": ("check-in page, random merchandiser", checkin_page),
         "list": ("order list, random person", order_list),
     }

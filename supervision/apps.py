@@ -7,6 +7,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Communication and supervision")
 
     def ready(self):
-        from . import wording
+        from . import waiting, wording
 
         wording.register()
+        waiting.register()  # its sources of "Waiting for you" (core/waiting.py)

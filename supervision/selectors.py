@@ -664,14 +664,27 @@ def spot_check_suggestions(*, order: Order) -> dict[str, bool | None]:
     return result
 
 
-def findings_listed(*, user, status: str = "", limit: int = 200) -> list[Finding]:
-    """The finding list: in one state if `status` names one."""
-    qs = findings_visible_to(user).select_related(
-        "merchandiser", "sample__order", "sample__order__customer", "result__item"
-    )
-    if status in FindingStatus.values:
-        qs = qs.filter(status=status)
-    return list(qs[:limit])
+def record_reviews_visible_to(user) -> QuerySet[RecordReview]:
+    """QA, HR and management: all. Supervisors: their team's and those they wrote. Merchandisers: their own."""
+    if not user.is_authenticated:
+        return RecordReview.objects.none()
+    roles = user_roles(user)
+    if roles & {Role.QA, Role.HR, Role.MANAGEMENT}:
+        return RecordReview.objects.all()
+    condition = Q(merchandiser=user) if Role.MERCHANDISER in roles else Q(pk__in=[])
+    if Role.SUPERVISOR in roles:
+        condition |= Q(merchandiser__team__supervisor=user) | Q(reviewer=user)
+    return RecordReview.objects.filter(condition)
+
+
+def record_review_list_queryset(*, user) -> QuerySet[RecordReview]:
+    """The record review list's rows, before its filter and pages."""
+    return record_reviews_visible_to(user).select_related("order", "merchandiser", "reviewer")
+
+
+def finding_list_queryset(*, user) -> QuerySet[Finding]:
+    """The finding list's rows, before its filter and pages (supervision.filters, the view's table)."""
+    return findings_visible_to(user).select_related("merchandiser", "sample__order")
 
 
 def findings_visible_to(user) -> QuerySet[Finding]:
@@ -722,8 +735,9 @@ def spot_check_results_by_merchandiser(*, start: date, end: date) -> list[dict]:
 
 
 # --- 5. violations ---------------------------------------------------------------------------------
-def violations_listed(*, user, limit: int = 200) -> list[Violation]:
-    return list(violations_visible_to(user).select_related("person", "order")[:limit])
+def violation_list_queryset(*, user) -> QuerySet[Violation]:
+    """The violation list's rows, before its filter and pages."""
+    return violations_visible_to(user).select_related("person", "order")
 
 
 def violations_visible_to(user) -> QuerySet[Violation]:

@@ -27,6 +27,8 @@ urlpatterns = [
     # 3. supervisors' reviews of work records
     path("reviews/", reviews.review_queue_view, name="review_queue"),
     path("reviews/orders/<int:pk>/", reviews.review_order, name="review_order"),
+    path("reviews/done/", reviews.review_list, name="review_list"),
+    path("reviews/done/export/<str:fmt>/", reviews.review_export, name="review_export"),
     # 4. QA spot checks and findings
     path("spot-checks/", spotchecks.plan_list, name="plan_list"),
     path("spot-checks/new/", spotchecks.plan_new, name="plan_new"),
@@ -36,12 +38,14 @@ urlpatterns = [
     path("spot-checks/samples/<int:pk>/", spotchecks.sample_score, name="sample_score"),
     path("spot-checks/results/<int:pk>/finding/", spotchecks.finding_raise, name="finding_raise"),
     path("findings/", spotchecks.finding_list, name="finding_list"),
+    path("findings/export/<str:fmt>/", spotchecks.finding_export, name="finding_export"),
     path("findings/<int:pk>/", spotchecks.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/acknowledge/", spotchecks.finding_acknowledge, name="finding_acknowledge"),
     path("findings/<int:pk>/close/", spotchecks.finding_close, name="finding_close"),
     path("findings/<int:pk>/evidence/", spotchecks.finding_evidence, name="finding_evidence"),
     # 5. violations and discipline
     path("violations/", violations.violation_list, name="violation_list"),
+    path("violations/export/<str:fmt>/", violations.violation_export, name="violation_export"),
     path("violations/new/", violations.violation_new, name="violation_new"),
     path("violations/<int:pk>/", violations.violation_detail, name="violation_detail"),
     path("violations/<int:pk>/opinion/", violations.violation_opinion, name="violation_opinion"),

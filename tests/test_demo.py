@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import models, transaction
+from django.http import QueryDict
 
 from orders.models import Customer, Order, OrderState
 from orders.services.spreadsheet_import import spreadsheet_parse
@@ -114,3 +115,52 @@ def test_every_demo_login_signs_in_with_the_demo_password(demo, db):
     assert users.count() == len(LOGINS) + 1
     assert all(user.check_password(DEMO_PASSWORD) for user in users)
     assert not any(user.check_password("wrong-" + DEMO_PASSWORD) for user in users)
+
+
+def test_the_demo_has_saved_filters_that_still_fit_their_lists(demo, db, rf):
+    from accounts.lists import filter_problems
+    from accounts.models import SavedView
+    from aftersales.views import CASE_LIST
+    from orders.views.listing import ORDER_LIST
+    from production.views import CHECKIN_LIST
+    from supervision.views.spotchecks import FINDING_LIST
+
+    specs = {spec.key: spec for spec in (ORDER_LIST, CASE_LIST, CHECKIN_LIST, FINDING_LIST)}
+    saved = SavedView.objects.exclude(name="").select_related("user")
+    assert {(v.user.username, v.list_key) for v in saved} >= {("merch.li", "orders"), ("sup.zhao", "cases")}
+    for view in saved:
+        request = rf.get("/")
+        request.user = view.user
+        assert filter_problems(request, specs[view.list_key], QueryDict(view.query_string)) == [], view
+
+
+def test_the_demo_shows_the_promise_ledger_for_each_role(demo, db):
+    from orders.models import Promise, PromiseStatus
+    from production.models import PromiseWarning
+
+    # An approved delay: the first and the latest promise differ.
+    moved = Order.objects.exclude(first_delivery_date=None).exclude(first_delivery_date=models.F("delivery_date"))
+    assert moved.filter(promises__status=PromiseStatus.APPROVED, promises__customer_caused=False).exists()
+    # A new date waiting for sup.zhao.
+    waiting = Promise.objects.get(status=PromiseStatus.PROPOSED)
+    assert waiting.order.merchandiser.team.supervisor.username == "sup.zhao"
+    # A date the customer caused, approved on its evidence and accepted by the customer.
+    by_customer = Promise.objects.get(customer_caused=True)
+    assert by_customer.status == PromiseStatus.APPROVED and by_customer.evidence is not None
+    assert by_customer.customer_answer == "accepted"
+    # The promise's early warning on at least one order.
+    assert PromiseWarning.objects.exists()
+
+
+def test_the_demo_holds_a_confirmed_pi_a_sent_one_and_a_packing_list(demo, db):
+    from documents.models import Document, DocumentKind
+    from orders.models import Confirmation, ConfirmationMethod
+
+    pis = Document.objects.filter(kind=DocumentKind.PROFORMA_INVOICE).select_related("order")
+    assert {pi.order.status for pi in pis} == {OrderState.CONFIRMED, OrderState.RECEIVED}
+    online = Confirmation.objects.get(method=ConfirmationMethod.PI_ONLINE)
+    confirmed_pi = pis.get(order__status=OrderState.CONFIRMED)
+    assert (online.order_id, online.document_sha256) == (confirmed_pi.order_id, confirmed_pi.sha256)
+    packing_list = Document.objects.get(kind=DocumentKind.PACKING_LIST)
+    assert packing_list.order.status == OrderState.SHIPPED
+    assert packing_list.shipment.lines.filter(cartons__gt=0, gross_kg__gt=0).exists()

@@ -19,6 +19,7 @@ LAYERS: list[set[str]] = [
     {"workcalendar"},  # the company calendar: working days for every clock
     {"orders"},  # customers, orders, the FSM, the work record: knows no stage
     {"production", "logistics", "aftersales"},  # the stages: each calls order services
+    {"documents"},  # the PI and packing list PDFs: read orders and logistics, plug into the order page
     {"customer_portal"},  # the customer's page over shipments and cases
     {"supervision"},  # reads orders and the stages
     {"evaluation"},  # scores everything below

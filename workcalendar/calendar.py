@@ -46,9 +46,13 @@ class WorkCalendar:
         # None: a calendar built by hand (tests, benchmarks) that knows only the days it was given. A set:
         # the company calendar, whose other years keep the statutory fixed-date holidays.
         self.loaded_years = None if loaded_years is None else frozenset(loaded_years)
-        self._lo: date | None = None
-        self._hi: date | None = None
-        self._days: list[date] = []  # the working days in [_lo, _hi], ascending
+        # (lo, hi, the working days in [lo, hi] ascending), replaced whole so that a calendar shared by the
+        # threads of a process never shows one range with another's days.
+        self._index: tuple[date, date, list[date]] | None = None
+
+    @property
+    def _days(self) -> list[date]:
+        return self._index[2] if self._index else []
 
     @classmethod
     def load(cls) -> "WorkCalendar":
@@ -64,9 +68,15 @@ class WorkCalendar:
                 (workdays if kind == CalendarDayKind.WORKDAY else holidays).append(day)
             days = (tuple(holidays), tuple(workdays))
             _remember_days(days)
+        global _loaded
+        weekend = tuple(settings.CALENDAR_WEEKEND_DAYS)
+        if _loaded is not None and _loaded[0] == (days, weekend):
+            return _loaded[1]  # the same days: keep the index this process has built over them
         holidays, workdays = days
         years = {d.year for d in holidays} | {d.year for d in workdays}
-        return cls(weekend=settings.CALENDAR_WEEKEND_DAYS, holidays=holidays, workdays=workdays, loaded_years=years)
+        calendar = cls(weekend=weekend, holidays=holidays, workdays=workdays, loaded_years=years)
+        _loaded = ((days, weekend), calendar)
+        return calendar
 
     def year_is_loaded(self, year: int) -> bool:
         return self.loaded_years is None or year in self.loaded_years
@@ -81,52 +91,55 @@ class WorkCalendar:
         return day.weekday() not in self.weekend
 
     # --- the index -----------------------------------------------------------------------------
-    def _cover(self, *days: date) -> None:
+    def _cover(self, *days: date) -> list[date]:
+        """The working days of an index covering `days` (with a margin), built or widened as needed."""
         lo = shift(min(days), -_MARGIN_DAYS)
         hi = shift(max(days), _MARGIN_DAYS)
-        if self._lo is not None and self._lo <= lo and hi <= self._hi:
-            return
-        if self._lo is not None and (max(hi, self._hi) - min(lo, self._lo)).days <= _INDEX_MAX_DAYS:
-            lo, hi = min(lo, self._lo), max(hi, self._hi)
+        index = self._index
+        if index is not None and index[0] <= lo and hi <= index[1]:
+            return index[2]
+        if index is not None and (max(hi, index[1]) - min(lo, index[0])).days <= _INDEX_MAX_DAYS:
+            lo, hi = min(lo, index[0]), max(hi, index[1])
         # else: a date far from the indexed ones (a stored 9999-12-31) gets an index of its own rather than
         # one stretching across the centuries between.
-        self._lo, self._hi = lo, hi
-        self._days = [
+        working = [
             lo + timedelta(days=i) for i in range((hi - lo).days + 1) if self.is_working_day(lo + timedelta(days=i))
         ]
+        self._index = (lo, hi, working)
+        return working
 
     def on_or_before(self, day: date) -> date:
         """The day itself if it is a working day, else the last working day before it."""
-        self._cover(day)
-        index = bisect_right(self._days, day) - 1
-        return self._days[index] if index >= 0 else day  # none before the start of the calendar
+        working = self._cover(day)
+        index = bisect_right(working, day) - 1
+        return working[index] if index >= 0 else day  # none before the start of the calendar
 
     def on_or_after(self, day: date) -> date:
-        self._cover(day)
-        index = bisect_left(self._days, day)
-        return self._days[index] if index < len(self._days) else day  # none after its end
+        working = self._cover(day)
+        index = bisect_left(working, day)
+        return working[index] if index < len(working) else day  # none after its end
 
     def subtract(self, day: date, working_days: int) -> date:
         """`working_days` working days before `day` (aligned first to a working day on or before it)."""
         if working_days < 0:
             return self.add(day, -working_days)
-        self._cover(day, shift(day, -(working_days * 2 + 14)))
-        index = bisect_right(self._days, day) - 1 - working_days
+        working = self._cover(day, shift(day, -(working_days * 2 + 14)))
+        index = bisect_right(working, day) - 1 - working_days
         if index < 0:
-            self._cover(shift(day, -(working_days * 7 + 30)), day)
-            index = bisect_right(self._days, day) - 1 - working_days
-        return self._days[max(index, 0)] if self._days else day  # the calendar's first day at the most
+            working = self._cover(shift(day, -(working_days * 7 + 30)), day)
+            index = bisect_right(working, day) - 1 - working_days
+        return working[max(index, 0)] if working else day  # the calendar's first day at the most
 
     def add(self, day: date, working_days: int) -> date:
         """`working_days` working days after `day` (aligned first to a working day on or after it)."""
         if working_days < 0:
             return self.subtract(day, -working_days)
-        self._cover(day, shift(day, working_days * 2 + 14))
-        index = bisect_left(self._days, day) + working_days
-        if index >= len(self._days):
-            self._cover(day, shift(day, working_days * 7 + 30))
-            index = bisect_left(self._days, day) + working_days
-        return self._days[min(index, len(self._days) - 1)] if self._days else day  # its last day at the most
+        working = self._cover(day, shift(day, working_days * 2 + 14))
+        index = bisect_left(working, day) + working_days
+        if index >= len(working):
+            working = self._cover(day, shift(day, working_days * 7 + 30))
+            index = bisect_left(working, day) + working_days
+        return working[min(index, len(working) - 1)] if working else day  # its last day at the most
 
     def count_between(self, start: date, end: date) -> int:
         """Working days in (start, end]; negative when end is before start. Tomorrow from today is 1."""
@@ -134,8 +147,8 @@ class WorkCalendar:
             return -self.count_between(end, start)
         if (end - start).days > _INDEX_MAX_DAYS:
             return self._count_by_weeks(start, end)
-        self._cover(start, end)
-        return bisect_right(self._days, end) - bisect_right(self._days, start)
+        working = self._cover(start, end)
+        return bisect_right(working, end) - bisect_right(working, start)
 
     def _count_by_weeks(self, start: date, end: date) -> int:
         """count_between without the index, for spans too long to index (a date stored centuries away):
@@ -149,6 +162,11 @@ class WorkCalendar:
         )
         count += sum(1 for day in self.workdays if start < day <= end and day.weekday() in self.weekend)
         return count
+
+
+# The calendar this process last loaded, with the days it was built from: while they are the same, every
+# request shares its index instead of building one again.
+_loaded: tuple[tuple, "WorkCalendar"] | None = None
 
 
 # --- the calendar's days in the cache -------------------------------------------------------------------

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "production",
     "logistics",
     "aftersales",
+    "documents",  # the PI and the packing list as stored, versioned PDFs
     "customer_portal",
     "supervision",
     "evaluation",
@@ -474,6 +475,16 @@ STATUS_LINK_DAYS = env.int("STATUS_LINK_DAYS", default=180)
 # The public status page refuses new cases beyond this many open ones per order (abuse guard).
 PORTAL_MAX_OPEN_CASES = env.int("PORTAL_MAX_OPEN_CASES", default=5)
 
+# --- documents: the letterhead on the PI and the packing list (docs/documents.md) -------------------------
+COMPANY_NAME = env("COMPANY_NAME", default="宁波示例进出口有限公司 Ningbo Example Import & Export Co., Ltd.")
+COMPANY_ADDRESS = env(
+    "COMPANY_ADDRESS", default="浙江省宁波市鄞州区示例路 88 号 · 88 Example Road, Yinzhou, Ningbo, China"
+)
+# Make the shipment's packing list and attach it to the customer's shipment notice (a PDF takes a second or
+# two to draw); false: staff make it on the order page when wanted.
+DOCUMENTS_PACKING_LIST_IN_NOTICE = env.bool("DOCUMENTS_PACKING_LIST_IN_NOTICE", default=True)
+COMPANY_LOGO = Path(env("COMPANY_LOGO", default=str(BASE_DIR / "static" / "img" / "letterhead-logo.png")))
+
 # --- Evaluation -----------------------------------------------------------------------------------
 # Working hours for "confirmed within N working hours": the company calendar's (CALENDAR_*).
 EVALUATION_WORKDAY_START = CALENDAR_WORKDAY_START
@@ -487,6 +498,9 @@ EVALUATION_MIN_MEASURED_WEIGHT = env.int("EVALUATION_MIN_MEASURED_WEIGHT", defau
 PRODUCTION_TRANSIT_DAYS = env.int("PRODUCTION_TRANSIT_DAYS", default=7)
 # A milestone not done within this many working days of its due date is "at risk".
 PRODUCTION_AT_RISK_DAYS = env.int("PRODUCTION_AT_RISK_DAYS", default=2)
+# The promise's early warning: this many working hours before an open milestone's projection breaks the
+# promised delivery date (docs/production.md, "The promise's early warning").
+PROMISE_WARNING_WORKING_HOURS = env.int("PROMISE_WARNING_WORKING_HOURS", default=48)
 
 # --- Tables ---------------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "partials/_table.html"
@@ -501,6 +515,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},  # subsetting the PDFs' font logs every glyph at INFO
         "security": {"level": "INFO"},  # security.access: refused, missing and unauthenticated requests
     },
 }
@@ -543,6 +558,8 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=600 if REDIS_URL else 0)  # 0: no cache
 DASHBOARD_COUNTS_MAX_AGE = env.int("DASHBOARD_COUNTS_MAX_AGE", default=60)  # seconds; 0 = always count live
+# The menu's "Waiting for you" counts per person (core/waiting.py); a service's write moves them at once.
+WAITING_COUNTS_MAX_AGE = env.int("WAITING_COUNTS_MAX_AGE", default=60)
 
 # --- Development-only apps -------------------------------------------------------------------------
 # `demo` (the demo data, `manage.py load_demo_data`: known passwords) and `devtools` (the bench seeders and

@@ -1,7 +1,9 @@
 from .discussion import COMMENT_MAX_CHARS, OrderComment, OrderMention
 from .master import Currency, Customer, CustomerApiToken, CustomerContact, Product, ProductType, Unit
 from .order import CANCELLABLE_STATES, OPEN_STATES, Channel, Order, OrderLine, OrderNumberSequence, OrderState
+from .promise import CustomerAnswer, Promise, PromiseKind, PromiseStatus
 from .records import (
+    STAFF_CONFIRMATION_METHODS,
     Attachment,
     AttachmentKind,
     ChecklistItem,
@@ -24,6 +26,7 @@ __all__ = [
     "ChecklistItem",
     "Confirmation",
     "ConfirmationMethod",
+    "STAFF_CONFIRMATION_METHODS",
     "Currency",
     "Customer",
     "CustomerApiToken",
@@ -40,6 +43,10 @@ __all__ = [
     "OrderNumberSequence",
     "OrderState",
     "Product",
+    "Promise",
+    "PromiseKind",
+    "PromiseStatus",
+    "CustomerAnswer",
     "ProductType",
     "Unit",
 ]

@@ -63,7 +63,10 @@ class Order(models.Model):
         db_index=False,
     )
     currency = models.ForeignKey(Currency, verbose_name=_("currency"), on_delete=models.PROTECT)
-    delivery_date = models.DateField(_("promised delivery date"))
+    delivery_date = models.DateField(_("promised delivery date"))  # the latest approved promise (Promise)
+    # The date the customer confirmed: set on confirmation and never moved; on-time delivery is measured
+    # against it (or the latest, as the KPI scheme chooses). Empty before confirmation.
+    first_delivery_date = models.DateField(_("first promised date"), null=True, blank=True)
     trade_terms = models.CharField(_("trade terms"), max_length=60, blank=True, help_text=_("e.g. FOB Ningbo"))
     payment_terms = models.CharField(_("payment terms"), max_length=120, blank=True)
     ship_to = models.TextField(_("ship to"), blank=True)
@@ -123,6 +126,11 @@ class Order(models.Model):
         return self.display_number
 
     @property
+    def first_promise(self):
+        """The first promised delivery date: as confirmed, or the current one while none was confirmed."""
+        return self.first_delivery_date or self.delivery_date
+
+    @property
     def display_number(self) -> str:
         """How every page, email and export names the order: its number once entered, before that what the
         merchandiser knows it by ("Draft: <customer> PO <po>", in the reader's language). A draft reads its
@@ -135,6 +143,7 @@ class Order(models.Model):
     @transition(field=status, source=S.RECEIVED, target=S.CONFIRMED)
     def confirm(self):
         self.confirmed_at = timezone.now()
+        self.first_delivery_date = self.first_delivery_date or self.delivery_date
 
     @transition(field=status, source=S.CONFIRMED, target=S.ENTERED)
     def enter(self):

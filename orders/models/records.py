@@ -64,6 +64,11 @@ class ConfirmationMethod(models.TextChoices):
     PHONE = "phone", _("Phone")
     EMAIL = "email", _("Email")
     SIGNED_PO = "signed_po", _("Signed PO")
+    PI_ONLINE = "pi_online", _("PI confirmed online")
+
+
+# What staff may record by hand: "PI confirmed online" is the customer's own act, on the status page.
+STAFF_CONFIRMATION_METHODS = (ConfirmationMethod.PHONE, ConfirmationMethod.EMAIL, ConfirmationMethod.SIGNED_PO)
 
 
 class Confirmation(models.Model):
@@ -77,8 +82,15 @@ class Confirmation(models.Model):
     attachment = models.ForeignKey(
         Attachment, verbose_name=_("attachment"), on_delete=models.SET_NULL, null=True, blank=True
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the customer confirmed themselves, online (PI_ONLINE).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # What the customer confirmed when it was a stored document (the PI): its version and SHA-256, so the
+    # confirmation names the exact file even after a newer version is made.
+    document_version = models.PositiveIntegerField(_("document version"), null=True, blank=True)
+    document_sha256 = models.CharField(_("document SHA-256"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("customer confirmation")
@@ -100,6 +112,10 @@ class EventType(models.TextChoices):
     FLAGS_CHANGED = "flags_changed", _("Flags changed")
     HELD = "held", _("Put on hold")
     RELEASED = "released", _("Released from hold")
+    PROMISE_PROPOSED = "promise_proposed", _("New date proposed")
+    PROMISE_APPROVED = "promise_approved", _("New date approved")
+    PROMISE_REJECTED = "promise_rejected", _("New date rejected")
+    PROMISE_ANSWERED = "promise_answered", _("Customer answered the new date")
     NOTE = "note", _("Note")
     COMMENT = "comment", _("Comment")
     STAGE = "stage", _("Stage record")  # production, logistics and after-sales write these
@@ -109,6 +125,13 @@ _EVENT_TYPE_LABELS = dict(EventType.choices)
 _CHANNEL_LABELS = dict(Channel.choices)
 _CONFIRMATION_LABELS = dict(ConfirmationMethod.choices)
 _FLAG_FIELDS = ("is_overdue", "is_at_risk", "is_on_hold")
+_PROMISE_EVENTS = (
+    EventType.PROMISE_PROPOSED,
+    EventType.PROMISE_APPROVED,
+    EventType.PROMISE_REJECTED,
+    EventType.PROMISE_ANSWERED,
+)
+_PROMISE_ANSWERS = {"accepted": _("accepted"), "questioned": _("questioned")}
 
 
 class OrderEvent(AppendOnlyEvent):
@@ -207,6 +230,10 @@ class OrderEvent(AppendOnlyEvent):
             # Names from the timeline's selector (order_timeline); the usernames stored otherwise.
             names = getattr(self, "handover_names", None) or (p.get("from", ""), p.get("to", ""))
             return f"{names[0]} → {names[1]}"
+        if self.type in _PROMISE_EVENTS:  # which date, and for the customer's answer what they said
+            dates = f"{p.get('from', '')} → {p.get('to', '')}"
+            answer = _PROMISE_ANSWERS.get(p.get("answer", ""))
+            return f"{dates} · {answer}" if answer else dates
         if self.type == EventType.RELEASED:  # which hold ended: its reason
             return p.get("reason", "")
         if self.type == EventType.COMMENT:  # whom it named, and its file

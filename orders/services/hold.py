@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 
-from .. import events
+from .. import events, hooks
 from ..models import CANCELLABLE_STATES, Order
 from ..permissions import can_hold
 from .workflow import order_check_version, order_lock
@@ -41,6 +41,7 @@ def order_hold(*, order_id, actor, reason: str, expected_version=None) -> Order:
         order.version += 1
         order.save(update_fields=["is_on_hold", "hold_reason", "held_since", "version"])
         events.event_held(order, actor, reason=reason)
+        hooks.run_after("hold", order, actor)  # the stages pause their clocks (after-sales SLA)
     return order
 
 
@@ -63,4 +64,5 @@ def order_release(*, order_id, actor, note: str = "", expected_version=None) -> 
         order.version += 1
         order.save(update_fields=["is_on_hold", "hold_reason", "held_since", "version"])
         events.event_released(order, actor, note=note.strip(), reason=reason, since=since)
+        hooks.run_after("release", order, actor)
     return order

@@ -13,7 +13,17 @@ from core.dates import date_rule_error
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 
 from .. import events
-from ..models import Attachment, ChecklistItem, Confirmation, Handover, Order, OrderCheck, OrderState
+from ..models import (
+    STAFF_CONFIRMATION_METHODS,
+    Attachment,
+    ChecklistItem,
+    Confirmation,
+    ConfirmationMethod,
+    Handover,
+    Order,
+    OrderCheck,
+    OrderState,
+)
 from ..permissions import can_edit, can_reassign, can_receive_handover
 from .workflow import order_check_version, order_lock
 
@@ -66,6 +76,30 @@ def order_check_item(*, order_id, item_id, actor, checked: bool, expected_versio
             return order  # already as asked: nothing to record
         _bump(order)
         events.event_checked(order, actor, item=item, checked=checked)
+    return order
+
+
+def order_check_all(*, order_id, actor, expected_version=None) -> Order:
+    """Tick every active verification item not yet ticked, in one transaction under one lock. Each item is
+    recorded as a single tick records it: its own row with who and when, and its own "ticked" event, so the
+    work record reads the same as ticking them one by one. The version moves once."""
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        order_check_version(order, expected_version)
+        _require_edit(actor, order)
+        if order.status != OrderState.RECEIVED:
+            raise TransitionRefused(_("The checklist is closed once the order is confirmed."))
+        ticked = OrderCheck.objects.filter(order=order).values("item_id")
+        items = list(ChecklistItem.objects.filter(active=True).exclude(pk__in=ticked).order_by("sequence", "code"))
+        if not items:
+            return order  # already all ticked: nothing to record
+        now = timezone.now()
+        OrderCheck.objects.bulk_create(
+            [OrderCheck(order=order, item=item, checked_by=actor, checked_at=now) for item in items]
+        )
+        _bump(order)
+        for item in items:
+            events.event_checked(order, actor, item=item, checked=True)
     return order
 
 
@@ -133,6 +167,8 @@ def order_record_confirmation(
         _require_edit(actor, order)
         if order.status in (OrderState.CANCELLED, OrderState.CLOSED):
             raise TransitionRefused(_("The order is finished; nothing can be recorded on it."))
+        if method not in STAFF_CONFIRMATION_METHODS:
+            raise InvalidInput(_("Choose how the customer confirmed."))
         if confirmed_at > timezone.now():
             raise InvalidInput(_("The confirmation time cannot be in the future."))
         if confirmed_at < order.received_at - timezone.timedelta(days=1):
@@ -151,6 +187,35 @@ def order_record_confirmation(
         )
         _bump(order)
         events.event_confirmation(order, actor, method=method, contact=contact, confirmation_id=confirmation.pk)
+    return confirmation
+
+
+def order_record_online_confirmation(
+    *, order: Order, contact: str, document_version: int, document_sha256: str
+) -> Confirmation:
+    """The customer confirmed a document of the order themselves, through their status link (the PI):
+    no staff member recorded it. Call inside the transaction of the stage that holds the document, with
+    the order locked; writes the confirmation and its one event."""
+    if order.status in (OrderState.CANCELLED, OrderState.CLOSED):
+        raise TransitionRefused(_("The order is finished; nothing can be recorded on it."))
+    confirmation = Confirmation.objects.create(
+        order=order,
+        method=ConfirmationMethod.PI_ONLINE,
+        contact=contact.strip()[:120],
+        confirmed_at=timezone.now(),
+        recorded_by=None,
+        document_version=document_version,
+        document_sha256=document_sha256,
+    )
+    _bump(order)
+    events.event_confirmation(
+        order,
+        None,
+        method=ConfirmationMethod.PI_ONLINE,
+        contact=confirmation.contact,
+        confirmation_id=confirmation.pk,
+        document={"version": document_version, "sha256": document_sha256},
+    )
     return confirmation
 
 
@@ -261,29 +326,4 @@ def order_set_flags(*, order_id, actor=None, **flags) -> Order:
             setattr(order, key, value)
         _bump(order, *changes.keys())
         events.event_flags(order, actor, changes=changes)
-    return order
-
-
-def order_reschedule(*, order_id, actor, delivery_date, reason: str, expected_version=None) -> Order:
-    """Move the promised delivery date because production is delayed (延期). Unlike order_edit this is not
-    a correction (the order was right; the date moved), so the accuracy KPI does not count it. Field
-    history keeps old → new with the reason; the event is an ordinary change with that reason."""
-    if not reason.strip():
-        raise InvalidInput(_("Give the reason for the new delivery date."))
-    with transaction.atomic():
-        order = order_lock(order_id=order_id)
-        order_check_version(order, expected_version)
-        _require_edit(actor, order)
-        if order.status not in (OrderState.ENTERED, OrderState.IN_PRODUCTION):
-            raise TransitionRefused(_("Only an order that is entered or in production can be rescheduled."))
-        if delivery_date == order.delivery_date:
-            raise InvalidInput(_("The new delivery date is the same as the current one."))
-        if problem := date_rule_error(delivery_date):
-            raise InvalidInput(problem)
-        changes = [{"field": "delivery_date", "old": str(order.delivery_date), "new": str(delivery_date)}]
-        order.delivery_date = delivery_date
-        order._change_reason = reason
-        order._history_user = actor
-        _bump(order, "delivery_date")
-        events.event_fields_changed(order, actor, changes=changes, reason=reason, correction=False)
     return order

@@ -15,7 +15,7 @@ from .numbering import order_number_next
 
 # Fields each transition method may write besides status and version.
 _TRANSITION_FIELDS = {
-    "confirm": ["confirmed_at"],
+    "confirm": ["confirmed_at", "first_delivery_date"],
     "enter": ["entered_at", "number"],
     "close": ["closed_at"],
     "cancel": ["closed_at", "cancel_reason"],
@@ -137,6 +137,28 @@ def transitions_available(*, order: Order, user) -> list[dict]:
         if can_proceed(getattr(order, name)) and can_transition(user, order, name):
             available.append({"name": name, "label": rule.label, "style": rule.style})
     return available
+
+
+# The transition that moves an order in each state on to the next stage: the order page's next step.
+FORWARD = {
+    OrderState.RECEIVED: "confirm",
+    OrderState.CONFIRMED: "enter",
+    OrderState.ENTERED: "start_production",
+    OrderState.IN_PRODUCTION: "ship",
+    OrderState.SHIPPED: "begin_after_sales",
+    OrderState.AFTER_SALES: "close",
+}
+
+
+def transition_blockers(*, order: Order, name: str, actor) -> list[str]:
+    """Why `order_transition` would refuse `name` now, by the same guards, changing nothing: the order page
+    says this, with a way to what is missing, instead of offering a button that would only refuse."""
+    held = held_refusal(order, name)
+    return [
+        *([held] if held else []),
+        *_core_guard_failures(order, name, actor=actor, reason=""),
+        *hooks.guard_failures(name, order, actor=actor),
+    ]
 
 
 def cancellation_needs_supervisor(*, order: Order, user) -> bool:

@@ -10,11 +10,19 @@ from notifications.services import notifications_for
 
 from .. import hooks
 from ..downloads import download_response, file_not_found
-from ..forms import AttachmentForm, ConfirmationForm, TransitionForm
-from ..models import CANCELLABLE_STATES, OrderState
-from ..permissions import can_edit, can_hold, can_reassign
-from ..selectors import order_checklist, order_get_for_page, order_get_for_user, order_timeline
+from ..forms import AttachmentForm, ConfirmationForm, PromiseDecisionForm
+from ..models import CANCELLABLE_STATES, OrderState, PromiseStatus
+from ..permissions import TRANSITIONS, can_decide_promise, can_edit, can_hold, can_reassign, can_transition
+from ..selectors import (
+    order_checklist,
+    order_get_for_page,
+    order_get_for_user,
+    order_promises,
+    order_stages,
+    order_timeline,
+)
 from ..services import transitions_available
+from ..services.workflow import FORWARD, transition_blockers
 from .discussion import discussion_context
 from .work_record import work_record
 
@@ -24,10 +32,16 @@ def _require_staff_role(request):
         raise Http404
 
 
-# --- The order page's own sections that become history ----------------------------------------------
-# Built like the stages' panels (orders.hooks.OrderPanel): live while the order is in one of their states,
-# folded after, and read from the database only when someone opens them.
-BEFORE_ENTRY = (OrderState.RECEIVED, OrderState.CONFIRMED)
+# --- The order page's tabs and its own sections ----------------------------------------------------
+# Registered with the stages' (orders.hooks) from OrdersConfig.ready(): a tab is read only when it is open.
+
+
+def _details_context(*, order, user) -> dict:
+    return {}
+
+
+def _lines_context(*, order, user) -> dict:
+    return {"lines": order.lines.all()}  # prefetched with the order
 
 
 def _checklist_context(*, order, user) -> dict:
@@ -42,93 +56,214 @@ def _confirmations_context(*, order, user) -> dict:
     }
 
 
-def _notifications_context(*, order, user) -> dict:
-    return {"notifications": list(notifications_for(reference=f"order:{order.pk}")[:20])}
-
-
-SECTIONS = {
-    section.key: section
-    for section in (
-        hooks.OrderPanel(
-            key="checklist",
-            title=_("Verification checklist"),
-            template="orders/_section_checklist.html",
-            context=_checklist_context,
-            live_states=BEFORE_ENTRY,
-        ),
-        hooks.OrderPanel(
-            key="confirmations",
-            title=_("Customer confirmations"),
-            template="orders/_section_confirmations.html",
-            context=_confirmations_context,
-            live_states=BEFORE_ENTRY,
-        ),
-        # The thread, in every state. Fetched by htmx as the page loads (?open=discussion without
-        # JavaScript, and from a "mentioned you" link), so the page keeps its query budget.
-        hooks.OrderPanel(
-            key="discussion",
-            title=_("Discussion"),
-            template="orders/_section_discussion.html",
-            context=discussion_context,
-            live_states=(),
-        ),
-        # A log of what was sent, like the whole work record: read on demand in every state.
-        hooks.OrderPanel(
-            key="notifications",
-            title=_("Customer notifications"),
-            template="orders/_section_notifications.html",
-            context=_notifications_context,
-            live_states=(),
-        ),
-    )
-}
-
-
-def _unfold(request) -> frozenset[str]:
-    """The folded sections asked for with ?open=<key> (the fallback when JavaScript is off). Keys that name
-    no section are dropped: anyone can type them."""
-    return frozenset(key for key in request.GET.getlist("open") if key in SECTIONS or hooks.panel_get(key))
-
-
-@login_required
-def order_detail(request, pk):
-    """The order page."""
-    _require_staff_role(request)
-    order = order_get_for_page(user=request.user, pk=pk)
-    body = render_to_string(
-        "orders/_detail_body.html", _body_context(request, order, _unfold(request)), request=request
-    )
-    return render(request, "orders/detail.html", {"title": order.display_number, "body": body})
-
-
-def _body_context(request, order, unfold: frozenset[str]) -> dict:
-    editable = can_edit(request.user, order)
+def _promises_context(*, order, user) -> dict:
+    promises = order_promises(order=order)
+    waiting = next((p for p in promises if p.status == PromiseStatus.PROPOSED), None)
     return {
-        "order": order,
-        "lines": order.lines.all(),  # prefetched with the order
-        "sections": {key: hooks.panel_view(s, order, request.user, unfold=unfold) for key, s in SECTIONS.items()},
-        "attachments": order.attachments.select_related("uploaded_by"),
-        "work_record": work_record(order),
-        "transitions": transitions_available(order=order, user=request.user),
-        "panels": hooks.panels_for(order, request.user, unfold=unfold),
-        "editable": editable,
-        "can_reassign": can_reassign(request.user, order),
-        "can_hold": can_hold(request.user, order) and (order.is_on_hold or order.status in CANCELLABLE_STATES),
-        "transition_form": TransitionForm(initial={"version": order.version}),
+        "promises": promises,
+        "waiting": waiting,
+        "can_decide": waiting is not None and can_decide_promise(user, waiting),
+        "decision_form": PromiseDecisionForm(),
+    }
+
+
+def _attachments_context(*, order, user) -> dict:
+    editable = can_edit(user, order)
+    return {
+        "attachments": list(order.attachments.select_related("uploaded_by")),
         "attachment_form": AttachmentForm(initial={"version": order.version}) if editable else None,
     }
 
 
+def _work_record_context(*, order, user) -> dict:
+    return {"record": work_record(order)}
+
+
+def _notifications_context(*, order, user) -> dict:
+    return {"notifications": list(notifications_for(reference=f"order:{order.pk}")[:20])}
+
+
+BEFORE_ENTRY = (OrderState.RECEIVED, OrderState.CONFIRMED)
+TABS = (
+    hooks.OrderTab(
+        key="overview",
+        title=_("Overview"),
+        order=10,
+        opens_in=(*BEFORE_ENTRY, OrderState.CLOSED, OrderState.CANCELLED),
+    ),
+    hooks.OrderTab(key="lines", title=_("Lines"), order=20),
+    hooks.OrderTab(key="record", title=_("Work record"), order=90),
+)
+PANELS = (
+    hooks.OrderPanel(
+        key="details", title=_("Order"), template="orders/_panel_details.html", context=_details_context, order=10
+    ),
+    hooks.OrderPanel(
+        key="checklist",
+        title=_("Verification checklist"),
+        template="orders/_section_checklist.html",
+        context=_checklist_context,
+        order=20,
+    ),
+    hooks.OrderPanel(
+        key="confirmations",
+        title=_("Customer confirmations"),
+        template="orders/_section_confirmations.html",
+        context=_confirmations_context,
+        order=30,
+    ),
+    # The delivery promises (the ledger): the first and the latest, every new date, its decision and the
+    # customer's answer.
+    hooks.OrderPanel(
+        key="promises",
+        title=_("Delivery promises"),
+        template="orders/_section_promises.html",
+        context=_promises_context,
+        order=35,
+    ),
+    hooks.OrderPanel(
+        key="attachments",
+        title=_("Attachments"),
+        template="orders/_panel_attachments.html",
+        context=_attachments_context,
+        order=40,
+    ),
+    hooks.OrderPanel(
+        key="lines", title=_("Lines"), template="orders/_panel_lines.html", context=_lines_context, tab="lines"
+    ),
+    hooks.OrderPanel(
+        key="discussion",
+        title=_("Discussion"),
+        template="orders/_section_discussion.html",
+        context=discussion_context,
+        tab="record",
+        order=10,
+    ),
+    hooks.OrderPanel(
+        key="work-record",
+        title=_("Work record"),
+        template="orders/_panel_work_record.html",
+        context=_work_record_context,
+        tab="record",
+        order=20,
+    ),
+    hooks.OrderPanel(
+        key="notifications",
+        title=_("Customer notifications"),
+        template="orders/_section_notifications.html",
+        context=_notifications_context,
+        tab="record",
+        order=30,
+    ),
+)
+# What stands in the way of the core's own transitions, and where the page shows it.
+STEPS = (
+    hooks.NextStep(transition="confirm", tab="overview"),
+    hooks.NextStep(transition="enter", tab="lines"),
+)
+
+
+def register() -> None:
+    for tab in TABS:
+        hooks.register_tab(tab)
+    for panel in PANELS:
+        hooks.register_panel(panel)
+    for step in STEPS:
+        hooks.register_step(step)
+
+
+def _tab_asked(request, order) -> hooks.OrderTab:
+    """The tab asked for with ?tab=<key> (a tab link without JavaScript, a bookmark, the way back after a
+    save), or the one holding the panel asked for with ?open=<key> (a "mentioned you" link), or else the tab
+    of the order's stage. A key that names nothing is ignored: anyone can type one."""
+    tab = hooks.tab_get(request.GET.get("tab", ""))
+    if tab is None and (panel := hooks.panel_get(request.GET.get("open", ""))):
+        tab = hooks.tab_get(panel.tab)
+    return tab or hooks.tab_for_state(order.status)
+
+
+def _tab_context(request, order, tab: hooks.OrderTab) -> dict:
+    return {"order": order, "tabs": hooks.tabs(), "tab": tab, "panels": hooks.panels_in(tab.key, order, request.user)}
+
+
+def _next_step(order, user) -> dict | None:
+    """The card's step: the transition that moves the order on, as a form that does it, or why it cannot
+    happen yet and where to put that right; for someone who may not do it, only what comes next."""
+    name = FORWARD.get(order.status)
+    if name is None or order.is_on_hold:
+        return None  # finished, or the hold banner's Release is the step
+    step = {"name": name, "label": TRANSITIONS[name].label, "mine": can_transition(user, order, name)}
+    registered = hooks.step_for(name)
+    if registered:
+        step["tab"] = hooks.tab_get(registered.tab)
+    if not step["mine"]:
+        return step
+    if registered and registered.template:
+        ctx = registered.context(order=order, user=user) if registered.context else {}
+        if ctx is not None:
+            return {**step, "template": registered.template, "ctx": ctx}
+    return {**step, "blockers": transition_blockers(order=order, name=name, actor=user)}
+
+
+def _next_step_context(request, order) -> dict:
+    editable = can_edit(request.user, order)
+    transitions = transitions_available(order=order, user=request.user)
+    return {
+        "order": order,
+        "step": _next_step(order, request.user),
+        "can_cancel": any(t["name"] == "cancel" for t in transitions),
+        "editable": editable,
+        "can_reassign": can_reassign(request.user, order),
+        "can_hold": can_hold(request.user, order) and (order.is_on_hold or order.status in CANCELLABLE_STATES),
+    }
+
+
 @login_required
-def order_section(request, pk, key):
-    """One section or stage panel of the order page, unfolded: fetched by htmx when a folded one opens."""
+def order_detail(request, pk):
+    """The order page: where the order stands, its next step, and the open tab; the other tabs load when
+    opened."""
     _require_staff_role(request)
-    section = SECTIONS.get(key) or hooks.panel_get(key)
-    if section is None:
+    order = order_get_for_page(user=request.user, pk=pk)
+    context = {
+        **_next_step_context(request, order),
+        **_tab_context(request, order, _tab_asked(request, order)),
+        "stages": order_stages(order=order),
+    }
+    body = render_to_string("orders/_detail_body.html", context, request=request)
+    # The messages show at the top of the open tab, where a form of the page comes back to after a save;
+    # an empty list keeps base.html from showing them a second time above the page.
+    return render(request, "orders/detail.html", {"title": order.display_number, "body": body, "messages": ()})
+
+
+@login_required
+def order_tab(request, pk, key):
+    """One tab of the order page with its tab bar: fetched by htmx when the tab is opened."""
+    _require_staff_role(request)
+    tab = hooks.tab_get(key)
+    if tab is None:
         raise Http404
     order = order_get_for_page(user=request.user, pk=pk)
-    part = hooks.panel_view(section, order, request.user, unfold=frozenset({key}))
-    return render(request, "orders/_section_body.html", {"order": order, "p": part})
+    return render(request, "orders/_tabs.html", _tab_context(request, order, tab))
+
+
+@login_required
+def order_next_step(request, pk):
+    """The next-step card alone: fetched again by htmx when something on the page changed what it says
+    (a checklist item ticked)."""
+    _require_staff_role(request)
+    order = order_get_for_page(user=request.user, pk=pk)
+    return render(request, "orders/_next_step.html", _next_step_context(request, order))
+
+
+@login_required
+def order_section(request, pk, key):
+    """One panel of the order page alone (a link that names one, an embed)."""
+    _require_staff_role(request)
+    panel = hooks.panel_get(key)
+    if panel is None:
+        raise Http404
+    order = order_get_for_page(user=request.user, pk=pk)
+    return render(request, "orders/_section.html", {"order": order, "p": hooks.panel_view(panel, order, request.user)})
 
 
 @login_required

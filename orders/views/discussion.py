@@ -4,7 +4,6 @@ form posts and the page is shown again at the thread."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,6 +11,7 @@ from core.errors import DomainError, NotPermitted
 from core.views import error_text, report_error
 
 from ..forms import CommentForm
+from ..hooks import order_page_url
 from ..selectors import order_comments, order_get_for_user
 from ..services import order_comment_post
 
@@ -51,4 +51,4 @@ def comment_post(request, pk):
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     else:
         messages.error(request, error)
-    return redirect(reverse("orders:detail", kwargs={"pk": pk}) + "?open=discussion#panel-discussion")
+    return redirect(order_page_url(pk, panel="discussion"))

@@ -22,7 +22,7 @@ from accounts.roles import Role
 from core.errors import DomainError, InvalidInput
 from core.views import report_error, report_form_errors
 
-from ..forms import OrderHeaderForm, OrderLineFormSet, order_input_from_forms
+from ..forms import OrderHeaderForm, order_input_from_forms, order_lines_formset
 from ..forms_import import EmailSourceForm, SpreadsheetImportForm, SpreadsheetUploadForm, StashForm
 from ..models import Channel
 from ..services.email_intake import email_intake_parse, email_order_create, email_order_initial
@@ -145,7 +145,7 @@ def intake_email(request):
                 source.add_error(None, error.message)
             else:
                 header = OrderHeaderForm(prefix="order", initial=email_order_initial(parsed))
-                lines = OrderLineFormSet(prefix="lines")
+                lines = order_lines_formset(user=request.user)
                 return _email_order_page(request, parsed, token, header, lines)
         report_form_errors(request, source)
     status = 400 if request.method == "POST" else 200
@@ -179,7 +179,7 @@ def _email_save(request):
         report_error(request, error)
         return redirect("orders:intake_email")
     header = OrderHeaderForm(request.POST, prefix="order")
-    lines = OrderLineFormSet(request.POST, prefix="lines")
+    lines = order_lines_formset(request.POST, user=request.user)
     duplicates = []
     if header.is_valid() and lines.is_valid():
         duplicates = duplicate_po_warning(header)

@@ -9,26 +9,27 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
+from accounts.lists import ListSpec, personal_list, personal_list_post
 from accounts.models import User
 from accounts.roles import user_roles
 from core.bilingual import BilingualName
+from core.exports import export_response
 from core.jinja2 import render_fragment
 
-from ..exports import CSV_TYPE, XLSX_TYPE, table_csv, table_xlsx
 from ..filters import OrderFilter
 from ..models import Channel, Order, OrderState
-from ..selectors import order_export_rows, order_list_keyset_page, order_list_queryset
+from ..selectors import order_export_rows, order_list_keyset_page, order_list_queryset, owner_scope
 from ..tables import OrderTable
 
 PAGE_SIZES = (25, 50, 100, 500)
 FILTER_OPTIONS_MAX_AGE = 60  # seconds: a new customer shows in the filter within a minute
+ORDER_LIST = ListSpec(key="orders", filterset_class=OrderFilter, table_class=OrderTable, required=("number",))
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,9 @@ def _filtered(request):
         raise Http404
     # Bound only when a filter is asked for: paging and sorting alone need no form built and validated.
     filtering = any(name in OrderFilter.base_filters for name in request.GET)
-    order_filter = OrderFilter(request.GET if filtering else None, queryset=order_list_queryset(user=request.user))
+    order_filter = OrderFilter(
+        request.GET if filtering else None, queryset=order_list_queryset(user=request.user), request=request
+    )
     return order_filter, order_filter.qs
 
 
@@ -47,7 +50,12 @@ def order_list(request):
     """Search, filter, sort. Nothing counts the table: a page fetches one row past its end to know
     whether there is a next one. In the default sort (newest first) pages are found by position
     (keyset: the pager's links carry the last or first row seen), so page 2,000 costs what page 1
-    costs; other sorts page by OFFSET."""
+    costs; other sorts page by OFFSET. A POST saves or deletes a filter of the person's, or their columns."""
+    if request.method == "POST":
+        return personal_list_post(request, ORDER_LIST)
+    personal = personal_list(request, ORDER_LIST)
+    if personal.redirect:
+        return personal.redirect
     order_filter, qs = _filtered(request)
     try:
         per_page = int(request.GET.get("per_page", 25))
@@ -56,12 +64,12 @@ def order_list(request):
     per_page = per_page if per_page in PAGE_SIZES else 25
     if request.GET.get("sort", DEFAULT_SORT) == DEFAULT_SORT:
         rows, pager = _keyset_page(request, qs, per_page)
-        table = OrderTable(rows)
+        table = personal.table(rows)
         RequestConfig(request, paginate=False).configure(table)
         # The rows are this page already: paged as page 1, so table.page is there as usual.
         table.paginate(paginator_class=LazyPaginator, per_page=per_page, page=1)
     else:
-        table = OrderTable(qs)
+        table = personal.table(qs)
         RequestConfig(request, paginate=False).configure(table)
         _offset_paginate(table, per_page=per_page, number=_page_number(request))
         pager = _offset_pager(request, table.page)
@@ -75,6 +83,7 @@ def order_list(request):
         "pager": pager,
         "page_sizes": PAGE_SIZES,
         "per_page": per_page,
+        "personal": personal,
     }
     return render(request, "orders/list.html", context)
 
@@ -114,7 +123,9 @@ def _filter_key(request, order_filter) -> str:
     """What the rendered filter form depends on (besides the language): its own fields and the page size,
     not the page or the sort, so paging through a list reuses one cached form."""
     fields = {*order_filter.filters, "per_page"}  # the filters' names, without building the form
-    return urlencode(sorted((k, v) for k in request.GET if k in fields for v in request.GET.getlist(k)))
+    chosen = urlencode(sorted((k, v) for k in request.GET if k in fields for v in request.GET.getlist(k)))
+    # The owner filter's choices depend on whose orders the person sees.
+    return f"{owner_scope(request.user)}:{chosen}"
 
 
 # --- keyset paging of the default sort ----------------------------------------------------------------
@@ -234,22 +245,18 @@ def _keyset_page(request, qs, per_page: int) -> tuple[list, KeysetPager]:
 
 @login_required
 def order_export(request, fmt):
-    """The filtered rows as CSV or XLSX, capped so one click cannot dump a million rows."""
+    """The filtered rows as CSV or XLSX, capped so one click cannot dump a million rows. The columns are the
+    ones the person chose to show."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
+    personal = personal_list(request, ORDER_LIST)
     order_filter, qs = _filtered(request)
     limit = settings.ORDER_EXPORT_MAX_ROWS
     rows = order_export_rows(qs, limit=limit)
     if len(rows) > limit:
         messages.error(request, _("More than %(n)d orders match. Narrow the filter before exporting.") % {"n": limit})
         return redirect(f"{request.path.rsplit('export', 1)[0]}?{request.GET.urlencode()}")
-    values = OrderTable(rows).as_values()
-    if fmt == "csv":
-        response = HttpResponse(table_csv(values), content_type=CSV_TYPE)
-    else:
-        response = HttpResponse(table_xlsx(values, title=_("Orders")), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="orders-{timezone.localdate():%Y%m%d}.{fmt}"'
-    return response
+    return export_response(personal.table(rows), fmt=fmt, title=_("Orders"), filename="orders")
 
 
 @login_required
@@ -258,14 +265,16 @@ def order_filter_options(request, field):
     selected. The choices are kept in the cache per field and language, and by the browser, for a minute."""
     if field not in ("customer", "merchandiser") or not user_roles(request.user):
         raise Http404
-    key = f"orders:filter-options:v2:{field}:{get_language()}"
+    # Owners: the people this person may see (orders.selectors.owners_visible_to), cached per scope.
+    scope = owner_scope(request.user) if field == "merchandiser" else "all"
+    key = f"orders:filter-options:v3:{field}:{scope}:{get_language()}"
     try:
         choices = cache.get(key)
     except Exception:  # noqa: BLE001 - a cache outage costs a query, not the page
         logger.warning("cache unavailable", exc_info=True)
         choices = None
     if choices is None:
-        choices = _filter_choices(field)
+        choices = _filter_choices(request, field)
         try:
             cache.set(key, choices, FILTER_OPTIONS_MAX_AGE)
         except Exception:  # noqa: BLE001
@@ -276,9 +285,12 @@ def order_filter_options(request, field):
     return response
 
 
-def _filter_choices(field: str) -> list[tuple[str, str]]:
+def _filter_choices(request, field: str) -> list[tuple[str, str]]:
     """(value, label) of every option, the empty one first, as the filter's own field labels them."""
-    form_field = OrderFilter(queryset=Order.objects.none()).form.fields[field]
+    form = OrderFilter(queryset=Order.objects.none(), request=request).form
+    if field not in form.fields:  # a merchandiser's list has no owner filter
+        raise Http404
+    form_field = form.fields[field]
     return [("", str(form_field.empty_label or ""))] + [
         (str(obj.pk), str(form_field.label_from_instance(obj))) for obj in form_field.queryset
     ]

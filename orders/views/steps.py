@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,14 +20,25 @@ from ..forms import (
     HoldForm,
     LineEditForm,
     OrderEditForm,
+    PromiseDecisionForm,
     ReleaseForm,
     TransitionForm,
 )
+from ..hooks import order_page_url
 from ..models import AttachmentKind
 from ..permissions import TRANSITIONS, can_edit
-from ..selectors import handover_choices, handover_orders, order_checklist, order_get_for_user, orders_visible_to
+from ..selectors import (
+    handover_choices,
+    handover_orders,
+    order_checklist,
+    order_get_for_user,
+    orders_visible_to,
+    promise_get_for_order,
+    promises_waiting_for,
+)
 from ..services import (
     order_attachment_add,
+    order_check_all,
     order_check_item,
     order_edit,
     order_hold,
@@ -34,36 +46,66 @@ from ..services import (
     order_record_confirmation,
     order_release,
     order_transition,
+    promise_approve,
+    promise_reject,
 )
 
 
-@login_required
-@require_POST
-def check_item(request, pk, item_id):
-    """Tick or clear one checklist item. With htmx, answers with the checklist alone."""
-    order = order_get_for_user(user=request.user, pk=pk)
+def _checklist_answer(request, pk, change):
+    """Run one checklist change. With htmx, answer with the checklist alone (the page reloads after a
+    refusal, to show the message and the current order); without, go back to the order page."""
     try:
-        order = order_check_item(
-            order_id=order.pk,
-            item_id=item_id,
-            actor=request.user,
-            checked=request.POST.get("checked") == "1",
-            expected_version=request.POST.get("version") or None,
-        )
+        order = change()
     except DomainError as error:
         report_error(request, error)
         if request.htmx:
             response = render(request, "partials/_messages.html")
             response["HX-Refresh"] = "true"
             return response
+        return redirect("orders:detail", pk=pk)
     if request.htmx:
-        # The service hands back the order it locked and saved: no second fetch.
-        return render(
+        # The service hands back the order it locked and saved: no second fetch. The next-step card listens
+        # for order-changed and asks again what still stands in the way of confirming.
+        response = render(
             request,
             "orders/_checklist.html",
             {"order": order, "checklist": order_checklist(order=order), "editable": True},
         )
-    return redirect("orders:detail", pk=pk)
+        response["HX-Trigger"] = "order-changed"
+        return response
+    return redirect(order_page_url(pk, panel="checklist"))
+
+
+@login_required
+@require_POST
+def check_item(request, pk, item_id):
+    """Tick or clear one checklist item."""
+    order = order_get_for_user(user=request.user, pk=pk)
+    return _checklist_answer(
+        request,
+        pk,
+        lambda: order_check_item(
+            order_id=order.pk,
+            item_id=item_id,
+            actor=request.user,
+            checked=request.POST.get("checked") == "1",
+            expected_version=request.POST.get("version") or None,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def check_all(request, pk):
+    """Tick every item still open, each recorded with who and when."""
+    order = order_get_for_user(user=request.user, pk=pk)
+    return _checklist_answer(
+        request,
+        pk,
+        lambda: order_check_all(
+            order_id=order.pk, actor=request.user, expected_version=request.POST.get("version") or None
+        ),
+    )
 
 
 @login_required
@@ -92,9 +134,9 @@ def record_confirmation(request, pk):
         return render(request, "orders/confirmation_form.html", {"order": order, "form": form}, status=400)
     except DomainError as error:
         report_error(request, error)
-        return redirect("orders:detail", pk=pk)
+        return redirect(order_page_url(pk, panel="confirmations"))
     messages.success(request, _("The customer's confirmation is recorded."))
-    return redirect("orders:detail", pk=pk)
+    return redirect(order_page_url(pk, panel="confirmations"))
 
 
 @login_required
@@ -233,7 +275,7 @@ def add_attachment(request, pk):
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
-        return redirect("orders:detail", pk=pk)
+        return redirect(order_page_url(pk, panel="attachments"))
     try:
         order_attachment_add(
             order_id=order.pk,
@@ -246,7 +288,7 @@ def add_attachment(request, pk):
         report_error(request, error)
     else:
         messages.success(request, _("The file is attached."))
-    return redirect("orders:detail", pk=pk)
+    return redirect(order_page_url(pk, panel="attachments"))
 
 
 def _handover_initial(request, choices) -> dict:
@@ -288,7 +330,51 @@ def handover(request):
             messages.success(request, _("%(n)d order(s) handed over.") % {"n": moved})
             # One order handed over: back to it, where its new merchandiser shows.
             if d.get("order"):
-                return redirect("orders:detail", pk=d["order"])
+                return redirect(order_page_url(d["order"], panel="details"))  # where the new owner shows
             return redirect("orders:handover")
     status = 400 if form.errors else 200
     return render(request, "orders/handover.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def promise_decide(request, pk, promise_id):
+    """The owner's supervisor approves or rejects a proposed delivery date, from the order page or from the
+    list of dates to approve, and goes back there."""
+    order = order_get_for_user(user=request.user, pk=pk)
+    promise_get_for_order(order=order, pk=promise_id)
+    form = PromiseDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The page was incomplete. Reload it and try again."))
+    else:
+        d = form.cleaned_data
+        decide = promise_approve if d["decision"] == "approve" else promise_reject
+        try:
+            promise = decide(promise_id=promise_id, actor=request.user, note=d["note"])
+        except DomainError as error:
+            report_error(request, error)
+        else:
+            done = (
+                _("The new date %(date)s for order %(order)s is approved.")
+                if d["decision"] == "approve"
+                else _("The new date %(date)s for order %(order)s is rejected.")
+            )
+            messages.success(request, done % {"date": promise.delivery_date, "order": order.display_number})
+    if request.POST.get("from") == "list":
+        return redirect("orders:promises_waiting")
+    return redirect(f"{reverse('orders:detail', args=[pk])}?open=promises#panel-promises")
+
+
+@login_required
+@role_required(Role.SUPERVISOR)
+def promises_waiting(request):
+    """Dates to approve: the proposals of the supervisor's teams, oldest first."""
+    return render(
+        request,
+        "orders/promises_waiting.html",
+        {
+            "title": _("Dates to approve"),
+            "promises": promises_waiting_for(user=request.user),
+            "form": PromiseDecisionForm(),
+        },
+    )

@@ -2,7 +2,7 @@
 
 from .checkins import CheckInInput, checkin_record, checkins_create_for_day, checkins_mark_missed
 from .delay_reasons import delay_reason_save, delay_reasons_delete
-from .delays import delay_record
+from .delays import delay_apply, delay_record
 from .flags import flags_refresh_all, order_flags_refresh, order_flags_refresh_into
 from .plans import (
     milestone_record_actual,
@@ -21,6 +21,7 @@ __all__ = [
     "checkins_mark_missed",
     "delay_reason_save",
     "delay_reasons_delete",
+    "delay_apply",
     "delay_record",
     "flags_refresh_all",
     "guard_start_production",

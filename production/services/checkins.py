@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import waiting
 from core.errors import InvalidInput, TransitionRefused
 from orders.models import Order, OrderState
 from orders.services import order_lock
@@ -50,6 +51,7 @@ def checkins_create_for_day(*, day: date | None = None, calendar: WorkCalendar |
         False,  # a held order needs no contact with production: nothing to miss
     ]
     with transaction.atomic(), connection.cursor() as cursor:
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
 
@@ -60,6 +62,7 @@ def checkins_mark_missed(*, day: date | None = None) -> int:
     the customer asked for). Idempotent; a night the job did not run is caught up the next."""
     day = day or timezone.localdate()
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         open_ = CheckIn.objects.filter(status=CheckInStatus.PENDING, day__lte=day)
         open_.filter(~Q(order__status=OrderState.IN_PRODUCTION) | Q(order__is_on_hold=True)).update(
             status=CheckInStatus.WAIVED
@@ -90,6 +93,7 @@ def checkin_record(*, order_id, actor, data: CheckInInput, day: date | None = No
     if data.contact_method not in ContactMethod.values:
         raise InvalidInput(_("Choose how you contacted production."))
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         order = order_lock(order_id=order_id)
         require_edit(actor, order)
         if order.status != OrderState.IN_PRODUCTION:

@@ -1,18 +1,17 @@
-"""Delays (延期): a reason code, a new promised date, the customer told in their own language."""
+"""Delays (延期): a reason code, a new promised date proposed in the order's promise ledger, approved, and
+the customer told in their own language."""
 
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
 from notifications.services import notification_enqueue
 from orders import hooks
 from orders.event_wording import both_names
-from orders.models import Order
-from orders.services.records import order_reschedule
+from orders.models import Order, Promise
+from orders.services import PromiseReason, promise_propose
 from workcalendar.calendar import WorkCalendar
 
 from .. import wording
@@ -24,57 +23,76 @@ from .plans import plan_replan_open
 NOTICE_TEMPLATE = "production_delay"
 
 
-def delay_record(*, order_id, actor, reason_id, new_date: date, note: str = "", expected_version=None) -> Delay:
-    """Record a delay with its reason and new promised date, in one transaction:
-    the order's delivery date moves (orders.services.records.order_reschedule), the open milestones are
-    re-planned back from the new ex-factory date, the customer's notice goes into the outbox (sent after
-    commit; one per delay, so every move of the date is a new notice), the timeline gets the record and
-    the flags are recomputed."""
-    today = timezone.localdate()
-    if new_date < today:
-        raise InvalidInput(_("The new promised date cannot be in the past."))
+def delay_record(
+    *, order_id, actor, reason_id, new_date: date, note: str = "", evidence=None, expected_version=None
+) -> Promise:
+    """Propose a new promised date for a delay, through the order's promise ledger
+    (orders.services.promise_propose). A reason the customer caused, with its evidence attached, is approved
+    at once; any other waits for the owner's supervisor. Once approved, delay_apply does what a delay does.
+    Returns the promise: approved or waiting."""
     reason = DelayReason.objects.filter(pk=reason_id, active=True).first() if str(reason_id).isdigit() else None
     if reason is None:
         raise InvalidInput(_("Choose a reason for the delay."))
-    # Both names: the field history is read by colleagues in either language.
-    why = f"{reason.name_zh} / {reason.name_en}" + (f": {note.strip()}" if note.strip() else "")
-    with transaction.atomic():
-        # Lock the row and read the date being replaced; order_reschedule checks permission, state and version.
-        previous = Order.objects.select_for_update().filter(pk=order_id).values_list("delivery_date", flat=True).first()
-        if previous is None:
-            raise InvalidInput(_("This order no longer exists."))
-        order = order_reschedule(
-            order_id=order_id, actor=actor, delivery_date=new_date, reason=why, expected_version=expected_version
-        )
-        earlier = order.delays.count()
-        delay = Delay.objects.create(
-            order=order, reason=reason, note=note.strip(), previous_date=previous, new_date=new_date, recorded_by=actor
-        )
-        plan = ProductionPlan.objects.filter(order=order).first()
-        moved = 0
-        if plan is not None:
-            calendar = WorkCalendar.load()
-            ex_factory = calendar.on_or_before(new_date - timedelta(days=plan.transit_days))
-            moved = plan_replan_open(plan=plan, ex_factory=ex_factory, reason=why, actor=actor, calendar=calendar)
-        delay.notification = _notify_customer(order=order, delay=delay, is_update=earlier > 0)
-        delay.save(update_fields=["notification"])
-        stage_event(
-            order,
-            actor,
-            action="delay",
-            note=wording.DELAY(
-                reason=both_names(reason), old=previous, new=new_date, notice=delay.notification is not None
-            ),
-            payload={
-                "delay": delay.pk,
-                "reason": reason.code,
-                "from": previous.isoformat(),
-                "to": new_date.isoformat(),
-                "milestones_moved": moved,
-                "notification": delay.notification_id,
-            },
-        )
-        order_flags_refresh(order=order)
+    return promise_propose(
+        order_id=order_id,
+        actor=actor,
+        new_date=new_date,
+        reason=PromiseReason(reason.code, reason.name_zh, reason.name_en, customer_caused=reason.customer_caused),
+        note=note,
+        evidence=evidence,
+        expected_version=expected_version,
+    )
+
+
+def delay_apply(promise: Promise, actor) -> Delay:
+    """orders.hooks promise-approved action, inside the approving transaction: record the delay, re-plan the
+    open milestones back from the new ex-factory date, put the customer's notice in the outbox (sent after
+    commit; one per delay, with the status link where they can accept or question the date), write the
+    stage's record and recompute the flags."""
+    order = promise.order
+    reason = (
+        DelayReason.objects.filter(code=promise.reason_code).first() or DelayReason.objects.order_by("-sequence")[0]
+    )
+    earlier = order.delays.count()
+    why = f"{reason.name_zh} / {reason.name_en}" + (f": {promise.note}" if promise.note else "")
+    delay = Delay.objects.create(
+        order=order,
+        promise=promise,
+        reason=reason,
+        note=promise.note,
+        previous_date=promise.previous_date,
+        new_date=promise.delivery_date,
+        recorded_by=promise.proposed_by,
+    )
+    plan = ProductionPlan.objects.filter(order=order).first()
+    moved = 0
+    if plan is not None:
+        calendar = WorkCalendar.load()
+        ex_factory = calendar.on_or_before(promise.delivery_date - timedelta(days=plan.transit_days))
+        moved = plan_replan_open(plan=plan, ex_factory=ex_factory, reason=why, actor=actor, calendar=calendar)
+    delay.notification = _notify_customer(order=order, delay=delay, is_update=earlier > 0)
+    delay.save(update_fields=["notification"])
+    stage_event(
+        order,
+        actor,
+        action="delay",
+        note=wording.DELAY(
+            reason=both_names(reason),
+            old=promise.previous_date,
+            new=promise.delivery_date,
+            notice=delay.notification is not None,
+        ),
+        payload={
+            "delay": delay.pk,
+            "promise": promise.pk,
+            "reason": reason.code,
+            "from": promise.previous_date.isoformat(),
+            "to": promise.delivery_date.isoformat(),
+            "milestones_moved": moved,
+            "notification": delay.notification_id,
+        },
+    )
+    order_flags_refresh(order=order)
     return delay
 
 

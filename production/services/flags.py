@@ -2,17 +2,22 @@
 the nightly job. Written only through orders.services.order_set_flags, which records an event only
 when a flag actually changes."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from orders.event_wording import both_names
 from orders.models import Order
 from orders.services import order_set_flags
 from workcalendar.calendar import WorkCalendar
 
-from ..models import PlanMilestone, ProductionPlan
-from ..schedule import OVERDUE_STATES, assess
+from .. import wording
+from ..models import PlanMilestone, ProductionPlan, PromiseWarning
+from ..schedule import AT_RISK_STATES, OVERDUE_STATES, assess, promise_breaks
+from ._common import stage_event
 
 
 def _assess(order, plan, milestones, *, today, calendar):
@@ -26,6 +31,87 @@ def _assess(order, plan, milestones, *, today, calendar):
     )
 
 
+def _working_hours_until_close(day: date, *, now: datetime, calendar: WorkCalendar, enough: float) -> float:
+    """Working hours from `now` to the end of `day`'s working hours (CALENDAR_WORKDAY_START/END), counted
+    until `enough` is passed: only "within the limit or not" is asked."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    opens, closes = (
+        time.fromisoformat(settings.CALENDAR_WORKDAY_START),
+        time.fromisoformat(settings.CALENDAR_WORKDAY_END),
+    )
+    local = now.astimezone(tz)
+    hours, current = 0.0, local.date()
+    while current <= day and hours <= enough:
+        if calendar.is_working_day(current):
+            start = max(local, datetime.combine(current, opens, tzinfo=tz))
+            end = datetime.combine(current, closes, tzinfo=tz)
+            hours += max(0.0, (end - start).total_seconds() / 3600)
+        current += timedelta(days=1)
+    return hours
+
+
+def promise_warnings_raise(
+    *, order: Order, plan, milestones, now: datetime, calendar: WorkCalendar, raised_before: set | None = None
+) -> int:
+    """The promise's early warning (docs/production.md): for each open milestone whose projection breaks
+    the promised date, or whose last safe day closes within PROMISE_WARNING_WORKING_HOURS working hours,
+    one PromiseWarning per milestone and promised date, and one record on the order for those raised
+    together. Idempotent; a held order raises none. `raised_before`: the (milestone, promised date) pairs
+    already warned, when the caller read them for many orders at once. Returns how many were raised."""
+    if plan is None or order.is_on_hold or order.status not in AT_RISK_STATES:
+        return 0
+    limit = settings.PROMISE_WARNING_WORKING_HOURS
+    due = [
+        found
+        for found in promise_breaks(
+            delivery_date=order.delivery_date,
+            transit_days=plan.transit_days,
+            milestones=milestones,
+            today=timezone.localdate(now),
+            calendar=calendar,
+        )
+        if found.is_broken
+        or _working_hours_until_close(found.latest_safe, now=now, calendar=calendar, enough=limit) <= limit
+    ]
+    if not due:
+        return 0
+    if raised_before is None:
+        raised_before = set(
+            PromiseWarning.objects.filter(order_id=order.pk, delivery_date=order.delivery_date).values_list(
+                "milestone_id", "delivery_date"
+            )
+        )
+    raised = [found for found in due if (found.milestone.pk, order.delivery_date) not in raised_before]
+    if not raised:
+        return 0
+    PromiseWarning.objects.bulk_create(
+        [
+            PromiseWarning(
+                order_id=order.pk,
+                milestone_id=found.milestone.pk,
+                delivery_date=order.delivery_date,
+                projected_date=found.projected,
+                latest_safe_date=found.latest_safe,
+                raised_at=now,
+            )
+            for found in raised
+        ],
+        ignore_conflicts=True,  # the unique constraint keeps one per milestone and date
+    )
+    # One line of the work record per raise, naming the most urgent milestone; the rest in its payload.
+    first = min(raised, key=lambda b: (b.latest_safe, b.milestone.sequence))
+    stage_event(
+        order,
+        None,
+        action="promise_warning",
+        note=wording.PROMISE_WARNING(
+            milestone=both_names(first.milestone), latest=first.latest_safe, promised=order.delivery_date
+        ),
+        payload={"milestones": [b.milestone.code for b in raised]},
+    )
+    return len(raised)
+
+
 def order_flags_refresh(*, order: Order, today: date | None = None, calendar: WorkCalendar | None = None) -> Order:
     """Recompute the flags of an order the caller holds (locked and current, inside the transaction of the
     change that prompted it). Written only when they change; the instance is kept in step with the row."""
@@ -34,6 +120,7 @@ def order_flags_refresh(*, order: Order, today: date | None = None, calendar: Wo
     plan = ProductionPlan.objects.filter(order_id=order.pk).first()
     milestones = list(plan.milestones.all()) if plan else []
     result = _assess(order, plan, milestones, today=today, calendar=calendar)
+    promise_warnings_raise(order=order, plan=plan, milestones=milestones, now=timezone.now(), calendar=calendar)
     if (result.is_at_risk, result.is_overdue) != (order.is_at_risk, order.is_overdue):
         fresh = order_set_flags(order_id=order.pk, is_at_risk=result.is_at_risk, is_overdue=result.is_overdue)
         order.is_at_risk, order.is_overdue, order.version = fresh.is_at_risk, fresh.is_overdue, fresh.version
@@ -69,8 +156,12 @@ def flags_refresh_all(*, today: date | None = None, chunk_size: int = 2000) -> i
 
 
 def _refresh_chunk(ids: list[int], *, today, calendar) -> int:
-    orders = Order.objects.filter(pk__in=ids).only("pk", "status", "delivery_date", "is_at_risk", "is_overdue")
+    orders = Order.objects.filter(pk__in=ids).only(
+        "pk", "number", "status", "delivery_date", "is_at_risk", "is_overdue", "is_on_hold"
+    )
+    now = timezone.now()
     plans = {p.order_id: p for p in ProductionPlan.objects.filter(order_id__in=ids)}
+    warned = set(PromiseWarning.objects.filter(order_id__in=ids).values_list("milestone_id", "delivery_date"))
     milestones: dict[int, list] = {}
     for m in (
         PlanMilestone.objects.filter(plan__order_id__in=ids)
@@ -85,6 +176,8 @@ def _refresh_chunk(ids: list[int], *, today, calendar) -> int:
             "planned_date",
             "revised_date",
             "actual_date",
+            "name_zh",
+            "name_en",
         )
     ):
         milestones.setdefault(m.plan.order_id, []).append(m)
@@ -92,6 +185,14 @@ def _refresh_chunk(ids: list[int], *, today, calendar) -> int:
     for order in orders:
         plan = plans.get(order.pk)
         result = _assess(order, plan, milestones.get(order.pk, []), today=today, calendar=calendar)
+        promise_warnings_raise(
+            order=order,
+            plan=plan,
+            milestones=milestones.get(order.pk, []),
+            now=now,
+            calendar=calendar,
+            raised_before=warned,
+        )
         if (result.is_at_risk, result.is_overdue) != (order.is_at_risk, order.is_overdue):
             order_set_flags(order_id=order.pk, is_at_risk=result.is_at_risk, is_overdue=result.is_overdue)
             changed += 1

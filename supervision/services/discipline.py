@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
+from core import waiting
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from workcalendar.calendar import WorkCalendar
 
@@ -171,6 +172,7 @@ def violation_decide(
     if problems:
         raise InvalidInput(_("The decision could not be saved."), reasons=problems)
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         violation = _lock(violation_id)
         if violation.person_id == actor.pk:
             raise NotPermitted(_("No one decides on their own violation."))
@@ -233,6 +235,7 @@ def violation_appeal(*, violation_id, actor, text: str) -> Violation:
     if not text.strip():
         raise InvalidInput(_("Say why you appeal."))
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         violation = _lock(violation_id)
         if violation.person_id != actor.pk:
             raise NotPermitted(_("Only the person concerned appeals."))
@@ -260,6 +263,7 @@ def violation_appeal_answer(*, violation_id, actor, answer: str, comment: str) -
     if problems:
         raise InvalidInput(_("The answer could not be saved."), reasons=problems)
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         violation = _lock(violation_id)
         if violation.person_id == actor.pk:
             raise NotPermitted(_("No one decides on their own violation."))
@@ -281,6 +285,7 @@ def violation_appeal_answer(*, violation_id, actor, answer: str, comment: str) -
 def violation_acknowledge(*, violation_id, actor) -> Violation:
     """The person acknowledges the decision on file."""
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         violation = _lock(violation_id)
         if violation.person_id != actor.pk:
             raise NotPermitted(_("Only the person concerned acknowledges."))

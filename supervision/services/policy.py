@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role, user_roles
+from core import waiting
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 
 from ..events import supervision_event
@@ -44,6 +45,7 @@ def policy_draft_create(*, actor, version: str, based_on: PolicyVersion | None =
         raise InvalidInput(_("There is no published version to revise."))
     try:
         with transaction.atomic():
+            waiting.changed()  # "Waiting for you" counts (core/waiting.py)
             draft = PolicyVersion.objects.create(
                 version=version[:20],
                 title_zh=base.title_zh,
@@ -83,6 +85,7 @@ def policy_submit(*, version_id, actor) -> PolicyVersion:
     if not has_role(actor, Role.HR):
         raise NotPermitted(_("HR submits revisions of the policy."))
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         draft = _lock(version_id)
         _refuse_unless(draft.submit, draft)
         if not draft.change_summary.strip():
@@ -99,6 +102,7 @@ def policy_review(*, version_id, actor, comment: str = "") -> PolicyVersion:
     if not has_role(actor, Role.SUPERVISOR):
         raise NotPermitted(_("A department supervisor reviews policy revisions."))
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         draft = _lock(version_id)
         _refuse_unless(draft.review, draft)
         if draft.drafted_by_id == actor.pk:
@@ -115,6 +119,7 @@ def policy_send_back(*, version_id, actor, comment: str) -> PolicyVersion:
     if not comment.strip():
         raise InvalidInput(_("Say what must change."))
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         draft = _lock(version_id)
         _refuse_unless(draft.send_back, draft)
         step_role = Role.SUPERVISOR if draft.status == PolicyStatus.IN_REVIEW else Role.MANAGEMENT
@@ -136,6 +141,7 @@ def policy_approve(*, version_id, actor, effective_date: date) -> PolicyVersion:
     if effective_date is None or effective_date < timezone.localdate():
         raise InvalidInput(_("The effective date cannot be in the past."))
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         draft = _lock(version_id)
         _refuse_unless(draft.approve, draft)
         if actor.pk in (draft.drafted_by_id, draft.reviewed_by_id):

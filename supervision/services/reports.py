@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
+from core import waiting
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from orders.models.order import order_draft_name
 from supervision.models import Suggestion
@@ -169,6 +170,7 @@ def report_add_suggestion(*, report_id, actor, title: str, body: str, topic: str
 
 def report_submit(*, report_id, actor) -> WeeklyReport:
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         report = _lock_own_draft(report_id, actor)
         if not report.summary.strip():
             raise InvalidInput(_("Write what you did this week before you submit."))
@@ -181,6 +183,7 @@ def report_submit(*, report_id, actor) -> WeeklyReport:
 def report_review(*, report_id, actor, comment: str) -> WeeklyReport:
     """The supervisor read the report, with a comment for the author."""
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         try:
             report = (
                 WeeklyReport.objects.select_for_update(of=("self",))

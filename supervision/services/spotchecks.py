@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
+from core import waiting
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from orders import events
 from orders.services.records import attachment_validate
@@ -212,6 +213,7 @@ def finding_raise(
     if problems:
         raise InvalidInput(_("The finding could not be raised."), reasons=problems)
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         try:
             result = (
                 SpotCheckResult.objects.select_for_update(of=("self",))
@@ -265,6 +267,7 @@ def _lock_own_finding(finding_id, actor) -> Finding:
 
 def finding_acknowledge(*, finding_id, actor) -> Finding:
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         finding = _lock_own_finding(finding_id, actor)
         if finding.status != FindingStatus.OPEN:
             raise TransitionRefused(_("The finding is %(state)s already.") % {"state": finding.get_status_display()})
@@ -281,6 +284,7 @@ def finding_close(*, finding_id, actor, evidence: str, uploaded=None) -> Finding
     if uploaded is not None:
         attachment_validate(uploaded)
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         finding = _lock_own_finding(finding_id, actor)
         if finding.status != FindingStatus.ACKNOWLEDGED:
             raise TransitionRefused(_("Acknowledge the finding first."))

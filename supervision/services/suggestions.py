@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
+from core import waiting
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 
 from ..models import Suggestion, SuggestionEvent, SuggestionTopic
@@ -25,6 +26,7 @@ def suggestion_submit(*, actor, title: str, body: str, topic: str = SuggestionTo
     if problems:
         raise InvalidInput(_("The suggestion could not be saved."), reasons=problems)
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         suggestion = Suggestion.objects.create(
             title=title.strip()[:200], body=body.strip(), topic=topic, order=order, author=actor
         )
@@ -41,6 +43,7 @@ def suggestion_transition(*, suggestion_id, name: str, actor, comment: str) -> S
     if name not in SUGGESTION_TRANSITIONS:
         raise TransitionRefused(_("Unknown action."))
     with transaction.atomic():
+        waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         try:
             suggestion = (
                 Suggestion.objects.select_for_update(of=("self",)).select_related("author__team").get(pk=suggestion_id)

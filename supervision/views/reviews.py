@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
+from accounts.lists import ListSpec, list_export, list_page
 from accounts.roles import Role
 from core.views import run_service
 from orders.permissions import leads_owner
@@ -13,12 +14,16 @@ from orders.selectors import order_get_for_user, order_timeline
 from production.selectors import team_merchandisers
 
 from .. import forms
+from ..filters import RecordReviewFilter
 from ..selectors import (
+    STAFF_ROLES,
+    record_review_list_queryset,
     review_coverage,
     review_queue,
     reviews_of_order,
 )
 from ..services import reviews
+from ..tables import RecordReviewTable
 from ._common import period_param
 
 
@@ -63,3 +68,21 @@ def review_order(request, pk):
         "form": form,
     }
     return render(request, "supervision/review_order.html", context, status=status)
+
+
+REVIEW_LIST = ListSpec(
+    key="reviews", filterset_class=RecordReviewFilter, table_class=RecordReviewTable, required=("reviewed_at",)
+)
+
+
+@role_required(*STAFF_ROLES)
+def review_list(request):
+    """The record reviews written, as far as the person may see them."""
+    rows = record_review_list_queryset(user=request.user)
+    return list_page(request, REVIEW_LIST, rows, template="supervision/review_list.html")
+
+
+@role_required(*STAFF_ROLES)
+def review_export(request, fmt):
+    rows = record_review_list_queryset(user=request.user)
+    return list_export(request, REVIEW_LIST, rows, fmt=fmt, title=_("Record reviews"), filename="record-reviews")

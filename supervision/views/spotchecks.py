@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
+from accounts.lists import ListSpec, list_export, list_page
 from accounts.roles import Role
 from core.views import run_service
 from orders.selectors import order_timeline
 
 from .. import forms
+from ..filters import FindingFilter
 from ..models import (
     FindingStatus,
     PlanStatus,
@@ -22,7 +24,7 @@ from ..models import (
 from ..selectors import (
     STAFF_ROLES,
     finding_get_for_user,
-    findings_listed,
+    finding_list_queryset,
     plan_get_for_user,
     plan_population_shown,
     plans_listed,
@@ -32,6 +34,7 @@ from ..selectors import (
     spot_check_suggestions,
 )
 from ..services import spotchecks
+from ..tables import FindingTable
 from ._common import period_param, post_action
 
 
@@ -189,14 +192,22 @@ def finding_raise(request, pk):
     return redirect("supervision:sample_score", pk=result.sample_id)
 
 
+FINDING_LIST = ListSpec(
+    key="findings", filterset_class=FindingFilter, table_class=FindingTable, required=("reference",)
+)
+
+
 @role_required(*STAFF_ROLES)
 def finding_list(request):
-    state = request.GET.get("status", "")
-    return render(
-        request,
-        "supervision/finding_list.html",
-        {"rows": findings_listed(user=request.user, status=state), "status": state, "states": FindingStatus.choices},
-    )
+    rows = finding_list_queryset(user=request.user)
+    context = {"status": request.GET.get("status", ""), "states": FindingStatus.choices}
+    return list_page(request, FINDING_LIST, rows, template="supervision/finding_list.html", context=context)
+
+
+@role_required(*STAFF_ROLES)
+def finding_export(request, fmt):
+    rows = finding_list_queryset(user=request.user)
+    return list_export(request, FINDING_LIST, rows, fmt=fmt, title=_("Findings"), filename="findings")
 
 
 @role_required(*STAFF_ROLES)

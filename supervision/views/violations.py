@@ -5,12 +5,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.decorators import role_required
+from accounts.lists import ListSpec, list_export, list_page
 from accounts.roles import Role, has_role
 from core.views import run_service
 from orders.selectors import orders_visible_to
 from production.selectors import team_merchandisers
 
 from .. import forms
+from ..filters import ViolationFilter
 from ..models import (
     Sanction,
     ViolationStatus,
@@ -22,17 +24,29 @@ from ..selectors import (
     staff_members,
     teams_led_by,
     violation_get_for_user,
-    violations_listed,
+    violation_list_queryset,
 )
 from ..services import discipline
+from ..tables import ViolationTable
 from ._common import post_action
+
+VIOLATION_LIST = ListSpec(
+    key="violations", filterset_class=ViolationFilter, table_class=ViolationTable, required=("reference",)
+)
 
 
 @role_required(*STAFF_ROLES)
 def violation_list(request):
-    rows = violations_listed(user=request.user)
+    rows = violation_list_queryset(user=request.user)
     can_record = has_role(request.user, Role.HR) or teams_led_by(request.user).exists()
-    return render(request, "supervision/violation_list.html", {"rows": rows, "can_record": can_record})
+    context = {"can_record": can_record}
+    return list_page(request, VIOLATION_LIST, rows, template="supervision/violation_list.html", context=context)
+
+
+@role_required(*STAFF_ROLES)
+def violation_export(request, fmt):
+    rows = violation_list_queryset(user=request.user)
+    return list_export(request, VIOLATION_LIST, rows, fmt=fmt, title=_("Violations"), filename="violations")
 
 
 def _people_for_violations(user):

@@ -37,6 +37,8 @@ SERIOUS = ("serious", "critical")
 
 # Labels a journey reads, in each UI language.
 SIGN_IN = {"en": ("Username", "Password", "Sign in"), "zh-hans": ("用户名", "密码", "登录")}
+ORDER_TABS = {"en": "Sections of the order", "zh-hans": "订单的各部分"}  # the order page's tab bar
+NEXT_STEP = {"en": "Next step", "zh-hans": "下一步"}  # the order page's next-step card
 
 
 def axe_source() -> str | None:
@@ -102,10 +104,51 @@ class Journey:
         self.settle()
         return self
 
+    def press_enter(self, label: str | re.Pattern, *, within: Locator | None = None, exact: bool = True) -> Journey:
+        """Press Enter in a field found by its label. A key that does what a click would counts as a click."""
+        scope = within if within is not None else self.page
+        scope.get_by_label(label, exact=exact if isinstance(label, str) else None).press("Enter")
+        self.clicks += 1
+        self.settle()
+        return self
+
+    def grid_row(self, number: int) -> Locator:
+        """Row `number` of an entry grid (the order lines), found by its row heading."""
+        heading = self.page.get_by_role("rowheader", name=str(number), exact=True)
+        return self.page.get_by_role("row").filter(has=heading)
+
     def nav(self, name: str) -> Journey:
-        """Follow an item of the main navigation (opening its group first, when it sits in one)."""
-        navigation = self.page.get_by_role("navigation").first
-        return self.click_link(name, within=navigation)
+        """Follow an item of the main navigation as a person does: on a narrow screen open the menu button
+        first, then the item's group when it sits in one (each a click), then the item."""
+        self.open_menu()
+        menu = self.main_menu()
+        link = menu.get_by_role("link", name=name, exact=True)
+        if not link.count():  # folded in a closed group: open the group that holds it
+            item = self.page.locator(f"a:text-is({json.dumps(name, ensure_ascii=False)})")  # CSS reads no \uXXXX
+            group = menu.locator("details.navgroup").filter(has=item)
+            self._click(group.locator("summary"))
+        return self.click_link(name, within=menu)
+
+    def main_menu(self) -> Locator:
+        return self.page.locator("nav#mainnav")
+
+    def menu_groups(self) -> Locator:
+        """The top-level entries of the main menu: links and groups."""
+        return self.main_menu().locator(":scope > ul > li")
+
+    def open_menu(self) -> None:
+        """On a narrow screen the menu is one button: open it when it is closed."""
+        button = self.page.locator(".menu-button[aria-controls=mainnav]")
+        if button.is_visible() and button.get_attribute("aria-expanded") == "false":
+            self._click(button)
+
+    def order_tab(self, name: str) -> Journey:
+        """Open a tab of the order page by its label (fetched by htmx; the address takes ?tab=)."""
+        return self.click_link(name, within=self.page.get_by_role("navigation", name=ORDER_TABS[self.lang]))
+
+    def next_step(self) -> Locator:
+        """The order page's next-step card, named by its heading ("Next step: Start production")."""
+        return self.page.get_by_role("region", name=re.compile("^" + re.escape(NEXT_STEP[self.lang])))
 
     def fill(self, label: str | re.Pattern, value: str, *, within: Locator | None = None, exact: bool = True):
         scope = within if within is not None else self.page

@@ -9,6 +9,9 @@ LABELS = {
         "nav_new_order": "New order",
         "nav_checkins": "My check-ins",
         "nav_shipments": "Shipments",
+        # order page tabs
+        "tab_record": "Work record",
+        "tab_aftersales": "After-sales",
         "nav_orders": "Orders",
         # phone intake
         "phone_heading": "Take a phone order",
@@ -16,18 +19,18 @@ LABELS = {
         "customer_po": "Customer PO number",
         "currency": "Currency",
         "delivery_date": "Promised delivery date",
-        "product": "Product",
+        "style_no": "Style number",
         "description": "Description",
         "colour": "Colour",
+        "size": "Size",
         "quantity": "Quantity",
         "unit": "Unit",
         "unit_price": "Unit price",
         "pieces": "pieces",
         "sets": "sets",
-        "line_1": "Line 1",
         "lines": "Lines",
         "add_line": "Add a line",
-        "new_line": "New line",
+        "tick_all": "Tick all",
         "save_order": "Save order",
         "order_received": "Order received.",
         # verification and confirmation
@@ -68,8 +71,10 @@ LABELS = {
         "record_delay": "Record a delay",
         "reason": "Reason",
         "materials_late": "Materials late",
+        "customer_change": "Customer change",
+        "evidence": "Customer's evidence",
         "new_date": "New promised delivery date",
-        "notify_delay": "Record the delay and notify the customer",
+        "notify_delay": "Propose the new date",
         "delay_recorded": "The delay is recorded and the new date is promised.",
         "customer_notice": "Customer notice",
         "notifications": "Customer notifications",
@@ -147,24 +152,27 @@ LABELS = {
         "nav_new_order": "新建订单",
         "nav_checkins": "我的跟进",
         "nav_shipments": "发货",
+        # order page tabs
+        "tab_record": "工作记录",
+        "tab_aftersales": "售后",
         "nav_orders": "订单",
         "phone_heading": "录入电话订单",
         "customer": "客户",
         "customer_po": "客户采购单号",
         "currency": "币种",
         "delivery_date": "承诺交货期",
-        "product": "产品",
+        "style_no": "款号",
         "description": "描述",
         "colour": "颜色",
+        "size": "尺码",
         "quantity": "数量",
         "unit": "单位",
         "unit_price": "单价",
         "pieces": "件",
         "sets": "套",
-        "line_1": "行 1",
         "lines": "订单明细",
         "add_line": "添加一行",
-        "new_line": "新行",
+        "tick_all": "全部勾选",
         "save_order": "保存订单",
         "order_received": "订单已接收。",
         "tick": "勾选: ",
@@ -202,8 +210,10 @@ LABELS = {
         "record_delay": "登记延期",
         "reason": "原因",
         "materials_late": "面辅料延误",
+        "customer_change": "客户变更",
+        "evidence": "客户证据",
         "new_date": "新的承诺交货期",
-        "notify_delay": "登记延期并通知客户",
+        "notify_delay": "提出新交货期",
         "delay_recorded": "延期已登记，新交货期已生效。",
         "customer_notice": "客户通知",
         "notifications": "客户通知",
@@ -275,3 +285,16 @@ LABELS = {
         "email": "邮件",
     },
 }
+
+
+# The customer's change request, attached to a delay the customer caused: with it the new date needs no
+# supervisor's approval, so the customer is told at once (docs/production.md).
+CUSTOMER_EVIDENCE = {
+    "name": "customer-change-request.eml",
+    "mimeType": "message/rfc822",
+    "buffer": b"Subject: new carton marks\n\nPlease hold the shipment until the new carton marks are ready.\n",
+}
+
+
+def attach_customer_evidence(panel, t) -> None:
+    panel.get_by_label(t["evidence"], exact=True).set_input_files(files=[CUSTOMER_EVIDENCE])

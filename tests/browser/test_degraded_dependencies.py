@@ -35,7 +35,7 @@ from orders.models import OrderEvent
 from ..conftest import IN_CI, require_server
 from ..fault_proxy import HANG, PASS, REFUSE, FaultProxy, redis_upstream
 from ..security.test_broker_faults import broker_at
-from .merch_labels import LABELS
+from .merch_labels import LABELS, attach_customer_evidence
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -85,8 +85,8 @@ def walk(j, password: str, po: str) -> str:
     j.fill(t["customer_po"], po)
     j.select(t["currency"], "USD")
     j.fill(t["delivery_date"], (today + timedelta(days=90)).isoformat())
-    first = page.locator("fieldset", has=page.get_by_text(t["line_1"], exact=True))
-    j.select(t["product"], "TS-1001 Men's cotton crew-neck T-shirt", within=first)
+    first = j.grid_row(1)
+    j.fill(t["style_no"], "TS-1001", within=first)
     j.fill(t["description"], "Crew-neck T-shirt, navy", within=first)
     j.fill(t["quantity"], "1200", within=first)
     j.select(t["unit"], t["pieces"], within=first)
@@ -95,13 +95,10 @@ def walk(j, password: str, po: str) -> str:
     expect(j.message()).to_contain_text(t["order_received"])
 
     ticks = page.get_by_role("button", name=re.compile("^" + re.escape(t["tick"])))
-    cleared = page.get_by_role("button", name=re.compile("^" + re.escape(t["clear"])))
-    for done in range(1, ticks.count() + 1):
-        j.click(ticks.first)
-        expect(cleared).to_have_count(done)
+    j.click(page.get_by_role("button", name=re.compile("^" + re.escape(t["tick_all"]))))
+    expect(ticks).to_have_count(0)
     j.select(t["method"], t["phone"])
     j.fill(t["contact"], "Grace Lee")
-    j.fill(t["confirmed_at"], (timezone.localtime() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"))
     j.click_button(t["save_confirmation"])
     expect(j.message()).to_contain_text(t["confirmation_recorded"])
     j.click_button(t["confirm_order"])
@@ -111,12 +108,12 @@ def walk(j, password: str, po: str) -> str:
     number = re.search(r"SO-\d{4}-\d{6}", j.heading().inner_text()).group(0)
     order_page = page.url
 
-    production = section(j, t["production"])
-    j.fill(t["factory"], "Ningbo No. 2", within=production)
-    j.fill(t["line"], "Line 3", within=production)
-    j.fill(t["work_order"], f"WO-{po}", within=production)
-    j.fill(t["start_date"], today.isoformat(), within=production)
-    j.click_button(t["start_production"], within=production)
+    step = j.next_step()
+    j.fill(t["factory"], "Ningbo No. 2", within=step)
+    j.fill(t["line"], "Line 3", within=step)
+    j.fill(t["work_order"], f"WO-{po}", within=step)
+    j.fill(t["start_date"], today.isoformat(), within=step)
+    j.click_button(t["start_production"], within=step)
     expect(j.message()).to_contain_text(t["production_started"])
 
     j.nav(t["nav_my_work"])  # the dashboard's counts
@@ -125,7 +122,8 @@ def walk(j, password: str, po: str) -> str:
     assert page.url.split("#", 1)[0] == order_page
     production = section(j, t["production"])
     j.click(production.get_by_text(t["record_delay"], exact=True))
-    j.select(t["reason"], t["materials_late"], within=production)
+    j.select(t["reason"], t["customer_change"], within=production)
+    attach_customer_evidence(production, t)
     j.fill(t["new_date"], (today + timedelta(days=104)).isoformat(), within=production)
     j.click_button(t["notify_delay"])
     expect(j.message()).to_contain_text(t["delay_recorded"])
@@ -383,7 +381,8 @@ def _walk_through_a_database_restart(open_journey, password, number):
         j.settle()
         production = section(j, t["production"])
         j.click(production.get_by_text(t["record_delay"], exact=True))
-        j.select(t["reason"], t["materials_late"], within=production)
+        j.select(t["reason"], t["customer_change"], within=production)
+        attach_customer_evidence(production, t)
         j.fill(t["new_date"], (timezone.localdate() + timedelta(days=120)).isoformat(), within=production)
         j.click_button(t["notify_delay"])
         expect(j.message()).to_contain_text(t["delay_recorded"])

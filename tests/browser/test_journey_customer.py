@@ -50,6 +50,7 @@ def test_customer_opens_the_status_link_and_rates_the_delivery(open_journey, dem
     number = first.inner_text()
     merch.click(first)
     expect(merch.heading()).to_contain_text(number)
+    merch.order_tab("Shipments")  # a delivered order opens on its after-sales tab
     link = merch.page.locator("#panel-logistics").get_by_label(t["status_link"], exact=True)
     expect(link).to_be_visible()
     url = link.input_value()

@@ -37,6 +37,7 @@ def test_a_merchandiser_mentions_the_supervisor_who_reads_it(open_journey, demo)
     j.nav("Orders")
     j.click_link(number, exact=True)
     expect(j.heading()).to_contain_text(number)
+    j.order_tab("Work record")  # the discussion sits with the work record
     thread = j.page.locator("#discussion")
     j.see("No comments yet.", within=thread)
 

@@ -16,13 +16,13 @@ ZH = {
     "rating_chart": "每月客户平均评分",
     "complaint_chart": "每月投诉率",
     "stage_chart": "各状态订单",
-    "approvals": "待您审批",
+    "approvals": "待您处理",  # Waiting for you
     "awaiting": "待高层管理层批准",
     "approve": "批准并发布",
     "approved": "已批准并发布。",
     "in_force": "现行",
     "home": "我的工作",
-    "nothing_waiting": "目前没有待您审批的事项。",
+    "nothing_waiting": "目前没有待您处理的事项。",
 }
 
 
@@ -42,7 +42,7 @@ def test_management_reads_the_dashboards_and_approves_a_revision(open_journey, d
     for n in range(1, 6):
         expect(cells.nth(n)).to_have_text(re.compile(r"^\d+(\.\d+)?$"))
 
-    # The approvals waiting for management: the demo's v1.1, reviewed by a supervisor.
+    # Waiting for management: the demo's v1.1, reviewed by a supervisor, to approve.
     approvals = j.page.get_by_role("region", name=t["approvals"])
     j.click_link(re.compile(r"v1\.1$"), within=approvals)
     expect(j.heading()).to_contain_text("v1.1")

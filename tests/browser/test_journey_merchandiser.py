@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from aftersales.tasks import close_finished_orders
 from workcalendar.calendar import WorkCalendar
 
-from .merch_labels import LABELS
+from .merch_labels import LABELS, attach_customer_evidence
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,41 +84,46 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         j.fill(t["customer_po"], person.po)
         j.select(t["currency"], "USD")
         j.fill(t["delivery_date"], (today + timedelta(days=90)).isoformat())
-        first = page.locator("fieldset", has=page.get_by_text(t["line_1"], exact=True))
-        j.select(t["product"], person.products[0], within=first)
-        j.fill(t["description"], "Crew-neck T-shirt, navy", within=first)
+        # The lines grid: a style number brings its description and unit; Enter in the last cell moves on.
+        first = j.grid_row(1)
+        style, name = person.products[0].split(" ", 1)
+        j.fill(t["style_no"], style, within=first)
         j.fill(t["quantity"], "1200", within=first)
-        j.select(t["unit"], t["pieces"], within=first)
+        expect(first.get_by_label(t["description"], exact=True)).to_have_value(name)
+        expect(first.get_by_label(t["unit"], exact=True).locator("option:checked")).to_have_text(t["pieces"])
+        j.fill(t["description"], "Crew-neck T-shirt, navy", within=first)
         j.fill(t["unit_price"], "3.85", within=first)
         address = page.url
-        j.click_button(t["add_line"])
-        second = page.locator("fieldset", has=page.get_by_text(t["new_line"], exact=True))
-        expect(second).to_be_visible()
-        assert page.url == address  # added in place, nothing reloaded
-        j.select(t["product"], person.products[1], within=second)
+        j.press_enter(t["unit_price"], within=first)
+        second = j.grid_row(2)
+        expect(second.get_by_label(t["style_no"], exact=True)).to_be_focused()
+        assert page.url == address  # moved in place, nothing reloaded
+        j.fill(t["style_no"], person.products[1].split(" ", 1)[0], within=second)
         j.fill(t["description"], "Canvas tote bag, natural", within=second)
         j.fill(t["quantity"], "800", within=second)
-        j.select(t["unit"], t["pieces"], within=second)
+        expect(second.get_by_label(t["unit"], exact=True).locator("option:checked")).to_have_text(t["pieces"])
         j.fill(t["unit_price"], "1.20", within=second)
         j.click_button(t["save_order"])
         expect(j.message()).to_contain_text(t["order_received"])
         expect(j.heading()).to_contain_text(t["received"])
-        lines = section(j, t["lines"])
-        expect(lines.get_by_role("row")).to_have_count(3)  # the header and both lines
         order_page = page.url
 
         # 2. Tick every checklist item (in place), record the customer's confirmation, confirm, enter.
         ticks = page.get_by_role("button", name=re.compile("^" + re.escape(t["tick"])))
+        tick_all = page.get_by_role("button", name=re.compile("^" + re.escape(t["tick_all"])))
         total = ticks.count()
-        assert total > 0
+        assert total > 1
         cleared = page.get_by_role("button", name=re.compile("^" + re.escape(t["clear"])))
-        for done in range(1, total + 1):
-            j.click(ticks.first)
-            expect(cleared).to_have_count(done)  # htmx swapped the checklist in place
+        j.click(tick_all)
+        expect(cleared).to_have_count(total)  # htmx swapped the checklist in place, every item ticked
+        expect(ticks).to_have_count(0)
+        expect(tick_all).to_have_count(0)
         assert page.url.split("#", 1)[0] == order_page
         j.select(t["method"], t["phone"])
         j.fill(t["contact"], "Grace Lee")
-        j.fill(t["confirmed_at"], (timezone.localtime() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"))
+        # "Confirmed at" starts at now (the call has just ended): left as it is
+        now = re.compile(rf"^{timezone.localdate().isoformat()}T\d\d:\d\d$")
+        expect(page.get_by_label(t["confirmed_at"], exact=True)).to_have_value(now)
         j.click_button(t["save_confirmation"])
         expect(j.message()).to_contain_text(t["confirmation_recorded"])
         j.see("Grace Lee")
@@ -128,14 +133,15 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         expect(j.heading()).to_contain_text(t["entered"])
         number = re.search(r"SO-\d{4}-\d{6}", j.heading().inner_text()).group(0)
 
-        # 3. Start production.
-        production = section(j, t["production"])
-        j.fill(t["factory"], "Ningbo No. 2", within=production)
-        j.fill(t["line"], "Line 3", within=production)
-        j.fill(t["work_order"], "WO-J-001", within=production)
-        j.fill(t["start_date"], today.isoformat(), within=production)
-        j.click_button(t["start_production"], within=production)
+        # 3. Start production: the next-step card holds the run's details and the button that starts it.
+        step = j.next_step()
+        j.fill(t["factory"], "Ningbo No. 2", within=step)
+        j.fill(t["line"], "Line 3", within=step)
+        j.fill(t["work_order"], "WO-J-001", within=step)
+        j.fill(t["start_date"], today.isoformat(), within=step)
+        j.click_button(t["start_production"], within=step)
         expect(j.message()).to_contain_text(t["production_started"])
+        expect(j.message()).to_be_in_viewport()
         expect(j.heading()).to_contain_text(t["in_production"])
         expect(section(j, t["production"])).to_contain_text("WO-J-001")
 
@@ -155,21 +161,20 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         production = section(j, t["production"])
         j.click(production.get_by_text(t["record_delay"], exact=True))
         new_date = today + timedelta(days=104)
-        j.select(t["reason"], t["materials_late"], within=production)
+        j.select(t["reason"], t["customer_change"], within=production)
+        attach_customer_evidence(production, t)
         j.fill(t["new_date"], new_date.isoformat(), within=production)
         j.click_button(t["notify_delay"])
         expect(j.message()).to_contain_text(t["delay_recorded"])
         production = section(j, t["production"])
         expect(production).to_contain_text(f"{t['customer_notice']}: {person.customer_email}")
+        j.order_tab(t["tab_record"])
         notifications = section(j, t["notifications"])
-        if notifications.get_by_text(t["show"], exact=True).count():
-            j.click(notifications.get_by_text(t["show"], exact=True))
         expect(notifications).to_contain_text(number)
         expect(notifications).to_contain_text(person.customer_email)
 
-        # 6. Ship part, then the rest.
-        logistics = section(j, t["nav_shipments"])
-        j.click_link(t["record_shipment"], within=logistics)
+        # 6. Ship part, then the rest: the next step leads to the shipment form.
+        j.click_link(t["record_shipment"], within=j.next_step())
         j.select(t["carrier"], {"en": "Zhejiang Road Freight", "zh-hans": "浙江陆运"}[person.lang])
         j.select(t["mode"], t["truck"])
         j.fill(t["eta"], (today + timedelta(days=3)).isoformat())
@@ -178,8 +183,8 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         j.click_button(t["save_shipment"])
         expect(j.message()).to_contain_text(t["shipment_recorded"])
         expect(j.heading()).to_contain_text(t["in_production"])
-        logistics = section(j, t["nav_shipments"])
-        j.click_link(t["record_shipment"], within=logistics)
+        expect(j.message()).to_be_in_viewport()
+        j.click_link(t["record_shipment"], within=j.next_step())
         j.select(t["carrier"], {"en": "Zhejiang Road Freight", "zh-hans": "浙江陆运"}[person.lang])
         j.select(t["mode"], t["truck"])
         j.fill(t["eta"], (today + timedelta(days=3)).isoformat())
@@ -204,6 +209,7 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         expect(j.heading()).to_contain_text(t["after_sales"])
 
         # 8. An after-sales case, opened and resolved; the customer's feedback from a call.
+        j.order_tab(t["tab_aftersales"])
         j.click_link(t["open_case"])
         j.select(t["case_channel"], t["phone_call"])
         j.select(t["case_type"], t["quality_problem"])
@@ -241,8 +247,11 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         j.settle()
         # A month on, the session has long expired: the person signs in again and lands on the order.
         j.sign_in(person.username, demo)
-        assert page.url.split("#", 1)[0] == order_page
+        assert page.url.split("#", 1)[0].split("?", 1)[0] == order_page  # on the tab it was left on
         expect(j.heading()).to_contain_text(t["closed"])
+        # Both lines, as taken on the phone, on the order's Lines tab.
+        j.order_tab(t["lines"])
+        expect(section(j, t["lines"]).get_by_role("row")).to_have_count(3)  # the header and both lines
     print(f"clicks: {person.username} ({person.lang}): {j.clicks}")
 
 
@@ -273,7 +282,7 @@ def test_spreadsheet_intake_in_utf8_and_gbk_then_export(open_journey, demo, tmp_
     j.start("/").sign_in("merch.wang", demo)
 
     for path, po, lines in ((utf8, "PACI-SHEET-UTF8", 2), (gbk, "PACI-SHEET-GBK", 1)):
-        j.click_link(t["import_sheet"])
+        j.nav(t["import_sheet"])
         expect(j.heading()).to_have_text(t["import_heading"])
         page.get_by_label(t["spreadsheet"], exact=True).set_input_files(path)
         j.click_button(t["check_file"])
@@ -288,8 +297,10 @@ def test_spreadsheet_intake_in_utf8_and_gbk_then_export(open_journey, demo, tmp_
 
     # The list as the person filters it, then both exports of that list.
     j.nav(t["nav_orders"])
-    j.select(t["channel"], t["spreadsheet_import"])
-    j.click_button(t["apply"])
+    # in the filter form: the column chooser's checkboxes carry the columns' names too
+    filters = page.locator("form.filters")
+    j.select(t["channel"], t["spreadsheet_import"], within=filters)
+    j.click_button(t["apply"], within=filters)
     table = page.get_by_role("table")
     expect(table).to_contain_text("PACI-SHEET-GBK")
     seen = table.locator("tbody tr")
@@ -340,7 +351,7 @@ def test_email_intake_prefills_the_customer_and_po(open_journey, demo):
     j = open_journey("zh-hans")
     page = j.page
     j.start("/").sign_in("merch.li", demo)
-    j.click_link(t["email_intake"])
+    j.nav(t["email_intake"])
     expect(j.heading()).to_have_text(t["email_heading"])
     j.fill(t["paste_email"], EMAIL)
     j.click_button(t["read_email"])
@@ -353,10 +364,10 @@ def test_email_intake_prefills_the_customer_and_po(open_journey, demo):
     expect(page.get_by_label(t["customer_po"], exact=True)).to_have_value("NH-2027-0412")
     j.select(t["currency"], "USD")
     j.fill(t["delivery_date"], (timezone.localdate() + timedelta(days=110)).isoformat())
-    line = page.locator("fieldset", has=page.get_by_text(t["line_1"], exact=True))
-    j.select(t["product"], "TW-5500 酒店毛巾套装", within=line)
+    line = j.grid_row(1)
+    j.fill(t["style_no"], "TW-5500", within=line)
     j.fill(t["quantity"], "1200", within=line)
-    j.select(t["unit"], t["sets"], within=line)
+    expect(line.get_by_label(t["unit"], exact=True).locator("option:checked")).to_have_text(t["sets"])
     j.fill(t["unit_price"], "6.80", within=line)
     j.click_button(t["save_order"])
 

@@ -23,6 +23,7 @@ ZH = {
     "phone": "电话",
     "produced": "累计完成数量",
     "next_steps": "下一步",
+    "more": "节点、问题、下一步",
     "save": "保存",
     "saved": "已保存",
 }
@@ -59,6 +60,7 @@ def test_phone_check_in(open_journey, demo):
         j.fill(t["spoke_to"], "王主管 Wang (line leader)", within=row)
         j.select(t["how"], t["phone"], within=row)
         j.fill(t["produced"], "520", within=row)
+        j.click(row.get_by_text(t["more"], exact=True))  # folded, so that a card fits the screen
         j.fill(t["next_steps"], "明天上午再确认面料到厂时间。", within=row)
         j.click_button(t["save"], within=row)
 

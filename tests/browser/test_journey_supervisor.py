@@ -43,7 +43,6 @@ EN = {
     "cancel": "Cancel order",
     "cancel_this": "Cancel this order",
     "cancelled": "Cancelled",
-    "next_steps": "Next steps",
     "now_cancelled": "Order {order} is now Cancelled.",
     "cancel_reason": "Cancellation reason",
 }
@@ -108,7 +107,7 @@ def test_supervisor_week(open_journey, demo):
     j.select(t["state"], t["in_production"])
     j.click_button(t["apply"])
     j.click_link(cancelled)
-    next_steps = j.page.get_by_role("region", name=t["next_steps"])
+    next_steps = j.next_step()
     j.click(next_steps.locator("summary", has_text=t["cancel"]))
     j.fill(t["reason"], "The customer withdrew the PO after the fabric was booked.", within=next_steps)
     j.click_button(t["cancel_this"])

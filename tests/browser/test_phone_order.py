@@ -33,17 +33,20 @@ def test_phone_order_from_intake_to_entered(browser_page, merchandiser):
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/orders/$"))
 
-    # Take the order by phone.
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="New order").click()
+    # Take the order by phone: "New order" sits in the menu's Orders group.
+    menu = page.get_by_role("navigation", name="Main navigation")
+    menu.locator("summary", has_text=re.compile(r"^Orders")).click()
+    menu.get_by_role("link", name="New order").click()
     expect(page.get_by_role("heading", name="Take a phone order")).to_be_visible()
     page.get_by_label("Customer", exact=True).select_option(label=str(customer))
     page.get_by_label("Customer PO number").fill("HA-2026-17")
     page.get_by_label("Currency").select_option(label="USD")
     page.get_by_label("Promised delivery date").fill((timezone.localdate() + timedelta(days=75)).isoformat())
-    page.get_by_label("Description").fill("Crew-neck T-shirt, navy")
-    page.get_by_label("Quantity").fill("1200")
-    page.get_by_label("Unit", exact=True).select_option(label="pieces")
-    page.get_by_label("Unit price").fill("3.85")
+    line = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="1", exact=True))
+    line.get_by_label("Description").fill("Crew-neck T-shirt, navy")
+    line.get_by_label("Quantity").fill("1200")
+    line.get_by_label("Unit", exact=True).select_option(label="pieces")
+    line.get_by_label("Unit price").fill("3.85")
     page.get_by_role("button", name="Save order").click()
 
     # The order page, in state Received.
@@ -62,10 +65,11 @@ def test_phone_order_from_intake_to_entered(browser_page, merchandiser):
     expect(page.get_by_role("button", name=re.compile(r"^Tick: "))).to_have_count(0)
     expect(page).to_have_url(re.compile(rf"/orders/{order.pk}/$"))  # no full reload happened
 
-    # Record how the customer confirmed.
+    # Record how the customer confirmed, a quarter of an hour ago ("Confirmed at" starts at now).
     confirmed_at = timezone.localtime(timezone.now() - timedelta(minutes=15))
     page.get_by_label("Method").select_option(label="Phone")
     page.get_by_label("Customer contact").fill("Grace Lee (buyer)")
+    expect(page.get_by_label("Confirmed at")).not_to_have_value("")
     page.get_by_label("Confirmed at").fill(confirmed_at.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Save confirmation").click()
     settle(page)
@@ -86,6 +90,9 @@ def test_phone_order_from_intake_to_entered(browser_page, merchandiser):
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_contain_text(order.number)
     expect(heading).to_contain_text("Entered")
+    tabs = page.get_by_role("navigation", name="Sections of the order")
+    tabs.get_by_role("link", name="Work record", exact=True).click()
+    settle(page)
     record = page.locator("section.card", has=page.get_by_role("heading", name="Work record"))
     expect(record).to_contain_text("Received → Confirmed")
     expect(record).to_contain_text("Confirmed → Entered")

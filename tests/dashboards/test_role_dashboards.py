@@ -154,11 +154,11 @@ def test_management_dashboard_lists_the_revisions_waiting_for_its_approval(
     client.force_login(management_user)
 
     html = client.get(reverse("dashboards:management")).content.decode()
-    section = re.search(r'<section class="card" id="approvals".*?</section>', html, re.S).group(0)
+    section = re.search(r'<section class="card waiting" id="waiting".*</section>', html, re.S).group(0)
     assert reverse("supervision:policy_version", args=[waiting.pk]) in section
-    assert "v1.1" in section and "Meetings on Mondays." in section and str(supervisor) in section
+    assert "v1.1" in section and "Policy revisions to act on" in section
     assert reverse("supervision:policy_version", args=[in_review.pk]) not in section
 
     policy_approve(version_id=waiting.pk, actor=management_user, effective_date=timezone.localdate())
     html = client.get(reverse("dashboards:management")).content.decode()
-    assert "Nothing is waiting for your approval." in html
+    assert "Nothing is waiting for you." in html

@@ -35,6 +35,8 @@ def sh(*args) -> datetime:
 TEST_WEIGHTS = {
     "confirmation_time": (10, "100", "0", Rule.LINEAR, "8"),
     "on_time_delivery": (20, "100", "0", Rule.LINEAR, None),
+    # Reported beside the first promise, not scored (test_promise_kpis.py).
+    "on_time_latest": (0, "100", "0", Rule.LINEAR, None),
     "checkin_compliance": (10, "100", "0", Rule.LINEAR, None),
     "weekly_reports": (5, "100", "0", Rule.LINEAR, None),
     "sla_adherence": (10, "100", "0", Rule.LINEAR, None),

@@ -97,7 +97,7 @@ def test_every_kpi_of_the_fixture_quarter_matches_the_hand_computation(
 
     assert run.status == RunStatus.DONE
     assert run.people == 3
-    assert (run.done, run.total) == (run.total, 13)  # a step per KPI, then two more
+    assert (run.done, run.total) == (run.total, 14)  # a step per KPI, then two more
     _assert_person(fixture_quarter.alice, ALICE, ALICE_TOTAL, ALICE_COVERAGE)
     _assert_person(fixture_quarter.bob, BOB, BOB_TOTAL, BOB_COVERAGE)
     _assert_person(fixture_quarter.carol, CAROL, CAROL_TOTAL, CAROL_COVERAGE)

@@ -61,7 +61,7 @@ def test_two_runs_give_identical_results(fixture_quarter, test_scheme, django_ca
     assert first.pk != second.pk and second.status == RunStatus.DONE
     assert before == after
     assert Scorecard.objects.count() == 3
-    assert ScoreLine.objects.count() == 3 * 11
+    assert ScoreLine.objects.count() == 3 * 12
 
 
 def test_a_rerun_replaces_changed_results_and_keeps_hr_adjustments(
@@ -86,7 +86,7 @@ def test_a_rerun_replaces_changed_results_and_keeps_hr_adjustments(
     card = sla.scorecard
     # computed: 64.00 − 11.25 + 7.50 (accuracy 75 → 50) = 60.25; adjusted: + (90 − 50) × 10 % = 64.25
     assert (card.computed_total, card.total) == (Decimal("60.25"), Decimal("64.25"))
-    assert ScoreLine.objects.count() == 33
+    assert ScoreLine.objects.count() == 36
 
 
 @pytest.mark.django_db(transaction=True)  # a real commit: the job is published by on_commit

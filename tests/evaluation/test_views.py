@@ -102,7 +102,7 @@ def test_exports(scored, client):
     quarter = client.get(reverse("evaluation:quarter_export", args=[2026, 1]))
     book = load_workbook(BytesIO(quarter.content))
     assert book.worksheets[0].max_row == 4  # header + 3 people
-    assert book.worksheets[1].max_row == 1 + 3 * 11
+    assert book.worksheets[1].max_row == 1 + 3 * 12
 
 
 def test_a_scorecard_export_holds_the_adjustment_time_as_a_local_excel_time(scored, client):

@@ -5,7 +5,7 @@ let Django reload its catalogues."""
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("logistics", "aftersales", "customer_portal")
+APPS = ("logistics", "aftersales", "customer_portal", "documents")
 
 
 def compile_stage_catalogues() -> None:

@@ -8,6 +8,7 @@ from django.core import mail
 
 from logistics.models import StatusLink
 from logistics.selectors import status_link_url
+from orders.services import promise_approve
 from production.models import DelayReason
 from production.services import delay_record
 
@@ -46,15 +47,16 @@ def test_the_shipment_and_delivery_notices(merchandiser, django_capture_on_commi
         assert_answers_to_merchandiser_with_link(message, order)
 
 
-def test_the_delay_notice(merchandiser, django_capture_on_commit_callbacks):
+def test_the_delay_notice(merchandiser, supervisor, django_capture_on_commit_callbacks):
     order = in_production_order(merchandiser, lines=1)
     reason = DelayReason.objects.get(code="material_late")
     with django_capture_on_commit_callbacks(execute=True):
-        delay_record(
+        proposal = delay_record(
             order_id=order.pk,
             actor=merchandiser,
             reason_id=reason.pk,
             new_date=order.delivery_date + timedelta(days=7),
         )
+        promise_approve(promise_id=proposal.pk, actor=supervisor)  # the customer is told once it is approved
     (message,) = sent_to_customer(order)
     assert_answers_to_merchandiser_with_link(message, order)

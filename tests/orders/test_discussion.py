@@ -119,7 +119,7 @@ def test_posting_without_javascript_redirects_to_the_thread(client, order, merch
     client.force_login(merchandiser)
     url = reverse("orders:comment", kwargs={"pk": order.pk})
     response = client.post(url, {"text": f"<script>alert(1)</script> @{supervisor.username}"})
-    assert response.status_code == 302 and response.url.endswith("?open=discussion#panel-discussion")
+    assert response.status_code == 302 and response.url.endswith("?tab=record#order-tab")  # the thread's tab
     page = client.get(response.url)
     html = page.content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html

@@ -64,7 +64,7 @@ def test_a_changed_unit_reads_by_its_name_in_the_record_not_its_id(client, merch
     client.force_login(merchandiser)
     client.post(f"/orders/{order.pk}/edit/", edit_payload(order, line, unit=new_unit.pk))
 
-    page = client.get(f"/orders/{order.pk}/").content.decode()
+    page = client.get(f"/orders/{order.pk}/?tab=record").content.decode()
     record = page.split('id="timeline"')[1].split("</ol>")[0]
 
     assert f"Line 1 · unit: {old_unit.name_en} → {new_unit.name_en}" in record

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from orders.models import Order
+from orders.services import promise_approve
 from production.models import DelayReason
 from production.services import delay_record
 
@@ -57,15 +58,17 @@ def test_a_handover_with_a_long_reason_is_saved_with_it(client, supervisor, merc
     assert Order.objects.get(pk=order.pk).history.first().history_change_reason == LONG
 
 
-def test_a_delay_with_a_long_note_is_saved_with_it(merchandiser):
+def test_a_delay_with_a_long_note_is_saved_with_it(merchandiser, supervisor):
     order = in_production_order(merchandiser)
 
-    delay_record(
+    proposal = delay_record(
         order_id=order.pk,
         actor=merchandiser,
         reason_id=DelayReason.objects.get(code="capacity").pk,
         new_date=order.delivery_date + timedelta(days=10),
         note=LONG,
     )
+    promise_approve(promise_id=proposal.pk, actor=supervisor)
 
+    assert proposal.note == LONG
     assert Order.objects.get(pk=order.pk).history.first().history_change_reason.endswith(LONG)

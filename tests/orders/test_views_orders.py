@@ -155,7 +155,7 @@ def test_phone_intake_page_renders_for_merchandiser_only(client, merchandiser, q
         ("past_delivery", "The delivery date is in the past."),
         ("no_lines", "An order needs at least one line."),
         ("huge_po", "Ensure this value has at most 60 characters (it has 10000)."),
-        ("no_product_no_description", "Choose a product or describe the item."),
+        ("no_product_no_description", "Give a style number or describe the item."),
     ],
 )
 def test_phone_intake_refuses_invalid_input_and_saves_nothing(client, merchandiser, case, error):
@@ -191,12 +191,14 @@ def test_phone_intake_with_product_line(client, merchandiser):
     customer = CustomerFactory()
     product = ProductFactory()
     client.force_login(merchandiser)
-    lines = [{"product": product.pk, "quantity": "12", "unit": product.unit_id, "unit_price": "0"}]
+    # the style number typed in another case, and neither description nor unit given
+    lines = [{"style_no": f" {product.style_no.lower()} ", "quantity": "12", "unit_price": "0"}]
     response = client.post(reverse("orders:intake_phone"), phone_form(customer, lines=lines))
     assert response.status_code == 302
     line = OrderLine.objects.get()
     assert line.product == product
     assert line.description == product.name  # filled from the product when left empty
+    assert line.unit == product.unit  # likewise
     assert line.unit_price == 0
 
 
@@ -243,7 +245,7 @@ def test_checklist_tick_and_clear_by_post(client, merchandiser):
     response = client.post(url, {"checked": "1"})
     # then
     assert response.status_code == 302
-    assert response["Location"] == reverse("orders:detail", args=[order.pk])
+    assert response["Location"] == reverse("orders:detail", args=[order.pk]) + "?tab=overview#order-tab"
     check = OrderCheck.objects.get(order=order, item=item)
     assert check.checked_by == merchandiser
     assert fresh(order).version == order.version + 1
@@ -272,7 +274,7 @@ def test_checklist_tick_with_htmx_returns_the_checklist_partial(client, merchand
     assert response.status_code == 200
     assert [t.name for t in response.templates] == ["orders/_checklist.html"]
     body = response.content.decode()
-    assert body.lstrip().startswith('<ul class="checklist" id="checklist">')
+    assert body.lstrip().startswith('<div class="checklist-block" id="checklist">')
     assert "<html" not in body
     assert f'aria-label="Clear: {item.label}"' in body
     assert OrderCheck.objects.filter(order=order, item=item).exists()
@@ -633,7 +635,7 @@ def test_edit_after_confirmation_is_a_correction_with_reason_and_history(client,
     assert record.customer_po == "PO-NEW"
     assert record.prev_record.customer_po == "PO-OLD"
     # and the timeline shows it
-    detail = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    detail = client.get(reverse("orders:detail", args=[order.pk]) + "?tab=record").content.decode()
     assert "customer PO number: PO-OLD → PO-NEW" in detail  # the field by its name, not its code
 
 
@@ -708,7 +710,7 @@ def test_handover_of_one_order_returns_to_it_showing_the_new_merchandiser(
         {"from_user": merchandiser.pk, "to_user": colleague.pk, "order": order.pk, "reason": "Holiday cover"},
         follow=True,
     )
-    assert response.redirect_chain == [(reverse("orders:detail", args=[order.pk]), 302)]
+    assert response.redirect_chain == [(reverse("orders:detail", args=[order.pk]) + "?tab=overview#order-tab", 302)]
     assert flashed(response, "1 order(s) handed over.")
     assert re.search(rf"<dt>Merchandiser</dt><dd>{re.escape(str(colleague))}</dd>", response.content.decode())
 
@@ -812,7 +814,8 @@ def test_detail_shows_owner_the_buttons_of_the_state(client, merchandiser):
     client.force_login(merchandiser)
     response = client.get(reverse("orders:detail", args=[order.pk]))
     assert response.status_code == 200
-    assert transition_actions(response, order) == {"confirm", "cancel"}
+    # Confirm is not offered until the checklist and the confirmation are done: the card says what is missing.
+    assert transition_actions(response, order) == {"cancel"}
     body = response.content.decode()
     assert "Confirm order" in body
     assert reverse("orders:edit", args=[order.pk]) in body
@@ -826,10 +829,11 @@ def test_detail_in_production_hides_cancel_from_merchandiser_but_not_supervisor(
 ):
     order = in_production(make_order(merchandiser=merchandiser), merchandiser, monkeypatch)
     client.force_login(merchandiser)
-    assert transition_actions(client.get(reverse("orders:detail", args=[order.pk])), order) == {"ship"}
+    # Shipping is done by recording shipments (the next-step card leads there), not by a button that refuses.
+    assert transition_actions(client.get(reverse("orders:detail", args=[order.pk])), order) == set()
     client.force_login(supervisor)
     response = client.get(reverse("orders:detail", args=[order.pk]))
-    assert transition_actions(response, order) == {"ship", "cancel"}
+    assert transition_actions(response, order) == {"cancel"}
     assert f"{reverse('orders:handover')}?order={order.pk}" in response.content.decode()
 
 

@@ -14,7 +14,7 @@ from aftersales.services import CaseInput, case_open, case_update
 from orders import events
 from orders.models import EventType, OrderEvent
 from orders.selectors import order_timeline
-from orders.services import order_reassign, order_transition
+from orders.services import order_reassign, order_transition, promise_approve
 from production.models import ContactMethod, DelayReason
 from production.services import CheckInInput, checkin_record, delay_record
 from supervision.services.spotchecks import spot_check_draw_sample, spot_check_plan_create
@@ -84,7 +84,7 @@ def test_the_review_and_spot_check_pages_show_the_record_as_the_order_page_does(
     sample = spot_check_draw_sample(plan_id=plan.pk, actor=qa_user).samples.get()
 
     client.force_login(merchandiser)
-    on_order_page = record_on(client, reverse("orders:detail", args=[order.pk]))
+    on_order_page = record_on(client, reverse("orders:detail", args=[order.pk]) + "?tab=record")
     client.force_login(supervisor)
     on_review = record_on(client, reverse("supervision:review_order", args=[order.pk]))
     client.force_login(qa_user)
@@ -117,26 +117,27 @@ def test_a_delay_written_by_a_chinese_reader_reads_in_english_for_an_english_one
     order = in_production_order(reading(merchandiser, "zh-hans"))
     new_date = order.delivery_date + timedelta(days=14)
     with translation.override("zh-hans"):
-        delay_record(
+        proposal = delay_record(
             order_id=order.pk,
             actor=merchandiser,
             reason_id=DelayReason.objects.get(code="material_late").pk,
             new_date=new_date,
         )
+        promise_approve(promise_id=proposal.pk, actor=supervisor)
     event = OrderEvent.objects.get(order=order, payload__action="delay")
     assert event.note == "" and event.payload["note_code"] == "production.delay"
 
     client.force_login(reading(supervisor, "en"))
     english = words(record_on(client, reverse("supervision:review_order", args=[order.pk])))
     client.force_login(merchandiser)
-    chinese = words(record_on(client, reverse("orders:detail", args=[order.pk])))
+    chinese = words(record_on(client, reverse("orders:detail", args=[order.pk]) + "?tab=record"))
 
     assert "Delay recorded" in english
     assert (
         f"Delay (Materials late): promised date {order.delivery_date.isoformat()} → {new_date.isoformat()}." in english
     )
     assert "面辅料延误" not in english.split("Delay recorded")[1].split("·")[0]
-    delay_line = chinese.split("已记录延期")[1].split("订单已修改")[0]
+    delay_line = chinese.split("已记录延期")[1].split("新交货期已批准")[0]
     assert "延期（面辅料延误）" in delay_line and "Materials late" not in delay_line
 
 
@@ -145,7 +146,7 @@ def test_a_note_stored_as_text_before_codes_reads_as_stored(client, merchandiser
     events.event_stage(order, merchandiser, stage="production", action="delay", note="延期（面辅料延误）：旧记录")
     client.force_login(merchandiser)
 
-    text = words(record_on(client, reverse("orders:detail", args=[order.pk])))
+    text = words(record_on(client, reverse("orders:detail", args=[order.pk]) + "?tab=record"))
 
     assert "延期（面辅料延误）：旧记录" in text and "Delay recorded" in text
 
@@ -156,7 +157,7 @@ def test_what_a_person_typed_stays_as_typed(client, merchandiser):
         order_transition(order_id=order.pk, name="cancel", actor=merchandiser, reason="客户撤单 customer withdrew")
     client.force_login(reading(merchandiser, "en"))
 
-    text = words(record_on(client, reverse("orders:detail", args=[order.pk])))
+    text = words(record_on(client, reverse("orders:detail", args=[order.pk]) + "?tab=record"))
 
     assert "客户撤单 customer withdrew" in text and "Received → Cancelled" in text
 
@@ -204,8 +205,8 @@ def test_a_case_page_shows_its_record_with_labels_not_codes(client, merchandiser
 def test_the_order_page_record_is_kept_per_language(client, merchandiser):
     order = advance(make_order(merchandiser=merchandiser), merchandiser, "confirm")
     client.force_login(merchandiser)
-    english = words(record_on(client, reverse("orders:detail", args=[order.pk])))
+    english = words(record_on(client, reverse("orders:detail", args=[order.pk]) + "?tab=record"))
     client.force_login(reading(merchandiser, "zh-hans"))
-    chinese = words(record_on(client, reverse("orders:detail", args=[order.pk])))
+    chinese = words(record_on(client, reverse("orders:detail", args=[order.pk]) + "?tab=record"))
 
     assert "Received → Confirmed" in english and "已接收 → 已确认" in chinese

@@ -1,5 +1,6 @@
-"""The T&A table's Update cell (templates/jinja2/production/_milestone_update.html) draws the milestone
-forms' own fields: the same words as the forms, labels that name their inputs, and names the view reads."""
+"""The T&A table's Update cell (templates/jinja2/production/_milestone_update.html) fetches the milestone
+forms when opened (production/_milestone_forms.html); they draw their own fields: the same words as the
+forms, labels that name their inputs, and names the view reads."""
 
 import pytest
 from django.urls import reverse
@@ -16,7 +17,10 @@ def test_the_update_cell_says_what_the_form_says_and_posts_what_the_view_reads(c
     milestone = order.production_plan.milestones.order_by("sequence").first()
     client.force_login(merchandiser)
 
-    html = client.get(reverse("orders:detail", args=[order.pk]) + "?open=production-plan").content.decode()
+    url = reverse("production:milestone", args=[order.pk, milestone.pk])
+    order_page = client.get(reverse("orders:detail", args=[order.pk]) + "?tab=production").content.decode()
+    assert f'hx-get="{url}"' in order_page and f'name="m{milestone.pk}-actual_date"' not in order_page
+    html = client.get(url, headers={"HX-Request": "true"}).content.decode()
 
     page = Elements(html)
     actual = page.find("input", name=f"m{milestone.pk}-actual_date")[0]
@@ -36,3 +40,17 @@ def test_the_update_cell_says_what_the_form_says_and_posts_what_the_view_reads(c
     assert response.status_code == 302
     milestone.refresh_from_db()
     assert milestone.actual_date == timezone.localdate()
+
+
+def test_without_javascript_the_update_cell_opens_the_forms_as_a_page(client, merchandiser, other_merchandiser):
+    order = in_production_order(merchandiser)
+    milestone = order.production_plan.milestones.order_by("sequence").first()
+    url = reverse("production:milestone", args=[order.pk, milestone.pk])
+    client.force_login(merchandiser)
+
+    page = client.get(url).content.decode()
+
+    assert "<html" in page and f'name="m{milestone.pk}-actual_date"' in page
+    assert f'action="{url}"' in page
+    client.force_login(other_merchandiser)
+    assert client.get(url).status_code == 404

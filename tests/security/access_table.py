@@ -103,11 +103,15 @@ ACCESS: dict[str, dict] = {
     "orders:intake_phone": roles_only(*MERCHANDISERS),
     "orders:intake_email": roles_only(*MERCHANDISERS),
     "orders:intake_spreadsheet": roles_only(*MERCHANDISERS),
+    "orders:product_lookup": roles_only(*MERCHANDISERS, "supervisor", "management", "qa"),
     "orders:handover": roles_only("supervisor"),
     "orders:detail": ORDER_READ,
     "orders:timeline": ORDER_READ,
-    "orders:section": ORDER_READ,  # a folded section of the order page, opened
+    "orders:section": ORDER_READ,  # one panel of the order page alone
+    "orders:tab": ORDER_READ,  # a tab of the order page, fetched by htmx
+    "orders:next_step": ORDER_READ,  # the next-step card, fetched again after a checklist tick
     "orders:check_item": POST_ONLY_ORDER_ACTION,
+    "orders:check_all": POST_ONLY_ORDER_ACTION,
     "orders:confirmation": POST_ONLY_ORDER_ACTION,
     "orders:transition": POST_ONLY_ORDER_ACTION,
     "orders:hold": POST_ONLY_ORDER_ACTION,
@@ -115,6 +119,9 @@ ACCESS: dict[str, dict] = {
     "orders:release": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED)},
     "orders:edit": ORDER_FORM,
     "orders:add_attachment": POST_ONLY_ORDER_ACTION,
+    # A promise that is not the order's (the world has none): 404 for whoever may read the order too.
+    "orders:promise_decide": {"GET": staff_only(METHOD), "POST": staff_only(DENIED)},
+    "orders:promises_waiting": roles_only("supervisor"),
     "orders:attachment": {"GET": ORDER_READ, "POST": ORDER_READ},
     # The order's thread: whoever may read the order may write in it (QA, HR, management too).
     "orders:comment": {"GET": staff_only(METHOD), "POST": ORDER_READ},
@@ -146,13 +153,15 @@ ACCESS: dict[str, dict] = {
         "GET": staff_only(DENIED, merchandiser=METHOD, other_merchandiser=METHOD),
         "POST": staff_only(DENIED),
     },
+    "production:checkin_list": staff_only(OK),  # rows: the check-ins of the orders the person may see
+    "production:checkin_export": staff_only(OK),
     "production:board": {"GET": roles_only("supervisor"), "POST": staff_only(DENIED, supervisor=METHOD)},
     "production:start": {
         "GET": staff_only(METHOD),
         "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),
     },
     "production:milestone": {
-        "GET": staff_only(METHOD),
+        "GET": staff_only(DENIED),  # its forms, for the order's editors; milestone 1 is no milestone of theirs
         "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),
     },
     "production:delay": {
@@ -161,6 +170,7 @@ ACCESS: dict[str, dict] = {
     },
     # --- logistics (stage_world: team A's delivered order, its shipment, document and status link) -----
     "logistics:shipment_list": staff_only(OK),  # rows filtered per person
+    "logistics:shipment_export": staff_only(OK),  # the list's rows, filtered per person
     "logistics:shipment_new": roles_only("merchandiser", "supervisor"),
     "logistics:shipment_deliver": roles_only("merchandiser", "supervisor"),
     "logistics:document_add": STAGE_POST_ONLY_UPLOAD,
@@ -169,10 +179,16 @@ ACCESS: dict[str, dict] = {
     "logistics:status_link_revoke": STAGE_POST_ONLY_ACTION,
     "logistics:status_link_renew": STAGE_POST_ONLY_ACTION,
     "logistics:carrier_list": roles_only(*MERCHANDISERS, "supervisor", "management"),
+    # --- documents: the PI and packing lists of team A's delivered order ------------------------------
+    "documents:pi_new": STAGE_POST_ONLY_ACTION,
+    "documents:pi_send": STAGE_POST_ONLY_ACTION,
+    "documents:packing_list_new": STAGE_POST_ONLY_ACTION,
+    "documents:download": {"GET": ORDER_READ, "POST": ORDER_READ},  # a download, always as attachment
     "logistics:carrier_new": roles_only("supervisor"),
     "logistics:carrier_edit": roles_only("supervisor"),
     # --- after-sales (stage_world: a case with an attachment on that order, a suggestion) -------------
     "aftersales:case_list": staff_only(OK),  # rows filtered per person
+    "aftersales:case_export": staff_only(OK),  # the list's rows, filtered per person
     "aftersales:case_new": roles_only("merchandiser", "supervisor"),
     "aftersales:case_detail": ORDER_READ,
     "aftersales:case_step": STAGE_POST_ONLY_ACTION,
@@ -193,6 +209,10 @@ ACCESS: dict[str, dict] = {
     "portal:status": {"GET": everyone(DENIED, link_holder=OK), "POST": everyone(METHOD)},
     "portal:open_case": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=OK)},
     "portal:survey": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=OK)},
+    # No new date waits on the order: the link holder is told so and sent back to the page.
+    "portal:answer_date": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=REFUSED)},
+    "portal:pi": {"GET": everyone(DENIED, link_holder=OK), "POST": everyone(METHOD)},  # the current PI only
+    "portal:pi_confirm": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=OK)},
     # --- the customer API (token only: a staff session is not a token) --------------------------------
     "api:api-root": everyone(DENIED),  # ninja answers 404 at its root
     # The schema and Swagger UI are public documentation (bundled assets, no data); ninja serves them
@@ -224,6 +244,8 @@ ACCESS: dict[str, dict] = {
     "supervision:report_suggestion": {"GET": staff_only(METHOD), "POST": roles_only("merchandiser")},
     "supervision:report_review": {"GET": staff_only(METHOD), "POST": roles_only("supervisor")},
     "supervision:review_queue": roles_only("supervisor"),
+    "supervision:review_list": staff_only(OK),  # rows: QA, HR, management all; supervisors their team's; others own
+    "supervision:review_export": staff_only(OK),
     "supervision:review_order": roles_only("supervisor"),
     "supervision:plan_list": roles_only("qa"),
     "supervision:plan_new": roles_only("qa"),
@@ -233,6 +255,7 @@ ACCESS: dict[str, dict] = {
     "supervision:sample_score": roles_only("qa"),
     "supervision:finding_raise": {"GET": staff_only(METHOD), "POST": roles_only("qa")},
     "supervision:finding_list": staff_only(OK),  # rows: QA and HR all, supervisors their team's, others their own
+    "supervision:finding_export": staff_only(OK),  # the list's rows, as above
     "supervision:finding_detail": roles_only("merchandiser", "supervisor", "qa", "hr"),
     # Only the merchandiser concerned acknowledges and closes; those who may see it are refused.
     "supervision:finding_acknowledge": {
@@ -248,6 +271,7 @@ ACCESS: dict[str, dict] = {
         "POST": roles_only("merchandiser", "supervisor", "qa", "hr"),
     },
     "supervision:violation_list": staff_only(OK),  # rows: HR all, supervisors their team's, everyone their own
+    "supervision:violation_export": staff_only(OK),  # the list's rows, as above
     "supervision:violation_new": roles_only("supervisor", "hr"),
     "supervision:violation_detail": roles_only("merchandiser", "supervisor", "hr"),
     "supervision:violation_opinion": {"GET": staff_only(METHOD), "POST": roles_only("supervisor")},
@@ -345,6 +369,7 @@ KWARGS_BY_NAME = {
 KWARGS_BY_URL = {
     "orders:filter_options": {"field": "=customer"},
     "orders:section": {"pk": "order.pk", "key": "=notifications"},
+    "orders:tab": {"pk": "order.pk", "key": "=record"},
     # logistics, after-sales and the status page: the objects of tests/security/stage_world.py
     "logistics:shipment_new": {"order_pk": stage("order.pk")},
     "logistics:status_link_new": {"order_pk": stage("order.pk")},
@@ -363,9 +388,17 @@ KWARGS_BY_URL = {
     "aftersales:feedback_new": {"order_pk": stage("order.pk")},
     "supervision:suggestion_detail": {"pk": stage("suggestion.pk")},
     "supervision:suggestion_step": {"pk": stage("suggestion.pk"), "name": "=review"},
+    "documents:pi_new": {"order_pk": stage("order.pk")},
+    "documents:pi_send": {"order_pk": stage("order.pk")},
+    "documents:packing_list_new": {"shipment_pk": stage("shipment.pk")},
+    "documents:download": {"order_pk": stage("order.pk"), "pk": stage("pi.pk")},
+    "portal:pi": {"token": stage("forged_status_token")},
+    "portal:pi_confirm": {"token": stage("forged_status_token")},
     "portal:status": {"token": stage("forged_status_token")},
     "portal:open_case": {"token": stage("forged_status_token")},
     "portal:survey": {"token": stage("forged_status_token")},
+    "portal:answer_date": {"token": stage("forged_status_token")},
+    "orders:promise_decide": {"pk": "order.pk", "promise_id": "=999999"},
     "production:checkin_save": {"order_pk": "order.pk"},
     "production:milestone": {"milestone_id": "=1"},
     "workcalendar:day_delete": {"pk": "=1"},
@@ -431,6 +464,7 @@ POST_DATA = {
     "supervision:suggestion_step": {"comment": "=matrix"},
     "set_language": {"language": "=en", "next": "=/"},
     "orders:check_item": {"checked": "=1", "version": "order.version"},
+    "orders:check_all": {"version": "order.version"},
     "orders:add_attachment": {"version": "order.version", "file": lambda world: sample_upload()},
     "orders:transition": {"version": "order.version", "reason": "=matrix test"},
     "orders:hold": {"version": "order.version", "reason": "=matrix test"},

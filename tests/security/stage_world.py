@@ -16,6 +16,7 @@ class StageWorld:
     case: object
     case_attachment: object
     suggestion: object
+    pi: object  # the order's proforma invoice (documents)
     status_token: str  # the real token of this order's status link
     forged_status_token: str  # the same with its signature tampered
 
@@ -25,6 +26,7 @@ def stage_world(world) -> StageWorld:
         return world.extra["stage"]
     from aftersales.models import CaseChannel, CaseType
     from aftersales.services import CaseInput, case_add_attachment, case_open
+    from documents.services import pi_generate
     from logistics.models import DocumentKind
     from logistics.selectors import status_link_token
     from logistics.services import shipment_add_document, status_link_ensure
@@ -53,6 +55,7 @@ def stage_world(world) -> StageWorld:
         case_id=case.pk, actor=merchandiser, uploaded=SimpleUploadedFile("photo.pdf", b"%PDF-1.4 photo")
     )
     suggestion = suggestion_submit(actor=merchandiser, title="Fewer forms", body="Merge two steps.")
+    pi = pi_generate(order_id=order.pk, actor=merchandiser)
     token = status_link_token(status_link_ensure(order=order))
     stage = StageWorld(
         order=fresh(order),
@@ -62,6 +65,7 @@ def stage_world(world) -> StageWorld:
         case=case,
         case_attachment=attachment,
         suggestion=suggestion,
+        pi=pi,
         status_token=token,
         forged_status_token=token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"),
     )

@@ -168,8 +168,7 @@ def test_the_admin_refuses_a_calendar_day_in_the_year_2999(client):
 @pytest.mark.django_db
 def test_the_services_refuse_a_date_outside_the_rule_whoever_calls_them(world):
     from core.errors import InvalidInput
-    from orders.services import order_edit
-    from orders.services.records import order_reschedule
+    from orders.services import PromiseReason, order_edit, promise_propose
 
     from ..factories import make_order
 
@@ -187,7 +186,9 @@ def test_the_services_refuse_a_date_outside_the_rule_whoever_calls_them(world):
     assert Order.objects.get(pk=world.order.pk).delivery_date == world.order.delivery_date
     running = in_production_order(merchandiser)
     with pytest.raises(InvalidInput):
-        order_reschedule(order_id=running.pk, actor=merchandiser, delivery_date=FAR, reason="Later")
+        promise_propose(
+            order_id=running.pk, actor=merchandiser, new_date=FAR, reason=PromiseReason("other", "其他", "Other")
+        )
     assert fresh(running).delivery_date == running.delivery_date
 
 

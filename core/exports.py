@@ -1,4 +1,4 @@
-"""The order list as a file: CSV or XLSX, the list's own columns (orders.tables.OrderTable) and labels.
+"""A list as a file: CSV or XLSX, the list's own django-tables2 columns and labels (every list exports here).
 
 Both are read on a Chinese Windows as often as anywhere: the CSV starts with a UTF-8 byte-order mark, or
 Excel there reads it as GBK and garbles every Chinese name. Times are the company's (settings.TIME_ZONE):
@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO, StringIO
 
+from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -77,3 +78,15 @@ def table_xlsx(rows, *, title: str) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def export_response(table, *, fmt: str, title: str, filename: str) -> HttpResponse:
+    """`table` (a django-tables2 Table, its chosen columns only) as a CSV or XLSX download named
+    `<filename>-<today>.<fmt>`."""
+    values = table.as_values()
+    if fmt == "csv":
+        response = HttpResponse(table_csv(values), content_type=CSV_TYPE)
+    else:
+        response = HttpResponse(table_xlsx(values, title=title), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{timezone.localdate():%Y%m%d}.{fmt}"'
+    return response
