@@ -56,7 +56,7 @@ def walk_the_order_page(j, t) -> dict:
     j.click_button(t["enter_order"])
     expect(j.heading()).to_contain_text(t["entered"])
     counts["entered"] = j.clicks
-    production = j.page.locator("section.card", has=j.page.get_by_role("heading", name=t["production"], exact=True))
+    production = j.next_step()  # the card that holds the next step's form: start production
     j.fill(t["factory"], "Ningbo No. 2", within=production)
     j.fill(t["line"], "Line 3", within=production)
     j.fill(t["work_order"], "WO-FAST-1", within=production)
