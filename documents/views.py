@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,6 +11,7 @@ from core.errors import DomainError
 from core.views import report_error
 from logistics.selectors import shipment_get_for_user
 from orders.downloads import download_response, file_not_found
+from orders.hooks import order_page_url
 from orders.selectors import order_get_for_user
 
 from .selectors import document_get_for_user
@@ -22,7 +22,8 @@ EDIT_ROLES = (Role.MERCHANDISER, Role.SUPERVISOR)
 
 
 def _back_to_order(order_id):
-    return redirect(reverse("orders:detail", kwargs={"pk": order_id}) + "#panel-documents")
+    """The order page on its Documents tab, where the message of the save shows."""
+    return redirect(order_page_url(order_id, panel="documents"))
 
 
 @role_required(*EDIT_ROLES)

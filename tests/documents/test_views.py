@@ -24,9 +24,10 @@ def test_the_merchandiser_makes_the_pi_from_the_order_page(client, merchandiser,
 
     response = client.post(reverse("documents:pi_new", args=[order.pk]))
 
-    assert response.status_code == 302 and response.url.endswith("#panel-documents")
+    # back to the order page on its Documents tab, where the message shows
+    assert response.status_code == 302 and response.url.endswith("?tab=documents#order-tab")
     document = Document.objects.get(order=order)
-    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    page = client.get(response.url).content.decode()
     assert document.original_name in page
     assert reverse("documents:download", args=[order.pk, document.pk]) in page
 
