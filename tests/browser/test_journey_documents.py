@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EN = {
     "orders": "Orders",
     "documents": "Documents",
+    "overview": "Overview",
     "shipments": "Shipments",
     "confirmations": "Customer confirmations",
     "make_pi": "Make the PI",
@@ -105,6 +106,7 @@ def test_a_pi_made_downloaded_and_confirmed_online_and_a_packing_list_emailed(op
     merch = open_journey("en", name="documents-merchandiser")
     merch.start("/").sign_in("merch.wang", demo)
     open_order(merch, label)
+    merch.order_tab(t["documents"])  # the documents have a tab of their own
     documents = section(merch, t["documents"])
     merch.click_button(t["make_pi"], within=documents)
     expect(merch.message()).to_contain_text(t["made"])
@@ -125,6 +127,7 @@ def test_a_pi_made_downloaded_and_confirmed_online_and_a_packing_list_emailed(op
     expect(merch.message()).to_contain_text(t["sent"])
     sent = Notification.objects.get(kind="pi_confirmation_request", reference=f"order:{order.pk}")
     assert [a.original_name for a in sent.attachments.all()] == [saved.name]
+    merch.order_tab(t["shipments"])  # the status link is with the shipments
     url = section(merch, t["shipments"]).get_by_label(t["status_link"], exact=True).input_value()
     assert re.match(r"^http://.+/s/", url), url
 
@@ -141,9 +144,11 @@ def test_a_pi_made_downloaded_and_confirmed_online_and_a_packing_list_emailed(op
 
     # 4. The merchandiser sees the confirmation on the order page: "PI confirmed online".
     open_order(merch, label)
+    merch.order_tab(t["documents"])
     expect(section(merch, t["documents"])).to_contain_text(t["online"])
-    expect(merch.page.locator("#panel-confirmations")).to_contain_text(t["online"])
-    expect(merch.page.locator("#panel-confirmations")).to_contain_text("Jane Buyer")
+    merch.order_tab(t["overview"])  # the confirmations are with the order's details
+    expect(section(merch, t["confirmations"])).to_contain_text(t["online"])
+    expect(section(merch, t["confirmations"])).to_contain_text("Jane Buyer")
 
     # 5. A shipment recorded with its cartons and weights: the customer's notice carries the packing list.
     # Which English reader has an order in production is the demo's dice: its merchandiser, or sup.sun for
@@ -155,6 +160,7 @@ def test_a_pi_made_downloaded_and_confirmed_online_and_a_packing_list_emailed(op
     shipper.start("/").sign_in(shipper_name, demo)
     merch = shipper
     open_order(merch, producing.number)
+    merch.order_tab(t["shipments"])
     merch.click_link(t["record_shipment"], within=section(merch, t["shipments"]))
     merch.select(t["carrier"], t["truck_carrier"])
     merch.select(t["mode"], t["truck"])
