@@ -27,6 +27,11 @@ def site_url(settings, live_server):
     settings.SITE_URL = live_server.url
 
 
+def order_card(j, heading: str):
+    """A card of the order page, found by its heading."""
+    return j.page.locator("section.card", has=j.page.get_by_role("heading", name=heading, exact=True))
+
+
 def _order_of(username: str) -> Order:
     """An order of theirs in production, not held and with no date waiting, with a customer to email; else
     one handed to them (given: the demo spreads its few in-production orders over the merchandisers)."""
@@ -68,7 +73,7 @@ def test_a_new_date_approved_by_the_supervisor_and_accepted_by_the_customer(open
     m.fill("Internal note", "Line 3 is down for a week", within=production)
     m.click_button("Propose the new date")
     expect(m.message()).to_contain_text("It waits for your supervisor's approval.")
-    promises = m.page.locator("#panel-promises")
+    promises = order_card(m, "Delivery promises")  # the page comes back on them (the Overview tab)
     expect(promises).to_contain_text(f"proposed {new_date} as the new delivery date")
     m.screenshot("proposed")
 
@@ -88,10 +93,11 @@ def test_a_new_date_approved_by_the_supervisor_and_accepted_by_the_customer(open
     # 3. The order now promises the new date (the first promise kept beside it) and shows the status link.
     m.page.reload()
     m.settle()
-    promises = m.page.locator("#panel-promises")
+    promises = order_card(m, "Delivery promises")
     expect(promises).to_contain_text(f"latest promise: {new_date}")
     expect(promises).to_contain_text(f"First promise: {order.delivery_date.isoformat()}")
-    link = m.page.locator("#panel-logistics").get_by_label("Status link", exact=True)
+    m.order_tab("Shipments")  # the status link is with the shipments
+    link = order_card(m, "Shipments").get_by_label("Status link", exact=True)
     expect(link).to_be_visible()
     url = link.input_value()
 
@@ -114,5 +120,6 @@ def test_a_new_date_approved_by_the_supervisor_and_accepted_by_the_customer(open
     expect(answers).to_contain_text(number)
     expect(answers).to_contain_text("Accepted by the customer")
     m.click_link(number, within=answers)
-    expect(m.page.locator("#panel-promises")).to_contain_text("Accepted by the customer")
+    m.order_tab("Overview")
+    expect(order_card(m, "Delivery promises")).to_contain_text("Accepted by the customer")
     m.screenshot("answer")
