@@ -12,6 +12,7 @@ LABELS = {
         # order page tabs
         "tab_record": "Work record",
         "tab_aftersales": "After-sales",
+        "tab_production": "Production & T&A",
         "nav_orders": "Orders",
         # phone intake
         "phone_heading": "Take a phone order",
@@ -155,6 +156,7 @@ LABELS = {
         # order page tabs
         "tab_record": "工作记录",
         "tab_aftersales": "售后",
+        "tab_production": "生产与T&A",
         "nav_orders": "订单",
         "phone_heading": "录入电话订单",
         "customer": "客户",

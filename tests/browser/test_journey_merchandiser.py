@@ -166,6 +166,8 @@ def test_merchandiser_walks_an_order_from_phone_call_to_closed(open_journey, dem
         j.fill(t["new_date"], new_date.isoformat(), within=production)
         j.click_button(t["notify_delay"])
         expect(j.message()).to_contain_text(t["delay_recorded"])
+        # The page comes back on the promises (Overview); the delay and its notice are on Production.
+        j.order_tab(t["tab_production"])
         production = section(j, t["production"])
         expect(production).to_contain_text(f"{t['customer_notice']}: {person.customer_email}")
         j.order_tab(t["tab_record"])
