@@ -106,7 +106,6 @@ def walk(j, password: str, po: str) -> str:
     j.click_button(t["enter_order"])
     expect(j.heading()).to_contain_text(t["entered"])
     number = re.search(r"SO-\d{4}-\d{6}", j.heading().inner_text()).group(0)
-    order_page = page.url
 
     step = j.next_step()
     j.fill(t["factory"], "Ningbo No. 2", within=step)
@@ -115,6 +114,7 @@ def walk(j, password: str, po: str) -> str:
     j.fill(t["start_date"], today.isoformat(), within=step)
     j.click_button(t["start_production"], within=step)
     expect(j.message()).to_contain_text(t["production_started"])
+    order_page = page.url.split("#", 1)[0]  # the order on its Production tab (?tab=production)
 
     j.nav(t["nav_my_work"])  # the dashboard's counts
     page.go_back()  # the browser's Back button, to the order
