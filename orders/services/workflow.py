@@ -86,7 +86,8 @@ def order_transition(
 
     Guarantees: the row is locked; a stale form, a wrong state, a missing permission or an unmet guard
     raises a domain error and changes nothing; on success the state, the version and exactly one
-    transition event are written together. `actor=None` means the system (a stage service or a job).
+    transition event are written together. Cancelling a held order also ends the hold, with its RELEASED
+    event. `actor=None` means the system (a stage service or a job).
     """
     if name not in TRANSITIONS:
         raise TransitionRefused(_("Unknown action."))
@@ -114,15 +115,24 @@ def order_transition(
 
         from_state = order.status
         method()
+        fields = ["status", "version", *_TRANSITION_FIELDS.get(name, [])]
         if name == "enter":
             order.number = order_number_next()
         if name == "cancel":
             order.cancel_reason = reason.strip()
+        # A cancelled order is closed: a hold on it would only offer a Release that means nothing.
+        ended_hold = (order.hold_reason, order.held_since) if name == "cancel" and order.is_on_hold else None
+        if ended_hold:
+            order.is_on_hold, order.hold_reason, order.held_since = False, "", None
+            fields += ["is_on_hold", "hold_reason", "held_since"]
         order.version += 1
-        order.save(update_fields=["status", "version", *_TRANSITION_FIELDS.get(name, [])])
+        order.save(update_fields=fields)
         events.event_transition(order, actor, name=name, from_state=from_state, note=note or reason, payload=payload)
         if name == "enter":
             events.event_number(order, actor)
+        if ended_hold:
+            events.event_released(order, actor, note="", reason=ended_hold[0], since=ended_hold[1])
+            hooks.run_after("release", order, actor)
         hooks.run_after(name, order, actor)
     return order
 

@@ -12,6 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # What merch.chen (English) reads and clicks.
 EN = {
     "orders": "Orders",
+    "filters": "Filter orders",
     "state": "State",
     "after_sales": "After-sales",
     "apply": "Apply",
@@ -44,7 +45,7 @@ def test_customer_opens_the_status_link_and_rates_the_delivery(open_journey, dem
     merch = open_journey("en", name="customer-merchandiser")
     merch.start("/").sign_in("merch.chen", demo)
     merch.nav(t["orders"])
-    merch.select(t["state"], t["after_sales"])
+    merch.select(t["state"], t["after_sales"], within=merch.page.get_by_role("form", name=t["filters"]))
     merch.click_button(t["apply"])
     first = merch.page.locator("table tbody").get_by_role("link").first
     number = first.inner_text()

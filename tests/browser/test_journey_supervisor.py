@@ -30,6 +30,7 @@ EN = {
     "mark_reviewed": "Mark reviewed",
     "reviewed": "Review recorded.",
     "orders": "Orders",
+    "filters": "Filter orders",
     "state": "State",
     "in_production": "In production",
     "apply": "Apply",
@@ -40,6 +41,7 @@ EN = {
     "merchandiser": "Merchandiser",
     "reason": "Reason",
     "handed": "1 order(s) handed over.",
+    "card": re.compile(r"^(Next step|Actions)"),
     "cancel": "Cancel order",
     "cancel_this": "Cancel this order",
     "cancelled": "Cancelled",
@@ -84,7 +86,7 @@ def test_supervisor_week(open_journey, demo):
     # Team B's two orders in production: hand the first over inside the team, cancel the second (only a
     # supervisor may cancel an order in production, and only with a reason).
     j.nav(t["orders"])
-    j.select(t["state"], t["in_production"])
+    j.select(t["state"], t["in_production"], within=j.page.get_by_role("form", name=t["filters"]))
     j.click_button(t["apply"])
     links = j.page.locator("table tbody").get_by_role("link")
     expect(links).to_have_count(2)
@@ -104,10 +106,12 @@ def test_supervisor_week(open_journey, demo):
     expect(j.page.locator(f"dt:text-is('{t['merchandiser']}') + dd")).to_have_text(colleague)
 
     j.nav(t["orders"])
-    j.select(t["state"], t["in_production"])
+    j.select(t["state"], t["in_production"], within=j.page.get_by_role("form", name=t["filters"]))
     j.click_button(t["apply"])
     j.click_link(cancelled)
-    next_steps = j.next_step()
+    # The card under the stepper: "Next step: …", or "Actions" when the order is on hold (as the demo's
+    # second order in production is), its step being the hold banner's Release.
+    next_steps = j.page.get_by_role("region", name=t["card"])
     j.click(next_steps.locator("summary", has_text=t["cancel"]))
     j.fill(t["reason"], "The customer withdrew the PO after the fabric was booked.", within=next_steps)
     j.click_button(t["cancel_this"])

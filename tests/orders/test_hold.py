@@ -66,6 +66,18 @@ def test_a_held_order_does_not_move_forward(merchandiser, name):
 
 
 @pytest.mark.django_db
+def test_cancelling_a_held_order_ends_the_hold(merchandiser):
+    order = advance(make_order(merchandiser=merchandiser), merchandiser, "confirm")
+    order_hold(order_id=order.pk, actor=merchandiser, reason="Customer paused")
+    cancelled = order_transition(order_id=order.pk, name="cancel", actor=merchandiser, reason="PO withdrawn")
+    assert cancelled.status == "cancelled"
+    assert (cancelled.is_on_hold, cancelled.hold_reason, cancelled.held_since) == (False, "", None)
+    assert Order.objects.filter(pk=order.pk, is_on_hold=True).count() == 0
+    released = OrderEvent.objects.get(order=order, type=EventType.RELEASED)
+    assert released.payload["reason"] == "Customer paused"
+
+
+@pytest.mark.django_db
 def test_shipped_orders_cannot_be_held(merchandiser):
     order = make_order(merchandiser=merchandiser)
     order_transition(order_id=order.pk, name="cancel", actor=merchandiser, reason="gone")

@@ -75,7 +75,9 @@ def test_merchandiser_fills_three_checkins_on_one_screen(live_server, team_a, pa
         row.locator(f"#id_{prefix}-contact_name").fill(f"Line leader {number}")
         row.locator(f"#id_{prefix}-contact_method").select_option("phone")
         row.locator(f"#id_{prefix}-quantity_done").fill(str(number * 100))
-        row.locator(f"#id_{prefix}-problems").fill("Trims arrive Friday" if number == 2 else "")
+        if number == 2:  # problems sit in the row's fold, opened by its summary
+            row.get_by_text("Milestone, problems, next steps", exact=True).click()
+            row.locator(f"#id_{prefix}-problems").fill("Trims arrive Friday")
         row.get_by_role("button", name="Save").click()
         # htmx swaps the row in place: the new row says it is done and saved.
         page.wait_for_selector(f"#checkin-{order.pk}[data-status='done'] .checkin-saved")

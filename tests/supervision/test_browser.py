@@ -39,6 +39,13 @@ def sign_in(page, user):
     expect(page.get_by_role("navigation", name="Main navigation")).to_be_visible()
 
 
+def open_menu_item(page, group, item):
+    """Open the main menu's group, then follow its item, as a person does."""
+    menu = page.get_by_role("navigation", name="Main navigation")
+    menu.locator("summary", has_text=group).click()
+    menu.get_by_role("link", name=item, exact=True).click()
+
+
 def test_qa_draws_scores_and_raises_a_finding_the_merchandiser_sees(
     browser_page,  # noqa: F811
     supervision_data,
@@ -50,7 +57,7 @@ def test_qa_draws_scores_and_raises_a_finding_the_merchandiser_sees(
 
     # QA: a plan of one order per merchandiser, drawn with a seed anyone can reuse.
     sign_in(page, qa_user)
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Spot checks").click()
+    open_menu_item(page, "Quality & discipline", "Spot checks")
     page.get_by_role("link", name="New check plan").click()
     page.get_by_label("Name").fill("Browser check")
     page.get_by_label("Sample size", exact=True).fill("1")
@@ -87,7 +94,7 @@ def test_qa_draws_scores_and_raises_a_finding_the_merchandiser_sees(
 
     # The merchandiser sees it among their findings and acknowledges it.
     sign_in(page, merchandiser)
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Findings").click()
+    open_menu_item(page, "Quality & discipline", "Findings")
     expect(page.get_by_role("heading", level=1)).to_have_text("My findings")
     row = page.locator("#findings tbody tr", has_text=finding.reference)
     expect(row).to_contain_text("No note of the call with the dye house")
