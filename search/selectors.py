@@ -171,8 +171,12 @@ ORDER_FIELDS = ("id", "number", "status", "customer_po", "received_at", "custome
 ORDER_FIELDS += ("customer__id", "customer__name_zh", "customer__name_en")
 
 
-def _po(customer_po: str) -> str:
-    return f"PO {customer_po}" if customer_po else ""
+def _order_detail(order) -> str:
+    """The customer, PO and state; a draft's display number already names its customer and PO."""
+    if not order.number:
+        return order.get_status_display()
+    po = f"PO {order.customer_po}" if order.customer_po else ""
+    return " · ".join(part for part in (order.customer.name, po, order.get_status_display()) if part)
 
 
 def _orders_group(user, query: str) -> Group:
@@ -196,9 +200,7 @@ def _orders_group(user, query: str) -> Group:
     hits = [
         Hit(
             title=order.display_number,
-            detail=" · ".join(
-                part for part in (order.customer.name, _po(order.customer_po), order.get_status_display()) if part
-            ),
+            detail=_order_detail(order),
             url=reverse("orders:detail", args=[order.pk]),
         )
         for order in rows

@@ -11,7 +11,6 @@
     const results = panel();
     if (!results) return;
     results.replaceChildren();
-    box()?.setAttribute("aria-expanded", "false");
     if (refocus) box()?.focus();
   }
 
@@ -47,10 +46,6 @@
     } else {
       all[at - 1].focus();
     }
-  });
-
-  document.addEventListener("htmx:afterSwap", (event) => {
-    if (event.detail.target === panel()) box()?.setAttribute("aria-expanded", String(isOpen()));
   });
 
   // A click elsewhere closes the dropdown.
