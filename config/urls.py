@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("aftersales/", include("aftersales.urls")),
     path("supervision/", include("supervision.urls")),
+    path("search/", include("search.urls")),
     path("s/", include("customer_portal.urls")),  # the customer's status page: signed link, no login
     path("api/v1/", include("orders.api.urls")),
     path("healthz", views.healthz, name="healthz"),

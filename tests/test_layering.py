@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"customer_portal"},  # the customer's page over shipments and cases
     {"supervision"},  # reads orders and the stages
     {"evaluation"},  # scores everything below
-    {"dashboards", "calendarfeed"},  # compose the selectors below: the work pages; the calendar feed
+    {"dashboards", "calendarfeed", "search"},  # compose the selectors below: work pages; calendar feed; search
     {"config", "demo", "devtools"},  # the project: settings and urls; the demo data; development tools
 ]
 RANK = {app: rank for rank, layer in enumerate(LAYERS) for app in layer}

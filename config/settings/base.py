@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "evaluation",
     "dashboards",
     "calendarfeed",  # a person's deadlines as an iCalendar feed behind a signed, revocable link
+    "search",  # the top bar's search box: reads every app's visibility selectors
     # development only (DEVELOPMENT_APPS, below): the demo data and devtools
 ]
 

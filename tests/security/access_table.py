@@ -349,6 +349,9 @@ ACCESS: dict[str, dict] = {
     # the personal calendar feed: every signed-in person has their own page and link; the feed itself opens
     # with its signed link alone, and a forged one is a 404 for everyone
     "calendarfeed:page": {"GET": staff_only(OK), "POST": staff_only(METHOD)},
+    # The search box: every staff role; the rows are each app's visible ones (search.selectors).
+    "search:page": {"GET": staff_only(OK), "POST": staff_only(METHOD)},
+    "search:suggest": {"GET": staff_only(OK), "POST": staff_only(METHOD)},
     "calendarfeed:issue": {"GET": staff_only(METHOD), "POST": staff_only(OK)},
     "calendarfeed:turn_off": {"GET": staff_only(METHOD), "POST": staff_only(OK)},
     "calendarfeed:ics": {"GET": everyone(DENIED), "POST": everyone(METHOD)},
