@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -91,6 +92,7 @@ def _import(request):
 
 
 @role_required(Role.SUPERVISOR, Role.MANAGEMENT)
+@require_safe
 def golive_template(request, fmt: str):
     """The empty template with one example row, its headers in the reader's language."""
     if fmt not in TEMPLATE_FORMATS:
