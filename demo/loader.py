@@ -19,8 +19,8 @@ from accounts.models import Department, Team, User
 from accounts.roles import Role
 from accounts.services import saved_view_save
 from orders.models import (
+    INTAKE_CHANNELS,
     STAFF_CONFIRMATION_METHODS,
-    Channel,
     ChecklistItem,
     Currency,
     Customer,
@@ -239,7 +239,7 @@ def _orders(customers, products, rng: random.Random) -> int:
                 lines=lines,
             )
             order = order_create(
-                data=data, channel=rng.choice(Channel.values), actor=customer.merchandiser, merchandiser=None
+                data=data, channel=rng.choice(INTAKE_CHANNELS), actor=customer.merchandiser, merchandiser=None
             )
             _advance(order, target, rng)
             made += 1

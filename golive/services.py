@@ -278,10 +278,16 @@ class _Lookups(SheetLookups):
                 self.milestones.setdefault(key.strip().lower(), code)
         self.numbers = set(Order.objects.filter(number__in=values("order_number")).values_list("number", flat=True))
         self.states = _state_words()
+        # Who supervises each possible owner's team, for the whole file in one query (as
+        # orders.permissions.leads_member asks it of one person).
+        owners = {c.merchandiser_id for c in self.customers.values() if c.merchandiser_id}
+        owners |= {u.pk for u in self.people.values()}
+        self.team_supervisor = dict(User.objects.filter(pk__in=owners).values_list("pk", "team__supervisor_id"))
 
 
-def _check_row(number: int, record: dict, lookups: _Lookups, today: date) -> tuple[dict, ImportLine]:
-    """One row: its order values (customer, dates, state...) and its line, each problem on the row."""
+def _check_row(number: int, record: dict, lookups: _Lookups, today: date, supervisor) -> tuple[dict, ImportLine]:
+    """One row: its order values (customer, dates, state...) and its line, each problem on the row.
+    `supervisor`: the id of the supervisor importing, whose teams' merchandisers alone may own the rows."""
     values = {column: cell_text(record.get(column)) for column in COLUMNS}
     line = ImportLine(row=number, values=values)
 
@@ -322,6 +328,16 @@ def _check_row(number: int, record: dict, lookups: _Lookups, today: date) -> tup
         merchandiser = customer.merchandiser
         if merchandiser is None:
             error("merchandiser", _("The customer has no usual merchandiser: name the order's merchandiser."))
+    if (
+        merchandiser is not None
+        and supervisor is not None
+        and lookups.team_supervisor.get(merchandiser.pk) != supervisor
+    ):
+        error(
+            "merchandiser",
+            _("%(name)s is not in a team you lead: their supervisor or management imports this order.")
+            % {"name": merchandiser.get_username()},
+        )
     header["merchandiser"] = merchandiser
 
     dates: dict[str, date | None] = {}
@@ -483,8 +499,11 @@ def _find_existing(orders: list[ImportOrder]) -> None:
             )
 
 
-def golive_parse(uploaded, *, today: date | None = None) -> GoLivePreview:
+def golive_parse(uploaded, *, actor=None, today: date | None = None) -> GoLivePreview:
     """Read a go-live file into orders, with every problem per row. Saves nothing.
+
+    With `actor`, a supervisor's rows must belong to merchandisers of a team they lead (management may
+    import for any team), so everyone who imports can see what they imported.
 
     Rows with the same customer code and customer PO form one order; its own values (state, dates,
     factory...) must agree on every row. Raises InvalidInput when the file as a whole cannot be used.
@@ -505,9 +524,10 @@ def golive_parse(uploaded, *, today: date | None = None) -> GoLivePreview:
         for number, cells in data_rows
     ]
     lookups = _Lookups([record for _number, record in records])
+    supervisor = actor.pk if actor is not None and not has_role(actor, Role.MANAGEMENT) else None
     groups: dict[tuple[str, str], ImportOrder] = {}
     for number, record in records:
-        header, line = _check_row(number, record, lookups, today)
+        header, line = _check_row(number, record, lookups, today, supervisor)
         values = line.values
         key = (values["customer_code"].upper(), values["customer_po"].upper())
         order = groups.get(key)
@@ -655,12 +675,12 @@ def golive_import(*, uploaded, actor, today: date | None = None) -> list[Order]:
     with transaction.atomic():
         # Lock the customers first: two imports of one file at once queue here, and the second one's
         # parse sees the first one's orders as already in the system.
-        preview = golive_parse(uploaded, today=today)
+        preview = golive_parse(uploaded, actor=actor, today=today)
         customer_ids = sorted({o.customer.pk for o in preview.orders if o.customer})
         list(Customer.objects.select_for_update().filter(pk__in=customer_ids).order_by("pk").values_list("pk"))
         if not preview.errors:
             uploaded.seek(0)
-            preview = golive_parse(uploaded, today=today)
+            preview = golive_parse(uploaded, actor=actor, today=today)
         if preview.errors or not preview.orders:
             raise InvalidInput(
                 _("The file has errors; nothing was imported."), reasons=[str(e) for e in preview.errors[:20]]

@@ -8,9 +8,9 @@ from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
 
 from accounts.decorators import role_required
 from accounts.roles import Role
@@ -37,7 +37,7 @@ def golive_import_view(request):
     if request.method == "POST":
         if upload.is_valid():
             try:
-                preview = golive_parse(upload.cleaned_data["file"])
+                preview = golive_parse(upload.cleaned_data["file"], actor=request.user)
             except DomainError as error:
                 upload.add_error("file", error.message)
             else:

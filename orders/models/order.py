@@ -38,7 +38,11 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SPREADSHEET = "spreadsheet", _("Spreadsheet import")
     SYSTEM = "system", _("Customer system (API)")
-    GOLIVE = "golive", _("Go-live import")
+    GOLIVE = "golive", _("Go-live import")  # only golive.services: the order came in already under way
+
+
+# The channels an order is received through (order_create): all but the go-live import.
+INTAKE_CHANNELS = [c for c in Channel.values if c != Channel.GOLIVE]
 
 
 def order_draft_name(*, customer: str, po: str) -> str:

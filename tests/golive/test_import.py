@@ -195,6 +195,16 @@ def test_a_merchandiser_may_not_import(world, merchandiser, client):
     assert Order.objects.count() == 0
 
 
+def test_a_supervisor_imports_only_for_the_teams_they_lead_management_for_any(world, team_b, management_user):
+    other_supervisor = team_b[1]
+    preview = golive_parse(csv_file([row(customer_po="T", state="received")]), actor=other_supervisor)
+    assert [(e.row, e.field) for e in preview.errors] == [(2, "merchandiser")]
+
+    with pytest.raises(InvalidInput):
+        golive_import(uploaded=csv_file([row(customer_po="T", state="received")]), actor=other_supervisor)
+    assert golive_import(uploaded=csv_file([row(customer_po="T", state="received")]), actor=management_user)
+
+
 def test_supervisor_previews_then_imports_through_the_page(world, supervisor, client):
     client.force_login(supervisor)
     page = client.post(URL, {"step": "preview", "file": csv_file(four_states())})
