@@ -53,6 +53,9 @@ def _world():
         if created:
             user.groups.add(Group.objects.get(name=role))
         people[role] = user
+    if team.supervisor_id != people[Role.SUPERVISOR].pk:  # a supervisor imports for the team they lead
+        team.supervisor = people[Role.SUPERVISOR]
+        team.save(update_fields=["supervisor"])
     for i in range(CUSTOMERS):
         Customer.objects.get_or_create(
             code=f"BENCHGL{i:02d}",
@@ -104,6 +107,7 @@ def golive_file(orders: int):
 def measure(orders: int) -> dict:
     from django.db import connection, transaction
 
+    from core.errors import InvalidInput
     from golive.services import golive_import
 
     if connection.vendor != "postgresql":
@@ -114,7 +118,10 @@ def measure(orders: int) -> dict:
     started = time.perf_counter()
     try:
         with transaction.atomic():
-            created = golive_import(uploaded=uploaded, actor=actor)
+            try:
+                created = golive_import(uploaded=uploaded, actor=actor)
+            except InvalidInput as refused:
+                raise SystemExit(f"{refused.message}: {refused.reasons[:5]}") from refused
             elapsed = time.perf_counter() - started
             count = len(created)
             raise _RolledBack
