@@ -464,7 +464,7 @@ def _check_row(number: int, record: dict, lookups: _Lookups, today: date, superv
     return header, line
 
 
-def _check_order(order: ImportOrder, lookups: _Lookups) -> None:
+def _check_order(order: ImportOrder) -> None:
     """What only the whole order shows: its shipments need a carrier; in production, not everything shipped."""
     if order.has_errors:
         return
@@ -562,7 +562,7 @@ def golive_parse(uploaded, *, actor=None, today: date | None = None) -> GoLivePr
             )
         seen.add(number)
     for order in preview.orders:
-        _check_order(order, lookups)
+        _check_order(order)
         for line in order.lines:
             preview.errors.extend(line.errors)
     preview.errors.sort(key=lambda e: e.row or 0)
