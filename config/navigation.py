@@ -39,6 +39,7 @@ GROUPS = (
             (_("Order from an email"), "orders:intake_email", {MERCH}),
             (_("Import a spreadsheet"), "orders:intake_spreadsheet", {MERCH}),
             (_("Hand over orders"), "orders:handover", {SUP}),
+            (_("Go-live import"), "golive:import", {SUP, MGMT}),
             (_("Customers"), "orders:customer_list", {MERCH, SUP, MGMT}),
             (_("Products"), "orders:product_list", {MERCH, SUP, QA, MGMT}),
         ),

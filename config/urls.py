@@ -17,6 +17,7 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("logistics/", include("logistics.urls")),
     path("documents/", include("documents.urls")),
+    path("golive/", include("golive.urls")),
     path("aftersales/", include("aftersales.urls")),
     path("supervision/", include("supervision.urls")),
     path("search/", include("search.urls")),

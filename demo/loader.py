@@ -19,8 +19,8 @@ from accounts.models import Department, Team, User
 from accounts.roles import Role
 from accounts.services import saved_view_save
 from orders.models import (
+    INTAKE_CHANNELS,
     STAFF_CONFIRMATION_METHODS,
-    Channel,
     ChecklistItem,
     Currency,
     Customer,
@@ -38,7 +38,15 @@ from orders.services import (
     order_transition,
 )
 
-from . import discussion_demo, documents_demo, evaluation_demo, logistics_demo, production_demo, supervision_demo
+from . import (
+    discussion_demo,
+    documents_demo,
+    evaluation_demo,
+    golive_demo,
+    logistics_demo,
+    production_demo,
+    supervision_demo,
+)
 
 DEMO_PASSWORD = "Gendan-demo-2026"  # noqa: S105 - printed by `make run` and listed in the README
 
@@ -231,7 +239,7 @@ def _orders(customers, products, rng: random.Random) -> int:
                 lines=lines,
             )
             order = order_create(
-                data=data, channel=rng.choice(Channel.values), actor=customer.merchandiser, merchandiser=None
+                data=data, channel=rng.choice(INTAKE_CHANNELS), actor=customer.merchandiser, merchandiser=None
             )
             _advance(order, target, rng)
             made += 1
@@ -264,6 +272,7 @@ def demo_load() -> dict:
             made = _orders(customers, products, rng)
             logistics_demo.load(rng)
         production_demo.load(rng)
+        golive_demo.load(rng)  # orders under way before go-live, imported in their states
         supervision_demo.load(rng)
         discussion_demo.load(rng)
         documents_demo.load(rng, customer_codes=[code for code, *_rest in CUSTOMERS])

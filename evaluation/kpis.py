@@ -110,6 +110,14 @@ class DrillRow:
     when: object = None
 
 
+def not_history(field: str, *, order: str = "") -> Q:
+    """What is dated after its order's go-live import, or belongs to an order never imported. An imported
+    order (Order.imported_at, golive.services) brings its past with it: receipt, confirmation, shipments so
+    far. That history did not happen in this system, so no quarter's KPI counts it (issue 22)."""
+    imported_at = f"{order}imported_at"
+    return Q(**{f"{imported_at}__isnull": True}) | Q(**{f"{field}__gt": F(imported_at)})
+
+
 def _dec(value) -> Decimal:
     return Decimal(value or 0)
 
@@ -275,6 +283,7 @@ class ConfirmationTime(RowsKpi):
         now_w = working_seconds_of(min(period.now, period.end + timedelta(days=366)))
         qs = (
             Order.objects.filter(received_at__gte=period.start, received_at__lt=period.end)
+            .filter(not_history("received_at"))
             .exclude(status=OrderState.CANCELLED, confirmed_at__isnull=True)
             .annotate(w_received=working_seconds_at("received_at"))
         )
@@ -329,6 +338,7 @@ class OnTimeDelivery(RowsKpi):
     def rows(self, period, param):
         return (
             Shipment.objects.filter(ship_date__gte=period.first_day, ship_date__lte=period.last_day)
+            .filter(not_history("created_at", order="order__"))
             .annotate(promised=self.promise())
             .filter(Q(delivered_on__isnull=False) | Q(promised__lt=period.today))
         )
@@ -445,7 +455,9 @@ class OrderAccuracy(RowsKpi):
     order_path = "pk"
 
     def rows(self, period, param):
-        return Order.objects.filter(confirmed_at__gte=period.start, confirmed_at__lt=period.end)
+        return Order.objects.filter(confirmed_at__gte=period.start, confirmed_at__lt=period.end).filter(
+            not_history("confirmed_at")
+        )
 
     def hit(self, period, param):
         # Uncorrelated on purpose: PostgreSQL hashes the few corrected order ids once and scans the quarter's

@@ -352,6 +352,46 @@ def shipment_create(*, order_id, actor, data: ShipmentInput) -> Shipment:
     return shipment
 
 
+def shipment_record_imported(*, order: Order, actor, carrier: Carrier, ship_date: date, quantities: dict) -> Shipment:
+    """Record what had shipped before go-live, for an order the go-live import (golive.services) is
+    creating in its state: one shipment of `quantities` (order line -> quantity shipped so far).
+
+    Unlike shipment_create it moves no state (the import sets it), writes no customer email (the customer
+    was told at the time) and checks no permission: the import service checks it for the whole file. The
+    caller runs it inside its transaction, holding the new order. The ETA is unknown: the ship date.
+    """
+    mode = carrier.default_mode or ShipmentMode.SEA
+    shipment = Shipment.objects.create(
+        order=order,
+        seq=next_shipment_seq(order=order),
+        carrier=carrier,
+        mode=mode,
+        ship_date=ship_date,
+        eta=ship_date,
+        notes=_("Shipped before go-live; imported."),
+        created_by=actor,
+    )
+    ShipmentLine.objects.bulk_create(
+        [ShipmentLine(shipment=shipment, order_line=line, quantity=qty) for line, qty in quantities.items() if qty > 0]
+    )
+    events.event_stage(
+        order,
+        actor,
+        stage=STAGE,
+        action="shipped",
+        note=wording.SHIPPED(ref=shipment.reference, carrier=both_names(carrier), tracking="—", eta=shipment.eta),
+        payload={
+            "shipment": shipment.pk,
+            "reference": shipment.reference,
+            "mode": mode,
+            "tracking": "",
+            "lines": {str(line.line_no): quantity_text(qty) for line, qty in quantities.items() if qty > 0},
+            "imported": True,
+        },
+    )
+    return shipment
+
+
 def shipment_confirm_delivery(
     *, shipment_id, actor, delivered_on: date, received_by: str = "", note: str = "", proof=None
 ) -> Shipment:

@@ -29,6 +29,12 @@ def event_created(order, actor, *, channel: str) -> OrderEvent:
     return _event(order, EventType.CREATED, actor, payload={"channel": channel}, to_state=order.status)
 
 
+def event_imported(order, actor, *, payload: dict) -> OrderEvent:
+    """The order came in at go-live already in its state (golive.services): the one event that says so,
+    with what the file said of its history."""
+    return _event(order, EventType.IMPORTED, actor, payload=payload, to_state=order.status)
+
+
 def event_transition(order, actor, *, name: str, from_state: str, note: Note = "", payload=None) -> OrderEvent:
     return _event(
         order,

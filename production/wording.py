@@ -29,6 +29,7 @@ ACTIONS = {
     "checkin_updated": _("Daily check-in updated"),
     "delay": _("Delay recorded"),
     "promise_warning": _("Promise at risk: early warning"),
+    "milestones_imported": _("Milestones done before go-live"),
 }
 
 RUN = NoteKind(
@@ -61,6 +62,11 @@ MILESTONE_REVISED = NoteKind(
     "production.milestone_revised",
     _("%(milestone)s moved from %(old)s to %(new)s: %(reason)s"),
     shown={"milestone": in_reader_language, "old": as_date, "new": as_date},
+)
+MILESTONES_IMPORTED = NoteKind(
+    "production.milestones_imported",
+    _("Done before go-live, as the import file says: %(milestones)s."),
+    shown={"milestones": lambda names: ", ".join(in_reader_language(name) for name in names)},
 )
 PROMISE_WARNING = NoteKind(
     "production.promise_warning",
@@ -98,4 +104,6 @@ CHECKIN = NoteKind("production.checkin", shown={"day": as_date, "method": label_
 
 def register() -> None:
     register_stage(STAGE, StageWording(actions=ACTIONS))
-    register_notes(RUN, PLAN_MADE, MILESTONE_DONE, MILESTONE_REVISED, DELAY, PROMISE_WARNING, CHECKIN)
+    register_notes(
+        RUN, PLAN_MADE, MILESTONE_DONE, MILESTONE_REVISED, MILESTONES_IMPORTED, DELAY, PROMISE_WARNING, CHECKIN
+    )

@@ -164,3 +164,12 @@ def test_the_demo_holds_a_confirmed_pi_a_sent_one_and_a_packing_list(demo, db):
     packing_list = Document.objects.get(kind=DocumentKind.PACKING_LIST)
     assert packing_list.order.status == OrderState.SHIPPED
     assert packing_list.shipment.lines.filter(cartons__gt=0, gross_kg__gt=0).exists()
+
+
+def test_the_demo_has_orders_imported_at_go_live_in_several_states(demo, db):
+    from orders.models import Channel, EventType, Order, OrderEvent
+
+    imported = Order.objects.filter(channel=Channel.GOLIVE, imported_at__isnull=False)
+    assert set(imported.values_list("status", flat=True)) == {"confirmed", "in_production", "shipped", "after_sales"}
+    for order in imported:
+        assert OrderEvent.objects.filter(order=order, type=EventType.IMPORTED).count() == 1

@@ -19,6 +19,7 @@ LAYERS: list[set[str]] = [
     {"workcalendar"},  # the company calendar: working days for every clock
     {"orders"},  # customers, orders, the FSM, the work record: knows no stage
     {"production", "logistics", "aftersales"},  # the stages: each calls order services
+    {"golive"},  # the go-live import: creates orders in any state, with each stage's part
     {"documents"},  # the PI and packing list PDFs: read orders and logistics, plug into the order page
     {"customer_portal"},  # the customer's page over shipments and cases
     {"supervision"},  # reads orders and the stages

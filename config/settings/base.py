@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "production",
     "logistics",
     "aftersales",
+    "golive",  # go-live: the orders under way when the company starts, each imported in its state
     "documents",  # the PI and the packing list as stored, versioned PDFs
     "customer_portal",
     "supervision",

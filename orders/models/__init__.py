@@ -1,6 +1,15 @@
 from .discussion import COMMENT_MAX_CHARS, OrderComment, OrderMention
 from .master import Currency, Customer, CustomerApiToken, CustomerContact, Product, ProductType, Unit
-from .order import CANCELLABLE_STATES, OPEN_STATES, Channel, Order, OrderLine, OrderNumberSequence, OrderState
+from .order import (
+    CANCELLABLE_STATES,
+    INTAKE_CHANNELS,
+    OPEN_STATES,
+    Channel,
+    Order,
+    OrderLine,
+    OrderNumberSequence,
+    OrderState,
+)
 from .promise import CustomerAnswer, Promise, PromiseKind, PromiseStatus
 from .records import (
     STAFF_CONFIRMATION_METHODS,
@@ -23,6 +32,7 @@ __all__ = [
     "Attachment",
     "AttachmentKind",
     "Channel",
+    "INTAKE_CHANNELS",
     "ChecklistItem",
     "Confirmation",
     "ConfirmationMethod",

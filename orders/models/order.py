@@ -38,6 +38,11 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SPREADSHEET = "spreadsheet", _("Spreadsheet import")
     SYSTEM = "system", _("Customer system (API)")
+    GOLIVE = "golive", _("Go-live import")  # only golive.services: the order came in already under way
+
+
+# The channels an order is received through (order_create): all but the go-live import.
+INTAKE_CHANNELS = [c for c in Channel.values if c != Channel.GOLIVE]
 
 
 def order_draft_name(*, customer: str, po: str) -> str:
@@ -77,6 +82,9 @@ class Order(models.Model):
     entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+    # Set once, by golive.services, on an order that was under way before the system was: it landed in its
+    # state with the import, and what is dated up to this moment is history the KPIs leave out.
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
 
     # Flags beside the state, never states: stage apps and jobs set them; nobody overwrites a state.
     is_overdue = models.BooleanField(_("overdue"), default=False)

@@ -100,6 +100,7 @@ class Confirmation(models.Model):
 
 class EventType(models.TextChoices):
     CREATED = "created", _("Order received")
+    IMPORTED = "imported", _("Imported at go-live")
     TRANSITION = "transition", _("State changed")
     CHECKED = "checked", _("Checklist item ticked")
     UNCHECKED = "unchecked", _("Checklist item cleared")
@@ -224,6 +225,8 @@ class OrderEvent(AppendOnlyEvent):
             return str(_CHANNEL_LABELS.get(p.get("channel", ""), p.get("channel", "")))
         if self.type == EventType.NUMBER_ASSIGNED:
             return p.get("number", "")
+        if self.type == EventType.IMPORTED:  # the file it came from, and its row
+            return " · ".join(str(p[key]) for key in ("file", "rows") if p.get(key))
         if self.type == EventType.CONFIRMATION_RECORDED:  # who confirmed: in the confirmations section
             return str(_CONFIRMATION_LABELS.get(p.get("method", ""), p.get("method", "")))
         if self.type == EventType.REASSIGNED:

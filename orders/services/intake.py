@@ -14,7 +14,7 @@ from core.dates import date_rule_error
 from core.errors import InvalidInput
 
 from .. import events
-from ..models import Channel, Currency, Customer, Order, OrderLine, Product, Unit
+from ..models import INTAKE_CHANNELS, Currency, Customer, Order, OrderLine, Product, Unit
 from .records import attachment_add
 
 
@@ -69,7 +69,7 @@ def order_create(
     The owner is, in order: the merchandiser given, the person taking the order if they are a
     merchandiser, the customer's usual merchandiser.
     """
-    if channel not in Channel.values:
+    if channel not in INTAKE_CHANNELS:
         raise InvalidInput(_("Unknown channel."))
     _validate(data)
     owner = merchandiser

@@ -72,11 +72,11 @@ MAX_LENGTHS = {"customer_po": 60, "trade_terms": 60, "description": 300, "colour
 ORDER_FIELDS = ("delivery_date", "currency", "trade_terms")  # must agree on every line of one order
 
 
-def _normalise(header) -> str:
+def header_key(header) -> str:
     return re.sub(r"[\s\-]+", "_", str(header or "").replace("\ufeff", "").strip().lower())
 
 
-HEADER_TO_COLUMN = {_normalise(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
+HEADER_TO_COLUMN = {header_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
 
 
 @dataclass
@@ -216,7 +216,7 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             row = list(row[:MAX_COLUMNS])
             rows.append((number, row))
-            if any(_text(cell) for cell in row):
+            if any(cell_text(cell) for cell in row):
                 data_rows += 1
                 if data_rows > MAX_ROWS + 1:
                     break
@@ -232,7 +232,7 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
 # --- reading the cells ---------------------------------------------------------------------------------
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -249,7 +249,7 @@ def _text(value) -> str:
 DATE_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 
 
-def _parse_date(value) -> date:
+def cell_date(value) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -262,18 +262,18 @@ def _parse_date(value) -> date:
             result = from_excel(value)
             return result.date() if isinstance(result, datetime) else result
         raise ValueError
-    match = DATE_TEXT.match(_text(value))
+    match = DATE_TEXT.match(cell_text(value))
     if not match:
         raise ValueError
     return date(int(match[1]), int(match[2]), int(match[3]))
 
 
-def _parse_decimal(value, *, places: int) -> Decimal:
+def cell_decimal(value, *, places: int) -> Decimal:
     if isinstance(value, bool):
         raise InvalidOperation
     if isinstance(value, float):
         value = round(value, 10)  # drop binary noise such as 2.5300000000000002 from Excel formulas
-    text = _text(value).replace(",", "").replace(" ", "")
+    text = cell_text(value).replace(",", "").replace(" ", "")
     number = Decimal(text)
     if not number.is_finite():
         raise InvalidOperation
@@ -289,10 +289,10 @@ def _map_header(cells: list) -> tuple[dict[str, int], list[str], list[RowError]]
     positions: dict[str, int] = {}
     ignored, errors = [], []
     for index, cell in enumerate(cells):
-        name = _text(cell)
+        name = cell_text(cell)
         if not name:
             continue
-        column = HEADER_TO_COLUMN.get(_normalise(name))
+        column = HEADER_TO_COLUMN.get(header_key(name))
         if column is None:
             ignored.append(name)
         elif column in positions:
@@ -314,12 +314,12 @@ def _map_header(cells: list) -> tuple[dict[str, int], list[str], list[RowError]]
     return positions, ignored, errors
 
 
-class _Lookups:
+class SheetLookups:
     """Customers, currencies, units and styles of the whole file, read in a few queries."""
 
     def __init__(self, records: list[dict]):
         def codes(column):
-            return {_text(r.get(column)).upper() for r in records if _text(r.get(column))}
+            return {cell_text(r.get(column)).upper() for r in records if cell_text(r.get(column))}
 
         self.customers = {
             c.ucode: c for c in Customer.objects.annotate(ucode=Upper("code")).filter(ucode__in=codes("customer_code"))
@@ -337,10 +337,10 @@ class _Lookups:
         }
 
 
-def _check_row(number: int, record: dict, lookups: _Lookups) -> tuple[dict, LineInput | None, list[RowError]]:
+def _check_row(number: int, record: dict, lookups: SheetLookups) -> tuple[dict, LineInput | None, list[RowError]]:
     """One row's order values and line, or its errors."""
     errors: list[RowError] = []
-    values = {column: _text(record.get(column)) for column in COLUMNS}
+    values = {column: cell_text(record.get(column)) for column in COLUMNS}
 
     def error(column, message):
         errors.append(RowError(number, column, message))
@@ -366,7 +366,7 @@ def _check_row(number: int, record: dict, lookups: _Lookups) -> tuple[dict, Line
     delivery = None
     if values["delivery_date"]:
         try:
-            delivery = _parse_date(record.get("delivery_date"))
+            delivery = cell_date(record.get("delivery_date"))
         except (ValueError, TypeError, OverflowError):
             error("delivery_date", _("Not a date: write it as YYYY-MM-DD, e.g. 2025-03-31."))
         else:
@@ -398,7 +398,7 @@ def _check_row(number: int, record: dict, lookups: _Lookups) -> tuple[dict, Line
     quantity = price = None
     if values["quantity"]:
         try:
-            quantity = _parse_decimal(record.get("quantity"), places=2)
+            quantity = cell_decimal(record.get("quantity"), places=2)
         except (InvalidOperation, ValueError, TypeError):
             error("quantity", _("Not a number with at most 2 decimals: “%(value)s”.") % {"value": values["quantity"]})
         else:
@@ -408,7 +408,7 @@ def _check_row(number: int, record: dict, lookups: _Lookups) -> tuple[dict, Line
                 error("quantity", _("The quantity is too large."))
     if values["unit_price"]:
         try:
-            price = _parse_decimal(record.get("unit_price"), places=4)
+            price = cell_decimal(record.get("unit_price"), places=4)
         except (InvalidOperation, ValueError, TypeError):
             error(
                 "unit_price", _("Not a number with at most 4 decimals: “%(value)s”.") % {"value": values["unit_price"]}
@@ -450,11 +450,11 @@ def _find_duplicates(orders: list[PreviewOrder]) -> None:
             target.duplicates.append(order)
 
 
-def spreadsheet_parse(uploaded) -> ImportPreview:
-    """Read a CSV (UTF-8 or GBK) or XLSX file of order lines into orders, with every problem per row.
+def spreadsheet_read(uploaded) -> tuple[str, bytes, list[tuple[int, list]]]:
+    """The file's name, bytes and non-empty rows (the header first), each as (row number, cells).
 
-    Rows with the same customer code and customer PO form one order. Saves nothing. Raises InvalidInput
-    when the file as a whole cannot be used (type, size, encoding, no header, too many rows).
+    Shared with the go-live import (golive.services), which reads the same kinds of file. Raises
+    InvalidInput when the file as a whole cannot be used (type, size, encoding, empty, too many rows).
     """
     name = PurePath(getattr(uploaded, "name", "") or "").name
     suffix = PurePath(name).suffix.lower()
@@ -469,14 +469,24 @@ def spreadsheet_parse(uploaded) -> ImportPreview:
         raise InvalidInput(_("The file is too large."))
     rows = _read_csv(data) if suffix == ".csv" else _read_xlsx(data)
 
-    rows = [(number, cells) for number, cells in rows if any(_text(cell) for cell in cells)]
+    rows = [(number, cells) for number, cells in rows if any(cell_text(cell) for cell in cells)]
     if not rows:
         raise InvalidInput(_("The file is empty."))
-    (_header_row, header_cells), data_rows = rows[0], rows[1:]
-    if len(data_rows) > MAX_ROWS:
+    if len(rows) - 1 > MAX_ROWS:
         raise InvalidInput(
             _("The file has more than %(limit)d rows. Split it into smaller files.") % {"limit": MAX_ROWS}
         )
+    return name, data, rows
+
+
+def spreadsheet_parse(uploaded) -> ImportPreview:
+    """Read a CSV (UTF-8 or GBK) or XLSX file of order lines into orders, with every problem per row.
+
+    Rows with the same customer code and customer PO form one order. Saves nothing. Raises InvalidInput
+    when the file as a whole cannot be used (type, size, encoding, no header, too many rows).
+    """
+    name, data, rows = spreadsheet_read(uploaded)
+    (_header_row, header_cells), data_rows = rows[0], rows[1:]
     positions, ignored, header_errors = _map_header(header_cells)
     preview = ImportPreview(filename=name, content=data, row_count=len(data_rows), ignored_columns=ignored)
     if header_errors:
@@ -490,7 +500,7 @@ def spreadsheet_parse(uploaded) -> ImportPreview:
         (number, {column: cells[index] if index < len(cells) else None for column, index in positions.items()})
         for number, cells in data_rows
     ]
-    lookups = _Lookups([record for _number, record in records])
+    lookups = SheetLookups([record for _number, record in records])
     groups: dict[tuple[str, str], PreviewOrder] = {}
     for number, record in records:
         header, line, errors = _check_row(number, record, lookups)
@@ -520,10 +530,10 @@ def spreadsheet_parse(uploaded) -> ImportPreview:
 
 
 def _display(record: dict) -> dict[str, str]:
-    values = {column: _text(record.get(column)) for column in COLUMNS}
+    values = {column: cell_text(record.get(column)) for column in COLUMNS}
     if values["delivery_date"]:
         with contextlib.suppress(ValueError, TypeError, OverflowError):
-            values["delivery_date"] = _parse_date(record.get("delivery_date")).isoformat()
+            values["delivery_date"] = cell_date(record.get("delivery_date")).isoformat()
     return values
 
 

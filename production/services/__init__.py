@@ -7,11 +7,13 @@ from .flags import flags_refresh_all, order_flags_refresh, order_flags_refresh_i
 from .plans import (
     milestone_record_actual,
     milestone_revise,
+    milestone_set_actual,
     plan_generate,
+    plan_import,
     plan_on_enter,
     plan_replan_open,
 )
-from .runs import RunDetails, guard_start_production, production_run_save, production_start
+from .runs import RunDetails, guard_start_production, production_run_import, production_run_save, production_start
 
 __all__ = [
     "CheckInInput",
@@ -26,12 +28,15 @@ __all__ = [
     "flags_refresh_all",
     "guard_start_production",
     "milestone_record_actual",
+    "milestone_set_actual",
     "milestone_revise",
     "order_flags_refresh",
     "order_flags_refresh_into",
     "plan_generate",
+    "plan_import",
     "plan_on_enter",
     "plan_replan_open",
+    "production_run_import",
     "production_run_save",
     "production_start",
 ]

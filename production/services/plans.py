@@ -86,6 +86,48 @@ def plan_generate(*, order: Order, actor=None, today: date | None = None) -> Pro
     return plan
 
 
+def plan_import(
+    *, order: Order, actor, entered_on: date, ex_factory: date | None, done: list[str] | None, today: date | None = None
+) -> ProductionPlan | None:
+    """The T&A plan of an order the go-live import (golive.services) creates already entered or later:
+    made as it would have been on the day the order was entered, moved to the file's ex-factory date if it
+    gives one, with the milestones done marked. `done` holds milestone codes; None marks them all (the goods
+    have left the factory). A done milestone's actual date is its due date, or today if that is later:
+    the file says it is done, not when. One event lists them. Returns None without a T&A template."""
+    today = today or timezone.localdate()
+    plan = plan_generate(order=order, actor=actor, today=entered_on)
+    if plan is None:
+        return None
+    if ex_factory and ex_factory != plan.ex_factory_date:
+        plan_replan_open(
+            plan=plan,
+            ex_factory=ex_factory,
+            reason=_("Ex-factory date of the go-live import"),
+            actor=actor,
+            calendar=WorkCalendar.load(),
+        )
+    milestones = list(plan.milestones.all())
+    unknown = sorted(set(done or ()) - {m.code for m in milestones})
+    if unknown:
+        raise InvalidInput(
+            _("Order %(order)s: the T&A plan has no milestone %(codes)s.")
+            % {"order": order.display_number, "codes": ", ".join(unknown)}
+        )
+    marked = [m for m in milestones if done is None or m.code in done]
+    for m in marked:
+        m.actual_date, m.updated_by = min(m.due_date, today), actor
+    PlanMilestone.objects.bulk_update(marked, ["actual_date", "updated_by", "updated_at"])
+    if marked:
+        stage_event(
+            order,
+            actor,
+            action="milestones_imported",
+            note=wording.MILESTONES_IMPORTED(milestones=[both_names(m) for m in marked]),
+            payload={"milestones": [m.code for m in marked], "imported": True},
+        )
+    return plan
+
+
 def plan_on_enter(order: Order, actor) -> None:
     """orders.hooks after-action for "enter"."""
     plan_generate(order=order, actor=actor)

@@ -71,6 +71,23 @@ def production_run_save(*, order_id, actor, details: RunDetails) -> ProductionRu
         return _run_upsert(order=order, actor=actor, values=values)
 
 
+def production_run_import(
+    *, order: Order, actor, factory: str, start_date: date, line: str = "", work_order_ref: str = ""
+):
+    """The run of an order the go-live import (golive.services) is creating already in production or later:
+    what the file knows of it (the factory at least; line and work order may be unknown). The import
+    checks the permission for the whole file and holds the new order."""
+    values = {
+        "factory": factory.strip(),
+        "line": line.strip(),
+        "work_order_ref": work_order_ref.strip(),
+        "start_date": start_date,
+    }
+    if not values["factory"]:
+        raise InvalidInput(_("Give the factory."))
+    return _run_upsert(order=order, actor=actor, values=values)
+
+
 def production_start(*, order_id, actor, details: RunDetails, expected_version=None, note: str = "") -> Order:
     """entered → in_production: save the run, then the order service makes the transition (its guard
     checks the run exists). One transaction: a refused transition leaves no run behind."""

@@ -179,6 +179,12 @@ ACCESS: dict[str, dict] = {
     "logistics:status_link_revoke": STAGE_POST_ONLY_ACTION,
     "logistics:status_link_renew": STAGE_POST_ONLY_ACTION,
     "logistics:carrier_list": roles_only(*MERCHANDISERS, "supervisor", "management"),
+    # --- go-live: supervisors and management import the orders under way; nobody else sees the page --------
+    "golive:import": roles_only("supervisor", "management"),  # an empty POST: the form's errors (400)
+    "golive:template": {
+        "GET": roles_only("supervisor", "management"),
+        "POST": roles_only("supervisor", "management", other=DENIED) | {"supervisor": METHOD, "management": METHOD},
+    },
     # --- documents: the PI and packing lists of team A's delivered order ------------------------------
     "documents:pi_new": STAGE_POST_ONLY_ACTION,
     "documents:pi_send": STAGE_POST_ONLY_ACTION,

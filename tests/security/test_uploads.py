@@ -194,6 +194,20 @@ def test_a_bad_spreadsheet_gets_a_clear_error_and_saves_nothing(world, name, con
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("name", "content", "what"), SHEET_CASES, ids=[c[2] for c in SHEET_CASES])
+def test_a_bad_go_live_file_gets_a_clear_error_and_saves_nothing(world, name, content, what):
+    """The go-live import reads files with the intake's reader: the same refusals, for a supervisor."""
+    client = client_for(world, "supervisor")
+    content = xlsx_bytes() if content is None else content
+    before = counts()
+    response = client.post("/golive/", {"step": "preview", "file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400, what
+    html = response.content.decode()
+    assert 'class="field-error"' in html or 'class="form-errors"' in html or error_messages(response), what
+    saved_nothing(before)
+
+
+@pytest.mark.django_db
 @override_settings(ATTACHMENT_MAX_BYTES=1024)
 def test_an_oversized_spreadsheet_is_refused(world):
     response = client_for(world, "merchandiser").post(
@@ -317,3 +331,41 @@ def test_the_attachment_limit_is_enforced_by_the_service_too():
     upload = SimpleUploadedFile("x.pdf", b"0" * 10)
     with override_settings(ATTACHMENT_MAX_BYTES=5), pytest.raises(Exception, match="too large"):
         records_service.attachment_validate(upload)
+
+
+GOLIVE_CELL = st.one_of(
+    CSV_CELL, st.sampled_from(["received", "shipped", "closed", "in_production", "已发货", "2020-01-01", "ACME"])
+)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_hostile_go_live_cells_never_500_nor_store_anything_bad(world):
+    client = client_for(world, "supervisor")
+    header = ["customer_code", "customer_po", "state", "currency", "received_date", "confirmed_date"]
+    header += ["delivery_date", "description", "quantity", "unit", "unit_price", "shipped_quantity", "carrier"]
+
+    @hsettings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(rows=st.lists(st.lists(GOLIVE_CELL, min_size=len(header), max_size=len(header)), min_size=1, max_size=5))
+    def run(rows):
+        import csv
+
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+        def post():
+            response = client.post(
+                "/golive/", {"step": "preview", "file": SimpleUploadedFile("fuzz.csv", text.getvalue().encode())}
+            )
+            assert response.status_code < 500
+            constraints_hold()
+
+        isolated(post)
+
+    run()

@@ -1,0 +1,176 @@
+"""Benchmark: the go-live import of 5,000 orders, one file, all or none, on PostgreSQL (issue 22: under a minute).
+
+Standalone (creates and migrates its own database, then measures and prints):
+
+    .venv/bin/python bench/golive_job.py                  # 5,000 orders in gendan_bench_golive
+    .venv/bin/python bench/golive_job.py --orders 1000
+
+From `make bench` (bench/run.py), `run(orders=...)` runs in the bench database (a million seeded orders
+beside it, which the import's duplicate checks must look through). The file holds 5,000 orders of one line
+each (the spreadsheet's row limit), spread over every state an import accepts; in production and later
+they have a factory, entered and later a T&A plan, in production a part shipped and shipped or later all of
+it. The time is golive_import's whole run: parsing the file twice (preview, then again inside the
+transaction), and creating every order with its event, plan, run and shipment. Then the transaction is rolled
+back, so the bench database keeps its seed and the job can run again.
+"""
+
+import argparse
+import csv
+import io
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/gendan_bench_golive"
+TARGET_ORDERS = 5_000
+TARGET_SECONDS = 60.0
+CUSTOMERS = 50
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def _world():
+    """The bench's supervisor, merchandiser, customers and carrier (made once, kept)."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Team, User
+    from accounts.roles import Role
+    from logistics.models import Carrier
+    from orders.models import Customer
+
+    team, _ = Team.objects.get_or_create(name_en="Bench go-live", defaults={"name_zh": "压测上线组"})
+    people = {}
+    for username, role in (("bench.gl.sup", Role.SUPERVISOR), ("bench.gl.merch", Role.MERCHANDISER)):
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"team": team, "employee_no": username.upper()}
+        )
+        if created:
+            user.groups.add(Group.objects.get(name=role))
+        people[role] = user
+    if team.supervisor_id != people[Role.SUPERVISOR].pk:  # a supervisor imports for the team they lead
+        team.supervisor = people[Role.SUPERVISOR]
+        team.save(update_fields=["supervisor"])
+    for i in range(CUSTOMERS):
+        Customer.objects.get_or_create(
+            code=f"BENCHGL{i:02d}",
+            defaults={
+                "name_zh": f"压测上线客户{i}",
+                "name_en": f"Bench go-live {i}",
+                "merchandiser": people[Role.MERCHANDISER],
+            },
+        )
+    Carrier.objects.get_or_create(code="bench-gl", defaults={"name_zh": "压测承运", "name_en": "Bench carrier"})
+    return people[Role.SUPERVISOR]
+
+
+def golive_file(orders: int):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from golive.services import COLUMNS, IMPORTABLE_STATES
+
+    today = timezone.localdate()
+    stamp = f"{time.time_ns():x}"  # new POs every run: a go-live file holds orders not in the system yet
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(list(COLUMNS))
+    for n in range(orders):
+        state = IMPORTABLE_STATES[n % len(IMPORTABLE_STATES)]
+        rank = IMPORTABLE_STATES.index(state)
+        row = {
+            "customer_code": f"BENCHGL{n % CUSTOMERS:02d}",
+            "customer_po": f"GL-{stamp}-{n:05d}",
+            "state": state,
+            "currency": "USD",
+            "received_date": (today - timedelta(days=60 + n % 30)).isoformat(),
+            "confirmed_date": (today - timedelta(days=55 + n % 30)).isoformat() if rank >= 1 else "",
+            "delivery_date": (today + timedelta(days=(45 if rank <= 3 else -5) + n % 20)).isoformat(),
+            "description": "Bench item",
+            "quantity": "1000",
+            "unit": "PCS",
+            "unit_price": "2.50",
+            "factory": "Bench factory" if rank >= 3 else "",
+            "milestones_done": "materials_booked" if rank in (2, 3) else "",
+            "shipped_quantity": "400" if rank == 3 else "",
+            "carrier": "bench-gl" if rank >= 3 else "",
+        }
+        writer.writerow([row.get(key, "") for key in COLUMNS])
+    return ContentFile(out.getvalue().encode("utf-8"), name="bench-golive.csv")
+
+
+def measure(orders: int) -> dict:
+    from django.db import connection, transaction
+
+    from core.errors import InvalidInput
+    from golive.services import golive_import
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("The go-live benchmark runs on PostgreSQL: set DATABASE_URL.")
+    with transaction.atomic():
+        actor = _world()
+    uploaded = golive_file(orders)
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            try:
+                created = golive_import(uploaded=uploaded, actor=actor)
+            except InvalidInput as refused:
+                raise SystemExit(f"{refused.message}: {refused.reasons[:5]}") from refused
+            elapsed = time.perf_counter() - started
+            count = len(created)
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    return {"orders": count, "seconds": elapsed, "rows": orders}
+
+
+def summary(r: dict) -> str:
+    verdict = "OK" if r["seconds"] <= TARGET_SECONDS else "OVER TARGET"
+    return (
+        f"go-live import of {r['orders']:,} orders ({r['rows']:,} rows, every state) in {r['seconds']:.1f} s "
+        f"({r['orders'] / r['seconds']:.0f} orders/s; target {TARGET_SECONDS:.0f} s: {verdict}); rolled back"
+    )
+
+
+def run(*, orders: int | None = None) -> str:
+    """Entry point for bench/run.py (Django is set up, the bench database migrated)."""
+    return summary(measure(int(os.environ.get("GOLIVE_BENCH_ORDERS", TARGET_ORDERS))))
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=TARGET_ORDERS, help="orders in the file (5000, the row limit)")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ.setdefault("DB_POOL", "0")
+    sys.path.insert(0, str(ROOT))
+    _ensure_database(url)
+
+    import django
+
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], check=True, env=os.environ)  # noqa: S603
+    print(f"database {url.rsplit('/', 1)[1]} migrated in {time.perf_counter() - started:.1f} s")
+    django.setup()
+    print(summary(measure(args.orders)))
+
+
+if __name__ == "__main__":
+    main()

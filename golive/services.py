@@ -1,0 +1,688 @@
+"""Go-live import (上线导入): the orders a company already has under way, each landing directly in its state.
+
+`golive_parse` only reads: a preview with every problem found, row by row. `golive_import` parses the file
+again inside one transaction and creates every order, or none. It is the one place besides the state
+machine's transitions that sets an order's state: an imported order is built in the state the file gives
+(received to closed), with an `imported` event on its work record that says so, the T&A plan with the
+milestones done marked, the factory, and what had shipped so far. `Order.imported_at` marks the moment:
+what is dated before it is history, and the KPIs leave it out of the quarter it preceded.
+
+The file is read by the intake spreadsheet's own reader (orders.services.spreadsheet_import): CSV (UTF-8 or
+GBK) or XLSX, headers in English or Chinese, one row per order line.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models.functions import Upper
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
+
+from accounts.roles import Role, has_role
+from core.errors import InvalidInput, NotPermitted
+from logistics.models import Carrier
+from logistics.services import shipment_record_imported
+from orders import events
+from orders.models import Channel, Customer, Order, OrderLine, OrderState
+from orders.services.numbering import order_number_next
+from orders.services.spreadsheet_import import (
+    SheetLookups,
+    cell_date,
+    cell_decimal,
+    cell_text,
+    header_key,
+    spreadsheet_read,
+)
+from production.models import TemplateMilestone
+from production.services import order_flags_refresh, plan_import, production_run_import
+
+S = OrderState
+IMPORTABLE_STATES = [S.RECEIVED, S.CONFIRMED, S.ENTERED, S.IN_PRODUCTION, S.SHIPPED, S.AFTER_SALES, S.CLOSED]
+_RANK = {state: rank for rank, state in enumerate(IMPORTABLE_STATES)}
+
+# Canonical column → the headers accepted for it (compared as the intake spreadsheet compares them).
+COLUMNS = {
+    "customer_code": ("customer_code", "customer", "客户代码", "客户编码"),
+    "customer_po": ("customer_po", "po", "po_no", "order_reference", "客户订单号"),
+    "order_number": ("order_number", "order_no", "订单编号"),
+    "merchandiser": ("merchandiser", "跟单员"),
+    "state": ("state", "status", "当前状态"),
+    "currency": ("currency", "币种"),
+    "received_date": ("received_date", "received", "接单日期"),
+    "confirmed_date": ("confirmed_date", "confirmed", "确认日期"),
+    "delivery_date": ("delivery_date", "promised_date", "交货日期", "交期"),
+    "ex_factory_date": ("ex_factory_date", "ex_factory", "出厂日期"),
+    "trade_terms": ("trade_terms", "贸易条款"),
+    "style_no": ("style_no", "style", "款号"),
+    "description": ("description", "品名"),
+    "colour": ("colour", "color", "颜色"),
+    "size": ("size", "尺码"),
+    "quantity": ("quantity", "qty", "数量"),
+    "unit": ("unit", "单位"),
+    "unit_price": ("unit_price", "price", "单价"),
+    "factory": ("factory", "工厂"),
+    "milestones_done": ("milestones_done", "milestones", "已完成节点"),
+    "shipped_quantity": ("shipped_quantity", "quantity_shipped", "已出货数量"),
+    "carrier": ("carrier", "承运商"),
+    "ship_date": ("ship_date", "出货日期"),
+}
+COLUMN_LABELS = {
+    "customer_code": gettext_lazy("Customer code"),
+    "customer_po": gettext_lazy("Customer PO number"),
+    "order_number": gettext_lazy("Order number"),
+    "merchandiser": gettext_lazy("Merchandiser"),
+    "state": gettext_lazy("Current state"),
+    "currency": gettext_lazy("Currency"),
+    "received_date": gettext_lazy("Received on"),
+    "confirmed_date": gettext_lazy("Confirmed on"),
+    "delivery_date": gettext_lazy("Delivery date"),
+    "ex_factory_date": gettext_lazy("Ex-factory date"),
+    "trade_terms": gettext_lazy("Trade terms"),
+    "style_no": gettext_lazy("Style number"),
+    "description": gettext_lazy("Description"),
+    "colour": gettext_lazy("Colour"),
+    "size": gettext_lazy("Size"),
+    "quantity": gettext_lazy("Quantity"),
+    "unit": gettext_lazy("Unit"),
+    "unit_price": gettext_lazy("Unit price"),
+    "factory": gettext_lazy("Factory"),
+    "milestones_done": gettext_lazy("Milestones done"),
+    "shipped_quantity": gettext_lazy("Quantity shipped so far"),
+    "carrier": gettext_lazy("Carrier"),
+    "ship_date": gettext_lazy("Ship date"),
+    "file": gettext_lazy("File"),
+}
+REQUIRED_COLUMNS = (
+    "customer_code",
+    "customer_po",
+    "state",
+    "currency",
+    "received_date",
+    "delivery_date",
+    "quantity",
+    "unit_price",
+)
+# Must agree on every line of one order (the order's own values, not its lines').
+ORDER_COLUMNS = (
+    "order_number",
+    "merchandiser",
+    "state",
+    "currency",
+    "received_date",
+    "confirmed_date",
+    "delivery_date",
+    "ex_factory_date",
+    "trade_terms",
+    "factory",
+    "milestones_done",
+    "carrier",
+    "ship_date",
+)
+DATE_COLUMNS = ("received_date", "confirmed_date", "delivery_date", "ex_factory_date", "ship_date")
+MAX_LENGTHS = {"customer_po": 60, "order_number": 32, "trade_terms": 60, "description": 300, "colour": 80, "size": 40}
+MAX_LENGTHS |= {"factory": 120}
+LIST_SEPARATORS = re.compile(r"[,;，；、|]+")
+
+HEADER_TO_COLUMN = {header_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
+
+
+def _state_words() -> dict[str, str]:
+    """Every way the file may name a state: its code, and its label in English and Chinese."""
+    words = {}
+    for state in IMPORTABLE_STATES:
+        words[state.value] = state.value
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                words[str(S(state).label).strip().lower()] = state.value
+    words |= {"in production": S.IN_PRODUCTION, "after sales": S.AFTER_SALES, "aftersales": S.AFTER_SALES}
+    return words
+
+
+@dataclass
+class RowError:
+    row: int | None  # the row number as the spreadsheet shows it; None for the whole file
+    field: str
+    message: str
+
+    @property
+    def field_label(self) -> str:
+        return str(COLUMN_LABELS.get(self.field, self.field))
+
+    def __str__(self):
+        where = _("Row %(row)d") % {"row": self.row} if self.row else _("File")
+        return f"{where}, {self.field_label}: {self.message}"
+
+
+@dataclass
+class ImportLine:
+    row: int
+    values: dict[str, str]  # the cells as read, for display
+    product: object = None
+    unit: object = None
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    shipped: Decimal | None = None  # None: the cell was empty
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class ImportOrder:
+    customer_code: str
+    customer_po: str
+    first_row: int
+    values: dict[str, str] = field(repr=False, default_factory=dict)
+    customer: object = None
+    currency: object = None
+    merchandiser: object = None
+    carrier: object = None
+    state: str = ""
+    dates: dict[str, date | None] = field(default_factory=dict)
+    milestones: list[str] = field(default_factory=list)
+    lines: list[ImportLine] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(line.errors for line in self.lines)
+
+    @property
+    def state_label(self) -> str:
+        return str(S(self.state).label) if self.state else ""
+
+    @property
+    def rows(self) -> str:
+        first, last = self.lines[0].row, self.lines[-1].row
+        return str(first) if first == last else f"{first}–{last}"
+
+
+@dataclass
+class GoLivePreview:
+    filename: str
+    content: bytes = field(repr=False)
+    orders: list[ImportOrder] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    row_count: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.orders) and not self.errors
+
+    @property
+    def by_state(self) -> list[tuple[str, int]]:
+        counts = {}
+        for order in self.orders:
+            counts[order.state] = counts.get(order.state, 0) + 1
+        return [(str(S(state).label), counts[state]) for state in IMPORTABLE_STATES if state in counts]
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+
+def _map_header(cells: list) -> tuple[dict[str, int], list[str], list[RowError]]:
+    positions: dict[str, int] = {}
+    ignored, errors = [], []
+    for index, cell in enumerate(cells):
+        name = cell_text(cell)
+        if not name:
+            continue
+        column = HEADER_TO_COLUMN.get(header_key(name))
+        if column is None:
+            ignored.append(name)
+        elif column in positions:
+            errors.append(RowError(None, column, _("The column appears twice (“%(name)s”).") % {"name": name}))
+        else:
+            positions[column] = index
+    missing = [c for c in REQUIRED_COLUMNS if c not in positions]
+    if "description" not in positions and "style_no" not in positions:
+        missing.append("description")
+    for column in missing:
+        errors.append(
+            RowError(
+                None,
+                column,
+                _("The column is missing. Expected a header “%(en)s” or “%(zh)s”.")
+                % {"en": COLUMNS[column][0], "zh": COLUMNS[column][-1]},
+            )
+        )
+    return positions, ignored, errors
+
+
+class _Lookups(SheetLookups):
+    """The intake's lookups (customers, currencies, units, styles), and the go-live's own: merchandisers,
+    carriers, milestone codes and names, orders already in the system."""
+
+    def __init__(self, records: list[dict]):
+        super().__init__(records)
+
+        def values(column):
+            return {cell_text(r.get(column)) for r in records if cell_text(r.get(column))}
+
+        User = get_user_model()
+        self.people = {
+            u.get_username().lower(): u
+            for u in User.objects.filter(username__in=values("merchandiser"), is_active=True).select_related("team")
+        }
+        self.carriers = {}
+        for carrier in Carrier.objects.filter(active=True):
+            for key in (carrier.code, carrier.name_zh, carrier.name_en):
+                self.carriers.setdefault(key.strip().lower(), carrier)
+        self.milestones = {}
+        for code, name_zh, name_en in TemplateMilestone.objects.values_list("code", "name_zh", "name_en"):
+            for key in (code, name_zh, name_en):
+                self.milestones.setdefault(key.strip().lower(), code)
+        self.numbers = set(Order.objects.filter(number__in=values("order_number")).values_list("number", flat=True))
+        self.states = _state_words()
+        # Who supervises each possible owner's team, for the whole file in one query (as
+        # orders.permissions.leads_member asks it of one person).
+        owners = {c.merchandiser_id for c in self.customers.values() if c.merchandiser_id}
+        owners |= {u.pk for u in self.people.values()}
+        self.team_supervisor = dict(User.objects.filter(pk__in=owners).values_list("pk", "team__supervisor_id"))
+
+
+def _check_row(number: int, record: dict, lookups: _Lookups, today: date, supervisor) -> tuple[dict, ImportLine]:
+    """One row: its order values (customer, dates, state...) and its line, each problem on the row.
+    `supervisor`: the id of the supervisor importing, whose teams' merchandisers alone may own the rows."""
+    values = {column: cell_text(record.get(column)) for column in COLUMNS}
+    line = ImportLine(row=number, values=values)
+
+    def error(column, message):
+        line.errors.append(RowError(number, column, message))
+
+    for column in REQUIRED_COLUMNS:
+        if not values[column]:
+            error(column, _("A value is required."))
+    for column, limit in MAX_LENGTHS.items():
+        if len(values[column]) > limit:
+            error(column, _("Too long: at most %(limit)d characters.") % {"limit": limit})
+
+    header: dict = {}
+    header["customer"] = customer = lookups.customers.get(values["customer_code"].upper())
+    if values["customer_code"] and customer is None:
+        error("customer_code", _("Unknown customer “%(code)s”.") % {"code": values["customer_code"]})
+    header["currency"] = lookups.currencies.get(values["currency"].upper())
+    if values["currency"] and header["currency"] is None:
+        error("currency", _("Unknown currency “%(code)s”.") % {"code": values["currency"]})
+
+    state = lookups.states.get(values["state"].strip().lower(), "")
+    if values["state"] and not state:
+        error(
+            "state",
+            _("Unknown state “%(value)s”. Use one of: %(states)s.")
+            % {"value": values["state"], "states": ", ".join(IMPORTABLE_STATES)},
+        )
+    header["state"] = state
+
+    merchandiser = None
+    if values["merchandiser"]:
+        merchandiser = lookups.people.get(values["merchandiser"].lower())
+        if merchandiser is None or not has_role(merchandiser, Role.MERCHANDISER):
+            error("merchandiser", _("No merchandiser signs in as “%(name)s”.") % {"name": values["merchandiser"]})
+            merchandiser = None
+    elif customer is not None:
+        merchandiser = customer.merchandiser
+        if merchandiser is None:
+            error("merchandiser", _("The customer has no usual merchandiser: name the order's merchandiser."))
+    if (
+        merchandiser is not None
+        and supervisor is not None
+        and lookups.team_supervisor.get(merchandiser.pk) != supervisor
+    ):
+        error(
+            "merchandiser",
+            _("%(name)s is not in a team you lead: their supervisor or management imports this order.")
+            % {"name": merchandiser.get_username()},
+        )
+    header["merchandiser"] = merchandiser
+
+    dates: dict[str, date | None] = {}
+    for column in DATE_COLUMNS:
+        dates[column] = None
+        if values[column]:
+            try:
+                dates[column] = cell_date(record.get(column))
+            except (ValueError, TypeError, OverflowError):
+                error(column, _("Not a date: write it as YYYY-MM-DD, e.g. 2025-03-31."))
+    header["dates"] = dates
+    received, confirmed = dates["received_date"], dates["confirmed_date"]
+    if received and received > today:
+        error("received_date", _("The order cannot have been received in the future."))
+    rank = _RANK.get(state, -1)
+    if rank >= _RANK[S.CONFIRMED] and not values["confirmed_date"]:
+        error("confirmed_date", _("A confirmed order needs the date the customer confirmed it."))
+    if rank == _RANK[S.RECEIVED] and values["confirmed_date"]:
+        error("confirmed_date", _("A received order is not confirmed yet: leave the date empty."))
+    if confirmed and received and confirmed < received:
+        error("confirmed_date", _("The order cannot be confirmed before it was received."))
+    if confirmed and confirmed > today:
+        error("confirmed_date", _("The confirmation date cannot be in the future."))
+    if values["order_number"]:
+        if rank < _RANK[S.ENTERED]:
+            error("order_number", _("Only an entered order has an order number."))
+        elif values["order_number"] in lookups.numbers:
+            error("order_number", _("Order number %(number)s already exists.") % {"number": values["order_number"]})
+
+    milestones = []
+    for name in LIST_SEPARATORS.split(values["milestones_done"]):
+        if not name.strip():
+            continue
+        code = lookups.milestones.get(name.strip().lower())
+        if code is None:
+            error("milestones_done", _("Unknown milestone “%(name)s”.") % {"name": name.strip()})
+        elif code not in milestones:
+            milestones.append(code)
+    if milestones and state not in (S.ENTERED, S.IN_PRODUCTION):
+        error(
+            "milestones_done",
+            _("Milestones are listed for an entered or in-production order; later every milestone is done."),
+        )
+    header["milestones"] = milestones
+
+    if values["factory"] and rank < _RANK[S.IN_PRODUCTION]:
+        error("factory", _("Give the factory of an order in production or later."))
+    carrier = None
+    if values["carrier"]:
+        carrier = lookups.carriers.get(values["carrier"].strip().lower())
+        if carrier is None:
+            error("carrier", _("Unknown carrier “%(name)s”.") % {"name": values["carrier"]})
+    header["carrier"] = carrier
+    if dates["ship_date"]:
+        if dates["ship_date"] > today:
+            error("ship_date", _("The ship date cannot be in the future."))
+        elif received and dates["ship_date"] < received:
+            error("ship_date", _("The ship date cannot be before the order was received."))
+
+    # The line.
+    if values["style_no"]:
+        line.product = lookups.products.get(values["style_no"].upper())
+        if line.product is None:
+            error("style_no", _("Unknown style “%(code)s”.") % {"code": values["style_no"]})
+    elif not values["description"]:
+        error("description", _("Give a style number or describe the item."))
+    if values["unit"]:
+        line.unit = lookups.units.get(values["unit"].upper())
+        if line.unit is None:
+            error("unit", _("Unknown unit “%(code)s”.") % {"code": values["unit"]})
+    elif line.product is not None:
+        line.unit = line.product.unit
+    else:
+        error("unit", _("A value is required."))
+    for column, places, attr in (("quantity", 2, "quantity"), ("unit_price", 4, "unit_price")):
+        if not values[column]:
+            continue
+        try:
+            number_value = cell_decimal(record.get(column), places=places)
+        except (InvalidOperation, ValueError, TypeError):
+            error(
+                column,
+                _("Not a number with at most %(places)d decimals: “%(value)s”.")
+                % {"places": places, "value": values[column]},
+            )
+            continue
+        if number_value < 0 or (column == "quantity" and number_value == 0):
+            error(
+                column,
+                _("The quantity must be more than zero.")
+                if column == "quantity"
+                else _("The price cannot be negative."),
+            )
+        elif number_value >= Decimal("1e8"):
+            error(column, _("The number is too large."))
+        else:
+            setattr(line, attr, number_value)
+    if values["shipped_quantity"]:
+        try:
+            line.shipped = cell_decimal(record.get("shipped_quantity"), places=2)
+        except (InvalidOperation, ValueError, TypeError):
+            error(
+                "shipped_quantity",
+                _("Not a number with at most 2 decimals: “%(value)s”.") % {"value": values["shipped_quantity"]},
+            )
+        else:
+            if line.shipped < 0:
+                error("shipped_quantity", _("The quantity cannot be negative."))
+            elif line.quantity is not None and line.shipped > line.quantity:
+                error("shipped_quantity", _("More than the line's quantity has shipped."))
+            elif line.shipped and rank < _RANK[S.IN_PRODUCTION]:
+                error("shipped_quantity", _("Only an order in production or later can have shipped."))
+            elif (
+                state in (S.SHIPPED, S.AFTER_SALES, S.CLOSED)
+                and line.quantity is not None
+                and line.shipped != line.quantity
+            ):
+                error(
+                    "shipped_quantity",
+                    _("A shipped order has shipped every quantity: leave the cell empty or give the line's quantity."),
+                )
+    if line.shipped is None and state in (S.SHIPPED, S.AFTER_SALES, S.CLOSED):
+        line.shipped = line.quantity  # shipped means everything left
+    return header, line
+
+
+def _check_order(order: ImportOrder) -> None:
+    """What only the whole order shows: its shipments need a carrier; in production, not everything shipped."""
+    if order.has_errors:
+        return
+    last = order.lines[-1]
+    shipping = any(line.shipped for line in order.lines)
+    if shipping and order.carrier is None:
+        last.errors.append(RowError(last.row, "carrier", _("Give the carrier of what has shipped.")))
+    if order.state == S.IN_PRODUCTION and all(line.shipped == line.quantity for line in order.lines):
+        last.errors.append(
+            RowError(last.row, "state", _("Every quantity has shipped: the order's state is shipped or later."))
+        )
+
+
+def _find_existing(orders: list[ImportOrder]) -> None:
+    """An order of the same customer and PO already in the system is a problem on the order's first row:
+    a go-live import brings in orders the system does not hold yet."""
+    wanted = {(o.customer.pk, o.customer_po.upper()): o for o in orders if o.customer and o.customer_po}
+    if not wanted:
+        return
+    existing = Order.objects.annotate(upo=Upper("customer_po")).filter(
+        customer_id__in={k[0] for k in wanted}, upo__in={k[1] for k in wanted}
+    )
+    for customer_id, upo in existing.values_list("customer_id", "upo"):
+        order = wanted.get((customer_id, upo))
+        if order is not None:
+            order.lines[0].errors.append(
+                RowError(
+                    order.first_row,
+                    "customer_po",
+                    _("The system already holds an order with this customer PO."),
+                )
+            )
+
+
+def golive_parse(uploaded, *, actor=None, today: date | None = None) -> GoLivePreview:
+    """Read a go-live file into orders, with every problem per row. Saves nothing.
+
+    With `actor`, a supervisor's rows must belong to merchandisers of a team they lead (management may
+    import for any team), so everyone who imports can see what they imported.
+
+    Rows with the same customer code and customer PO form one order; its own values (state, dates,
+    factory...) must agree on every row. Raises InvalidInput when the file as a whole cannot be used.
+    """
+    today = today or timezone.localdate()
+    name, data, rows = spreadsheet_read(uploaded)
+    (_header_row, header_cells), data_rows = rows[0], rows[1:]
+    positions, ignored, header_errors = _map_header(header_cells)
+    preview = GoLivePreview(filename=name, content=data, row_count=len(data_rows), ignored_columns=ignored)
+    if header_errors:
+        preview.errors = header_errors
+        return preview
+    if not data_rows:
+        preview.errors = [RowError(None, "file", _("The file has a header but no order rows."))]
+        return preview
+    records = [
+        (number, {column: cells[index] if index < len(cells) else None for column, index in positions.items()})
+        for number, cells in data_rows
+    ]
+    lookups = _Lookups([record for _number, record in records])
+    supervisor = actor.pk if actor is not None and not has_role(actor, Role.MANAGEMENT) else None
+    groups: dict[tuple[str, str], ImportOrder] = {}
+    for number, record in records:
+        header, line = _check_row(number, record, lookups, today, supervisor)
+        values = line.values
+        key = (values["customer_code"].upper(), values["customer_po"].upper())
+        order = groups.get(key)
+        if order is None:
+            order = groups[key] = ImportOrder(
+                customer_code=values["customer_code"],
+                customer_po=values["customer_po"],
+                first_row=number,
+                values=values,
+            )
+            for attr, value in header.items():
+                setattr(order, attr, value)
+        else:
+            for column in ORDER_COLUMNS:
+                if values[column].upper() != order.values[column].upper():
+                    line.errors.append(
+                        RowError(
+                            number,
+                            column,
+                            _("Differs from row %(row)d, the first line of this order.") % {"row": order.first_row},
+                        )
+                    )
+        order.lines.append(line)
+    preview.orders = list(groups.values())
+    _find_existing(preview.orders)
+    seen = set()
+    for order in preview.orders:
+        number = order.values["order_number"]
+        if number and number in seen:
+            order.lines[0].errors.append(
+                RowError(order.first_row, "order_number", _("Two orders of the file have this number."))
+            )
+        seen.add(number)
+    for order in preview.orders:
+        _check_order(order)
+        for line in order.lines:
+            preview.errors.extend(line.errors)
+    preview.errors.sort(key=lambda e: e.row or 0)
+    return preview
+
+
+# --- saving --------------------------------------------------------------------------------------------
+
+
+def golive_may_import(user) -> bool:
+    return has_role(user, Role.SUPERVISOR, Role.MANAGEMENT)
+
+
+def _at(day: date) -> datetime:
+    """A day of the file as a moment: the start of that working day, in the company's time zone."""
+    return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+
+def _order_create(planned: ImportOrder, *, actor, filename: str, today: date) -> Order:
+    dates = planned.dates
+    rank = _RANK[planned.state]
+    received, confirmed = dates["received_date"], dates["confirmed_date"]
+    order = Order(
+        status=planned.state,  # the one place besides the transitions that sets a state (see the docstring)
+        channel=Channel.GOLIVE,
+        customer=planned.customer,
+        customer_po=planned.customer_po.strip(),
+        merchandiser=planned.merchandiser,
+        currency=planned.currency,
+        delivery_date=dates["delivery_date"],
+        first_delivery_date=dates["delivery_date"] if rank >= _RANK[S.CONFIRMED] else None,
+        trade_terms=planned.values["trade_terms"],
+        received_at=_at(received),
+        confirmed_at=_at(confirmed) if rank >= _RANK[S.CONFIRMED] else None,
+        entered_at=_at(confirmed) if rank >= _RANK[S.ENTERED] else None,
+        created_by=actor,
+    )
+    if rank >= _RANK[S.ENTERED]:
+        order.number = planned.values["order_number"] or order_number_next(at=_at(confirmed))
+    if planned.state == S.CLOSED:
+        order.closed_at = timezone.now()  # closed in this system at go-live; when it really closed is not known
+    order._history_user = actor
+    order.save()
+    lines = bulk_create_with_history(
+        [
+            OrderLine(
+                order=order,
+                line_no=number,
+                product=line.product,
+                description=line.values["description"] or (line.product.name if line.product else ""),
+                colour=line.values["colour"],
+                size=line.values["size"],
+                quantity=line.quantity,
+                unit=line.unit,
+                unit_price=line.unit_price,
+            )
+            for number, line in enumerate(planned.lines, start=1)
+        ],
+        OrderLine,
+        default_user=actor,
+    )
+    if not all(line.pk for line in lines):  # SQLite before 3.35 does not return the new ids
+        lines = list(order.lines.order_by("line_no"))
+    events.event_imported(
+        order,
+        actor,
+        payload={
+            "file": filename,
+            "rows": planned.rows,
+            "received": received.isoformat(),
+            "confirmed": confirmed.isoformat() if confirmed else "",
+            "number": order.number or "",
+        },
+    )
+    if rank >= _RANK[S.ENTERED]:
+        plan_import(
+            order=order,
+            actor=actor,
+            entered_on=confirmed,
+            ex_factory=dates["ex_factory_date"],
+            done=planned.milestones if planned.state in (S.ENTERED, S.IN_PRODUCTION) else None,
+            today=today,
+        )
+    if planned.values["factory"]:
+        production_run_import(order=order, actor=actor, factory=planned.values["factory"], start_date=confirmed)
+    shipped = {order_line: line.shipped for order_line, line in zip(lines, planned.lines, strict=True) if line.shipped}
+    if shipped:
+        ship_date = dates["ship_date"] or min(dates["ex_factory_date"] or dates["delivery_date"], today)
+        shipment_record_imported(
+            order=order, actor=actor, carrier=planned.carrier, ship_date=max(ship_date, received), quantities=shipped
+        )
+    if planned.state in (S.ENTERED, S.IN_PRODUCTION):
+        order_flags_refresh(order=order, today=today)
+    # Last: everything the import wrote is dated before this moment, which is how the KPIs tell history.
+    Order.objects.filter(pk=order.pk).update(imported_at=timezone.now())
+    return order
+
+
+def golive_import(*, uploaded, actor, today: date | None = None) -> list[Order]:
+    """Create every order of the go-live file in its state, or none.
+
+    Guarantees: only a supervisor or management may import; the file is parsed again inside the
+    transaction, so what is saved is checked against the data of now; any problem raises InvalidInput and
+    nothing is saved. Each order gets one `imported` event, its T&A plan (entered or later) with the done
+    milestones marked, its factory, and a shipment of what had shipped; no customer is emailed.
+    """
+    if not golive_may_import(actor):
+        raise NotPermitted(_("Only supervisors and management import the orders under way at go-live."))
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        # Lock the customers first: two imports of one file at once queue here, and the second one's
+        # parse sees the first one's orders as already in the system.
+        preview = golive_parse(uploaded, actor=actor, today=today)
+        customer_ids = sorted({o.customer.pk for o in preview.orders if o.customer})
+        list(Customer.objects.select_for_update().filter(pk__in=customer_ids).order_by("pk").values_list("pk"))
+        if not preview.errors:
+            uploaded.seek(0)
+            preview = golive_parse(uploaded, actor=actor, today=today)
+        if preview.errors or not preview.orders:
+            raise InvalidInput(
+                _("The file has errors; nothing was imported."), reasons=[str(e) for e in preview.errors[:20]]
+            )
+        return [_order_create(o, actor=actor, filename=preview.filename, today=today) for o in preview.orders]

@@ -1,0 +1,103 @@
+"""The go-live import page: upload and preview (nothing saved), then import all or nothing. Between the two
+steps the file waits on the server as the intake spreadsheet's does (orders.views.intake_files' stash)."""
+
+import logging
+
+from django.contrib import messages
+from django.core.files.base import ContentFile
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
+
+from accounts.decorators import role_required
+from accounts.roles import Role
+from core.errors import DomainError
+from core.views import report_error, report_form_errors
+from orders.forms_import import SpreadsheetUploadForm, StashForm
+from orders.services.spreadsheet_import import MAX_ROWS
+from orders.views.intake_files import stash_drop, stash_get, stash_put
+
+from .services import golive_import, golive_parse
+from .template_file import TEMPLATE_FORMATS, template_columns, template_file
+
+log = logging.getLogger(__name__)
+STASH_KIND = "golive"
+
+
+@role_required(Role.SUPERVISOR, Role.MANAGEMENT)
+def golive_import_view(request):
+    """Bring in the orders under way at go-live: upload, check every row, then import all or none."""
+    if request.method == "POST" and request.POST.get("step") == "import":
+        return _import(request)
+    upload = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
+    context = {"upload": upload, "max_rows": MAX_ROWS, "columns": template_columns()}
+    if request.method == "POST":
+        if upload.is_valid():
+            try:
+                preview = golive_parse(upload.cleaned_data["file"], actor=request.user)
+            except DomainError as error:
+                upload.add_error("file", error.message)
+            else:
+                context["preview"] = preview
+                if preview.ok:
+                    try:
+                        token = stash_put(request, data=preview.content, name=preview.filename, kind=STASH_KIND)
+                    except DomainError as error:
+                        report_error(request, error)
+                        context["upload"] = SpreadsheetUploadForm()
+                        return render(request, "golive/import.html", context, status=400)
+                    context["import_form"] = StashForm(initial={"stash": token})
+                    return render(request, "golive/import.html", context)
+                messages.error(
+                    request, _("The file has errors. Nothing was saved: correct the file and upload it again.")
+                )
+                context["upload"] = SpreadsheetUploadForm()
+                return render(request, "golive/import.html", context, status=400)
+        report_form_errors(request, upload)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "golive/import.html", context, status=status)
+
+
+def _import(request):
+    form = StashForm(request.POST)
+    kept = stash_get(request, form.cleaned_data["stash"], kind=STASH_KIND) if form.is_valid() else None
+    if kept is None:
+        messages.error(
+            request, _("The file is no longer available (it was imported already or it expired). Upload it again.")
+        )
+        return redirect("golive:import")
+    data, name = kept
+    token = form.cleaned_data["stash"]
+    try:
+        orders = golive_import(uploaded=ContentFile(data, name=name), actor=request.user)
+    except DomainError as error:
+        report_error(request, error)
+        stash_drop(request, token)
+        return redirect("golive:import")
+    stash_drop(request, token)
+    log.info("golive import user=%s orders=%d file=%s", request.user.get_username(), len(orders), name)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d order imported, each in its state.",
+            "%(count)d orders imported, each in its state.",
+            len(orders),
+        )
+        % {"count": len(orders)},
+    )
+    return redirect(f"{reverse('orders:list')}?channel=golive")
+
+
+@role_required(Role.SUPERVISOR, Role.MANAGEMENT)
+@require_safe
+def golive_template(request, fmt: str):
+    """The empty template with one example row, its headers in the reader's language."""
+    if fmt not in TEMPLATE_FORMATS:
+        raise Http404
+    content, content_type = template_file(fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="golive-orders.{fmt}"'
+    return response
