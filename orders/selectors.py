@@ -378,9 +378,10 @@ def products_visible_to(user) -> QuerySet[Product]:
 
 
 def product_for_style(*, user, style_no: str) -> Product | None:
-    """The product with this style number (any case, outer spaces ignored) that `user` may see, or None."""
+    """The product with this style number (any case, outer spaces ignored) that `user` may see, or None.
+    A number with a NUL byte names nothing (PostgreSQL text cannot hold one: asking would be a 500)."""
     style_no = (style_no or "").strip()
-    if not style_no:
+    if not style_no or "\x00" in style_no:
         return None
     return products_visible_to(user).filter(style_no__iexact=style_no).first()
 
