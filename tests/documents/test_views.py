@@ -26,7 +26,7 @@ def test_the_merchandiser_makes_the_pi_from_the_order_page(client, merchandiser,
 
     assert response.status_code == 302 and response.url.endswith("#panel-documents")
     document = Document.objects.get(order=order)
-    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    page = client.get(reverse("orders:detail", args=[order.pk]) + "?tab=documents").content.decode()
     assert document.original_name in page
     assert reverse("documents:download", args=[order.pk, document.pk]) in page
 
