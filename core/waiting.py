@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,29 @@ def waiting_for(user, roles: Iterable[str]) -> list[Waiting]:
         items = list(source.items(user))[: LIMIT + 1]
         if items:
             found.append(Waiting(source, items))
+    return found
+
+
+def waiting_kept(user, roles: Iterable[str], *, max_age: int) -> list[Waiting]:
+    """waiting_for(), kept in the cache like the menu's counts: per person, version (moved by the writing
+    services with `changed()`) and language, for at most `max_age` seconds; 0 reads live. A role's landing
+    page reads it, so coming back to it costs no query per source. A cache that fails reads live."""
+    roles = sorted(roles)
+    if not max_age or not sources_for(roles):
+        return waiting_for(user, roles)
+    try:
+        key = f"waiting:items:{user.pk}:{_version()}:{get_language()}:{','.join(roles)}"
+        kept = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage must not take the page down
+        logger.warning("cache unavailable; reading live", exc_info=True)
+        return waiting_for(user, roles)
+    if kept is not None:
+        return [Waiting(_sources[k], items) for k, items in kept if k in _sources]
+    found = waiting_for(user, roles)
+    try:
+        cache.set(key, [(w.source.key, w.items) for w in found], max_age)
+    except Exception:  # noqa: BLE001
+        logger.warning("cache unavailable; waiting work not kept", exc_info=True)
     return found
 
 

@@ -1,6 +1,7 @@
 """One work page per role. Each composes selectors of the apps below (dashboards.selectors and the apps'
 own); company-wide aggregates are cached for at most a minute."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,10 +22,11 @@ from .selectors import orders_by_state, recent_orders
 
 
 def _landing(request, template: str, context: dict):
-    """A role's landing page, with everything "Waiting for you" counted live; the menu of this page shows
-    the same counts, and keeps them for the next pages (core/waiting.py)."""
+    """A role's landing page, with everything "Waiting for you": read afresh once a writing service moved
+    the registry's version, else kept for at most DASHBOARD_COUNTS_MAX_AGE like the page's other counts;
+    the menu of this page shows the same counts, and keeps them for the next pages (core/waiting.py)."""
     roles = user_roles(request.user)
-    found = waiting.waiting_for(request.user, roles)
+    found = waiting.waiting_kept(request.user, roles, max_age=settings.DASHBOARD_COUNTS_MAX_AGE)
     request.waiting_counts = waiting.counts_by_group(found)
     waiting.remember_counts(request.user, roles, request.waiting_counts)
     return render(request, template, {**context, "waiting": found})

@@ -600,10 +600,10 @@ def _load_checks(cursor) -> None:
     cursor.execute(
         f"""
         INSERT INTO orders_confirmation (id, order_id, method, contact, confirmed_at, note, recorded_by_id,
-                                         recorded_at)
+                                         recorded_at, document_version, document_sha256)
         SELECT p.id, p.id, (ARRAY['email', 'phone', 'signed_po'])[1 + floor(p.r_flag * 3)::int],
                coalesce(p.contact, 'Buyer'), p.received_at + (p.t1 - p.received_at) * 0.85, '',
-               p.merchandiser_id, p.received_at + (p.t1 - p.received_at) * 0.9
+               p.merchandiser_id, p.received_at + (p.t1 - p.received_at) * 0.9, NULL, ''
         FROM {PLAN_TABLE} p
         WHERE p.rank >= 1
         """

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -106,13 +106,15 @@ def order_lines(*, order: Order) -> list[OrderLine]:
 def order_get_for_page(*, user, pk) -> Order:
     """The order as its page shows it, or 404: the header's relations and the stages' one-to-one rows
     (orders.hooks panels) in one query, and the lines, with product and unit, in one more; the stage panels
-    read order.lines.all() from there instead of asking again."""
+    read order.lines.all() from there instead of asking again. The same query says whether the order has a
+    promise ledger (`has_promises`): most orders never get one, and their promises panel then asks nothing."""
     lines = Prefetch("lines", queryset=OrderLine.objects.select_related("product", "unit").order_by("line_no"))
     try:
         return (
             orders_visible_to(user)
             .select_related("customer", "merchandiser", "merchandiser__team", "currency")
             .select_related(*hooks.panel_relations())
+            .annotate(has_promises=Exists(Promise.objects.filter(order=OuterRef("pk"))))
             .prefetch_related(lines)
             .get(pk=pk)
         )
@@ -376,9 +378,10 @@ def products_visible_to(user) -> QuerySet[Product]:
 
 
 def product_for_style(*, user, style_no: str) -> Product | None:
-    """The product with this style number (any case, outer spaces ignored) that `user` may see, or None."""
+    """The product with this style number (any case, outer spaces ignored) that `user` may see, or None.
+    A number with a NUL byte names nothing (PostgreSQL text cannot hold one: asking would be a 500)."""
     style_no = (style_no or "").strip()
-    if not style_no:
+    if not style_no or "\x00" in style_no:
         return None
     return products_visible_to(user).filter(style_no__iexact=style_no).first()
 
@@ -482,6 +485,10 @@ def promise_get_for_order(*, order: Order, pk) -> Promise:
 
 
 def order_promises(*, order: Order) -> list[Promise]:
+    """The order's ledger, first promise first; none asked for when the order was read knowing it has none
+    (`order_get_for_page`)."""
+    if getattr(order, "has_promises", True) is False:
+        return []
     return list(order.promises.select_related("proposed_by", "decided_by", "evidence"))
 
 

@@ -51,6 +51,22 @@ def test_menu_counts_are_kept_until_a_service_moves_the_version(registry, mercha
 
 
 @pytest.mark.django_db
+def test_the_landing_pages_lists_are_kept_until_a_service_moves_the_version(registry, merchandiser):
+    found = [Item("first", "/first/")]
+    registry.register(Source("s", "S", "quality", frozenset({"Merchandiser"}), lambda user: list(found)))
+    registry.changed()  # nothing kept from an earlier test
+    [first] = registry.waiting_kept(merchandiser, {"Merchandiser"}, max_age=60)
+    assert [i.text for i in first.items] == ["first"]
+    found.append(Item("second", "/second/"))
+    [kept] = registry.waiting_kept(merchandiser, {"Merchandiser"}, max_age=60)
+    assert [i.text for i in kept.items] == ["first"]  # kept
+    assert registry.waiting_kept(merchandiser, {"Merchandiser"}, max_age=0)[0].count == 2  # 0: live
+    registry.changed()
+    [fresh] = registry.waiting_kept(merchandiser, {"Merchandiser"}, max_age=60)
+    assert [i.text for i in fresh.items] == ["first", "second"]
+
+
+@pytest.mark.django_db
 def test_a_person_with_no_source_pays_nothing(registry, qa_user):
     registry.register(Source("s", "S", "quality", frozenset({"Merchandiser"}), items(1)))
     with CaptureQueriesContext(connection) as captured:

@@ -163,10 +163,12 @@ def test_the_order_page_shows_shipments_and_the_customers_link(client, merchandi
     order = after_sales_order(merchandiser)
     client.force_login(merchandiser)
 
-    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    # The order opens on its stage's tab (after-sales); the shipments and the link are on their own tab.
+    detail = reverse("orders:detail", args=[order.pk])
+    assert 'id="panel-aftersales"' in client.get(detail).content.decode()
+    page = client.get(f"{detail}?tab=shipments").content.decode()
 
     assert 'id="panel-logistics"' in page
-    assert 'id="panel-aftersales"' in page
     assert f"{order.number}-S1" in page
     assert "/s/" in page  # the status link to copy
     assert "Revoke and replace the link" in page

@@ -68,7 +68,8 @@ def test_a_close_delivery_date_is_warned_before_entry_and_does_not_block_it(merc
     order = make_order(merchandiser=merchandiser, delivery_date=timezone.localdate() + timedelta(days=20))
     advance(order, merchandiser, "confirm")
     client.force_login(merchandiser)
-    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    # The plan preview is on the production tab; the order opens on its stage's.
+    page = client.get(reverse("orders:detail", args=[order.pk]) + "?tab=production").content.decode()
     assert 'id="plan-warning"' in page  # shown while the Enter button is still on the page
     assert "Enter order and assign number" in page
     order = order_transition(order_id=order.pk, name="enter", actor=merchandiser)  # not blocked
@@ -82,7 +83,7 @@ def test_a_close_delivery_date_is_warned_before_entry_and_does_not_block_it(merc
 def test_a_comfortable_date_shows_the_plan_preview_without_warning(merchandiser, client):
     order = make_order(merchandiser=merchandiser, delivery_date=timezone.localdate() + timedelta(days=150))
     client.force_login(merchandiser)
-    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    page = client.get(reverse("orders:detail", args=[order.pk]) + "?tab=production").content.decode()
     assert "plan-warning" not in page
     assert "Entering the order creates its T&A plan" in page
 

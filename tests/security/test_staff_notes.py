@@ -11,6 +11,7 @@ from logistics.selectors import status_link_path
 from logistics.services import status_link_ensure
 from notifications.models import Notification
 from orders.models import CustomerApiToken, Order
+from orders.services import promise_approve
 from orders.services.records import order_edit
 from production.models import DelayReason
 from production.services import delay_record
@@ -28,18 +29,20 @@ SECRETS = (ORDER_NOTE, SHIPMENT_NOTE, DELIVERY_NOTE, DELAY_NOTE, "STAFF-")
 
 
 @pytest.fixture
-def order(merchandiser, django_capture_on_commit_callbacks):
-    """An order that went through every customer email (delay, shipment, delivery) with staff notes on each."""
+def order(merchandiser, supervisor, django_capture_on_commit_callbacks):
+    """An order that went through every customer email (delay, shipment, delivery) with staff notes on each.
+    The delay is a new date in the promise ledger: the customer is told once the supervisor approves it."""
     customer = CustomerFactory(merchandiser=merchandiser)
     with django_capture_on_commit_callbacks(execute=True):
         order = in_production_order(merchandiser, customer=customer, notes=ORDER_NOTE)
-        delay_record(
+        proposal = delay_record(
             order_id=order.pk,
             actor=merchandiser,
             reason_id=DelayReason.objects.get(code="capacity").pk,
             new_date=order.delivery_date + timedelta(days=10),
             note=DELAY_NOTE,
         )
+        promise_approve(promise_id=proposal.pk, actor=supervisor)
         shipment = ship(fresh(order), merchandiser, notes=SHIPMENT_NOTE)
         deliver(shipment, merchandiser, note=DELIVERY_NOTE)
     return fresh(order)
