@@ -90,9 +90,9 @@ LIST = Target("list", min_floor_ratio=0.5, max_p99_ms=100)
 DETAIL = Target("detail", max_floor_cpu=3, max_p99_ms=100)
 DASHBOARD = Target("dashboard", max_p99_ms=150)
 USABLE = Target("usable", max_p99_ms=250)  # a page that must work, not be fast
-# The search box (issue #22 item 2): p99 ≤ 100 ms at 4 connections. Up to five groups of a few small
-# queries each (search/selectors.py), hence the higher query ceiling.
-SEARCH = Target("search", max_p99_ms=100, max_queries=20)
+# The search box (issue #22 item 2): p99 ≤ 100 ms at 4 connections, and the ten queries of every page: its
+# five groups each ask a few small queries (search/selectors.py), so a miss on queries is reported, not hidden.
+SEARCH = Target("search", max_p99_ms=100)
 # The Django admin's changelist: at least a third of the order list's throughput, each against the floor.
 ADMIN = Target("admin", min_share_of=("list", 1 / 3))
 WORKER_RSS_MAX_MB = 200

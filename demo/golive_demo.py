@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from golive.services import COLUMNS, golive_import
 from logistics.models import Carrier
+from orders.models import Channel, Order
 
 FILE_NAME = "上线导入-一组.csv"
 
@@ -88,6 +89,8 @@ def _rows(carrier: str) -> list[dict]:
 
 
 def load(rng=None) -> int:
+    if Order.objects.filter(channel=Channel.GOLIVE).exists():
+        return 0  # loaded before: the same file again would be refused as orders already in the system
     carrier = Carrier.objects.filter(active=True).order_by("pk").first()
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
