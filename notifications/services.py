@@ -132,10 +132,12 @@ def notification_send(*, notification_id: int) -> bool:
         )
         if notification.body_html:
             message.attach_alternative(notification.body_html, "text/html")
-        for attachment in notification.attachments.all():
-            with attachment.file.open("rb") as stored:
-                message.attach(attachment.original_name, stored.read(), attachment.content_type)
         try:
+            # Inside the try: an attachment that cannot be read is this message's failure, retried and
+            # visible in its last error, never an error that stops the retry job's other messages.
+            for attachment in notification.attachments.all():
+                with attachment.file.open("rb") as stored:
+                    message.attach(attachment.original_name, stored.read(), attachment.content_type)
             message.send(fail_silently=False)
         except Exception as exc:  # noqa: BLE001 - SMTP and network errors alike: retry later
             notification.attempts += 1

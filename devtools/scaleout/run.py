@@ -124,6 +124,10 @@ def run_stage(*, name: str, admin_url: str, seconds: float, beats: int, faults: 
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
+    # The run's database is a copy of the seed's, so its files are a copy of the seed's files: the demo's
+    # waiting emails carry stored attachments (a shipment notice's packing list).
+    if (root / "media").is_dir():
+        shutil.copytree(root / "media", folder / "media")
     (folder / "media").mkdir(exist_ok=True)
     say(f"{name}: copy of the seeded database, private Redis, SMTP sink")
     recreate_database(admin_url, DB_NAME, template=SEED_DB)

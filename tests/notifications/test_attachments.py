@@ -4,9 +4,10 @@ every attempt; rolled back with the change that wrote it."""
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.utils import timezone
 
 from notifications.models import Notification, NotificationAttachment
-from notifications.services import OutgoingFile, notification_send
+from notifications.services import OutgoingFile, notification_send, notifications_send_due
 
 from .test_outbox import enqueue
 
@@ -43,3 +44,19 @@ def test_nothing_is_stored_when_the_change_rolls_back(db):
         raise RuntimeError("the shipment failed")
 
     assert not NotificationAttachment.objects.exists()
+
+
+def test_a_lost_file_fails_its_own_message_and_the_retry_job_sends_the_others(db):
+    lost = enqueue(attachments=[FILE], dedupe_key="lost")
+    other = enqueue(dedupe_key="other")
+    stored = NotificationAttachment.objects.get(notification=lost)
+    stored.file.storage.delete(stored.file.name)  # e.g. a media folder restored without this file
+    mail.outbox.clear()
+
+    assert notifications_send_due() == 1
+
+    lost.refresh_from_db()
+    assert (lost.status, lost.attempts) == ("pending", 1)
+    assert "FileNotFoundError" in lost.last_error and lost.next_attempt_at > timezone.now()
+    assert Notification.objects.get(pk=other.pk).status == "sent"
+    assert [m.subject for m in mail.outbox] == [other.subject]
