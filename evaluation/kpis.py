@@ -12,12 +12,12 @@ their records), or for the person named on the record (check-ins, reports, findi
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -259,14 +259,41 @@ class SplitKpi(Kpi):
 
 
 # --- timeliness (及时性) ----------------------------------------------------------------------------------
+def held_before_confirmation():
+    """The working seconds an order spent on hold before it was confirmed (0 if never), for use in a query
+    over orders. Each RELEASED event ends the hold begun by the HELD event just before it; a hold that ends
+    after confirmation cannot exist, because a held order cannot be confirmed. Read from the work record
+    and the calendar's index, so a holiday added later moves it like every other working-time figure."""
+    began = (
+        OrderEvent.objects.filter(order=OuterRef("order"), type=EventType.HELD, created_at__lte=OuterRef("created_at"))
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+    holds = (
+        OrderEvent.objects.filter(
+            order=OuterRef("pk"),
+            type=EventType.RELEASED,
+            created_at__lte=Coalesce(OuterRef("confirmed_at"), Value(datetime.max.replace(tzinfo=UTC))),
+        )
+        .annotate(held_at=Subquery(began))
+        .annotate(w_end=working_seconds_at("created_at"), w_start=working_seconds_at("held_at"))
+        .order_by()
+        .values("order")
+        .annotate(total=Sum(F("w_end") - F("w_start")))
+        .values("total")
+    )
+    return Coalesce(Subquery(holds, output_field=IntegerField()), Value(0))
+
+
 class ConfirmationTime(RowsKpi):
     code = KpiCode.CONFIRMATION_TIME
     category = Category.TIMELINESS
     unit = Unit.PERCENT
     default = Default(weight=10, target=Decimal(95), floor=Decimal(70), param=Decimal(8))
     formula = _(
-        "Orders received in the quarter and confirmed within N working hours of receipt ÷ orders received in the "
-        "quarter (not counting orders cancelled before confirmation, nor unconfirmed orders still inside the limit)."
+        "Orders received in the quarter and confirmed within N working hours of receipt, hours on hold not counted "
+        "÷ orders received in the quarter (not counting orders cancelled before confirmation, nor unconfirmed "
+        "orders still inside the limit or on hold)."
     )
     numerator_label = _("confirmed in time")
     denominator_label = _("orders received")
@@ -285,17 +312,18 @@ class ConfirmationTime(RowsKpi):
             Order.objects.filter(received_at__gte=period.start, received_at__lt=period.end)
             .filter(not_history("received_at"))
             .exclude(status=OrderState.CANCELLED, confirmed_at__isnull=True)
-            .annotate(w_received=working_seconds_at("received_at"))
+            .annotate(w_received=working_seconds_at("received_at"), w_held=held_before_confirmation())
         )
-        # An order not confirmed yet counts only once its limit has passed.
+        # An order not confirmed yet counts only once its limit, lengthened by its holds, has passed; while it
+        # is on hold its clock stands still, so it does not count yet.
         due = Q(confirmed_at__isnull=False)
         if now_w is not None:
-            due |= Q(w_received__lt=now_w - limit)
+            due |= Q(is_on_hold=False, w_received__lt=now_w - limit - F("w_held"))
         return qs.filter(due)
 
     def hit(self, period, param):
         # An unconfirmed order has no W(confirmed): the comparison is NULL and it does not count.
-        return Q(w_confirmed__lte=F("w_received") + self.limit_seconds(param))
+        return Q(w_confirmed__lte=F("w_received") + F("w_held") + self.limit_seconds(param))
 
     def _scoped(self, period, param, people):
         return super()._scoped(period, param, people).annotate(w_confirmed=working_seconds_at("confirmed_at"))
