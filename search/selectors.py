@@ -4,7 +4,8 @@ through its own app's visibility selector, so a result is never something the vi
 Matching: prefixes of numbers and references (order number, customer PO, style number, tracking number),
 substrings of names, and on PostgreSQL typos in names and style numbers (pg_trgm word similarity). Every
 test a query makes on a big table is one the trigram indexes of search/migrations/0001 answer; each group
-is a few small queries merged here rather than one OR across joins, which no index can serve."""
+is a few small queries merged here rather than one OR across joins, which no index can serve: at a million
+orders such an OR scanned the shipments and orders tables for every keystroke."""
 
 import re
 from dataclasses import dataclass, field
@@ -82,12 +83,17 @@ def search_everything(*, user, text) -> SearchResults:
     query, problem = search_query_clean(text)
     if problem:
         return SearchResults(query=query, problem=problem)
+    # The customers and styles the query names: the Customers and Styles groups show the first of them the
+    # viewer may see, and the Orders group finds their orders. Looked up once for both.
+    customers = _matching_customers(Customer.objects.all(), query, MAX_KEYS)
+    products = _matching_products(Product.objects.all(), query, MAX_KEYS)
+    numbered = _orders_by_number(user, query)  # the orders whose cases and shipments it finds
     groups = [
-        _orders_group(user, query),
-        _customers_group(user, query),
-        _products_group(user, query),
-        _cases_group(user, query),
-        _shipments_group(user, query),
+        _orders_group(user, query, customers, products),
+        _customers_group(user, customers),
+        _products_group(user, products),
+        _cases_group(user, query, numbered),
+        _shipments_group(user, query, numbered),
     ]
     return SearchResults(query=query, groups=[group for group in groups if group.hits])
 
@@ -113,30 +119,41 @@ def _unique(rows, limit: int) -> tuple[list, bool]:
 # --- Customers and styles: small tables, also the keys that find orders --------------------------------
 
 
+def _with_typos(qs, found: list, fields: tuple[str, ...], query: str, order: str, limit: int) -> list:
+    """`found`, and when it is short (PER_GROUP or fewer) the rows with a word like `query` in one of
+    `fields`: one query, whose OR the fields' trigram indexes answer together (a BitmapOr)."""
+    if not _typos() or len(found) > PER_GROUP:
+        return found
+    similar = Q()
+    for name in fields:
+        similar |= Q(_similar(name, query))
+    return found + list(qs.filter(similar).exclude(pk__in=[row.pk for row in found]).order_by(order)[: limit + 1])
+
+
 def _matching_customers(qs, query: str, limit: int) -> list[Customer]:
     direct = Q(code__istartswith=query) | Q(name_en__icontains=query) | Q(name_zh__icontains=query)
     found = list(qs.filter(direct).order_by("code")[: limit + 1])
-    if _typos() and len(found) <= limit:
-        known = [c.pk for c in found]
-        for name in ("name_en", "name_zh"):
-            found += qs.filter(_similar(name, query)).exclude(pk__in=known).order_by("code")[: limit + 1]
-            known = [c.pk for c in found]
-    return found
+    return _with_typos(qs, found, ("name_en", "name_zh"), query, "code", limit)
 
 
 def _matching_products(qs, query: str, limit: int) -> list[Product]:
     direct = Q(style_no__istartswith=query) | Q(name_en__icontains=query) | Q(name_zh__icontains=query)
     found = list(qs.filter(direct).order_by("style_no")[: limit + 1])
-    if _typos() and len(found) <= limit:
-        known = [p.pk for p in found]
-        for name in ("style_no", "name_en"):
-            found += qs.filter(_similar(name, query)).exclude(pk__in=known).order_by("style_no")[: limit + 1]
-            known = [p.pk for p in found]
-    return found
+    return _with_typos(qs, found, ("style_no", "name_en"), query, "style_no", limit)
 
 
-def _customers_group(user, query: str) -> Group:
-    rows, more = _unique(_matching_customers(customers_visible_to(user), query, PER_GROUP), PER_GROUP)
+def _visible_first(visible, found: list, limit: int) -> tuple[list, bool]:
+    """The first `limit` of `found` that the `visible` queryset holds, in `found`'s order: one look-up by
+    primary key. A viewer who may see only some customers or styles sees those among the first MAX_KEYS
+    matches."""
+    found, _more = _unique(found, MAX_KEYS)
+    allowed = {row.pk: row for row in visible.filter(pk__in=[row.pk for row in found])}
+    kept = [allowed[row.pk] for row in found if row.pk in allowed]
+    return kept[:limit], len(kept) > limit
+
+
+def _customers_group(user, customers: list[Customer]) -> Group:
+    rows, more = _visible_first(customers_visible_to(user), customers, PER_GROUP)
     may_open = has_role(user, Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT)
     hits = [
         Hit(
@@ -151,8 +168,8 @@ def _customers_group(user, query: str) -> Group:
     return Group(key="customers", title=_("Customers"), hits=hits, more=more)
 
 
-def _products_group(user, query: str) -> Group:
-    rows, more = _unique(_matching_products(products_visible_to(user), query, PER_GROUP), PER_GROUP)
+def _products_group(user, products: list[Product]) -> Group:
+    rows, more = _visible_first(products_visible_to(user), products, PER_GROUP)
     may_open = has_role(user, Role.MERCHANDISER, Role.SUPERVISOR)
     hits = [
         Hit(
@@ -179,7 +196,7 @@ def _order_detail(order) -> str:
     return " · ".join(part for part in (order.customer.name, po, order.get_status_display()) if part)
 
 
-def _orders_group(user, query: str) -> Group:
+def _orders_group(user, query: str, customers: list[Customer], products: list[Product]) -> Group:
     visible = orders_visible_to(user).select_related("customer").only(*ORDER_FIELDS).order_by("-received_at", "-id")
     take = PER_GROUP + 1
     branches = []
@@ -187,12 +204,12 @@ def _orders_group(user, query: str) -> Group:
         branches.append(visible.filter(number__istartswith=query)[:take])
         branches.append(visible.filter(customer_po__istartswith=query)[:take])
     # The customers and styles first (small tables), then their orders by id: each branch an index lookup.
-    customer_ids = [c.pk for c in _matching_customers(Customer.objects.all(), query, MAX_KEYS)]
+    customer_ids = [c.pk for c in customers]
     if customer_ids:
         branches.append(visible.filter(customer_id__in=customer_ids)[:take])
     # A style on an order line is part of the order, which the viewer sees: the product master's own
     # visibility (products_visible_to) is for the Styles group, not for finding orders.
-    product_ids = [p.pk for p in _matching_products(Product.objects.all(), query, MAX_KEYS)]
+    product_ids = [p.pk for p in products]
     if product_ids:
         with_style = OrderLine.objects.filter(product_id__in=product_ids).values("order_id")
         branches.append(visible.filter(pk__in=with_style)[:take])
@@ -212,19 +229,29 @@ def _orders_group(user, query: str) -> Group:
 # --- After-sales cases and shipments: by their references -----------------------------------------------
 
 
-def _cases_group(user, query: str) -> Group:
-    condition = Q(pk__in=[])
+def _orders_by_number(user, query: str) -> list[int]:
+    """The newest visible orders whose number starts with `query`: the keys that find their cases and
+    shipments. Looked up first, on the order number's own index, because a test on the order's number
+    joined by OR to one on the case or shipment itself is a scan of both tables."""
+    if len(query) < MIN_LENGTH_BIG_TABLES:
+        return []
+    visible = orders_visible_to(user).filter(number__istartswith=query).order_by("-received_at", "-id")
+    return list(visible.values_list("pk", flat=True)[:MAX_KEYS])
+
+
+def _cases_group(user, query: str, order_ids: list[int]) -> Group:
+    visible = cases_visible_to(user).select_related("order", "order__customer").order_by("-opened_at", "-id")
+    take = PER_GROUP + 1
+    branches = []
     if reference := CASE_REFERENCE.match(query.replace(" ", "")):
-        condition |= Q(pk=int(reference.group(1)))
+        branches.append(visible.filter(pk=int(reference.group(1)))[:take])
     if len(query) >= MIN_LENGTH_BIG_TABLES:
-        condition |= Q(subject__icontains=query) | Q(order__number__istartswith=query)
-    qs = (
-        cases_visible_to(user)
-        .filter(condition)
-        .select_related("order", "order__customer")
-        .order_by("-opened_at", "-id")[: PER_GROUP + 1]
+        branches.append(visible.filter(subject__icontains=query)[:take])
+    if order_ids:
+        branches.append(visible.filter(order_id__in=order_ids)[:take])
+    rows, more = _unique(
+        sorted({c for b in branches for c in b}, key=lambda c: (c.opened_at, c.pk), reverse=True), PER_GROUP
     )
-    rows, more = _unique(qs, PER_GROUP)
     hits = [
         Hit(
             title=f"{case.reference} {case.subject}",
@@ -237,19 +264,20 @@ def _cases_group(user, query: str) -> Group:
     return Group(key="cases", title=_("After-sales cases"), hits=hits, more=more, more_url=more_url)
 
 
-def _shipments_group(user, query: str) -> Group:
+def _shipments_group(user, query: str, order_ids: list[int]) -> Group:
     if len(query) < MIN_LENGTH_BIG_TABLES:
         return Group(key="shipments", title=_("Shipments"), hits=[])
-    condition = Q(tracking_number__istartswith=query) | Q(order__number__istartswith=query)
-    if reference := SHIPMENT_REFERENCE.match(query):
-        condition |= Q(order__number__iexact=reference.group(1), seq=int(reference.group(2)))
-    qs = (
-        shipments_visible_to(user)
-        .filter(condition)
-        .select_related("order", "order__customer", "carrier")
-        .order_by("-ship_date", "-id")[: PER_GROUP + 1]
+    visible = (
+        shipments_visible_to(user).select_related("order", "order__customer", "carrier").order_by("-ship_date", "-id")
     )
-    rows, more = _unique(qs, PER_GROUP)
+    take = PER_GROUP + 1
+    branches = [visible.filter(tracking_number__istartswith=query)[:take]]
+    if reference := SHIPMENT_REFERENCE.match(query):
+        branches.append(visible.filter(order__number__iexact=reference.group(1), seq=int(reference.group(2)))[:take])
+    if order_ids:
+        branches.append(visible.filter(order_id__in=order_ids)[:take])
+    found = {s for b in branches for s in b}
+    rows, more = _unique(sorted(found, key=lambda s: (s.ship_date, s.pk), reverse=True), PER_GROUP)
     hits = [
         Hit(
             title=shipment.reference,

@@ -174,3 +174,21 @@ def test_every_staff_page_has_the_search_box(client, merchandiser):
     html = client.get(reverse("orders:list")).content.decode()
     assert 'role="search"' in html and 'aria-keyshortcuts="/"' in html
     assert reverse("search:suggest") in html
+
+
+def test_an_orders_number_finds_its_cases_and_shipments(merchandiser, world):
+    done, order = world["done"], world["order"]
+
+    assert _hits(search_everything(user=merchandiser, text=done.number), "cases") == [str(world["case"])]
+    assert _hits(search_everything(user=merchandiser, text=order.number), "shipments") == [
+        world["shipment"].reference
+    ]
+
+
+@pytest.mark.parametrize("text", ["Nordic Outdoor", "Nordik", "PO-77881", "AS-1"])
+def test_each_keystroke_asks_a_few_small_queries(django_assert_max_num_queries, merchandiser, world, text):
+    # Each group is a few queries on one index each (customers and styles looked up once for their groups
+    # and for the orders they name); a budget, so that a new OR across tables shows up here.
+    search_everything(user=merchandiser, text="warm")  # the viewer's roles, once per request
+    with django_assert_max_num_queries(12):
+        search_everything(user=merchandiser, text=text)
