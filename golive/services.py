@@ -32,11 +32,14 @@ from orders import events
 from orders.models import Channel, Customer, Order, OrderLine, OrderState
 from orders.services.numbering import order_number_next
 from orders.services.spreadsheet_import import (
+    RowError as SheetRowError,
+)
+from orders.services.spreadsheet_import import (
     SheetLookups,
     cell_date,
     cell_decimal,
     cell_text,
-    header_key,
+    map_header,
     spreadsheet_read,
 )
 from production.models import TemplateMilestone
@@ -129,8 +132,6 @@ MAX_LENGTHS = {"customer_po": 60, "order_number": 32, "trade_terms": 60, "descri
 MAX_LENGTHS |= {"factory": 120}
 LIST_SEPARATORS = re.compile(r"[,;，；、|]+")
 
-HEADER_TO_COLUMN = {header_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
-
 
 def _state_words() -> dict[str, str]:
     """Every way the file may name a state: its code, and its label in English and Chinese."""
@@ -144,19 +145,8 @@ def _state_words() -> dict[str, str]:
     return words
 
 
-@dataclass
-class RowError:
-    row: int | None  # the row number as the spreadsheet shows it; None for the whole file
-    field: str
-    message: str
-
-    @property
-    def field_label(self) -> str:
-        return str(COLUMN_LABELS.get(self.field, self.field))
-
-    def __str__(self):
-        where = _("Row %(row)d") % {"row": self.row} if self.row else _("File")
-        return f"{where}, {self.field_label}: {self.message}"
+class RowError(SheetRowError):
+    labels = COLUMN_LABELS
 
 
 @dataclass
@@ -222,35 +212,6 @@ class GoLivePreview:
 
 
 # --- reading -------------------------------------------------------------------------------------------
-
-
-def _map_header(cells: list) -> tuple[dict[str, int], list[str], list[RowError]]:
-    positions: dict[str, int] = {}
-    ignored, errors = [], []
-    for index, cell in enumerate(cells):
-        name = cell_text(cell)
-        if not name:
-            continue
-        column = HEADER_TO_COLUMN.get(header_key(name))
-        if column is None:
-            ignored.append(name)
-        elif column in positions:
-            errors.append(RowError(None, column, _("The column appears twice (“%(name)s”).") % {"name": name}))
-        else:
-            positions[column] = index
-    missing = [c for c in REQUIRED_COLUMNS if c not in positions]
-    if "description" not in positions and "style_no" not in positions:
-        missing.append("description")
-    for column in missing:
-        errors.append(
-            RowError(
-                None,
-                column,
-                _("The column is missing. Expected a header “%(en)s” or “%(zh)s”.")
-                % {"en": COLUMNS[column][0], "zh": COLUMNS[column][-1]},
-            )
-        )
-    return positions, ignored, errors
 
 
 class _Lookups(SheetLookups):
@@ -511,7 +472,9 @@ def golive_parse(uploaded, *, actor=None, today: date | None = None) -> GoLivePr
     today = today or timezone.localdate()
     name, data, rows = spreadsheet_read(uploaded)
     (_header_row, header_cells), data_rows = rows[0], rows[1:]
-    positions, ignored, header_errors = _map_header(header_cells)
+    positions, ignored, header_errors = map_header(
+        header_cells, columns=COLUMNS, required=REQUIRED_COLUMNS, error=RowError
+    )
     preview = GoLivePreview(filename=name, content=data, row_count=len(data_rows), ignored_columns=ignored)
     if header_errors:
         preview.errors = header_errors
