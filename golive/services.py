@@ -27,10 +27,10 @@ from simple_history.utils import bulk_create_with_history
 from accounts.roles import Role, has_role
 from core.errors import InvalidInput, NotPermitted
 from logistics.models import Carrier
-from logistics.services import shipment_record_imported
+from logistics.services import ShipmentToImport, shipments_record_imported
 from orders import events
 from orders.models import Channel, Customer, Order, OrderLine, OrderState
-from orders.services.numbering import order_number_next
+from orders.services.numbering import order_numbers_reserve
 from orders.services.spreadsheet_import import (
     RowError as SheetRowError,
 )
@@ -43,11 +43,17 @@ from orders.services.spreadsheet_import import (
     spreadsheet_read,
 )
 from production.models import TemplateMilestone
-from production.services import order_flags_refresh, plan_import, production_run_import
+from production.services import (
+    PlanToImport,
+    orders_flags_refresh_imported,
+    plans_import,
+    production_runs_import,
+)
 
 S = OrderState
 IMPORTABLE_STATES = [S.RECEIVED, S.CONFIRMED, S.ENTERED, S.IN_PRODUCTION, S.SHIPPED, S.AFTER_SALES, S.CLOSED]
 _RANK = {state: rank for rank, state in enumerate(IMPORTABLE_STATES)}
+BATCH_ORDERS = 500  # orders written together: few round trips, a bounded amount held at once
 
 # Canonical column → the headers accepted for it (compared as the intake spreadsheet compares them).
 COLUMNS = {
@@ -544,7 +550,7 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
 
-def _order_create(planned: ImportOrder, *, actor, filename: str, today: date) -> Order:
+def _order_of(planned: ImportOrder, *, actor) -> Order:
     dates = planned.dates
     rank = _RANK[planned.state]
     received, confirmed = dates["received_date"], dates["confirmed_date"]
@@ -564,11 +570,30 @@ def _order_create(planned: ImportOrder, *, actor, filename: str, today: date) ->
         created_by=actor,
     )
     if rank >= _RANK[S.ENTERED]:
-        order.number = planned.values["order_number"] or order_number_next(at=_at(confirmed))
+        order.number = planned.values["order_number"]  # or the next of the year, given in file order
     if planned.state == S.CLOSED:
         order.closed_at = timezone.now()  # closed in this system at go-live; when it really closed is not known
-    order._history_user = actor
-    order.save()
+    return order
+
+
+def _number(orders: list[Order]) -> None:
+    """The orders entered without a number in the file get the next ones of their year, in file order:
+    one locked reservation per year, so the numbers stay gapless and unique."""
+    wanting: dict[int, list[Order]] = {}
+    for order in orders:
+        if order.entered_at is not None and not order.number:
+            wanting.setdefault(timezone.localtime(order.entered_at).year, []).append(order)
+    for year_orders in wanting.values():
+        numbers = order_numbers_reserve(count=len(year_orders), at=year_orders[0].entered_at)
+        for order, number in zip(year_orders, numbers, strict=True):
+            order.number = number
+
+
+def _orders_create(batch: list[ImportOrder], *, actor, filename: str, today: date) -> list[Order]:
+    """One batch of the file's orders, each kind of row written in one insert for the whole batch."""
+    orders = [_order_of(planned, actor=actor) for planned in batch]
+    _number(orders)
+    orders = bulk_create_with_history(orders, Order, default_user=actor)
     lines = bulk_create_with_history(
         [
             OrderLine(
@@ -582,46 +607,57 @@ def _order_create(planned: ImportOrder, *, actor, filename: str, today: date) ->
                 unit=line.unit,
                 unit_price=line.unit_price,
             )
+            for order, planned in zip(orders, batch, strict=True)
             for number, line in enumerate(planned.lines, start=1)
         ],
         OrderLine,
         default_user=actor,
     )
     if not all(line.pk for line in lines):  # SQLite before 3.35 does not return the new ids
-        lines = list(order.lines.order_by("line_no"))
-    events.event_imported(
-        order,
-        actor,
-        payload={
-            "file": filename,
-            "rows": planned.rows,
-            "received": received.isoformat(),
-            "confirmed": confirmed.isoformat() if confirmed else "",
-            "number": order.number or "",
-        },
+        lines = list(OrderLine.objects.filter(order__in=orders).order_by("order_id", "line_no"))
+    lines_of: dict[int, list[OrderLine]] = {}
+    for line in lines:
+        lines_of.setdefault(line.order_id, []).append(line)
+
+    plans, runs, shipments = [], {}, []
+    for order, planned in zip(orders, batch, strict=True):
+        dates = planned.dates
+        received, confirmed = dates["received_date"], dates["confirmed_date"]
+        events.event_imported(
+            order,
+            actor,
+            payload={
+                "file": filename,
+                "rows": planned.rows,
+                "received": received.isoformat(),
+                "confirmed": confirmed.isoformat() if confirmed else "",
+                "number": order.number or "",
+            },
+        )
+        if _RANK[planned.state] >= _RANK[S.ENTERED]:
+            done = planned.milestones if planned.state in (S.ENTERED, S.IN_PRODUCTION) else None
+            plans.append(PlanToImport(order, entered_on=confirmed, ex_factory=dates["ex_factory_date"], done=done))
+        if planned.values["factory"]:
+            runs[order] = (planned.values["factory"], confirmed)
+        shipped = {
+            order_line: line.shipped
+            for order_line, line in zip(lines_of[order.pk], planned.lines, strict=True)
+            if line.shipped
+        }
+        if shipped:
+            ship_date = dates["ship_date"] or min(dates["ex_factory_date"] or dates["delivery_date"], today)
+            shipments.append(
+                ShipmentToImport(order, planned.carrier, ship_date=max(ship_date, received), quantities=shipped)
+            )
+    made_plans = plans_import(items=plans, actor=actor, today=today)
+    production_runs_import(runs=runs, actor=actor)
+    shipments_record_imported(items=shipments, actor=actor)
+    orders_flags_refresh_imported(
+        orders=[o for o, p in zip(orders, batch, strict=True) if p.state in (S.ENTERED, S.IN_PRODUCTION)],
+        plans=made_plans,
+        today=today,
     )
-    if rank >= _RANK[S.ENTERED]:
-        plan_import(
-            order=order,
-            actor=actor,
-            entered_on=confirmed,
-            ex_factory=dates["ex_factory_date"],
-            done=planned.milestones if planned.state in (S.ENTERED, S.IN_PRODUCTION) else None,
-            today=today,
-        )
-    if planned.values["factory"]:
-        production_run_import(order=order, actor=actor, factory=planned.values["factory"], start_date=confirmed)
-    shipped = {order_line: line.shipped for order_line, line in zip(lines, planned.lines, strict=True) if line.shipped}
-    if shipped:
-        ship_date = dates["ship_date"] or min(dates["ex_factory_date"] or dates["delivery_date"], today)
-        shipment_record_imported(
-            order=order, actor=actor, carrier=planned.carrier, ship_date=max(ship_date, received), quantities=shipped
-        )
-    if planned.state in (S.ENTERED, S.IN_PRODUCTION):
-        order_flags_refresh(order=order, today=today)
-    # Last: everything the import wrote is dated before this moment, which is how the KPIs tell history.
-    Order.objects.filter(pk=order.pk).update(imported_at=timezone.now())
-    return order
+    return orders
 
 
 def golive_import(*, uploaded, actor, today: date | None = None) -> list[Order]:
@@ -648,4 +684,14 @@ def golive_import(*, uploaded, actor, today: date | None = None) -> list[Order]:
             raise InvalidInput(
                 _("The file has errors; nothing was imported."), reasons=[str(e) for e in preview.errors[:20]]
             )
-        return [_order_create(o, actor=actor, filename=preview.filename, today=today) for o in preview.orders]
+        orders = []
+        for start in range(0, len(preview.orders), BATCH_ORDERS):
+            batch = preview.orders[start : start + BATCH_ORDERS]
+            with events.events_deferred():  # the batch's events in one insert, in the order they were made
+                orders += _orders_create(batch, actor=actor, filename=preview.filename, today=today)
+        # Last: everything the import wrote is dated before this moment, which is how the KPIs tell history.
+        imported_at = timezone.now()
+        Order.objects.filter(pk__in=[o.pk for o in orders]).update(imported_at=imported_at)
+        for order in orders:
+            order.imported_at = imported_at
+        return orders

@@ -166,7 +166,7 @@ def test_all_or_none_a_failure_while_saving_rolls_every_order_back(world, superv
     def fail(**kwargs):
         raise InvalidInput("carrier gone")
 
-    monkeypatch.setattr(golive_services, "shipment_record_imported", fail)
+    monkeypatch.setattr(golive_services, "shipments_record_imported", fail)
     with pytest.raises(InvalidInput):
         golive_import(uploaded=csv_file(four_states()), actor=supervisor)
 
