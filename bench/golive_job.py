@@ -126,14 +126,17 @@ def measure(orders: int) -> dict:
             raise _RolledBack
     except _RolledBack:
         pass
-    return {"orders": count, "seconds": elapsed, "rows": orders}
+    from devtools.memory import peak_rss_mb  # this program's peak, not its parent's (see there)
+
+    return {"orders": count, "seconds": elapsed, "rows": orders, "peak_rss_mb": peak_rss_mb()}
 
 
 def summary(r: dict) -> str:
     verdict = "OK" if r["seconds"] <= TARGET_SECONDS else "OVER TARGET"
     return (
         f"go-live import of {r['orders']:,} orders ({r['rows']:,} rows, every state) in {r['seconds']:.1f} s "
-        f"({r['orders'] / r['seconds']:.0f} orders/s; target {TARGET_SECONDS:.0f} s: {verdict}); rolled back"
+        f"({r['orders'] / r['seconds']:.0f} orders/s; target {TARGET_SECONDS:.0f} s: {verdict}); "
+        f"peak RSS {r['peak_rss_mb']:.0f} MB; rolled back"
     )
 
 

@@ -5,7 +5,6 @@ queries does not grow with the number of orders."""
 import re
 from collections import Counter
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -15,23 +14,10 @@ from logistics.models import Shipment, ShipmentLine
 from orders.models import EventType, Order, OrderEvent, OrderLine, OrderNumberSequence, OrderState
 from production.models import PlanMilestone, ProductionPlan, ProductionRun
 
-from ..factories import CustomerFactory
-from ..logistics.helpers import make_carrier
 from .helpers import csv_file, many
 
 S = OrderState
 ENTERED_OR_LATER = {S.ENTERED, S.IN_PRODUCTION, S.SHIPPED, S.AFTER_SALES, S.CLOSED}
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def world(merchandiser):
-    make_carrier()
-    return CustomerFactory(code="ACME", merchandiser=merchandiser)
 
 
 def test_a_file_of_hundreds_of_orders_lands_with_every_row(world, supervisor):

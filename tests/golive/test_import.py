@@ -18,22 +18,9 @@ from orders.services import order_transition
 from production.models import ProductionPlan, ProductionRun
 
 from ..conftest import verify_and_confirm
-from ..factories import CustomerFactory
-from ..logistics.helpers import make_carrier
 from .helpers import csv_file, day, four_states, row, xlsx_file
 
 URL = reverse("golive:import")
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def world(merchandiser):
-    make_carrier()
-    return CustomerFactory(code="ACME", merchandiser=merchandiser)
 
 
 def by_po(orders) -> dict[str, Order]:
