@@ -660,26 +660,37 @@ def _orders_create(batch: list[ImportOrder], *, actor, filename: str, today: dat
     return orders
 
 
+def _customers_lock(uploaded) -> None:
+    """Lock the customers the file names (only its customer column is read: the parse comes after)."""
+    _name, _data, rows = spreadsheet_read(uploaded)
+    positions, _ignored, _errors = map_header(rows[0][1], columns=COLUMNS, required=REQUIRED_COLUMNS, error=RowError)
+    index = positions.get("customer_code")
+    if index is None:
+        return
+    codes = {cell_text(cells[index]).upper() for _number, cells in rows[1:] if index < len(cells)}
+    customers = Customer.objects.annotate(ucode=Upper("code")).filter(ucode__in=codes - {""})
+    list(customers.select_for_update().order_by("pk").values_list("pk"))
+
+
 def golive_import(*, uploaded, actor, today: date | None = None) -> list[Order]:
     """Create every order of the go-live file in its state, or none.
 
     Guarantees: only a supervisor or management may import; the file is parsed again inside the
-    transaction, so what is saved is checked against the data of now; any problem raises InvalidInput and
-    nothing is saved. Each order gets one `imported` event, its T&A plan (entered or later) with the done
-    milestones marked, its factory, and a shipment of what had shipped; no customer is emailed.
+    transaction, under the locks of its customers, so what is saved is checked against the data of now;
+    any problem raises InvalidInput and nothing is saved. Each order gets one `imported` event, its T&A
+    plan (entered or later) with the done milestones marked, its factory, and a shipment of what had
+    shipped; no customer is emailed. The orders are written in batches, each kind of row in one insert
+    per batch; their numbers are gapless in file order; `imported_at` is set last, on all of them.
     """
     if not golive_may_import(actor):
         raise NotPermitted(_("Only supervisors and management import the orders under way at go-live."))
     today = today or timezone.localdate()
     with transaction.atomic():
-        # Lock the customers first: two imports of one file at once queue here, and the second one's
+        # Lock the file's customers first: two imports of one file at once queue here, and the second one's
         # parse sees the first one's orders as already in the system.
+        _customers_lock(uploaded)
+        uploaded.seek(0)
         preview = golive_parse(uploaded, actor=actor, today=today)
-        customer_ids = sorted({o.customer.pk for o in preview.orders if o.customer})
-        list(Customer.objects.select_for_update().filter(pk__in=customer_ids).order_by("pk").values_list("pk"))
-        if not preview.errors:
-            uploaded.seek(0)
-            preview = golive_parse(uploaded, actor=actor, today=today)
         if preview.errors or not preview.orders:
             raise InvalidInput(
                 _("The file has errors; nothing was imported."), reasons=[str(e) for e in preview.errors[:20]]
