@@ -325,9 +325,9 @@ class SheetLookups:
         def codes(column):
             return {cell_text(r.get(column)).upper() for r in records if cell_text(r.get(column))}
 
-        self.customers = {
-            c.ucode: c for c in Customer.objects.annotate(ucode=Upper("code")).filter(ucode__in=codes("customer_code"))
-        }
+        customers = Customer.objects.annotate(ucode=Upper("code")).filter(ucode__in=codes("customer_code"))
+        # Each customer's usual merchandiser comes along: the go-live import reads it for every row.
+        self.customers = {c.ucode: c for c in customers.select_related("merchandiser")}
         self.currencies = {c.code.upper(): c for c in Currency.objects.all()}
         self.units = {}
         for unit in Unit.objects.all():
