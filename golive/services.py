@@ -32,15 +32,16 @@ from orders import events
 from orders.models import Channel, Customer, Order, OrderLine, OrderState
 from orders.services.numbering import order_numbers_reserve
 from orders.services.spreadsheet_import import (
-    RowError as SheetRowError,
-)
-from orders.services.spreadsheet_import import (
+    ImportPreview,
     SheetLookups,
     cell_date,
     cell_decimal,
     cell_text,
     map_header,
     spreadsheet_read,
+)
+from orders.services.spreadsheet_import import (
+    RowError as SheetRowError,
 )
 from production.models import TemplateMilestone
 from production.services import (
@@ -197,17 +198,8 @@ class ImportOrder:
 
 
 @dataclass
-class GoLivePreview:
-    filename: str
-    content: bytes = field(repr=False)
-    orders: list[ImportOrder] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    row_count: int = 0
-    ignored_columns: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.orders) and not self.errors
+class GoLivePreview(ImportPreview):
+    """The intake spreadsheet's preview (file, orders, problems), its orders go-live ones."""
 
     @property
     def by_state(self) -> list[tuple[str, int]]:
