@@ -15,7 +15,6 @@ process's peak RSS (resource.getrusage), before and after the jobs.
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -155,33 +154,14 @@ def run(*, orders: int | None = None) -> str:
     return summary(measure(int(os.environ.get("CHECKINS_BENCH_ORDERS", TARGET_ORDERS))))
 
 
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=TARGET_ORDERS, help="bench orders in production (100000)")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    os.environ.setdefault("DB_POOL", "0")
     sys.path.insert(0, str(ROOT))
-    _ensure_database(url)
+    from devtools.standalone import standalone_setup
 
-    import django
-
-    # Migrate in a child process, so this process's peak memory is the seeding's and the jobs' only.
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], check=True, env=os.environ)  # noqa: S603
-    print(f"database {url.rsplit('/', 1)[1]} migrated in {time.perf_counter() - started:.1f} s")
-    django.setup()
+    standalone_setup(default_database=DEFAULT_DATABASE, root=ROOT)
     print(f"peak RSS after Django setup: {peak_rss_mb():>10.0f} MB")
     r = measure(args.orders)
     if r["seeded"]:

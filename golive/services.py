@@ -27,24 +27,34 @@ from simple_history.utils import bulk_create_with_history
 from accounts.roles import Role, has_role
 from core.errors import InvalidInput, NotPermitted
 from logistics.models import Carrier
-from logistics.services import shipment_record_imported
+from logistics.services import ShipmentToImport, shipments_record_imported
 from orders import events
 from orders.models import Channel, Customer, Order, OrderLine, OrderState
-from orders.services.numbering import order_number_next
+from orders.services.numbering import order_numbers_reserve
 from orders.services.spreadsheet_import import (
+    ImportPreview,
     SheetLookups,
     cell_date,
     cell_decimal,
     cell_text,
-    header_key,
+    map_header,
     spreadsheet_read,
 )
+from orders.services.spreadsheet_import import (
+    RowError as SheetRowError,
+)
 from production.models import TemplateMilestone
-from production.services import order_flags_refresh, plan_import, production_run_import
+from production.services import (
+    PlanToImport,
+    orders_flags_refresh_imported,
+    plans_import,
+    production_runs_import,
+)
 
 S = OrderState
 IMPORTABLE_STATES = [S.RECEIVED, S.CONFIRMED, S.ENTERED, S.IN_PRODUCTION, S.SHIPPED, S.AFTER_SALES, S.CLOSED]
 _RANK = {state: rank for rank, state in enumerate(IMPORTABLE_STATES)}
+BATCH_ORDERS = 500  # orders written together: few round trips, a bounded amount held at once
 
 # Canonical column → the headers accepted for it (compared as the intake spreadsheet compares them).
 COLUMNS = {
@@ -129,8 +139,6 @@ MAX_LENGTHS = {"customer_po": 60, "order_number": 32, "trade_terms": 60, "descri
 MAX_LENGTHS |= {"factory": 120}
 LIST_SEPARATORS = re.compile(r"[,;，；、|]+")
 
-HEADER_TO_COLUMN = {header_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
-
 
 def _state_words() -> dict[str, str]:
     """Every way the file may name a state: its code, and its label in English and Chinese."""
@@ -144,19 +152,8 @@ def _state_words() -> dict[str, str]:
     return words
 
 
-@dataclass
-class RowError:
-    row: int | None  # the row number as the spreadsheet shows it; None for the whole file
-    field: str
-    message: str
-
-    @property
-    def field_label(self) -> str:
-        return str(COLUMN_LABELS.get(self.field, self.field))
-
-    def __str__(self):
-        where = _("Row %(row)d") % {"row": self.row} if self.row else _("File")
-        return f"{where}, {self.field_label}: {self.message}"
+class RowError(SheetRowError):
+    labels = COLUMN_LABELS
 
 
 @dataclass
@@ -201,17 +198,8 @@ class ImportOrder:
 
 
 @dataclass
-class GoLivePreview:
-    filename: str
-    content: bytes = field(repr=False)
-    orders: list[ImportOrder] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    row_count: int = 0
-    ignored_columns: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.orders) and not self.errors
+class GoLivePreview(ImportPreview):
+    """The intake spreadsheet's preview (file, orders, problems), its orders go-live ones."""
 
     @property
     def by_state(self) -> list[tuple[str, int]]:
@@ -222,35 +210,6 @@ class GoLivePreview:
 
 
 # --- reading -------------------------------------------------------------------------------------------
-
-
-def _map_header(cells: list) -> tuple[dict[str, int], list[str], list[RowError]]:
-    positions: dict[str, int] = {}
-    ignored, errors = [], []
-    for index, cell in enumerate(cells):
-        name = cell_text(cell)
-        if not name:
-            continue
-        column = HEADER_TO_COLUMN.get(header_key(name))
-        if column is None:
-            ignored.append(name)
-        elif column in positions:
-            errors.append(RowError(None, column, _("The column appears twice (“%(name)s”).") % {"name": name}))
-        else:
-            positions[column] = index
-    missing = [c for c in REQUIRED_COLUMNS if c not in positions]
-    if "description" not in positions and "style_no" not in positions:
-        missing.append("description")
-    for column in missing:
-        errors.append(
-            RowError(
-                None,
-                column,
-                _("The column is missing. Expected a header “%(en)s” or “%(zh)s”.")
-                % {"en": COLUMNS[column][0], "zh": COLUMNS[column][-1]},
-            )
-        )
-    return positions, ignored, errors
 
 
 class _Lookups(SheetLookups):
@@ -511,7 +470,9 @@ def golive_parse(uploaded, *, actor=None, today: date | None = None) -> GoLivePr
     today = today or timezone.localdate()
     name, data, rows = spreadsheet_read(uploaded)
     (_header_row, header_cells), data_rows = rows[0], rows[1:]
-    positions, ignored, header_errors = _map_header(header_cells)
+    positions, ignored, header_errors = map_header(
+        header_cells, columns=COLUMNS, required=REQUIRED_COLUMNS, error=RowError
+    )
     preview = GoLivePreview(filename=name, content=data, row_count=len(data_rows), ignored_columns=ignored)
     if header_errors:
         preview.errors = header_errors
@@ -581,7 +542,7 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
 
-def _order_create(planned: ImportOrder, *, actor, filename: str, today: date) -> Order:
+def _order_of(planned: ImportOrder, *, actor) -> Order:
     dates = planned.dates
     rank = _RANK[planned.state]
     received, confirmed = dates["received_date"], dates["confirmed_date"]
@@ -601,11 +562,30 @@ def _order_create(planned: ImportOrder, *, actor, filename: str, today: date) ->
         created_by=actor,
     )
     if rank >= _RANK[S.ENTERED]:
-        order.number = planned.values["order_number"] or order_number_next(at=_at(confirmed))
+        order.number = planned.values["order_number"]  # or the next of the year, given in file order
     if planned.state == S.CLOSED:
         order.closed_at = timezone.now()  # closed in this system at go-live; when it really closed is not known
-    order._history_user = actor
-    order.save()
+    return order
+
+
+def _number(orders: list[Order]) -> None:
+    """The orders entered without a number in the file get the next ones of their year, in file order:
+    one locked reservation per year, so the numbers stay gapless and unique."""
+    wanting: dict[int, list[Order]] = {}
+    for order in orders:
+        if order.entered_at is not None and not order.number:
+            wanting.setdefault(timezone.localtime(order.entered_at).year, []).append(order)
+    for year_orders in wanting.values():
+        numbers = order_numbers_reserve(count=len(year_orders), at=year_orders[0].entered_at)
+        for order, number in zip(year_orders, numbers, strict=True):
+            order.number = number
+
+
+def _orders_create(batch: list[ImportOrder], *, actor, filename: str, today: date) -> list[Order]:
+    """One batch of the file's orders, each kind of row written in one insert for the whole batch."""
+    orders = [_order_of(planned, actor=actor) for planned in batch]
+    _number(orders)
+    orders = bulk_create_with_history(orders, Order, default_user=actor)
     lines = bulk_create_with_history(
         [
             OrderLine(
@@ -619,70 +599,102 @@ def _order_create(planned: ImportOrder, *, actor, filename: str, today: date) ->
                 unit=line.unit,
                 unit_price=line.unit_price,
             )
+            for order, planned in zip(orders, batch, strict=True)
             for number, line in enumerate(planned.lines, start=1)
         ],
         OrderLine,
         default_user=actor,
     )
     if not all(line.pk for line in lines):  # SQLite before 3.35 does not return the new ids
-        lines = list(order.lines.order_by("line_no"))
-    events.event_imported(
-        order,
-        actor,
-        payload={
-            "file": filename,
-            "rows": planned.rows,
-            "received": received.isoformat(),
-            "confirmed": confirmed.isoformat() if confirmed else "",
-            "number": order.number or "",
-        },
+        lines = list(OrderLine.objects.filter(order__in=orders).order_by("order_id", "line_no"))
+    lines_of: dict[int, list[OrderLine]] = {}
+    for line in lines:
+        lines_of.setdefault(line.order_id, []).append(line)
+
+    plans, runs, shipments = [], {}, []
+    for order, planned in zip(orders, batch, strict=True):
+        dates = planned.dates
+        received, confirmed = dates["received_date"], dates["confirmed_date"]
+        events.event_imported(
+            order,
+            actor,
+            payload={
+                "file": filename,
+                "rows": planned.rows,
+                "received": received.isoformat(),
+                "confirmed": confirmed.isoformat() if confirmed else "",
+                "number": order.number or "",
+            },
+        )
+        if _RANK[planned.state] >= _RANK[S.ENTERED]:
+            done = planned.milestones if planned.state in (S.ENTERED, S.IN_PRODUCTION) else None
+            plans.append(PlanToImport(order, entered_on=confirmed, ex_factory=dates["ex_factory_date"], done=done))
+        if planned.values["factory"]:
+            runs[order] = (planned.values["factory"], confirmed)
+        shipped = {
+            order_line: line.shipped
+            for order_line, line in zip(lines_of[order.pk], planned.lines, strict=True)
+            if line.shipped
+        }
+        if shipped:
+            ship_date = dates["ship_date"] or min(dates["ex_factory_date"] or dates["delivery_date"], today)
+            shipments.append(
+                ShipmentToImport(order, planned.carrier, ship_date=max(ship_date, received), quantities=shipped)
+            )
+    made_plans = plans_import(items=plans, actor=actor, today=today)
+    production_runs_import(runs=runs, actor=actor)
+    shipments_record_imported(items=shipments, actor=actor)
+    orders_flags_refresh_imported(
+        orders=[o for o, p in zip(orders, batch, strict=True) if p.state in (S.ENTERED, S.IN_PRODUCTION)],
+        plans=made_plans,
+        today=today,
     )
-    if rank >= _RANK[S.ENTERED]:
-        plan_import(
-            order=order,
-            actor=actor,
-            entered_on=confirmed,
-            ex_factory=dates["ex_factory_date"],
-            done=planned.milestones if planned.state in (S.ENTERED, S.IN_PRODUCTION) else None,
-            today=today,
-        )
-    if planned.values["factory"]:
-        production_run_import(order=order, actor=actor, factory=planned.values["factory"], start_date=confirmed)
-    shipped = {order_line: line.shipped for order_line, line in zip(lines, planned.lines, strict=True) if line.shipped}
-    if shipped:
-        ship_date = dates["ship_date"] or min(dates["ex_factory_date"] or dates["delivery_date"], today)
-        shipment_record_imported(
-            order=order, actor=actor, carrier=planned.carrier, ship_date=max(ship_date, received), quantities=shipped
-        )
-    if planned.state in (S.ENTERED, S.IN_PRODUCTION):
-        order_flags_refresh(order=order, today=today)
-    # Last: everything the import wrote is dated before this moment, which is how the KPIs tell history.
-    Order.objects.filter(pk=order.pk).update(imported_at=timezone.now())
-    return order
+    return orders
+
+
+def _customers_lock(uploaded) -> None:
+    """Lock the customers the file names (only its customer column is read: the parse comes after)."""
+    _name, _data, rows = spreadsheet_read(uploaded)
+    positions, _ignored, _errors = map_header(rows[0][1], columns=COLUMNS, required=REQUIRED_COLUMNS, error=RowError)
+    index = positions.get("customer_code")
+    if index is None:
+        return
+    codes = {cell_text(cells[index]).upper() for _number, cells in rows[1:] if index < len(cells)}
+    customers = Customer.objects.annotate(ucode=Upper("code")).filter(ucode__in=codes - {""})
+    list(customers.select_for_update().order_by("pk").values_list("pk"))
 
 
 def golive_import(*, uploaded, actor, today: date | None = None) -> list[Order]:
     """Create every order of the go-live file in its state, or none.
 
     Guarantees: only a supervisor or management may import; the file is parsed again inside the
-    transaction, so what is saved is checked against the data of now; any problem raises InvalidInput and
-    nothing is saved. Each order gets one `imported` event, its T&A plan (entered or later) with the done
-    milestones marked, its factory, and a shipment of what had shipped; no customer is emailed.
+    transaction, under the locks of its customers, so what is saved is checked against the data of now;
+    any problem raises InvalidInput and nothing is saved. Each order gets one `imported` event, its T&A
+    plan (entered or later) with the done milestones marked, its factory, and a shipment of what had
+    shipped; no customer is emailed. The orders are written in batches, each kind of row in one insert
+    per batch; their numbers are gapless in file order; `imported_at` is set last, on all of them.
     """
     if not golive_may_import(actor):
         raise NotPermitted(_("Only supervisors and management import the orders under way at go-live."))
     today = today or timezone.localdate()
     with transaction.atomic():
-        # Lock the customers first: two imports of one file at once queue here, and the second one's
+        # Lock the file's customers first: two imports of one file at once queue here, and the second one's
         # parse sees the first one's orders as already in the system.
+        _customers_lock(uploaded)
+        uploaded.seek(0)
         preview = golive_parse(uploaded, actor=actor, today=today)
-        customer_ids = sorted({o.customer.pk for o in preview.orders if o.customer})
-        list(Customer.objects.select_for_update().filter(pk__in=customer_ids).order_by("pk").values_list("pk"))
-        if not preview.errors:
-            uploaded.seek(0)
-            preview = golive_parse(uploaded, actor=actor, today=today)
         if preview.errors or not preview.orders:
             raise InvalidInput(
                 _("The file has errors; nothing was imported."), reasons=[str(e) for e in preview.errors[:20]]
             )
-        return [_order_create(o, actor=actor, filename=preview.filename, today=today) for o in preview.orders]
+        orders = []
+        for start in range(0, len(preview.orders), BATCH_ORDERS):
+            batch = preview.orders[start : start + BATCH_ORDERS]
+            with events.events_deferred():  # the batch's events in one insert, in the order they were made
+                orders += _orders_create(batch, actor=actor, filename=preview.filename, today=today)
+        # Last: everything the import wrote is dated before this moment, which is how the KPIs tell history.
+        imported_at = timezone.now()
+        Order.objects.filter(pk__in=[o.pk for o in orders]).update(imported_at=imported_at)
+        for order in orders:
+            order.imported_at = imported_at
+        return orders

@@ -2,11 +2,12 @@
 steps the file waits on the server as the intake spreadsheet's does (orders.views.intake_files' stash)."""
 
 import logging
+from functools import partial
 
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,10 +16,10 @@ from django.views.decorators.http import require_safe
 from accounts.decorators import role_required
 from accounts.roles import Role
 from core.errors import DomainError
-from core.views import report_error, report_form_errors
-from orders.forms_import import SpreadsheetUploadForm, StashForm
+from core.views import report_error
+from orders.forms_import import StashForm
 from orders.services.spreadsheet_import import MAX_ROWS
-from orders.views.intake_files import stash_drop, stash_get, stash_put
+from orders.views.intake_files import stash_drop, stash_get, upload_preview_page
 
 from .services import golive_import, golive_parse
 from .template_file import TEMPLATE_FORMATS, template_columns, template_file
@@ -32,33 +33,14 @@ def golive_import_view(request):
     """Bring in the orders under way at go-live: upload, check every row, then import all or none."""
     if request.method == "POST" and request.POST.get("step") == "import":
         return _import(request)
-    upload = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
-    context = {"upload": upload, "max_rows": MAX_ROWS, "columns": template_columns()}
-    if request.method == "POST":
-        if upload.is_valid():
-            try:
-                preview = golive_parse(upload.cleaned_data["file"], actor=request.user)
-            except DomainError as error:
-                upload.add_error("file", error.message)
-            else:
-                context["preview"] = preview
-                if preview.ok:
-                    try:
-                        token = stash_put(request, data=preview.content, name=preview.filename, kind=STASH_KIND)
-                    except DomainError as error:
-                        report_error(request, error)
-                        context["upload"] = SpreadsheetUploadForm()
-                        return render(request, "golive/import.html", context, status=400)
-                    context["import_form"] = StashForm(initial={"stash": token})
-                    return render(request, "golive/import.html", context)
-                messages.error(
-                    request, _("The file has errors. Nothing was saved: correct the file and upload it again.")
-                )
-                context["upload"] = SpreadsheetUploadForm()
-                return render(request, "golive/import.html", context, status=400)
-        report_form_errors(request, upload)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "golive/import.html", context, status=status)
+    return upload_preview_page(
+        request,
+        template="golive/import.html",
+        context={"max_rows": MAX_ROWS, "columns": template_columns()},
+        parse=partial(golive_parse, actor=request.user),
+        stash_kind=STASH_KIND,
+        import_form_class=StashForm,
+    )
 
 
 def _import(request):

@@ -352,44 +352,67 @@ def shipment_create(*, order_id, actor, data: ShipmentInput) -> Shipment:
     return shipment
 
 
-def shipment_record_imported(*, order: Order, actor, carrier: Carrier, ship_date: date, quantities: dict) -> Shipment:
-    """Record what had shipped before go-live, for an order the go-live import (golive.services) is
-    creating in its state: one shipment of `quantities` (order line -> quantity shipped so far).
+@dataclass
+class ShipmentToImport:
+    """What had shipped before go-live of one order: `quantities` maps order line -> quantity shipped so far."""
+
+    order: Order
+    carrier: Carrier
+    ship_date: date
+    quantities: dict
+
+
+def shipments_record_imported(*, items: list[ShipmentToImport], actor) -> list[Shipment]:
+    """Record what had shipped before go-live, for orders the go-live import (golive.services) is creating
+    in their state: one shipment per order, its first, in a few inserts for all of them.
 
     Unlike shipment_create it moves no state (the import sets it), writes no customer email (the customer
     was told at the time) and checks no permission: the import service checks it for the whole file. The
-    caller runs it inside its transaction, holding the new order. The ETA is unknown: the ship date.
+    caller runs it inside its transaction, holding the new orders. The ETA is unknown: the ship date.
     """
-    mode = carrier.default_mode or ShipmentMode.SEA
-    shipment = Shipment.objects.create(
-        order=order,
-        seq=next_shipment_seq(order=order),
-        carrier=carrier,
-        mode=mode,
-        ship_date=ship_date,
-        eta=ship_date,
-        notes=_("Shipped before go-live; imported."),
-        created_by=actor,
-    )
+    notes = _("Shipped before go-live; imported.")
+    shipments = [
+        Shipment(
+            order=item.order,
+            seq=1,  # a new order has no shipment yet
+            carrier=item.carrier,
+            mode=item.carrier.default_mode or ShipmentMode.SEA,
+            ship_date=item.ship_date,
+            eta=item.ship_date,
+            notes=notes,
+            created_by=actor,
+        )
+        for item in items
+    ]
+    Shipment.objects.bulk_create(shipments)
     ShipmentLine.objects.bulk_create(
-        [ShipmentLine(shipment=shipment, order_line=line, quantity=qty) for line, qty in quantities.items() if qty > 0]
+        [
+            ShipmentLine(shipment=shipment, order_line=line, quantity=qty)
+            for shipment, item in zip(shipments, items, strict=True)
+            for line, qty in item.quantities.items()
+            if qty > 0
+        ],
+        batch_size=1000,
     )
-    events.event_stage(
-        order,
-        actor,
-        stage=STAGE,
-        action="shipped",
-        note=wording.SHIPPED(ref=shipment.reference, carrier=both_names(carrier), tracking="—", eta=shipment.eta),
-        payload={
-            "shipment": shipment.pk,
-            "reference": shipment.reference,
-            "mode": mode,
-            "tracking": "",
-            "lines": {str(line.line_no): quantity_text(qty) for line, qty in quantities.items() if qty > 0},
-            "imported": True,
-        },
-    )
-    return shipment
+    for shipment, item in zip(shipments, items, strict=True):
+        events.event_stage(
+            item.order,
+            actor,
+            stage=STAGE,
+            action="shipped",
+            note=wording.SHIPPED(
+                ref=shipment.reference, carrier=both_names(item.carrier), tracking="—", eta=shipment.eta
+            ),
+            payload={
+                "shipment": shipment.pk,
+                "reference": shipment.reference,
+                "mode": shipment.mode,
+                "tracking": "",
+                "lines": {str(line.line_no): quantity_text(qty) for line, qty in item.quantities.items() if qty > 0},
+                "imported": True,
+            },
+        )
+    return shipments
 
 
 def shipment_confirm_delivery(

@@ -54,11 +54,26 @@ def forget_delay_reasons() -> None:
 
 
 # --- the plan --------------------------------------------------------------------------------------
-def plan_preview(*, order: Order, today: date | None = None, calendar: WorkCalendar | None = None) -> Schedule | None:
+def plan_templates() -> list[PlanTemplate]:
+    return list(PlanTemplate.objects.prefetch_related("milestones"))
+
+
+def plan_preview(
+    *,
+    order: Order,
+    today: date | None = None,
+    calendar: WorkCalendar | None = None,
+    templates: list | None = None,
+    product_types: list[str] | None = None,
+) -> Schedule | None:
     """The plan the order would get if it were entered today, so the order page can warn before entry
-    when the delivery date is too close for the template. None when no template is configured."""
-    product_types = [line.product.product_type for line in order_lines(order=order) if line.product_id]
-    templates = list(PlanTemplate.objects.prefetch_related("milestones"))
+    when the delivery date is too close for the template. None when no template is configured.
+    `templates` (with their milestones prefetched) and the order's `product_types`: when the caller read
+    them for many orders at once."""
+    if product_types is None:
+        product_types = [line.product.product_type for line in order_lines(order=order) if line.product_id]
+    if templates is None:
+        templates = plan_templates()
     template = template_for(product_types, templates, lambda t: t.milestones.all())
     if template is None:
         return None

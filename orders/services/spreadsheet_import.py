@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -76,18 +77,16 @@ def header_key(header) -> str:
     return re.sub(r"[\s\-]+", "_", str(header or "").replace("\ufeff", "").strip().lower())
 
 
-HEADER_TO_COLUMN = {header_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
-
-
 @dataclass
 class RowError:
     row: int | None  # the row number as the spreadsheet shows it; None for the whole file
     field: str
     message: str
+    labels: ClassVar[dict] = COLUMN_LABELS  # a subclass names another import's columns
 
     @property
     def field_label(self) -> str:
-        return str(COLUMN_LABELS.get(self.field, self.field))
+        return str(self.labels.get(self.field, self.field))
 
     def __str__(self):
         where = _("Row %(row)d") % {"row": self.row} if self.row else _("File")
@@ -285,30 +284,35 @@ def cell_decimal(value, *, places: int) -> Decimal:
 # --- checking the rows ---------------------------------------------------------------------------------
 
 
-def _map_header(cells: list) -> tuple[dict[str, int], list[str], list[RowError]]:
+def map_header(cells: list, *, columns: dict, required: tuple, error=None) -> tuple[dict[str, int], list[str], list]:
+    """The header row of an import file (this one's, the go-live's): where each known column is, the headers
+    not used, and a problem per column doubled or missing. `columns` maps each column to its accepted
+    headers (the first English, the last Chinese); `error(row, column, message)` makes a problem."""
+    error = error or RowError
+    to_column = {header_key(alias): column for column, aliases in columns.items() for alias in aliases}
     positions: dict[str, int] = {}
     ignored, errors = [], []
     for index, cell in enumerate(cells):
         name = cell_text(cell)
         if not name:
             continue
-        column = HEADER_TO_COLUMN.get(header_key(name))
+        column = to_column.get(header_key(name))
         if column is None:
             ignored.append(name)
         elif column in positions:
-            errors.append(RowError(None, column, _("The column appears twice (“%(name)s”).") % {"name": name}))
+            errors.append(error(None, column, _("The column appears twice (“%(name)s”).") % {"name": name}))
         else:
             positions[column] = index
-    missing = [c for c in REQUIRED_COLUMNS if c not in positions]
+    missing = [c for c in required if c not in positions]
     if "description" not in positions and "style_no" not in positions:
         missing.append("description")
     for column in missing:
         errors.append(
-            RowError(
+            error(
                 None,
                 column,
                 _("The column is missing. Expected a header “%(en)s” or “%(zh)s”.")
-                % {"en": COLUMNS[column][0], "zh": COLUMNS[column][-1]},
+                % {"en": columns[column][0], "zh": columns[column][-1]},
             )
         )
     return positions, ignored, errors
@@ -321,9 +325,9 @@ class SheetLookups:
         def codes(column):
             return {cell_text(r.get(column)).upper() for r in records if cell_text(r.get(column))}
 
-        self.customers = {
-            c.ucode: c for c in Customer.objects.annotate(ucode=Upper("code")).filter(ucode__in=codes("customer_code"))
-        }
+        customers = Customer.objects.annotate(ucode=Upper("code")).filter(ucode__in=codes("customer_code"))
+        # Each customer's usual merchandiser comes along: the go-live import reads it for every row.
+        self.customers = {c.ucode: c for c in customers.select_related("merchandiser")}
         self.currencies = {c.code.upper(): c for c in Currency.objects.all()}
         self.units = {}
         for unit in Unit.objects.all():
@@ -487,7 +491,7 @@ def spreadsheet_parse(uploaded) -> ImportPreview:
     """
     name, data, rows = spreadsheet_read(uploaded)
     (_header_row, header_cells), data_rows = rows[0], rows[1:]
-    positions, ignored, header_errors = _map_header(header_cells)
+    positions, ignored, header_errors = map_header(header_cells, columns=COLUMNS, required=REQUIRED_COLUMNS)
     preview = ImportPreview(filename=name, content=data, row_count=len(data_rows), ignored_columns=ignored)
     if header_errors:
         preview.errors = header_errors

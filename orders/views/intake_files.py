@@ -208,33 +208,47 @@ def intake_spreadsheet(request):
     """Import orders from a spreadsheet: upload and preview (nothing saved), then import all or nothing."""
     if request.method == "POST" and request.POST.get("step") == "import":
         return _sheet_import(request)
+    context = {"max_rows": MAX_ROWS}
+    return upload_preview_page(
+        request,
+        template="orders/intake_spreadsheet.html",
+        context=context,
+        parse=spreadsheet_parse,
+        stash_kind="sheet",
+        import_form_class=SpreadsheetImportForm,
+    )
+
+
+def upload_preview_page(request, *, template: str, context: dict, parse, stash_kind: str, import_form_class):
+    """The upload step of a spreadsheet import (the intake's, the go-live's): read the file with `parse`
+    (saves nothing) and show its preview; a file without problems waits in the stash for the import step."""
     upload = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
-    context = {"upload": upload, "max_rows": MAX_ROWS}
+    context["upload"] = upload
     if request.method == "POST":
         if upload.is_valid():
             try:
-                preview = spreadsheet_parse(upload.cleaned_data["file"])
+                preview = parse(upload.cleaned_data["file"])
             except DomainError as error:
                 upload.add_error("file", error.message)
             else:
                 context["preview"] = preview
                 if preview.ok:
                     try:
-                        token = stash_put(request, data=preview.content, name=preview.filename, kind="sheet")
+                        token = stash_put(request, data=preview.content, name=preview.filename, kind=stash_kind)
                     except DomainError as error:
                         report_error(request, error)
                         context["upload"] = SpreadsheetUploadForm()
-                        return render(request, "orders/intake_spreadsheet.html", context, status=400)
-                    context["import_form"] = SpreadsheetImportForm(initial={"stash": token})
-                    return render(request, "orders/intake_spreadsheet.html", context)
+                        return render(request, template, context, status=400)
+                    context["import_form"] = import_form_class(initial={"stash": token})
+                    return render(request, template, context)
                 messages.error(
                     request, _("The file has errors. Nothing was saved: correct the file and upload it again.")
                 )
                 context["upload"] = SpreadsheetUploadForm()
-                return render(request, "orders/intake_spreadsheet.html", context, status=400)
+                return render(request, template, context, status=400)
         report_form_errors(request, upload)
     status = 400 if request.method == "POST" else 200
-    return render(request, "orders/intake_spreadsheet.html", context, status=status)
+    return render(request, template, context, status=status)
 
 
 def _sheet_import(request):

@@ -3,17 +3,18 @@
 from .checkins import CheckInInput, checkin_record, checkins_create_for_day, checkins_mark_missed
 from .delay_reasons import delay_reason_save, delay_reasons_delete
 from .delays import delay_apply, delay_record
-from .flags import flags_refresh_all, order_flags_refresh, order_flags_refresh_into
+from .flags import flags_refresh_all, order_flags_refresh, order_flags_refresh_into, orders_flags_refresh_imported
 from .plans import (
+    PlanToImport,
     milestone_record_actual,
     milestone_revise,
     milestone_set_actual,
     plan_generate,
-    plan_import,
     plan_on_enter,
     plan_replan_open,
+    plans_import,
 )
-from .runs import RunDetails, guard_start_production, production_run_import, production_run_save, production_start
+from .runs import RunDetails, guard_start_production, production_run_save, production_runs_import, production_start
 
 __all__ = [
     "CheckInInput",
@@ -32,11 +33,13 @@ __all__ = [
     "milestone_revise",
     "order_flags_refresh",
     "order_flags_refresh_into",
+    "orders_flags_refresh_imported",
     "plan_generate",
-    "plan_import",
+    "PlanToImport",
+    "plans_import",
     "plan_on_enter",
     "plan_replan_open",
-    "production_run_import",
+    "production_runs_import",
     "production_run_save",
     "production_start",
 ]

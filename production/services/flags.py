@@ -51,13 +51,21 @@ def _working_hours_until_close(day: date, *, now: datetime, calendar: WorkCalend
 
 
 def promise_warnings_raise(
-    *, order: Order, plan, milestones, now: datetime, calendar: WorkCalendar, raised_before: set | None = None
+    *,
+    order: Order,
+    plan,
+    milestones,
+    now: datetime,
+    calendar: WorkCalendar,
+    raised_before: set | None = None,
+    pending: list | None = None,
 ) -> int:
     """The promise's early warning (docs/production.md): for each open milestone whose projection breaks
     the promised date, or whose last safe day closes within PROMISE_WARNING_WORKING_HOURS working hours,
     one PromiseWarning per milestone and promised date, and one record on the order for those raised
     together. Idempotent; a held order raises none. `raised_before`: the (milestone, promised date) pairs
-    already warned, when the caller read them for many orders at once. Returns how many were raised."""
+    already warned, when the caller read them for many orders at once; `pending`: a list that takes the new
+    warnings, for that caller to insert them together. Returns how many were raised."""
     if plan is None or order.is_on_hold or order.status not in AT_RISK_STATES:
         return 0
     limit = settings.PROMISE_WARNING_WORKING_HOURS
@@ -84,20 +92,22 @@ def promise_warnings_raise(
     raised = [found for found in due if (found.milestone.pk, order.delivery_date) not in raised_before]
     if not raised:
         return 0
-    PromiseWarning.objects.bulk_create(
-        [
-            PromiseWarning(
-                order_id=order.pk,
-                milestone_id=found.milestone.pk,
-                delivery_date=order.delivery_date,
-                projected_date=found.projected,
-                latest_safe_date=found.latest_safe,
-                raised_at=now,
-            )
-            for found in raised
-        ],
-        ignore_conflicts=True,  # the unique constraint keeps one per milestone and date
-    )
+    warnings = [
+        PromiseWarning(
+            order_id=order.pk,
+            milestone_id=found.milestone.pk,
+            delivery_date=order.delivery_date,
+            projected_date=found.projected,
+            latest_safe_date=found.latest_safe,
+            raised_at=now,
+        )
+        for found in raised
+    ]
+    if pending is None:
+        # The unique constraint keeps one per milestone and date.
+        PromiseWarning.objects.bulk_create(warnings, ignore_conflicts=True)
+    else:
+        pending.extend(warnings)
     # One line of the work record per raise, naming the most urgent milestone; the rest in its payload.
     first = min(raised, key=lambda b: (b.latest_safe, b.milestone.sequence))
     stage_event(
@@ -119,8 +129,36 @@ def order_flags_refresh(*, order: Order, today: date | None = None, calendar: Wo
     calendar = calendar or WorkCalendar.load()
     plan = ProductionPlan.objects.filter(order_id=order.pk).first()
     milestones = list(plan.milestones.all()) if plan else []
+    return _refresh(order, plan, milestones, today=today, calendar=calendar, now=timezone.now())
+
+
+def orders_flags_refresh_imported(*, orders: list[Order], plans: dict, today: date | None = None) -> None:
+    """order_flags_refresh for the orders the go-live import (golive.services) has just created, with the
+    plans plans_import returned (by order id, each with its milestones): nothing read again per order, and
+    no promise warning raised before, the orders being new."""
+    today = today or timezone.localdate()
+    calendar, now = WorkCalendar.load(), timezone.now()
+    warnings: list[PromiseWarning] = []
+    for order in orders:
+        plan = plans.get(order.pk)
+        milestones = plan.imported_milestones if plan else []
+        _refresh(
+            order, plan, milestones, today=today, calendar=calendar, now=now, raised_before=set(), pending=warnings
+        )
+    PromiseWarning.objects.bulk_create(warnings, ignore_conflicts=True, batch_size=1000)
+
+
+def _refresh(order, plan, milestones, *, today, calendar, now, raised_before=None, pending=None) -> Order:
     result = _assess(order, plan, milestones, today=today, calendar=calendar)
-    promise_warnings_raise(order=order, plan=plan, milestones=milestones, now=timezone.now(), calendar=calendar)
+    promise_warnings_raise(
+        order=order,
+        plan=plan,
+        milestones=milestones,
+        now=now,
+        calendar=calendar,
+        raised_before=raised_before,
+        pending=pending,
+    )
     if (result.is_at_risk, result.is_overdue) != (order.is_at_risk, order.is_overdue):
         fresh = order_set_flags(order_id=order.pk, is_at_risk=result.is_at_risk, is_overdue=result.is_overdue)
         order.is_at_risk, order.is_overdue, order.version = fresh.is_at_risk, fresh.is_overdue, fresh.version

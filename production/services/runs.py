@@ -50,6 +50,11 @@ def _run_upsert(*, order: Order, actor, values: dict) -> ProductionRun:
             setattr(run, key, value)
         run.save(update_fields=list(changed))
         action = "run_changed"
+    _run_event(order, actor, run, action=action)
+    return run
+
+
+def _run_event(order: Order, actor, run: ProductionRun, *, action: str) -> None:
     stage_event(
         order,
         actor,
@@ -57,7 +62,6 @@ def _run_upsert(*, order: Order, actor, values: dict) -> ProductionRun:
         note=wording.RUN(factory=run.factory, line=run.line, ref=run.work_order_ref, start=run.start_date),
         payload={"factory": run.factory, "line": run.line, "work_order": run.work_order_ref},
     )
-    return run
 
 
 def production_run_save(*, order_id, actor, details: RunDetails) -> ProductionRun:
@@ -71,21 +75,28 @@ def production_run_save(*, order_id, actor, details: RunDetails) -> ProductionRu
         return _run_upsert(order=order, actor=actor, values=values)
 
 
-def production_run_import(
-    *, order: Order, actor, factory: str, start_date: date, line: str = "", work_order_ref: str = ""
-):
-    """The run of an order the go-live import (golive.services) is creating already in production or later:
-    what the file knows of it (the factory at least; line and work order may be unknown). The import
-    checks the permission for the whole file and holds the new order."""
-    values = {
-        "factory": factory.strip(),
-        "line": line.strip(),
-        "work_order_ref": work_order_ref.strip(),
-        "start_date": start_date,
-    }
-    if not values["factory"]:
-        raise InvalidInput(_("Give the factory."))
-    return _run_upsert(order=order, actor=actor, values=values)
+def production_runs_import(*, runs: dict[Order, tuple[str, date]], actor) -> list[ProductionRun]:
+    """The runs of orders the go-live import (golive.services) is creating already in production or later,
+    in one insert: `runs` maps each order to its factory and start date (what the file knows; line and work
+    order may be unknown). The import checks the permission for the whole file and holds the new orders."""
+    made = []
+    for order, (factory, start_date) in runs.items():
+        if not factory.strip():
+            raise InvalidInput(_("Give the factory."))
+        made.append(
+            ProductionRun(
+                order=order,
+                recorded_by=actor,
+                factory=factory.strip(),
+                line="",
+                work_order_ref="",
+                start_date=start_date,
+            )
+        )
+    ProductionRun.objects.bulk_create(made)
+    for run in made:
+        _run_event(run.order, actor, run, action="run_recorded")
+    return made
 
 
 def production_start(*, order_id, actor, details: RunDetails, expected_version=None, note: str = "") -> Order:

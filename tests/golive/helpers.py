@@ -85,3 +85,26 @@ def xlsx_file(rows: list[dict], *, chinese=False, name="golive.xlsx") -> Content
     out = io.BytesIO()
     workbook.save(out)
     return ContentFile(out.getvalue(), name=name)
+
+
+def many(count: int, *, prefix: str = "BULK") -> list[dict]:
+    """`count` one-line orders spread over every state the import accepts, as the go-live bench's file: in
+    production and later a factory and carrier, entered and in production a milestone done, in production a
+    part shipped, shipped or later all of it."""
+    states = ["received", "confirmed", "entered", "in_production", "shipped", "after_sales", "closed"]
+    rows = []
+    for n in range(count):
+        rank = n % len(states)
+        rows.append(
+            row(
+                customer_po=f"{prefix}-{n:04d}",
+                state=states[rank],
+                confirmed_date=day(-35) if rank >= 1 else "",
+                delivery_date=day(60 if rank <= 3 else -1),
+                factory="Ningbo No. 2" if rank >= 3 else "",
+                milestones_done="materials_booked" if rank in (2, 3) else "",
+                shipped_quantity="400" if rank == 3 else "",
+                carrier="sf-express" if rank >= 3 else "",
+            )
+        )
+    return rows

@@ -18,22 +18,9 @@ from orders.services import order_transition
 from production.models import ProductionPlan, ProductionRun
 
 from ..conftest import verify_and_confirm
-from ..factories import CustomerFactory
-from ..logistics.helpers import make_carrier
 from .helpers import csv_file, day, four_states, row, xlsx_file
 
 URL = reverse("golive:import")
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def world(merchandiser):
-    make_carrier()
-    return CustomerFactory(code="ACME", merchandiser=merchandiser)
 
 
 def by_po(orders) -> dict[str, Order]:
@@ -166,7 +153,7 @@ def test_all_or_none_a_failure_while_saving_rolls_every_order_back(world, superv
     def fail(**kwargs):
         raise InvalidInput("carrier gone")
 
-    monkeypatch.setattr(golive_services, "shipment_record_imported", fail)
+    monkeypatch.setattr(golive_services, "shipments_record_imported", fail)
     with pytest.raises(InvalidInput):
         golive_import(uploaded=csv_file(four_states()), actor=supervisor)
 
