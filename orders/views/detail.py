@@ -1,7 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import user_roles
@@ -229,10 +228,8 @@ def order_detail(request, pk):
         **_tab_context(request, order, _tab_asked(request, order)),
         "stages": order_stages(order=order),
     }
-    body = render_to_string("orders/_detail_body.html", context, request=request)
-    # The messages show at the top of the open tab, where a form of the page comes back to after a save;
-    # an empty list keeps base.html from showing them a second time above the page.
-    return render(request, "orders/detail.html", {"title": order.display_number, "body": body, "messages": ()})
+    # One render, so the context processors (the menu and its counts) run once a request.
+    return render(request, "orders/detail.html", {**context, "title": order.display_number})
 
 
 @login_required
