@@ -50,6 +50,7 @@ Quantities and prices are decimal strings (`"1200"`, `"2.35"`: digits and at mos
 exponent) or JSON numbers.
 """
 
+
 class CustomerApi(NinjaAPI):
     def create_response(self, request, data, *, status=None, temporal_response=None):
         # Every answer the throttle counted tells the client where it stands, successes and errors alike.

@@ -34,7 +34,9 @@ def _example(detail: str, code: str, errors=None) -> dict:
 
 
 EXAMPLES = {
-    "malformed_json": _example("The body is not valid JSON: Expecting value: line 1 column 1 (char 0).", "malformed_json"),
+    "malformed_json": _example(
+        "The body is not valid JSON: Expecting value: line 1 column 1 (char 0).", "malformed_json"
+    ),
     "idempotency_key_required": _example(
         "Send an Idempotency-Key header of 1 to 100 characters (e.g. a UUID), one per order.",
         "idempotency_key_required",
