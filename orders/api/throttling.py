@@ -43,16 +43,16 @@ class CustomerRateThrottle(SimpleRateThrottle):
         key = self.get_cache_key(request)
         if key is None:
             return True
+        # Read per request rather than once at import, so a changed setting (or a test's) applies at once.
+        limit, duration = self.parse_rate(settings.API_RATE_LIMIT)
         now = self.timer()
-        history = [stamp for stamp in self.cache.get(key, []) if stamp > now - self.duration]
-        allowed = len(history) < self.num_requests
+        history = [stamp for stamp in self.cache.get(key, []) if stamp > now - duration]
+        allowed = len(history) < limit
         if allowed:
             history.insert(0, now)
-            self.cache.set(key, history, self.duration)
-        reset = math.ceil(self.duration - (now - history[-1])) if history else 0
-        request.rate_limit = RateLimitState(
-            limit=self.num_requests, remaining=max(self.num_requests - len(history), 0), reset=max(reset, 1)
-        )
+            self.cache.set(key, history, duration)
+        reset = math.ceil(duration - (now - history[-1])) if history else 0
+        request.rate_limit = RateLimitState(limit=limit, remaining=max(limit - len(history), 0), reset=max(reset, 1))
         return allowed
 
     def wait(self) -> None:
