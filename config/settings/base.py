@@ -242,6 +242,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# The customer API's limit per customer ("requests/period", period s, m, h or d), counted in the cache:
+# with Redis across all web processes, else per process (docs/api.md, rate limits).
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/m")
 
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

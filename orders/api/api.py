@@ -7,7 +7,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from core.errors import DomainError, InvalidInput
 
@@ -16,8 +16,16 @@ from .auth import CustomerTokenAuth
 from .endpoints import IDEMPOTENCY_HEADER, router
 from .errors import JsonBodyParser, MalformedJson, UnsupportedMediaType, error_body, too_large_detail
 from .selectors import BadCursor
+from .throttling import CustomerRateThrottle
+
+# The title names generated clients (openapi-python-client: "order-follow-up-api-client", package
+# order_follow_up_api_client), so it stays ASCII; a name with 中文 gives a package pip refuses.
+TITLE = "Order Follow-up API"
+CLIENT_PACKAGE = "order_follow_up_api_client"
 
 DESCRIPTION = """
+跟单系统接口 — the order follow-up system's API for customers' own systems.
+
 Orders from a customer's own system. Authenticate with the bearer token you were issued
 (`Authorization: Bearer <token>`); you see and create only your own orders.
 
@@ -28,18 +36,41 @@ Resending the same key with the same body returns the first order (`200`, header
 Errors are JSON: `{"detail": "...", "code": "...", "errors": [{"field": "lines[0].unit", "message": "..."}]}`,
 whatever the status: `400` (`malformed_json`, `idempotency_key_required`), `401`, `404`, `405`, `413`
 (`payload_too_large`), `415` (`unsupported_media_type`: send `Content-Type: application/json`), `422`
-(`invalid_input`, `idempotency_key_reused`, `refused`) and `500` (`server_error`).
+(`invalid_input`, `idempotency_key_reused`, `refused`), `429` (`too_many_requests`, with `Retry-After`)
+and `500` (`server_error`).
+
+Every answer to an authenticated request carries `RateLimit-Limit`, `RateLimit-Remaining` and
+`RateLimit-Reset` (seconds). Lists page with cursors: `next`/`prev`, or the `next_url`/`prev_url` links.
+
+Versioning: `/api/v1` only ever grows (new fields, endpoints, optional parameters); a change that breaks a
+client gets `/api/v2`, and `/api/v1` answers with `Deprecation` and `Sunset` headers for at least 12
+months before it goes.
 
 Quantities and prices are decimal strings (`"1200"`, `"2.35"`: digits and at most one decimal point, no
 exponent) or JSON numbers.
 """
 
-api = NinjaAPI(
-    title="Order follow-up API / 跟单系统接口",
+
+class CustomerApi(NinjaAPI):
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        # Every answer the throttle counted tells the client where it stands, successes and errors alike.
+        response = super().create_response(request, data, status=status, temporal_response=temporal_response)
+        state = getattr(request, "rate_limit", None)
+        if state is not None:
+            for name, value in state.headers().items():
+                response[name] = value
+        return response
+
+
+api = CustomerApi(
+    title=TITLE,
     version="1",
     description=DESCRIPTION.strip(),
     urls_namespace="api",
     auth=CustomerTokenAuth(),
+    throttle=CustomerRateThrottle(),
+    # Generators that do not take the package name from the title can read it here.
+    openapi_extra={"info": {"x-client-package-name": CLIENT_PACKAGE}},
     # Swagger UI comes from ninja's bundled static files (ninja is in INSTALLED_APPS), never a CDN.
     # validatorUrl=None stops Swagger UI from sending the schema to validator.swagger.io: intranet.
     docs=Swagger(settings={"validatorUrl": None}),
@@ -122,6 +153,19 @@ def on_bad_cursor(request, exc):
         _("The request is not valid."),
         "invalid_input",
         [{"field": "cursor", "message": _("Unknown cursor: use the “next” value of the previous page.")}],
+    )
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc):
+    state = getattr(request, "rate_limit", None)
+    seconds = state.reset if state else 60
+    return _error(
+        request,
+        429,
+        _("Too many requests. Try again in %(seconds)d seconds.") % {"seconds": seconds},
+        "too_many_requests",
+        headers={"Retry-After": str(seconds)},
     )
 
 

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from ..models import Order, OrderState
 
@@ -68,7 +68,10 @@ class OrderSubmitOut(OrderOut):
 
 class OrderPageOut(Schema):
     items: list[OrderSummaryOut]
-    next: str | None = None
+    next: str | None = Field(None, description="Cursor of the next (older) page; null on the last page.")
+    prev: str | None = Field(None, description="Cursor of the previous (newer) page; null on the first page.")
+    next_url: str | None = Field(None, description="The next page's full URL (same limit and status); or null.")
+    prev_url: str | None = Field(None, description="The previous page's full URL (same limit and status); or null.")
 
 
 def _label(status: str) -> str:
