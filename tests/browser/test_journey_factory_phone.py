@@ -1,7 +1,7 @@
-"""The factory reports from its phone (issue 21 item 4), in a real browser on the demo data: merch.wang
-signs in, opens an order in production and makes the link for the factory on its Production tab; the line
+"""The factory reports from its phone (issue 21 item 4), in a real browser on the demo data: the
+merchandiser signs in, opens an order in production and makes the link for the factory on its Production tab; the line
 leader opens the link on a phone-sized screen with no login, in Chinese, fills in the report by its labels,
-attaches a photo and sends it; merch.wang sees the report with its photo on the order page and confirms it
+attaches a photo and sends it; the merchandiser sees the report with its photo on the order page and confirms it
 as today's check-in in one click, and the day's check-in shows done."""
 
 import io
@@ -24,20 +24,20 @@ def site_url(settings, live_server):
 
 
 def _order_to_report_on():
-    """One of merch.wang's orders in production, not on hold, with no factory link yet."""
+    """A demo order in production, not on hold, with no factory link yet; its merchandiser reads English
+    here, so that this journey reads the merchandiser's side in English and the factory's in Chinese."""
     from orders.models import Order, OrderState
 
     order = (
-        Order.objects.filter(
-            merchandiser__username="merch.wang",
-            status=OrderState.IN_PRODUCTION,
-            is_on_hold=False,
-            factory_links__isnull=True,
-        )
+        Order.objects.filter(status=OrderState.IN_PRODUCTION, is_on_hold=False, factory_links__isnull=True)
+        .exclude(production_run=None)
+        .select_related("merchandiser")
         .order_by("pk")
         .first()
     )
-    assert order is not None, "the demo gives merch.wang an order in production"
+    assert order is not None, "the demo has an order in production without a factory link"
+    order.merchandiser.preferred_language = "en"
+    order.merchandiser.save(update_fields=["preferred_language"])
     return order
 
 
@@ -54,13 +54,13 @@ def test_the_factory_reports_from_its_phone_and_the_merchandiser_confirms_it(ope
 
     # The merchandiser makes the link on the order's Production tab.
     merch = open_journey("en", name="factory-merchandiser")
-    merch.start("/").sign_in("merch.wang", demo)
+    merch.start("/").sign_in(order.merchandiser.username, demo)
     merch.nav("Orders")
     merch.select("State", "In production", within=merch.page.get_by_role("form", name="Filter orders"))
     merch.click_button("Apply")
     merch.click_link(number, within=merch.page.locator("table tbody"))
     expect(merch.heading()).to_contain_text(number)
-    merch.order_tab("Production")
+    merch.order_tab("Production & T&A")
     merch.click_button("Make a link for the factory")
     expect(merch.message()).to_contain_text("A new link for the factory is ready")
     panel = merch.page.locator("#factory-reports")
@@ -84,16 +84,14 @@ def test_the_factory_reports_from_its_phone_and_the_merchandiser_confirms_it(ope
     assert max(stored.width, stored.height) == 1600  # shrunk on the server
 
     # The merchandiser sees it on the order page, with its photo, and confirms it in one click.
-    merch.page.reload()
+    merch.page.reload()  # the page the link was made on: the order, open on its Production tab
     merch.settle()
-    merch.order_tab("Production")
     item = merch.page.locator("#factory-reports").get_by_test_id("factory-report").first
     expect(item).to_contain_text("王组长")
     expect(item).to_contain_text("两台平车坏了")
     expect(item.get_by_role("img", name="Photo 1 of the report")).to_be_visible()
     merch.click_button("Confirm as today's check-in", within=item)
     expect(merch.message()).to_contain_text("The factory's report is recorded as today's check-in.")
-    merch.order_tab("Production")
     today = timezone.localdate().isoformat()
     row = merch.page.get_by_role("row").filter(has_text=today).filter(has_text="王组长")
     expect(row).to_contain_text("Done")
