@@ -42,6 +42,7 @@ from . import (
     discussion_demo,
     documents_demo,
     evaluation_demo,
+    factory_demo,
     golive_demo,
     logistics_demo,
     production_demo,
@@ -272,6 +273,7 @@ def demo_load() -> dict:
             made = _orders(customers, products, rng)
             logistics_demo.load(rng)
         production_demo.load(rng)
+        factory_demo.load()  # the factory's phone reports, on one of merch.li's orders in production
         golive_demo.load(rng)  # orders under way before go-live, imported in their states
         supervision_demo.load(rng)
         discussion_demo.load(rng)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.bilingual import BilingualName, in_language
+from core.models import StoredFile
 from orders.models import Order
 
 
@@ -184,6 +185,7 @@ class ContactMethod(models.TextChoices):
     VISIT = "visit", _("Factory visit")
     WECHAT = "wechat", _("WeChat")
     EMAIL = "email", _("Email")
+    FACTORY = "factory", _("Factory's phone report")  # a report the merchandiser confirmed (FactoryReport)
 
 
 class CheckInStatus(models.TextChoices):
@@ -304,3 +306,92 @@ class PromiseWarning(models.Model):
 
     def __str__(self):
         return f"{self.order} {self.milestone.code} {self.latest_safe_date}"
+
+
+# --- the factory reports from its phone ------------------------------------------------------------
+class FactoryLink(models.Model):
+    """The signed link the merchandiser gives the factory of a production run: /production/f/<token>/.
+
+    The nonce is random; the token is the nonce signed with the secret key (production.selectors.
+    factory_link_token), so a tampered token is refused before any query. Revoking keeps the row, so the
+    page can say the link was withdrawn rather than pretend it never existed."""
+
+    run = models.ForeignKey(ProductionRun, on_delete=models.CASCADE, related_name="factory_links")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="factory_links")
+    nonce = models.CharField(max_length=40, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("factory link")
+        verbose_name_plural = _("factory links")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.order.display_number} factory link"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+
+class FactoryReport(models.Model):
+    """What the factory reported through its link: evidence for the day's check-in, until the merchandiser
+    confirms it as one (production.services.factory_report_confirm)."""
+
+    link = models.ForeignKey(FactoryLink, on_delete=models.PROTECT, related_name="reports")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="factory_reports")
+    reporter_name = models.CharField(_("reported by"), max_length=100)
+    quantity_done = models.PositiveIntegerField(_("quantity done so far"), null=True, blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    submitted_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    checkin = models.ForeignKey(
+        CheckIn, verbose_name=_("confirmed as check-in"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("factory report")
+        verbose_name_plural = _("factory reports")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["order", "-submitted_at"], name="factory_report_order_idx")]
+
+    def __str__(self):
+        return f"{self.order.display_number} {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
+class FactoryReportMilestone(models.Model):
+    """A milestone the factory says it reached, and on which day."""
+
+    report = models.ForeignKey(FactoryReport, on_delete=models.CASCADE, related_name="milestones")
+    milestone = models.ForeignKey(PlanMilestone, verbose_name=_("milestone"), on_delete=models.CASCADE)
+    reached_on = models.DateField(_("reached on"))
+
+    class Meta:
+        verbose_name = _("milestone reported")
+        verbose_name_plural = _("milestones reported")
+        ordering = ["reached_on", "id"]
+
+
+class FactoryPhoto(StoredFile):
+    """A photo of a factory report: re-encoded as a JPEG at most FACTORY_PHOTO_MAX_SIDE pixels a side, with
+    no EXIF (production/photos.py); served only through production.views.factory_photo."""
+
+    storage_folder = "factory-photos"
+
+    report = models.ForeignKey(FactoryReport, on_delete=models.CASCADE, related_name="photos")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("factory photo")
+        verbose_name_plural = _("factory photos")
+        ordering = ["id"]

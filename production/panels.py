@@ -5,13 +5,21 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from core.qr import qr_data_uri
 from orders.hooks import related_or_none
 from orders.models import OrderState
 from orders.permissions import can_edit
 
 from .forms import DelayForm, MilestoneActualForm, MilestoneReviseForm
 from .models import Delay
-from .selectors import delay_reasons_active, plan_preview, plan_view
+from .selectors import (
+    delay_reasons_active,
+    factory_link_active,
+    factory_link_url,
+    factory_reports_of,
+    plan_preview,
+    plan_view,
+)
 
 BEFORE_ENTRY = (OrderState.RECEIVED, OrderState.CONFIRMED)
 PLAN_OPEN = (OrderState.ENTERED, OrderState.IN_PRODUCTION)
@@ -68,6 +76,23 @@ def production_panel_context(*, order, user) -> dict:
         "delay_form": _delay_form(order) if editable else None,
         "delays": list(Delay.objects.filter(order=order).select_related("reason", "recorded_by", "notification")[:20]),
         "checkins": list(order.checkins.select_related("completed_by").order_by("-day")[:RECENT_CHECKINS]),
+        "factory": _factory_context(order, run, editable),
+    }
+
+
+def _factory_context(order, run, editable: bool) -> dict | None:
+    """The factory's phone link (to hand out, as a QR code and as text to paste into WeChat) and the
+    reports it brought in, each with its Confirm button. Nothing before there is a run."""
+    if run is None:
+        return None
+    link = factory_link_active(order=order) if editable else None
+    url = factory_link_url(link) if link else ""
+    return {
+        "link": link,
+        "url": url,
+        "qr": qr_data_uri(url) if url else "",
+        "reports": factory_reports_of(order=order),
+        "can_confirm": editable and order.status == OrderState.IN_PRODUCTION,
     }
 
 

@@ -2,12 +2,14 @@
 function costs a constant number of queries however many orders or milestones it returns."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -17,7 +19,19 @@ from orders.models import Order, OrderLine, OrderState
 from orders.selectors import order_lines, orders_visible_to
 from workcalendar.calendar import WorkCalendar
 
-from .models import CheckIn, CheckInStatus, DelayReason, PlanMilestone, PlanTemplate, ProductionPlan, PromiseWarning
+from .models import (
+    CheckIn,
+    CheckInStatus,
+    DelayReason,
+    FactoryLink,
+    FactoryPhoto,
+    FactoryReport,
+    FactoryReportMilestone,
+    PlanMilestone,
+    PlanTemplate,
+    ProductionPlan,
+    PromiseWarning,
+)
 from .schedule import Schedule, assess, milestone_status, milestone_variance, project, schedule_backward, template_for
 
 BOARD_PAGE_SIZE = 50
@@ -561,4 +575,70 @@ def promise_warnings_open(*, merchandiser=None, supervisor=None, limit: int = 20
         qs.select_related("order__customer", "order__merchandiser", "milestone").order_by("latest_safe_date", "pk")[
             :limit
         ]
+    )
+
+
+# --- the factory reports from its phone ------------------------------------------------------------
+FACTORY_LINK_SALT = "production.factory-link"
+FACTORY_REPORTS_SHOWN = 10
+
+
+def factory_link_token(link) -> str:
+    return signing.Signer(salt=FACTORY_LINK_SALT).sign(link.nonce)
+
+
+def factory_link_resolve(*, token: str):
+    """The link a token stands for (revoked and expired ones too: the page says so), or None when the token
+    is tampered with or unknown. A bad signature is refused before any query."""
+    try:
+        nonce = signing.Signer(salt=FACTORY_LINK_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return FactoryLink.objects.select_related("order__merchandiser", "run").filter(nonce=nonce).first()
+
+
+def factory_link_url(link) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "production:factory_page", kwargs={"token": factory_link_token(link)}
+    )
+
+
+def factory_link_active(*, order):
+    """The order's link that still works, newest first, or None."""
+    return (
+        FactoryLink.objects.filter(order=order, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def factory_reports_of(*, order, limit: int = FACTORY_REPORTS_SHOWN) -> list:
+    """The order's latest factory reports with their milestones and photos: three queries."""
+    return list(
+        FactoryReport.objects.filter(order=order)
+        .select_related("confirmed_by", "checkin")
+        .prefetch_related(
+            Prefetch("milestones", queryset=FactoryReportMilestone.objects.select_related("milestone")), "photos"
+        )
+        .order_by("-submitted_at", "-pk")[:limit]
+    )
+
+
+def factory_photo_for_user(*, user, order_pk, photo_pk):
+    """A factory photo of an order the user may see, or None: the only way a photo is served."""
+    return FactoryPhoto.objects.filter(
+        pk=photo_pk, report__order_id=order_pk, report__order__in=orders_visible_to(user)
+    ).first()
+
+
+def factory_report_problems(*, user, since: date, until: date, limit: int = BOARD_PROBLEM_LIMIT) -> list:
+    """Factory reports from `since` to `until` (local days) with a problem, on orders `user` may see, newest
+    first: the supervisor's board shows them beside the check-ins' problems. One query."""
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    end = timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
+    return list(
+        FactoryReport.objects.filter(order__in=orders_visible_to(user), submitted_at__gte=start, submitted_at__lt=end)
+        .exclude(problems="")
+        .select_related("order__customer", "order__merchandiser")
+        .order_by("-submitted_at", "-pk")[:limit]
     )

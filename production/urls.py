@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_factory
 
 app_name = "production"
 urlpatterns = [
@@ -12,4 +12,18 @@ urlpatterns = [
     path("orders/<int:pk>/start/", views.start_production, name="start"),
     path("orders/<int:pk>/milestones/<int:milestone_id>/", views.milestone_update, name="milestone"),
     path("orders/<int:pk>/delay/", views.record_delay, name="delay"),
+    path("orders/<int:pk>/factory-link/", views_factory.factory_link_new, name="factory_link_new"),
+    path(
+        "orders/<int:pk>/factory-link/<int:link_id>/withdraw/",
+        views_factory.factory_link_withdraw,
+        name="factory_link_withdraw",
+    ),
+    path(
+        "orders/<int:pk>/factory-reports/<int:report_id>/confirm/",
+        views_factory.factory_report_confirm_view,
+        name="factory_report_confirm",
+    ),
+    path("orders/<int:pk>/factory-photos/<int:photo_id>/", views_factory.factory_photo, name="factory_photo"),
+    # The factory's phone page: no login, the signed token is the key.
+    path("f/<str:token>/", views_factory.factory_page, name="factory_page"),
 ]

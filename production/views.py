@@ -45,6 +45,7 @@ from .selectors import (
     checkin_problems,
     checkin_worklist,
     checkin_worklist_page,
+    factory_report_problems,
     next_milestones,
     promise_warnings_open,
     team_merchandisers,
@@ -324,7 +325,8 @@ def board(request):
     compliance = checkin_compliance(
         viewer=request.user, merchandisers=team_merchandisers(supervisor=request.user), day=today
     )
-    problems = checkin_problems(user=request.user, since=today - timedelta(days=BOARD_PROBLEM_DAYS - 1), until=today)
+    since = today - timedelta(days=BOARD_PROBLEM_DAYS - 1)
+    problems = checkin_problems(user=request.user, since=since, until=today)
     return render(
         request,
         "production/board.html",
@@ -334,6 +336,7 @@ def board(request):
             "compliance": compliance,
             "today": today,
             "problems": problems,
+            "factory_problems": factory_report_problems(user=request.user, since=since, until=today),
             "warnings": promise_warnings_open(supervisor=request.user),
             "dates_to_approve": promises_waiting_for(user=request.user, limit=10),
         },

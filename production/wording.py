@@ -30,7 +30,23 @@ ACTIONS = {
     "delay": _("Delay recorded"),
     "promise_warning": _("Promise at risk: early warning"),
     "milestones_imported": _("Milestones done before go-live"),
+    "factory_link_made": _("Link for the factory's reports made"),
+    "factory_link_withdrawn": _("Link for the factory's reports withdrawn"),
+    "factory_report": _("Report from the factory"),
 }
+
+FACTORY_LINK_MADE = NoteKind(
+    "production.factory_link_made",
+    _("A link for the factory's phone reports was made, valid until %(until)s."),
+    shown={"until": as_date},
+)
+FACTORY_LINK_WITHDRAWN = NoteKind(
+    "production.factory_link_withdrawn", _("The link for the factory's phone reports was withdrawn.")
+)
+FACTORY_REPORT = NoteKind(
+    "production.factory_report",
+    _("%(name)s reported from the factory: %(quantity)s done, %(photos)s photo(s)."),
+)
 
 RUN = NoteKind(
     "production.run",
@@ -105,5 +121,15 @@ CHECKIN = NoteKind("production.checkin", shown={"day": as_date, "method": label_
 def register() -> None:
     register_stage(STAGE, StageWording(actions=ACTIONS))
     register_notes(
-        RUN, PLAN_MADE, MILESTONE_DONE, MILESTONE_REVISED, MILESTONES_IMPORTED, DELAY, PROMISE_WARNING, CHECKIN
+        RUN,
+        PLAN_MADE,
+        MILESTONE_DONE,
+        MILESTONE_REVISED,
+        MILESTONES_IMPORTED,
+        DELAY,
+        PROMISE_WARNING,
+        CHECKIN,
+        FACTORY_LINK_MADE,
+        FACTORY_LINK_WITHDRAWN,
+        FACTORY_REPORT,
     )

@@ -173,3 +173,21 @@ def test_the_demo_has_orders_imported_at_go_live_in_several_states(demo, db):
     assert set(imported.values_list("status", flat=True)) == {"confirmed", "in_production", "shipped", "after_sales"}
     for order in imported:
         assert OrderEvent.objects.filter(order=order, type=EventType.IMPORTED).count() == 1
+
+
+def test_the_demo_has_factory_reports_with_photos_and_a_load_again_adds_none(demo, db):
+    from PIL import Image
+
+    from demo.factory_demo import load
+    from production.models import FactoryLink, FactoryPhoto, FactoryReport
+
+    reports = FactoryReport.objects.filter(order__merchandiser__username="merch.li")
+    assert reports.count() == 2
+    assert reports.filter(checkin__isnull=False).count() == 1  # one confirmed as today's check-in
+    assert reports.exclude(problems="").filter(checkin__isnull=True).exists()  # one waiting, with a problem
+    photo = FactoryPhoto.objects.filter(report__in=reports).first()
+    with photo.file.open("rb") as f, Image.open(f) as image:
+        assert image.format == "JPEG" and max(image.size) <= 1600 and not image.getexif()
+    assert FactoryLink.objects.filter(order=reports.first().order, revoked_at__isnull=True).count() == 1
+    assert load() == {"factory_reports": "already loaded"}
+    assert FactoryReport.objects.count() == 2

@@ -506,6 +506,15 @@ PRODUCTION_AT_RISK_DAYS = env.int("PRODUCTION_AT_RISK_DAYS", default=2)
 # The promise's early warning: this many working hours before an open milestone's projection breaks the
 # promised delivery date (docs/production.md, "The promise's early warning").
 PROMISE_WARNING_WORKING_HOURS = env.int("PROMISE_WARNING_WORKING_HOURS", default=48)
+# The factory reports from its phone (docs/production.md): the link the merchandiser hands the factory
+# works this many days; each report takes at most FACTORY_PHOTO_MAX_COUNT photos of at most
+# FACTORY_PHOTO_MAX_MB megabytes each, kept at most FACTORY_PHOTO_MAX_SIDE pixels a side; a link accepts
+# at most FACTORY_REPORTS_PER_HOUR reports an hour.
+FACTORY_LINK_DAYS = env.int("FACTORY_LINK_DAYS", default=30)
+FACTORY_PHOTO_MAX_COUNT = env.int("FACTORY_PHOTO_MAX_COUNT", default=5)
+FACTORY_PHOTO_MAX_MB = env.int("FACTORY_PHOTO_MAX_MB", default=10)
+FACTORY_PHOTO_MAX_SIDE = env.int("FACTORY_PHOTO_MAX_SIDE", default=1600)
+FACTORY_REPORTS_PER_HOUR = env.int("FACTORY_REPORTS_PER_HOUR", default=20)
 
 # --- Tables ---------------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "partials/_table.html"

@@ -3,6 +3,14 @@
 from .checkins import CheckInInput, checkin_record, checkins_create_for_day, checkins_mark_missed
 from .delay_reasons import delay_reason_save, delay_reasons_delete
 from .delays import delay_apply, delay_record
+from .factory import (
+    FactoryReportInput,
+    factory_link_create,
+    factory_link_revoke,
+    factory_report_allowed,
+    factory_report_confirm,
+    factory_report_submit,
+)
 from .flags import flags_refresh_all, order_flags_refresh, order_flags_refresh_into, orders_flags_refresh_imported
 from .plans import (
     PlanToImport,
@@ -26,6 +34,12 @@ __all__ = [
     "delay_reasons_delete",
     "delay_apply",
     "delay_record",
+    "FactoryReportInput",
+    "factory_link_create",
+    "factory_link_revoke",
+    "factory_report_allowed",
+    "factory_report_confirm",
+    "factory_report_submit",
     "flags_refresh_all",
     "guard_start_production",
     "milestone_record_actual",

@@ -19,7 +19,8 @@ Outcome classes (what the test client sees, see test_access_matrix.classify):
 
 Roles: anonymous; merchandiser, supervisor (both of team A, which owns the order under test); qa, hr,
 management; other_merchandiser (team B); customer_api (a bearer token of the order's customer, no
-session); link_holder (a customer with a shipment status link, once logistics has one).
+session); link_holder (a customer with a shipment status link, once logistics has one); factory_link (a
+factory's phone with the link to report on a production run: no session, the token is the key).
 """
 
 from datetime import timedelta
@@ -38,7 +39,7 @@ from .stage_world import stage
 OK, LOGIN, DENIED, REFUSED, API_401, METHOD = "ok", "login", "denied", "refused", "api-401", "method"
 
 STAFF = ("merchandiser", "supervisor", "qa", "hr", "management", "other_merchandiser")
-OUTSIDERS = ("anonymous", "customer_api", "link_holder")  # no staff session
+OUTSIDERS = ("anonymous", "customer_api", "link_holder", "factory_link")  # no staff session
 
 
 def everyone(outcome: str, **overrides: str) -> dict:
@@ -168,6 +169,23 @@ ACCESS: dict[str, dict] = {
         "GET": staff_only(METHOD),
         "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),
     },
+    # The factory's phone link (stage_world: an in-production order of team A with a link and a report
+    # with a photo). Everyone but the link's holder asks with a tampered token: 404, with words.
+    "production:factory_page": {"GET": everyone(DENIED, factory_link=OK), "POST": everyone(DENIED, factory_link=OK)},
+    "production:factory_link_new": {
+        "GET": staff_only(METHOD),
+        "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),  # the world's order has no run
+    },
+    "production:factory_link_withdraw": {
+        "GET": staff_only(METHOD),
+        "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),  # link 1 is not the order's
+    },
+    "production:factory_report_confirm": {
+        "GET": staff_only(METHOD),
+        "POST": staff_only(DENIED, merchandiser=REFUSED, supervisor=REFUSED),  # report 1 is not the order's
+    },
+    # A report's photo: whoever may see the order, never the factory's link or anyone without a session.
+    "production:factory_photo": {"GET": ORDER_READ, "POST": staff_only(METHOD)},
     # --- logistics (stage_world: team A's delivered order, its shipment, document and status link) -----
     "logistics:shipment_list": staff_only(OK),  # rows filtered per person
     "logistics:shipment_export": staff_only(OK),  # the list's rows, filtered per person
@@ -410,6 +428,10 @@ KWARGS_BY_URL = {
     "orders:promise_decide": {"pk": "order.pk", "promise_id": "=999999"},
     "production:checkin_save": {"order_pk": "order.pk"},
     "production:milestone": {"milestone_id": "=1"},
+    "production:factory_link_withdraw": {"link_id": "=1"},
+    "production:factory_report_confirm": {"report_id": "=1"},
+    "production:factory_photo": {"pk": stage("factory_order.pk"), "photo_id": stage("factory_photo.pk")},
+    "production:factory_page": {"token": stage("forged_factory_token")},
     "workcalendar:day_delete": {"pk": "=1"},
     "calendarfeed:ics": {"token": "=forged:token"},
     "orders:customer_edit": {"pk": "customer.pk"},
@@ -465,7 +487,10 @@ KWARGS_BY_URL = {
 
 # Per role, by URL name prefix: the link holder uses the real token of order A's status link; everyone
 # else a tampered one, as someone guessing would.
-KWARGS_FOR_ROLE = {"link_holder": {"portal:": {"token": stage("status_token")}}}
+KWARGS_FOR_ROLE = {
+    "link_holder": {"portal:": {"token": stage("status_token")}},
+    "factory_link": {"production:factory_page": {"token": stage("factory_token")}},
+}
 
 # What the POST of a URL carries (values as above, or a function of the world).
 POST_DATA = {

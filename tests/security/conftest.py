@@ -17,7 +17,8 @@ from ..factories import make_order, staff, team_with_people
 from . import worker_tasks  # noqa: F401 - registers the test-only long job with the Celery app (tests only)
 
 # Roles of the access matrix, one client each. "customer_api" holds a customer's bearer token and no
-# session; "link_holder" is a customer with a status link (logistics), see test_access_matrix.
+# session; "link_holder" is a customer with a status link (logistics), see test_access_matrix;
+# "factory_link" is a factory's phone holding the link to report on a production run (production).
 ROLES = (
     "anonymous",
     "merchandiser",
@@ -28,6 +29,7 @@ ROLES = (
     "other_merchandiser",
     "customer_api",
     "link_holder",
+    "factory_link",
 )
 
 # URL prefixes the matrix leaves out: Django's admin (its own permission system, staff only) and static.

@@ -19,6 +19,10 @@ class StageWorld:
     pi: object  # the order's proforma invoice (documents)
     status_token: str  # the real token of this order's status link
     forged_status_token: str  # the same with its signature tampered
+    factory_order: object  # in production, with a factory link and a report with a photo
+    factory_photo: object
+    factory_token: str  # the real token of its factory link
+    forged_factory_token: str
 
 
 def stage_world(world) -> StageWorld:
@@ -57,6 +61,7 @@ def stage_world(world) -> StageWorld:
     suggestion = suggestion_submit(actor=merchandiser, title="Fewer forms", body="Merge two steps.")
     pi = pi_generate(order_id=order.pk, actor=merchandiser)
     token = status_link_token(status_link_ensure(order=order))
+    factory_order, factory_photo, factory_token = _factory_link(merchandiser, in_production_order)
     stage = StageWorld(
         order=fresh(order),
         shipment=shipment,
@@ -68,9 +73,35 @@ def stage_world(world) -> StageWorld:
         pi=pi,
         status_token=token,
         forged_status_token=token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"),
+        factory_order=factory_order,
+        factory_photo=factory_photo,
+        factory_token=factory_token,
+        forged_factory_token=factory_token[:-4] + ("AAAA" if not factory_token.endswith("AAAA") else "BBBB"),
     )
     world.extra["stage"] = stage
     return stage
+
+
+def _factory_link(merchandiser, in_production_order):
+    """An in-production order with a factory link and one report with a photo (production)."""
+    import io
+
+    from PIL import Image
+
+    from production.selectors import factory_link_token
+    from production.services import FactoryReportInput, factory_link_create, factory_report_submit
+
+    order = in_production_order(merchandiser)
+    link = factory_link_create(order_id=order.pk, actor=merchandiser)
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(png, format="PNG")
+    report = factory_report_submit(
+        link_id=link.pk,
+        data=FactoryReportInput(
+            reporter_name="Foreman Wu", photos=(SimpleUploadedFile("p.png", png.getvalue(), "image/png"),)
+        ),
+    )
+    return order, report.photos.get(), factory_link_token(link)
 
 
 def stage(attribute: str):

@@ -196,6 +196,21 @@ def test_link_holder_row(world):
     assert client.get(f"/orders/{links.order.pk}/").status_code == 302
 
 
+@pytest.mark.django_db
+def test_factory_link_row(world):
+    """The factory's phone: its own report page opens; a tampered token is told so in words; the order
+    page, the photos and every staff page send it to sign in."""
+    links = stage_world(world)
+    client = client_for(world, "factory_link")
+    page = reverse("production:factory_page", kwargs={"token": links.factory_token})
+    assert client.get(page).status_code == 200
+    forged = client.get(reverse("production:factory_page", kwargs={"token": links.forged_factory_token}))
+    assert forged.status_code == 404 and b"<h1>" in forged.content
+    photo = reverse("production:factory_photo", args=[links.factory_order.pk, links.factory_photo.pk])
+    assert client.get(photo).status_code == 302
+    assert client.get(f"/orders/{links.factory_order.pk}/").status_code == 302
+
+
 def test_the_content_type_guard():
     # The delivery form's old mistake: render(request, template, context, status) makes the status the type.
     assert content_type_problem(HttpResponse("<p>page</p>", 200)) == f"Content-Type '200', expected {HTML!r}"

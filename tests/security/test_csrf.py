@@ -21,7 +21,7 @@ CSRF_EXEMPT_ALLOWED = {"orders/api"}
 
 def post_role(name: str) -> str | None:
     """A role whose POST reaches the view, so that only the missing token can refuse it."""
-    candidates = [r for r in ROLES if r not in ("customer_api", "link_holder")]
+    candidates = [r for r in ROLES if r not in ("customer_api", "link_holder", "factory_link")]
     for wanted in ((table.OK, table.REFUSED), (table.LOGIN,)):
         for role in candidates:
             if expected_for(name, "POST", role) in wanted:
