@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 EMAIL = "email"
 
-# The channels that work today, in the order the preferences page offers them.
-CHANNELS: dict[str, object] = {EMAIL: _("email")}
+# The channels that work today, in the order the preferences page offers them, each with its choice's label
+# (a whole phrase per channel: word order differs between the languages).
+CHANNELS: dict[str, object] = {EMAIL: _("In the app and by email")}
 
 
 @dataclass(frozen=True)

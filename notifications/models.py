@@ -70,7 +70,7 @@ class InboxItem(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_items")
     kind = models.CharField(_("kind"), max_length=40)
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(_("headline"), max_length=255)
     link = models.CharField(_("link"), max_length=500, help_text=_("the address of the thing, e.g. /orders/12/"))
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=40, verbose_name='kind')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
+                ('title', models.CharField(max_length=255, verbose_name='headline')),
                 ('link', models.CharField(help_text='the address of the thing, e.g. /orders/12/', max_length=500, verbose_name='link')),
                 ('dedupe_key', models.CharField(blank=True, max_length=120, null=True, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
