@@ -31,13 +31,15 @@ def inbox_bell(request):
         if request.htmx:
             return HttpResponse(status=STOP_POLLING)  # signed out elsewhere: stop asking, show nothing
         return redirect_to_login(request.get_full_path())
+    return _bell(request)
+
+
+@require_GET
+def _bell(request):
     count = inbox_unread_count(user=request.user)
     response = render(request, "notifications/_bell.html", {"unread": count, "unread_max": UNREAD_SHOWN_MAX})
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-inbox_bell = require_GET(inbox_bell)
 
 
 @login_required
