@@ -265,9 +265,16 @@ def inbox_preferences_save(*, user, choices: dict[str, set[str]]) -> None:
     unknown += [channel for channels in choices.values() for channel in channels if channel not in CHANNELS]
     if unknown:
         raise InvalidInput(_("Unknown kind of notice or channel: %(names)s.") % {"names": ", ".join(unknown)})
-    with transaction.atomic():
-        for kind, channels in choices.items():
-            for channel in CHANNELS:
-                DeliveryPreference.objects.update_or_create(
-                    user=user, kind=kind, channel=channel, defaults={"enabled": channel in channels}
-                )
+    now = timezone.now()
+    rows = [
+        DeliveryPreference(user=user, kind=kind, channel=channel, enabled=channel in channels, updated_at=now)
+        for kind, channels in choices.items()
+        for channel in CHANNELS
+    ]
+    with transaction.atomic():  # one statement: a row per kind and channel, inserted or overwritten
+        DeliveryPreference.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["user", "kind", "channel"],
+            update_fields=["enabled", "updated_at"],
+        )
