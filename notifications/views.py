@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,7 +38,9 @@ def inbox_bell(request):
 @require_GET
 def _bell(request):
     count = inbox_unread_count(user=request.user)
-    response = render(request, "notifications/_bell.html", {"unread": count, "unread_max": UNREAD_SHOWN_MAX})
+    # Without the request: no context processor (the menu, its waiting counts) runs for a badge.
+    body = render_to_string("notifications/_bell.html", {"unread": count, "unread_max": UNREAD_SHOWN_MAX})
+    response = HttpResponse(body)
     response["Cache-Control"] = "private, no-store"
     return response
 
