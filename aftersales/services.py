@@ -22,7 +22,7 @@ from django_fsm import can_proceed
 from accounts.roles import Role, has_role
 from core import waiting
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
-from notifications.services import notification_enqueue
+from notifications.services import notify
 from orders import events
 from orders.models import Order, OrderState
 from orders.permissions import can_edit
@@ -122,24 +122,23 @@ def _late(case: Case, *, target_minutes: int, now: datetime, pauses: bool) -> bo
     return used > target_minutes * 60
 
 
-def _staff_language(user) -> str:
-    return (getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE) if user else settings.LANGUAGE_CODE
-
-
 def _case_url(case: Case) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("aftersales:case_detail", kwargs={"pk": case.pk})
 
 
 def _email_staff(case: Case, *, user, kind: str, template: str, dedupe_key: str, context=None) -> bool:
-    if user is None or not user.email:
+    """Tell a member of staff about the case: a notice in their inbox, and the email if their preference
+    for this kind says so. False when there is no one to tell."""
+    if user is None or not user.is_active:
         return False
-    notification_enqueue(
+    notify(
+        user=user,
         kind=kind,
+        link=reverse("aftersales:case_detail", kwargs={"pk": case.pk}),
         reference=f"case:{case.pk}",
-        to_email=user.email,
-        language=_staff_language(user),
         template=template,
-        context={"case": case, "order": case.order, "recipient": user, "case_url": _case_url(case), **(context or {})},
+        context={"case": case, "order": case.order, "recipient": user, **(context or {})},
+        email_context={"case_url": _case_url(case)},
         dedupe_key=dedupe_key,
     )
     return True

@@ -7,6 +7,7 @@ one page of is that page's link). A group carries a badge: how many things of "W
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -109,6 +110,7 @@ def navigation(request):
         "nav_items": [{**entry, "count": counts.get(entry["key"], 0)} for entry in menu_for(held)],
         "user_roles": sorted(held),
         "admin_url": reverse("admin:index") if user.is_staff else "",
+        "notifications_poll_seconds": settings.NOTIFICATIONS_POLL_SECONDS,
     }
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("aftersales/", include("aftersales.urls")),
     path("supervision/", include("supervision.urls")),
     path("search/", include("search.urls")),
+    path("inbox/", include("notifications.urls")),
     path("s/", include("customer_portal.urls")),  # the customer's status page: signed link, no login
     path("api/v1/", include("orders.api.urls")),
     path("healthz", views.healthz, name="healthz"),

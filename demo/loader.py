@@ -44,6 +44,7 @@ from . import (
     evaluation_demo,
     factory_demo,
     golive_demo,
+    inbox_demo,
     logistics_demo,
     production_demo,
     supervision_demo,
@@ -267,6 +268,7 @@ def demo_load() -> dict:
     rng = random.Random(20261127)  # the same demo every time  # noqa: S311
     with transaction.atomic():
         users = _people()
+        inbox_demo.load(rng)  # first, so the mentions and cases the others bring are the newest notices
         customers, products = _master_data(users)
         # One packing list shows the capability (documents_demo); one per shipment would slow the first run.
         with override_settings(DOCUMENTS_PACKING_LIST_IN_NOTICE=False):

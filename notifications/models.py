@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,3 +62,50 @@ class NotificationAttachment(StoredFile):
         verbose_name = _("email attachment")
         verbose_name_plural = _("email attachments")
         ordering = ["id"]
+
+
+class InboxItem(models.Model):
+    """One notice in a staff member's inbox (the bell in the top bar). The title is rendered in the
+    recipient's language when it is written, like the outbox's subject, so it reads the same in both."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_items")
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("headline"), max_length=255)
+    link = models.CharField(_("link"), max_length=500, help_text=_("the address of the thing, e.g. /orders/12/"))
+    dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbox notice")
+        verbose_name_plural = _("inbox notices")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="inbox_user_newest_idx"),
+            # The bell's count: unread for one person.
+            models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="inbox_unread_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.user_id}: {self.title}"
+
+
+class DeliveryPreference(models.Model):
+    """Whether a person also gets one kind of notice by one channel beyond the inbox. No row: the kind's
+    default (notifications.kinds). A channel added later (WeCom, DingTalk) is another value of `channel`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=20)
+    enabled = models.BooleanField(_("on"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("delivery preference")
+        verbose_name_plural = _("delivery preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "channel"], name="delivery_preference_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.channel}={self.enabled}"

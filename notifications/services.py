@@ -1,4 +1,5 @@
-"""The outbox: enqueue inside the caller's transaction, send after commit, retry until sent.
+"""The outbox: enqueue inside the caller's transaction, send after commit, retry until sent. And the staff
+inbox in front of it: `notify` writes a person's notice and, if they asked for it, the outbox's email.
 
 Exactly once: the sender claims the row under a lock, sends, and marks it sent in the same
 transaction; a row marked sent is never sent again, whichever worker or job gets to it. The one window
@@ -18,8 +19,13 @@ from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from .models import Notification, NotificationAttachment, NotificationStatus
+from core.errors import InvalidInput
+
+from .kinds import CHANNELS, EMAIL, KINDS
+from .models import DeliveryPreference, InboxItem, Notification, NotificationAttachment, NotificationStatus
+from .selectors import inbox_changed, inbox_channels_for
 
 logger = logging.getLogger(__name__)
 
@@ -170,3 +176,105 @@ def notifications_send_due(*, limit: int = 500) -> int:
 
 def notifications_for(*, reference: str):
     return Notification.objects.filter(reference=reference).order_by("-created_at")
+
+
+# --- the staff inbox ------------------------------------------------------------------------------------
+def _staff_language(user) -> str:
+    return getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+
+
+def notification_title(*, template: str, context: dict, language: str) -> str:
+    """The notice's title: the email's subject template, rendered in the recipient's language."""
+    with translation.override(language):
+        subject = render_to_string(f"notifications/{template}_subject.txt", context, using=TEXT_ENGINE)
+    return " ".join(subject.split())[:255]
+
+
+def notify(
+    *,
+    user,
+    kind: str,
+    link: str,
+    template: str,
+    context: dict,
+    reference: str,
+    dedupe_key: str | None = None,
+    email_context: dict | None = None,
+) -> InboxItem | None:
+    """Tell a member of staff: a notice in their inbox, and the email too if their preference for this kind
+    says so, queued in the outbox in the caller's transaction (sent once, after commit, retried).
+
+    `link` is the site-relative address of the thing; `template` names the outbox's templates
+    (notifications/<template>_subject.txt gives the title); `email_context` adds to `context` what only the
+    email needs (its absolute address). `dedupe_key` makes the call idempotent: a second call with the same
+    key returns None and sends nothing. Must be called inside transaction.atomic().
+    """
+    if user is None or not user.is_active:
+        return None
+    if dedupe_key and InboxItem.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    language = _staff_language(user)
+    title = notification_title(template=template, context=context, language=language)
+    try:
+        with transaction.atomic():  # a savepoint: losing a dedupe race must not break the caller's work
+            item = InboxItem.objects.create(user=user, kind=kind, title=title, link=link[:500], dedupe_key=dedupe_key)
+    except IntegrityError:
+        if dedupe_key and InboxItem.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        raise
+    if EMAIL in inbox_channels_for(user=user, kind=kind) and user.email:
+        notification_enqueue(
+            kind=kind,
+            reference=reference,
+            to_email=user.email,
+            language=language,
+            template=template,
+            context={**context, **(email_context or {})},
+            dedupe_key=dedupe_key,
+        )
+    inbox_changed(user_id=user.pk)
+    return item
+
+
+def inbox_mark_read(*, user, item_id: int) -> InboxItem | None:
+    """Mark one of the person's own notices read (again: nothing changes). None when it is not theirs."""
+    with transaction.atomic():
+        item = InboxItem.objects.select_for_update().filter(pk=item_id, user=user).first()
+        if item is None:
+            return None
+        if item.read_at is None:
+            item.read_at = timezone.now()
+            item.save(update_fields=["read_at"])
+            inbox_changed(user_id=user.pk)
+    return item
+
+
+def inbox_mark_all_read(*, user) -> int:
+    """Mark every unread notice of the person read. Returns how many."""
+    with transaction.atomic():
+        count = InboxItem.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+        if count:
+            inbox_changed(user_id=user.pk)
+    return count
+
+
+def inbox_preferences_save(*, user, choices: dict[str, set[str]]) -> None:
+    """Save the channels a person wants per kind of notice, besides the inbox. `choices` maps a kind to the
+    set of channels; an unknown kind or channel is refused, a kind left out keeps what it had."""
+    unknown = [kind for kind in choices if kind not in KINDS]
+    unknown += [channel for channels in choices.values() for channel in channels if channel not in CHANNELS]
+    if unknown:
+        raise InvalidInput(_("Unknown kind of notice or channel: %(names)s.") % {"names": ", ".join(unknown)})
+    now = timezone.now()
+    rows = [
+        DeliveryPreference(user=user, kind=kind, channel=channel, enabled=channel in channels, updated_at=now)
+        for kind, channels in choices.items()
+        for channel in CHANNELS
+    ]
+    with transaction.atomic():  # one statement: a row per kind and channel, inserted or overwritten
+        DeliveryPreference.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["user", "kind", "channel"],
+            update_fields=["enabled", "updated_at"],
+        )

@@ -106,6 +106,19 @@ def test_the_demo_has_a_thread_that_mentions_a_supervisor_and_qa(demo, db):
         assert mentions_for(user=User.objects.get(username=name)), name
 
 
+def test_every_demo_role_has_notices_in_its_inbox_and_a_second_load_adds_none(demo, db):
+    from demo import discussion_demo, inbox_demo
+    from notifications.models import InboxItem
+
+    for name in ("merch.li", "merch.wang", "merch.zhang", "sup.zhao", "sup.sun", "qa.zhou", "hr.wu", "mgmt.zheng"):
+        assert InboxItem.objects.filter(user__username=name, read_at__isnull=True).exists(), name
+    mentions = InboxItem.objects.filter(user__username="sup.zhao", kind="order_mention")
+    assert mentions.count() == 1 and "?open=discussion" in mentions.get().link
+    count = InboxItem.objects.count()
+    assert inbox_demo.load() == 0 and discussion_demo.load() == 0
+    assert InboxItem.objects.count() == count
+
+
 def test_every_demo_login_signs_in_with_the_demo_password(demo, db):
     from django.contrib.auth import get_user_model
 

@@ -574,6 +574,8 @@ ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=600 if REDIS_URL 
 DASHBOARD_COUNTS_MAX_AGE = env.int("DASHBOARD_COUNTS_MAX_AGE", default=60)  # seconds; 0 = always count live
 # The menu's "Waiting for you" counts per person (core/waiting.py); a service's write moves them at once.
 WAITING_COUNTS_MAX_AGE = env.int("WAITING_COUNTS_MAX_AGE", default=60)
+# How often each open page asks for the bell's unread count (notifications/selectors.py keeps it cached).
+NOTIFICATIONS_POLL_SECONDS = env.int("NOTIFICATIONS_POLL_SECONDS", default=60)
 
 # --- Development-only apps -------------------------------------------------------------------------
 # `demo` (the demo data, `manage.py load_demo_data`: known passwords) and `devtools` (the bench seeders and

@@ -2,9 +2,10 @@
 
 Whoever may see the order may write in its thread (QA, HR and management included: the thread is where a
 merchandiser raises a problem with another department). A comment may name colleagues as @username; each
-named person gets an email in their language and sees the comment under "mentioned you" on their work
-page. Naming someone who may not see the order, or no one by that name, refuses the whole comment, so
-nothing is half-posted and no one is told of an order they cannot open.
+named person gets a notice in their inbox (and an email in their language, unless they chose the inbox
+only) and sees the comment under "mentioned you" on their work page. Naming someone who may not see the
+order, or no one by that name, refuses the whole comment, so nothing is half-posted and no one is told of
+an order they cannot open.
 
 Append-only: no edit, no delete. A correction is another comment."""
 
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotPermitted
-from notifications.services import notification_enqueue
+from notifications.services import notify
 
 from .. import events
 from ..models import COMMENT_MAX_CHARS, AttachmentKind, OrderComment, OrderMention
@@ -101,22 +102,16 @@ def order_comment_post(*, order_id, actor, text: str, uploaded=None) -> OrderCom
 
 
 def _tell(*, comment, order, recipient, actor) -> None:
-    if not recipient.email:
-        return  # still listed on their work page
-    url = reverse("orders:detail", kwargs={"pk": order.pk})
-    notification_enqueue(
+    """A notice in the person's inbox, and the email if their preference for mentions says so."""
+    link = reverse("orders:detail", kwargs={"pk": order.pk}) + "?open=discussion#panel-discussion"
+    notify(
+        user=recipient,
         kind="order_mention",
+        link=link,
         # Not "order:<pk>": that reference is the order's customer notices, shown on its page.
         reference=f"order-mention:{order.pk}",
-        to_email=recipient.email,
-        language=recipient.preferred_language or settings.LANGUAGE_CODE,
         template="order_mention",
-        context={
-            "order": order,
-            "recipient": recipient,
-            "actor": actor,
-            "text": comment.text,
-            "url": f"{settings.SITE_URL.rstrip('/')}{url}?open=discussion#panel-discussion",
-        },
+        context={"order": order, "recipient": recipient, "actor": actor, "text": comment.text},
+        email_context={"url": f"{settings.SITE_URL.rstrip('/')}{link}"},
         dedupe_key=f"order-mention:{comment.pk}:{recipient.pk}",
     )

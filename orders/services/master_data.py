@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
 from core.errors import InvalidInput, NotPermitted
-from notifications.services import notification_enqueue
+from notifications.services import notify
 
 from ..models import Customer, CustomerContact
 from ..permissions import CUSTOMER_ROUTING_FIELDS, can_edit_customer, can_route_customer, customer_owner_choices
@@ -68,16 +68,18 @@ def _check_customer_change(actor, before: Customer | None, after: Customer, chan
 
 
 def _tell_previous_owner(*, customer: Customer, before: Customer, actor, changes: list[dict], reason: str) -> None:
-    """The owner hears of a change to where their customer's orders and mail go, unless they made it."""
+    """The owner hears of a change to where their customer's orders and mail go, unless they made it: in
+    their inbox, and by email if their preference says so."""
     owner = before.merchandiser
-    if owner is None or owner.pk == actor.pk or not owner.email:
+    if owner is None or owner.pk == actor.pk:
         return
     record = customer.history.only("history_id").first()
-    notification_enqueue(
+    link = reverse("orders:customer_edit", kwargs={"pk": customer.pk})
+    notify(
+        user=owner,
         kind="customer_changed",
+        link=link,
         reference=f"customer:{customer.pk}",
-        to_email=owner.email,
-        language=owner.preferred_language or settings.LANGUAGE_CODE,
         template="customer_changed",
         context={
             "customer": customer,
@@ -87,8 +89,8 @@ def _tell_previous_owner(*, customer: Customer, before: Customer, actor, changes
             "lost": customer.merchandiser_id != owner.pk,
             "new_owner": customer.merchandiser,
             "email_changes": [c for c in changes if c["routing"] and c["field"] != "merchandiser"],
-            "url": settings.SITE_URL.rstrip("/") + reverse("orders:customer_edit", kwargs={"pk": customer.pk}),
         },
+        email_context={"url": settings.SITE_URL.rstrip("/") + link},
         dedupe_key=f"customer-changed:{record.history_id}" if record else None,
     )
 

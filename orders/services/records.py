@@ -5,12 +5,14 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
 from core.dates import date_rule_error
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
+from notifications.services import notify
 
 from .. import events
 from ..models import (
@@ -284,7 +286,7 @@ def order_reassign(*, order_ids, to_user, actor, reason: str) -> int:
         raise InvalidInput(_("Orders can only be handed to an active merchandiser."))
     if not can_receive_handover(actor, to_user):
         raise NotPermitted(_("Orders can only be handed to a merchandiser of your own team."))
-    moved_from: dict = {}
+    moved_from: dict = {}  # previous merchandiser → the orders they gave up
     with transaction.atomic():
         orders = (
             Order.objects.select_for_update(of=("self",)).select_related("merchandiser__team").filter(pk__in=order_ids)
@@ -300,15 +302,43 @@ def order_reassign(*, order_ids, to_user, actor, reason: str) -> int:
             ):
                 continue
             previous = order.merchandiser
-            moved_from[previous] = moved_from.get(previous, 0) + 1
+            moved_from.setdefault(previous, []).append(order)
             order.merchandiser = to_user
             order._history_user = actor
             order._change_reason = reason
             _bump(order, "merchandiser")
             events.event_reassigned(order, actor, from_user=previous, to_user=to_user, reason=reason)
-        for from_user, count in moved_from.items():
-            Handover.objects.create(from_user=from_user, to_user=to_user, by=actor, reason=reason, order_count=count)
-    return sum(moved_from.values())
+        for from_user, moved in moved_from.items():
+            handover = Handover.objects.create(
+                from_user=from_user, to_user=to_user, by=actor, reason=reason, order_count=len(moved)
+            )
+            _tell_handover(handover=handover, orders=moved)
+    return sum(len(moved) for moved in moved_from.values())
+
+
+def _tell_handover(*, handover: Handover, orders: list) -> None:
+    """The merchandiser who receives orders hears of it in their inbox (and by email if they chose so)."""
+    to_user = handover.to_user
+    if to_user.pk == handover.by_id:
+        return
+    single = orders[0] if len(orders) == 1 else None
+    link = reverse("orders:detail", kwargs={"pk": single.pk}) if single else reverse("orders:list")
+    notify(
+        user=to_user,
+        kind="order_handover",
+        link=link,
+        reference=f"handover:{handover.pk}",
+        template="order_handover",
+        context={
+            "order": single,
+            "count": handover.order_count,
+            "actor": handover.by,
+            "from_user": handover.from_user,
+            "reason": handover.reason,
+        },
+        email_context={"url": settings.SITE_URL.rstrip("/") + link},
+        dedupe_key=f"handover:{handover.pk}",
+    )
 
 
 def order_set_flags(*, order_id, actor=None, **flags) -> Order:

@@ -249,3 +249,25 @@ def test_admin_order_changelist_costs_the_same_at_5_and_100_orders(client, super
     bulk_orders(merchandiser=merchandiser, n=100)
     large = queries_of(client, "/admin/orders/order/")
     assert_constant(small, large, ADMIN_BUDGET)
+
+
+# --- the bell ---------------------------------------------------------------------------------------------
+
+BELL_BUDGET = 3  # every open page asks every NOTIFICATIONS_POLL_SECONDS: the session, the user, at most a count
+
+
+def test_the_bell_costs_the_same_at_5_and_500_notices_and_keeps_its_count(client, merchandiser):
+    from notifications.models import InboxItem
+
+    def notices(n):
+        InboxItem.objects.bulk_create(
+            InboxItem(user=merchandiser, kind="order_mention", title=f"N{i}", link="/") for i in range(n)
+        )
+
+    client.force_login(merchandiser)
+    notices(5)
+    small = queries_of(client, "/inbox/bell/")
+    notices(495)  # written behind the services' back: the kept count does not move, no query counts again
+    large = queries_of(client, "/inbox/bell/")
+    assert_constant(small, large, BELL_BUDGET)
+    assert not any("notifications_inboxitem" in sql for sql in large), "the count is kept between polls"

@@ -38,6 +38,18 @@ from .stage_world import stage
 
 OK, LOGIN, DENIED, REFUSED, API_401, METHOD = "ok", "login", "denied", "refused", "api-401", "method"
 
+
+def inbox_notice(world) -> int:
+    """A notice in the merchandiser's inbox (made once per world): only they may open or mark it."""
+    from notifications.models import InboxItem
+
+    item, _ = InboxItem.objects.get_or_create(
+        dedupe_key="access-matrix",
+        defaults={"user": world.users["merchandiser"], "kind": "order_mention", "title": "Matrix", "link": "/"},
+    )
+    return item.pk
+
+
 STAFF = ("merchandiser", "supervisor", "qa", "hr", "management", "other_merchandiser")
 OUTSIDERS = ("anonymous", "customer_api", "link_holder", "factory_link")  # no staff session
 
@@ -379,6 +391,14 @@ ACCESS: dict[str, dict] = {
     "calendarfeed:issue": {"GET": staff_only(METHOD), "POST": staff_only(OK)},
     "calendarfeed:turn_off": {"GET": staff_only(METHOD), "POST": staff_only(OK)},
     "calendarfeed:ics": {"GET": everyone(DENIED), "POST": everyone(METHOD)},
+    # The inbox: every signed-in person has their own; a notice of someone else's is a 404 (the matrix's
+    # notice is the merchandiser's). Preferences: an empty POST changes nothing and goes back to the page.
+    "notifications:inbox": {"GET": staff_only(OK), "POST": staff_only(METHOD)},
+    "notifications:bell": {"GET": staff_only(OK), "POST": staff_only(METHOD)},
+    "notifications:preferences": staff_only(OK),
+    "notifications:read_all": {"GET": staff_only(METHOD), "POST": staff_only(OK)},
+    "notifications:open": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, merchandiser=OK)},
+    "notifications:read": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, merchandiser=OK)},
 }
 
 # How to fill a route's arguments from the test world (tests/security/conftest.py World): by argument
@@ -434,6 +454,8 @@ KWARGS_BY_URL = {
     "production:factory_page": {"token": stage("forged_factory_token")},
     "workcalendar:day_delete": {"pk": "=1"},
     "calendarfeed:ics": {"token": "=forged:token"},
+    "notifications:open": {"pk": lambda world: inbox_notice(world)},
+    "notifications:read": {"pk": lambda world: inbox_notice(world)},
     "orders:customer_edit": {"pk": "customer.pk"},
     "orders:product_edit": {"pk": "product.pk"},
     # supervision: the objects of tests/supervision/access_world.py
