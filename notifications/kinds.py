@@ -31,6 +31,7 @@ _KINDS = [
     Kind("case_opened", _("An after-sales case is given to you"), frozenset({EMAIL})),
     Kind("case_sla_warning", _("An after-sales case nears its deadline"), frozenset({EMAIL})),
     Kind("case_sla_breach", _("An after-sales case is past its deadline"), frozenset({EMAIL})),
+    Kind("factory_report", _("A factory reports from its phone on one of your orders"), frozenset({EMAIL})),
 ]
 KINDS: dict[str, Kind] = {kind.key: kind for kind in _KINDS}
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core import waiting
 from core.errors import InvalidInput, TransitionRefused
-from notifications.services import notification_enqueue
+from notifications.services import notify
 from orders.hooks import order_page_url
 from orders.models import OrderState
 from orders.services import order_lock
@@ -186,23 +186,17 @@ def factory_report_submit(*, link_id, data: FactoryReportInput) -> FactoryReport
 
 
 def factory_report_notify(*, report: FactoryReport, order) -> None:
-    """Tell the merchandiser a report came in: by the email outbox for now, in the caller's transaction.
-    The one place that decides how, so the notification centre can take it over."""
-    merchandiser = order.merchandiser
-    if not merchandiser.email:
-        return
-    notification_enqueue(
+    """Tell the merchandiser a report came in: a notice in their inbox, and the email if their preference
+    for factory reports says so (by default it does), in the caller's transaction."""
+    link = order_page_url(order.pk, panel="production")
+    notify(
+        user=order.merchandiser,
         kind="factory_report",
+        link=link,
         reference=f"order:{order.pk}",
-        to_email=merchandiser.email,
-        language=merchandiser.preferred_language or settings.LANGUAGE_CODE,
         template=NOTICE_TEMPLATE,
-        context={
-            "order": order,
-            "report": report,
-            "photos": report.photos.count(),
-            "order_url": settings.SITE_URL.rstrip("/") + order_page_url(order.pk, panel="production"),
-        },
+        context={"order": order, "report": report, "photos": report.photos.count()},
+        email_context={"order_url": settings.SITE_URL.rstrip("/") + link},
         dedupe_key=f"factory-report:{report.pk}",
     )
 

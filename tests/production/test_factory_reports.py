@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
-from notifications.models import Notification
+from notifications.models import InboxItem, Notification
 from orders.models import OrderEvent
 from production.models import CheckIn, CheckInStatus, ContactMethod, FactoryLink, FactoryPhoto, FactoryReport
 from production.photos import photo_prepare
@@ -170,6 +170,8 @@ def test_a_report_is_stored_with_its_milestones_photos_record_line_and_notice(or
     assert OrderEvent.objects.filter(order=order, payload__action="factory_report").exists()
     notice = Notification.objects.get(kind="factory_report")
     assert notice.to_email == merchandiser.email and order.display_number in notice.subject
+    inbox = InboxItem.objects.get(user=merchandiser, kind="factory_report")
+    assert order.display_number in inbox.title and inbox.read_at is None
     # Nothing is recorded as a check-in until the merchandiser confirms it.
     assert not CheckIn.objects.filter(order=order, status=CheckInStatus.DONE).exists()
 
