@@ -15,6 +15,7 @@ from .models import Delay
 from .selectors import (
     delay_reasons_active,
     factory_link_active,
+    factory_links_of,
     factory_link_url,
     factory_reports_of,
     plan_preview,
@@ -85,13 +86,14 @@ def _factory_context(order, run, editable: bool) -> dict | None:
     reports it brought in, each with its Confirm button. Nothing before there is a run."""
     if run is None:
         return None
-    link = factory_link_active(order=order) if editable else None
+    links = factory_links_of(order=order)
+    link = factory_link_active(links) if editable else None
     url = factory_link_url(link) if link else ""
     return {
         "link": link,
         "url": url,
         "qr": qr_data_uri(url) if url else "",
-        "reports": factory_reports_of(order=order),
+        "reports": factory_reports_of(order=order) if links else [],  # a report comes only through a link
         "can_confirm": editable and order.status == OrderState.IN_PRODUCTION,
     }
 

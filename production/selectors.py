@@ -603,13 +603,15 @@ def factory_link_url(link) -> str:
     )
 
 
-def factory_link_active(*, order):
-    """The order's link that still works, newest first, or None."""
-    return (
-        FactoryLink.objects.filter(order=order, revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+def factory_links_of(*, order) -> list:
+    """All the order's factory links, newest first: few per order, and one query tells the page both
+    which link still works and whether any report can exist at all."""
+    return list(FactoryLink.objects.filter(order=order).order_by("-created_at", "-pk"))
+
+
+def factory_link_active(links):
+    """The newest of `links` that is neither withdrawn nor expired, or None."""
+    return next((link for link in links if link.revoked_at is None and not link.is_expired), None)
 
 
 def factory_reports_of(*, order, limit: int = FACTORY_REPORTS_SHOWN) -> list:

@@ -78,6 +78,9 @@ def test_hold_release_and_a_problem_that_reaches_the_supervisor(open_journey, de
     row = j.page.get_by_role("form", name=re.compile(re.escape(number)))
     j.fill("Spoke to", "Chen (line leader)", within=row)
     j.select("How", "Phone", within=row)
+    more = row.locator("details.checkin-more")  # folded unless today's check-in already holds a problem
+    if more.get_attribute("open") is None:
+        j.click(more.get_by_text("Milestone, problems, next steps"))
     j.fill("Problems", PROBLEM, within=row)
     j.click_button(re.compile(r"^(Save|Update)$"), within=row)  # "Update" when checked in already today
     row = j.page.get_by_role("form", name=re.compile(re.escape(number)))

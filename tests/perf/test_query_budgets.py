@@ -132,7 +132,7 @@ DETAIL_PAGE_BUDGET = {
     "received": 9,  # the checklist and the confirmations, and what the card says is missing
     "confirmed": 6,
     "entered": 6,
-    "in_production": 8,  # the plan's milestones, delays, check-ins; what is left to ship
+    "in_production": 9,  # the plan's milestones, delays, check-ins, factory links; what is left to ship
     "shipped": 8,  # shipments with their lines and documents; deliveries still to confirm
     "after_sales": 8,
     "closed": 7,

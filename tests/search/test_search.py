@@ -180,9 +180,7 @@ def test_an_orders_number_finds_its_cases_and_shipments(merchandiser, world):
     done, order = world["done"], world["order"]
 
     assert _hits(search_everything(user=merchandiser, text=done.number), "cases") == [str(world["case"])]
-    assert _hits(search_everything(user=merchandiser, text=order.number), "shipments") == [
-        world["shipment"].reference
-    ]
+    assert _hits(search_everything(user=merchandiser, text=order.number), "shipments") == [world["shipment"].reference]
 
 
 @pytest.mark.parametrize("text", ["Nordic Outdoor", "Nordik", "PO-77881", "AS-1"])
