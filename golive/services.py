@@ -11,12 +11,17 @@ The file is read by the intake spreadsheet's own reader (orders.services.spreads
 GBK) or XLSX, headers in English or Chinese, one row per order line.
 """
 
+import logging
+import mimetypes
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models.functions import Upper
 from django.utils import timezone, translation
@@ -25,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Role, has_role
-from core.errors import InvalidInput, NotPermitted
+from core.errors import DomainError, InvalidInput, NotPermitted
 from logistics.models import Carrier
 from logistics.services import ShipmentToImport, shipments_record_imported
 from orders import events
@@ -51,6 +56,9 @@ from production.services import (
     production_runs_import,
 )
 
+from .models import ImportJob, ImportJobStatus
+
+log = logging.getLogger(__name__)
 S = OrderState
 IMPORTABLE_STATES = [S.RECEIVED, S.CONFIRMED, S.ENTERED, S.IN_PRODUCTION, S.SHIPPED, S.AFTER_SALES, S.CLOSED]
 _RANK = {state: rank for rank, state in enumerate(IMPORTABLE_STATES)}
@@ -698,3 +706,95 @@ def golive_import(*, uploaded, actor, today: date | None = None) -> list[Order]:
         for order in orders:
             order.imported_at = imported_at
         return orders
+
+
+# --- the import as a job ------------------------------------------------------------------------------------
+# A large file takes longer than a web server lets a request live, so the page hands the file to a worker
+# and shows the job's page, which follows it to the end.
+JOB_STALE_AFTER = timedelta(minutes=2)  # queued this long: the queue did not take it; it may be started again
+
+
+def golive_job_start(*, data: bytes, name: str, actor) -> ImportJob:
+    """Keep the checked file with a new job and queue it after commit. The broker being down does not turn
+    the request into an error: the job waits, and its page offers to start it again."""
+    if not golive_may_import(actor):
+        raise NotPermitted(_("Only supervisors and management import the orders under way at go-live."))
+    name = PurePath(name).name[:255] or "golive.csv"
+    with transaction.atomic():
+        job = ImportJob(
+            original_name=name,
+            content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+            size=len(data),
+            uploaded_by=actor,
+        )
+        job.file.save(name, ContentFile(data), save=False)
+        job.save()
+        _job_queue(job.pk)
+    log.info("golive job %s queued by %s file=%s", job.pk, actor.get_username(), name)
+    return job
+
+
+def _job_queue(job_id: int) -> None:
+    from .tasks import golive_import_run
+
+    transaction.on_commit(lambda: golive_import_run.delay(job_id), robust=True)
+
+
+def job_may_restart(job: ImportJob) -> bool:
+    return job.status == ImportJobStatus.QUEUED and timezone.now() - job.uploaded_at >= JOB_STALE_AFTER
+
+
+def golive_job_restart(*, job_id: int, actor) -> ImportJob:
+    """Queue a job again that the queue never started (JOB_STALE_AFTER). A job that runs or has finished is
+    left as it is: the import happens once."""
+    if not golive_may_import(actor):
+        raise NotPermitted(_("Only supervisors and management import the orders under way at go-live."))
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job_may_restart(job):
+            _job_queue(job.pk)
+    return job
+
+
+def golive_job_run(*, job_id: int) -> ImportJob | None:
+    """The worker's part. The orders and the job's "done" are written in one transaction under the job's
+    row lock: a second delivery of the same job waits, then finds it done; a worker killed mid-way leaves
+    nothing, and the redelivery imports from the start. A refusal (the file no longer fits the data of now,
+    the person lost the right to import) marks the job failed with its reasons; nothing is imported."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.is_finished:
+            return job
+        job.status, job.attempts, job.started_at = ImportJobStatus.RUNNING, job.attempts + 1, timezone.now()
+        job.save(update_fields=["status", "attempts", "started_at"])
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update(of=("self",)).select_related("uploaded_by").get(pk=job_id)
+            if job.is_finished:
+                return job
+            with job.file.open("rb") as handle:
+                uploaded = ContentFile(handle.read(), name=job.original_name)
+            with translation.override(_job_language(job)):
+                orders = golive_import(uploaded=uploaded, actor=job.uploaded_by)
+            job.status, job.orders_imported, job.finished_at = ImportJobStatus.DONE, len(orders), timezone.now()
+            job.save(update_fields=["status", "orders_imported", "finished_at"])
+        log.info("golive job %s imported %d orders", job_id, len(orders))
+        return job
+    except DomainError as error:
+        return _job_failed(job_id, error.message, [str(reason) for reason in error.reasons][:20])
+    except Exception:
+        log.exception("golive job %s failed", job_id)
+        return _job_failed(job_id, _("The import stopped on an unexpected error. Nothing was imported."), [])
+
+
+def _job_language(job: ImportJob) -> str:
+    """The uploader's language: the reasons a refusal gives are read on their page."""
+    return getattr(job.uploaded_by, "preferred_language", "") or settings.LANGUAGE_CODE
+
+
+def _job_failed(job_id: int, message, reasons: list[str]) -> ImportJob | None:
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job_id).exclude(status=ImportJobStatus.DONE).update(
+            status=ImportJobStatus.FAILED, error=str(message), reasons=reasons, finished_at=timezone.now()
+        )
+    return ImportJob.objects.filter(pk=job_id).first()

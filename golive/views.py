@@ -1,16 +1,13 @@
 """The go-live import page: upload and preview (nothing saved), then import all or nothing. Between the two
 steps the file waits on the server as the intake spreadsheet's does (orders.views.intake_files' stash)."""
 
-import logging
 from functools import partial
 
 from django.contrib import messages
-from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from accounts.decorators import role_required
@@ -21,10 +18,10 @@ from orders.forms_import import StashForm
 from orders.services.spreadsheet_import import MAX_ROWS
 from orders.views.intake_files import stash_drop, stash_get, upload_preview_page
 
-from .services import golive_import, golive_parse
+from .selectors import golive_job_get, golive_jobs_recent
+from .services import golive_job_restart, golive_job_start, golive_parse, job_may_restart
 from .template_file import TEMPLATE_FORMATS, template_columns, template_file
 
-log = logging.getLogger(__name__)
 STASH_KIND = "golive"
 
 
@@ -36,7 +33,11 @@ def golive_import_view(request):
     return upload_preview_page(
         request,
         template="golive/import.html",
-        context={"max_rows": MAX_ROWS, "columns": template_columns()},
+        context={
+            "max_rows": MAX_ROWS,
+            "columns": template_columns(),
+            "jobs": golive_jobs_recent(user=request.user),
+        },
         parse=partial(golive_parse, actor=request.user),
         stash_kind=STASH_KIND,
         import_form_class=StashForm,
@@ -52,25 +53,30 @@ def _import(request):
         )
         return redirect("golive:import")
     data, name = kept
-    token = form.cleaned_data["stash"]
     try:
-        orders = golive_import(uploaded=ContentFile(data, name=name), actor=request.user)
+        job = golive_job_start(data=data, name=name, actor=request.user)
     except DomainError as error:
         report_error(request, error)
-        stash_drop(request, token)
         return redirect("golive:import")
-    stash_drop(request, token)
-    log.info("golive import user=%s orders=%d file=%s", request.user.get_username(), len(orders), name)
-    messages.success(
-        request,
-        ngettext(
-            "%(count)d order imported, each in its state.",
-            "%(count)d orders imported, each in its state.",
-            len(orders),
-        )
-        % {"count": len(orders)},
-    )
-    return redirect(f"{reverse('orders:list')}?channel=golive")
+    stash_drop(request, form.cleaned_data["stash"])
+    return redirect("golive:job", job_id=job.pk)
+
+
+@role_required(Role.SUPERVISOR, Role.MANAGEMENT)
+def golive_job_view(request, job_id: int):
+    """The job's page: follows the import to its end (htmx polls the status while it waits or runs)."""
+    job = golive_job_get(user=request.user, job_id=job_id)
+    if request.method == "POST":
+        try:
+            job = golive_job_restart(job_id=job.pk, actor=request.user)
+        except DomainError as error:
+            report_error(request, error)
+        return redirect("golive:job", job_id=job.pk)
+    orders_url = f"{reverse('orders:list')}?channel=golive"
+    context = {"job": job, "may_restart": job_may_restart(job), "orders_url": orders_url}
+    if request.htmx:
+        return render(request, "golive/_job_status.html", context)
+    return render(request, "golive/job.html", context)
 
 
 @role_required(Role.SUPERVISOR, Role.MANAGEMENT)

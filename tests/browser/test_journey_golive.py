@@ -23,6 +23,8 @@ EN = {
     "counts": "4 orders from 5 rows.",
     "import": "Import all 4 orders",
     "imported": "4 orders imported, each in its state.",
+    "see_orders": "See the imported orders",
+    "earlier": "Earlier imports",
     "orders": "Orders",
     "channel": "Channel",
     "golive": "Go-live import",
@@ -130,8 +132,10 @@ def test_supervisor_imports_orders_under_way_and_a_merchandiser_carries_one_on(o
     expect(preview).to_contain_text(t["counts"])
     for po in ("GLJ-1", "GLJ-2", "GLJ-3", "GLJ-4"):
         expect(preview).to_contain_text(f"PO {po}")
-    j.click_button(t["import"])
+    j.click_button(t["import"])  # a worker imports the file; its page follows the job to the end
+    expect(j.heading()).to_contain_text(filled.name)
     expect(j.message()).to_contain_text(t["imported"])
+    j.click_link(t["see_orders"])
     expect(j.heading()).to_have_text(t["orders"])
     table = page.get_by_role("table")
     for po in ("GLJ-1", "GLJ-2", "GLJ-3", "GLJ-4"):
@@ -152,4 +156,9 @@ def test_supervisor_imports_orders_under_way_and_a_merchandiser_carries_one_on(o
     m.click_button(t["enter_order"])
     expect(m.heading()).to_contain_text(t["entered"])
     assert re.search(r"SO-\d{4}-\d{6}", m.heading().inner_text())
+    # Back on the import page, the supervisor finds the job among the earlier imports.
+    j.nav(t["nav"])
+    earlier = page.get_by_role("region", name=t["earlier"])
+    expect(earlier).to_contain_text(filled.name)
+    expect(earlier).to_contain_text("Imported")
     print(f"clicks: sup.sun go-live import {j.clicks}, merch.chen enter {m.clicks}")

@@ -192,17 +192,22 @@ def test_a_supervisor_imports_only_for_the_teams_they_lead_management_for_any(wo
     assert golive_import(uploaded=csv_file([row(customer_po="T", state="received")]), actor=management_user)
 
 
-def test_supervisor_previews_then_imports_through_the_page(world, supervisor, client):
+def test_supervisor_previews_then_imports_through_the_page(
+    world, supervisor, client, django_capture_on_commit_callbacks
+):
     client.force_login(supervisor)
     page = client.post(URL, {"step": "preview", "file": csv_file(four_states())})
     assert page.status_code == 200
     assert Order.objects.count() == 0
     token = page.context["import_form"].initial["stash"]
 
-    done = client.post(URL, {"step": "import", "stash": token})
+    with django_capture_on_commit_callbacks(execute=True):  # the job's task, run eagerly after the commit
+        done = client.post(URL, {"step": "import", "stash": token})
 
-    assert done.status_code == 302
+    assert done.status_code == 302 and "/golive/imports/" in done["Location"]
     assert Order.objects.filter(channel=Channel.GOLIVE).count() == 4
+    page = client.get(done["Location"])
+    assert "4 orders imported, each in its state." in page.content.decode()
 
 
 def test_a_bad_file_shows_its_problems_and_offers_no_import(world, management_user, client):

@@ -50,6 +50,17 @@ def inbox_notice(world) -> int:
     return item.pk
 
 
+def golive_job(world) -> int:
+    """A finished go-live import job (made once per world): starting it again changes nothing."""
+    from golive.models import ImportJob, ImportJobStatus
+
+    job, _ = ImportJob.objects.get_or_create(
+        original_name="access-matrix.csv",
+        defaults={"status": ImportJobStatus.DONE, "orders_imported": 0, "uploaded_by": world.users["supervisor"]},
+    )
+    return job.pk
+
+
 STAFF = ("merchandiser", "supervisor", "qa", "hr", "management", "other_merchandiser")
 OUTSIDERS = ("anonymous", "customer_api", "link_holder", "factory_link")  # no staff session
 
@@ -211,6 +222,7 @@ ACCESS: dict[str, dict] = {
     "logistics:carrier_list": roles_only(*MERCHANDISERS, "supervisor", "management"),
     # --- go-live: supervisors and management import the orders under way; nobody else sees the page --------
     "golive:import": roles_only("supervisor", "management"),  # an empty POST: the form's errors (400)
+    "golive:job": roles_only("supervisor", "management"),  # a finished job: a POST changes nothing
     "golive:template": {
         "GET": roles_only("supervisor", "management"),
         "POST": roles_only("supervisor", "management", other=DENIED) | {"supervisor": METHOD, "management": METHOD},
@@ -455,6 +467,7 @@ KWARGS_BY_URL = {
     "workcalendar:day_delete": {"pk": "=1"},
     "calendarfeed:ics": {"token": "=forged:token"},
     "notifications:open": {"pk": lambda world: inbox_notice(world)},
+    "golive:job": {"job_id": lambda world: golive_job(world)},
     "notifications:read": {"pk": lambda world: inbox_notice(world)},
     "orders:customer_edit": {"pk": "customer.pk"},
     "orders:product_edit": {"pk": "product.pk"},
