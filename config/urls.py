@@ -23,6 +23,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("inbox/", include("notifications.urls")),
     path("s/", include("customer_portal.urls")),  # the customer's status page: signed link, no login
+    path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include("orders.api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
