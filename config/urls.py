@@ -29,5 +29,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+if "devtools" in settings.INSTALLED_APPS and settings.WEBHOOKS_ALLOW_LOOPBACK:  # make run's webhook receiver
+    urlpatterns.append(path("dev/webhooks/", include("devtools.receiver_urls")))
+
 if settings.PERF_FLOOR_ENABLED:  # the benchmark's floor page (bench/run.py); off unless the bench asks
     urlpatterns.append(path("perf/", include("devtools.urls")))

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import AppendOnlyEvent
 from orders.models import Customer, Order
@@ -65,9 +66,10 @@ class EndpointEvent(AppendOnlyEvent):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    SUCCEEDED = "succeeded", _("Delivered")
-    GIVEN_UP = "given_up", _("Given up")
+    # A context of their own: "Delivered" means a shipment's arrival elsewhere in the catalogues.
+    PENDING = "pending", pgettext_lazy("webhook delivery", "Waiting to be sent")
+    SUCCEEDED = "succeeded", pgettext_lazy("webhook delivery", "Delivered")
+    GIVEN_UP = "given_up", pgettext_lazy("webhook delivery", "Given up")
 
 
 def new_event_id() -> str:
