@@ -1,7 +1,8 @@
 """Webhooks in the demo: Pacific Apparel (merch.wang's customer, team A) has an endpoint pointed at the
 development receiver of `make run` (/dev/webhooks/receiver/), and a few deliveries of its orders' events, so
-merch.wang, sup.zhao and mgmt.zheng find them on the customer's Webhooks page, and the receiver page lists
-them once the worker has sent them. Made once: a second load finds the endpoint and changes nothing."""
+merch.wang, sup.zhao and mgmt.zheng find them on the customer's Webhooks page, and the receiver's page
+(/dev/webhooks/received/) lists them once the worker has sent them. Made once: a second load finds the
+endpoint and changes nothing."""
 
 from django.conf import settings
 

@@ -2,5 +2,8 @@ from django.urls import path
 
 from . import receiver
 
-app_name = "devreceiver"
-urlpatterns = [path("receiver/", receiver.receiver, name="receiver")]
+# Mounted at /dev/webhooks/ (config/urls.py): POST receiver/ takes deliveries, GET received/ lists them.
+urlpatterns = [
+    path("", receiver.receiver_api.urls),
+    path("received/", receiver.receiver_list, name="dev_webhooks_received"),
+]

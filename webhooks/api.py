@@ -14,7 +14,7 @@ from .services import delivery_replay
 
 router = Router(tags=["webhooks"])
 
-LIST_ERRORS, LIST_ERRORS_DOC = errors(**{"422": ["bad_limit"]})
+LIST_ERRORS, LIST_ERRORS_DOC = errors(**{"404": ["not_found"], "422": ["bad_limit"]})
 REPLAY_ERRORS, REPLAY_ERRORS_DOC = errors(**{"404": ["not_found"]})
 REPLAY_ERRORS[422] = ErrorOut
 REPLAY_ERRORS_DOC[422] = {

@@ -304,6 +304,14 @@ ACCESS: dict[str, dict] = {
         "GET": staff_only(DENIED, merchandiser=METHOD, supervisor=METHOD, management=METHOD, other_merchandiser=METHOD),
         "POST": roles_only("merchandiser", "supervisor", "management"),
     },
+    # --- the development webhook receiver (devtools, local and test settings only) ---------------------
+    # Anyone may POST (the signature is the key: an unsigned request gets 400); staff who manage webhooks read.
+    "devreceiver:receive": {"GET": everyone(METHOD), "POST": everyone(OK)},
+    "devreceiver:api-root": everyone(DENIED),
+    "dev_webhooks_received": {
+        "GET": roles_only(*MERCHANDISERS, "supervisor", "management"),
+        "POST": staff_only(DENIED, **dict.fromkeys((*MERCHANDISERS, "supervisor", "management"), METHOD)),
+    },
     # --- operations -----------------------------------------------------------------------------------
     "healthz": {"GET": everyone(OK), "POST": everyone(OK)},
     # --- supervision (tests/supervision/access_world.py builds the objects of team A) ------------------
