@@ -9,7 +9,7 @@ exempt from CSRF the way the customer API is, without an exemption of our own.""
 import json
 
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -45,7 +45,7 @@ def receive(request):
     ]
     valid = any(signing.verify(secret=s, msg_id=msg_id, timestamp=timestamp, body=body, header=header) for s in secrets)
     if not valid:
-        return HttpResponse("bad signature", status=400, content_type="text/plain")
+        return JsonResponse({"detail": "Bad or missing webhook signature."}, status=400)
     try:
         event = json.loads(body).get("type", "")
     except (ValueError, AttributeError):
