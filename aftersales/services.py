@@ -23,7 +23,7 @@ from accounts.roles import Role, has_role
 from core import waiting
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from notifications.services import notify
-from orders import events
+from orders import events, hooks
 from orders.models import Order, OrderState
 from orders.permissions import can_edit
 from orders.services import order_lock, order_transition
@@ -281,6 +281,7 @@ def case_open(*, order_id, actor, data: CaseInput) -> Case:
             ),
             channel=case.channel,
         )
+        hooks.customer_event("case.opened", order, subject=case)
         if case.owner_id != getattr(actor, "pk", None):
             _email_staff(
                 case, user=case.owner, kind="case_opened", template="case_opened", dedupe_key=f"case:{case.pk}:opened"
@@ -357,6 +358,8 @@ def case_transition(*, case_id, name: str, actor, note: str = "", resolution: st
             from_state=from_state,
             to_state=case.status,
         )
+        if name == "resolve":
+            hooks.customer_event("case.resolved", order, subject=case)
     return case
 
 

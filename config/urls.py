@@ -23,10 +23,14 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("inbox/", include("notifications.urls")),
     path("s/", include("customer_portal.urls")),  # the customer's status page: signed link, no login
+    path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include("orders.api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+if "devtools" in settings.INSTALLED_APPS and settings.WEBHOOKS_ALLOW_LOOPBACK:  # make run's webhook receiver
+    urlpatterns.append(path("dev/webhooks/", include("devtools.receiver_urls")))
 
 if settings.PERF_FLOOR_ENABLED:  # the benchmark's floor page (bench/run.py); off unless the bench asks
     urlpatterns.append(path("perf/", include("devtools.urls")))

@@ -48,6 +48,7 @@ from . import (
     logistics_demo,
     production_demo,
     supervision_demo,
+    webhooks_demo,
 )
 
 DEMO_PASSWORD = "Gendan-demo-2026"  # noqa: S105 - printed by `make run` and listed in the README
@@ -281,5 +282,6 @@ def demo_load() -> dict:
         discussion_demo.load(rng)
         documents_demo.load(rng, customer_codes=[code for code, *_rest in CUSTOMERS])
         evaluation_demo.load(rng)  # after the others: it scores the quarter their records fall in
+        webhooks_demo.load()  # Pacific Apparel's endpoint at the development receiver, with deliveries
         _saved_views(users)
     return {"users": len(users) + 1, "customers": len(customers), "orders_created": made}

@@ -341,6 +341,7 @@ def shipment_create(*, order_id, actor, data: ShipmentInput) -> Shipment:
             actor=actor,
             files=lambda: _shipment_notice_files(shipment, actor),  # only when there is someone to send to
         )
+        hooks.customer_event("order.shipped", order, subject=shipment)
         if complete:
             order_transition(
                 order_id=order.pk,
@@ -481,6 +482,7 @@ def shipment_confirm_delivery(
                 "delivered_on": delivered_on.isoformat(),
             },
         )
+        hooks.customer_event("order.delivered", order, subject=shipment)
         last = last_delivery_date(order=order)
         if order.status == OrderState.SHIPPED and last is not None:
             order_transition(

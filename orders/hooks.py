@@ -216,3 +216,56 @@ def register_promise_approved(action: Callable) -> None:
 def run_promise_approved(promise, actor) -> None:
     for action in _promise_approved:
         action(promise, actor)
+
+
+# Customer-visible events: what a customer's own system may be told about (the webhooks app sends them).
+# The service that makes one happen calls customer_event() inside its transaction, after its own writes;
+# a listener (registered in its AppConfig.ready()) writes what it needs in that same transaction, so a
+# rolled-back change tells nobody. `subject` is the thing the event is about besides the order (the
+# shipment, the case, the promise of a new date). Listeners read only customer-visible fields.
+CUSTOMER_EVENTS = (
+    "order.received",
+    "order.confirmed",
+    "order.entered",
+    "order.production_started",
+    "order.delayed",
+    "order.shipped",
+    "order.delivered",
+    "case.opened",
+    "case.resolved",
+)
+# The order transitions that are customer events of their own (order_transition announces them).
+TRANSITION_EVENTS = {
+    "confirm": "order.confirmed",
+    "enter": "order.entered",
+    "start_production": "order.production_started",
+}
+
+_customer_event_listeners: list[Callable] = []
+
+
+def register_customer_event_listener(listener: Callable) -> None:
+    """listener(event=..., order=..., subject=...), run inside the transaction of the change."""
+    if listener not in _customer_event_listeners:
+        _customer_event_listeners.append(listener)
+
+
+def customer_event(event: str, order, subject=None) -> None:
+    if event not in CUSTOMER_EVENTS:
+        raise ValueError(f"unknown customer event {event!r}")
+    for listener in _customer_event_listeners:
+        listener(event=event, order=order, subject=subject)
+
+
+# Links on the customer's page to what an app above keeps per customer (its webhooks). fn(customer=...,
+# user=...) -> {"label": str, "url": str} or None when the person may not open it.
+_customer_links: list[Callable] = []
+
+
+def register_customer_link(source: Callable) -> None:
+    if source not in _customer_links:
+        _customer_links.append(source)
+
+
+def customer_links(*, customer, user) -> list[dict]:
+    return [link for source in _customer_links if (link := source(customer=customer, user=user))]

@@ -204,3 +204,18 @@ def test_the_demo_has_factory_reports_with_photos_and_a_load_again_adds_none(dem
     assert FactoryLink.objects.filter(order=reports.first().order, revoked_at__isnull=True).count() == 1
     assert load() == {"factory_reports": "already loaded"}
     assert FactoryReport.objects.count() == 2
+
+
+def test_the_demo_has_a_webhook_endpoint_with_deliveries_for_its_people_and_a_load_again_adds_none(demo, db):
+    from accounts.models import User
+    from demo.webhooks_demo import load
+    from webhooks.models import Delivery, Endpoint
+    from webhooks.services import can_manage_webhooks
+
+    endpoint = Endpoint.objects.select_related("customer").get(customer__code="PACI")
+    assert endpoint.url.endswith("/dev/webhooks/receiver/")
+    assert Delivery.objects.filter(endpoint=endpoint).values("event").distinct().count() == 2
+    for username in ("merch.wang", "sup.zhao", "mgmt.zheng"):
+        assert can_manage_webhooks(User.objects.get(username=username), endpoint.customer)
+    assert load() == {"webhooks": "already there"}
+    assert Delivery.objects.count() == 2

@@ -22,6 +22,7 @@ LAYERS: list[set[str]] = [
     {"golive"},  # the go-live import: creates orders in any state, with each stage's part
     {"documents"},  # the PI and packing list PDFs: read orders and logistics, plug into the order page
     {"customer_portal"},  # the customer's page over shipments and cases
+    {"webhooks"},  # signed events to customers' systems: listens to orders.hooks.customer_event
     {"supervision"},  # reads orders and the stages
     {"evaluation"},  # scores everything below
     {"dashboards", "calendarfeed", "search"},  # compose the selectors below: work pages; calendar feed; search

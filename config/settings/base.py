@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dashboards",
     "calendarfeed",  # a person's deadlines as an iCalendar feed behind a signed, revocable link
     "search",  # the top bar's search box: reads every app's visibility selectors
+    "webhooks",  # signed events to customers' systems: endpoints, the outbox of deliveries, attempts
     # development only (DEVELOPMENT_APPS, below): the demo data and devtools
 ]
 
@@ -245,6 +246,17 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # The customer API's limit per customer ("requests/period", period s, m, h or d), counted in the cache:
 # with Redis across all web processes, else per process (docs/api.md, rate limits).
 API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/m")
+# --- Webhooks to customers' systems (docs/webhooks.md) ---
+# A receiver that has not answered within this many seconds is cut off; the attempt counts as failed.
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+# Failed deliveries are retried with exponential backoff (first wait, doubled each time, at most the cap)
+# for this many hours from the event, then given up (a replay starts the window again).
+WEBHOOKS_RETRY_FIRST_SECONDS = env.int("WEBHOOKS_RETRY_FIRST_SECONDS", default=30)
+WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=4 * 3600)
+WEBHOOKS_RETRY_HOURS = env.int("WEBHOOKS_RETRY_HOURS", default=24)
+# Loopback receivers (http://127.0.0.1:...): development and tests only. Production refuses them, and
+# private, link-local and reserved addresses always (server-side request forgery).
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=False)
 
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -365,6 +377,12 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox retry: mail the broker or the SMTP server could not take earlier goes out here.
     "notifications-send-due": {
         "task": "notifications.send_due",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
+    # Webhooks: deliveries whose retry is due (exponential backoff), and those the broker could not take.
+    "webhooks-send-due": {
+        "task": "webhooks.send_due",
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },

@@ -8,3 +8,5 @@ INSTALLED_APPS = [*INSTALLED_APPS, *(app for app in DEVELOPMENT_APPS if app not 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Serve static files straight from the apps and static/ while developing: no collectstatic needed.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# The demo's webhook endpoint points at the development receiver on this machine (docs/webhooks.md).
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=True)

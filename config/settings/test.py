@@ -46,3 +46,5 @@ DASHBOARD_COUNTS_MAX_AGE = 0
 # cache as in production (tests/conftest.py empties it before each test).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 ACCESS_CACHE_SECONDS = 600
+# The webhook tests run their receivers on loopback.
+WEBHOOKS_ALLOW_LOOPBACK = True

@@ -13,7 +13,7 @@ from accounts.roles import Role, has_role
 from core.dates import date_rule_error
 from core.errors import InvalidInput
 
-from .. import events
+from .. import events, hooks
 from ..models import INTAKE_CHANNELS, Currency, Customer, Order, OrderLine, Product, Unit
 from .records import attachment_add
 
@@ -115,4 +115,5 @@ def order_create(
         events.event_created(order, actor, channel=channel)
         if source_file is not None:
             attachment_add(order=order, uploaded=source_file, kind=source_kind or "other", actor=actor)
+        hooks.customer_event("order.received", order)
     return order

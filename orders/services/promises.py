@@ -149,6 +149,8 @@ def promise_approve(*, promise_id, actor, note: str = "") -> Promise:
         _move_date(order, promise, actor)
         events.event_promise(order, actor, type_=EventType.PROMISE_APPROVED, promise=promise, note=note.strip())
         hooks.run_promise_approved(promise, actor)
+        if promise.previous_date is None or promise.delivery_date > promise.previous_date:
+            hooks.customer_event("order.delayed", order, subject=promise)
     return promise
 
 

@@ -134,6 +134,8 @@ def order_transition(
             events.event_released(order, actor, note="", reason=ended_hold[0], since=ended_hold[1])
             hooks.run_after("release", order, actor)
         hooks.run_after(name, order, actor)
+        if name in hooks.TRANSITION_EVENTS:
+            hooks.customer_event(hooks.TRANSITION_EVENTS[name], order)
     return order
 
 

@@ -11,6 +11,7 @@ from core.errors import DomainError
 from core.params import table_paginate
 from core.views import report_error
 
+from .. import hooks
 from ..forms import CustomerContactFormSet, CustomerForm, ProductForm
 from ..models import Customer, Product
 from ..selectors import customer_history, customers_visible_to
@@ -72,6 +73,7 @@ def customer_edit(request, pk=None):
         "contacts": contacts,
         "customer": customer,
         "history": customer_history(customer=customer) if customer else [],
+        "links": hooks.customer_links(customer=customer, user=request.user) if customer else [],
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "orders/customer_form.html", context, status=status)

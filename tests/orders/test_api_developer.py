@@ -15,6 +15,8 @@ OPERATION_IDS = {
     ("post", "/api/v1/orders"): "order_submit",
     ("get", "/api/v1/orders"): "order_list",
     ("get", "/api/v1/orders/{order_id}"): "order_get",
+    ("get", "/api/v1/webhook-deliveries"): "webhook_delivery_list",
+    ("post", "/api/v1/webhook-deliveries/{delivery_id}/replay"): "webhook_delivery_replay",
 }
 ERROR_FIELDS = {"detail", "code", "errors"}
 

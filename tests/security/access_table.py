@@ -61,6 +61,35 @@ def golive_job(world) -> int:
     return job.pk
 
 
+def webhook_world(world) -> dict:
+    """An endpoint of the order's customer (team A's) with one delivery (made once per world)."""
+    if "webhooks" not in world.extra:
+        from webhooks.models import Delivery
+        from webhooks.services import endpoint_create
+
+        endpoint, _secret = endpoint_create(
+            customer_id=world.order.customer_id,
+            actor=world.users["merchandiser"],
+            url="http://127.0.0.1:9/hook",  # the discard port: a replay's attempt fails at once
+            events=["order.received"],
+        )
+        delivery = Delivery.objects.create(
+            endpoint=endpoint,
+            event_id="evt_matrix",
+            event="order.received",
+            order=world.order,
+            body="{}",
+            status="succeeded",
+            retry_until=timezone.now(),
+        )
+        world.extra["webhooks"] = {"endpoint": endpoint.pk, "delivery": delivery.pk}
+    return world.extra["webhooks"]
+
+
+def webhook_pk(name: str):
+    return lambda world: webhook_world(world)[name]
+
+
 STAFF = ("merchandiser", "supervisor", "qa", "hr", "management", "other_merchandiser")
 OUTSIDERS = ("anonymous", "customer_api", "link_holder", "factory_link")  # no staff session
 
@@ -271,6 +300,30 @@ ACCESS: dict[str, dict] = {
     "api:order_submit": everyone(API_401, customer_api=OK),
     "api:order_list": everyone(API_401, customer_api=OK),
     "api:order_get": {"GET": everyone(API_401, customer_api=OK), "POST": everyone(METHOD)},
+    # The token's own webhook deliveries, and a replay of one (POST only).
+    "api:webhook_delivery_list": {"GET": everyone(API_401, customer_api=OK), "POST": everyone(METHOD)},
+    "api:webhook_delivery_replay": {"GET": everyone(METHOD), "POST": everyone(API_401, customer_api=OK)},
+    # --- webhooks: the customer's merchandiser, their supervisor and management; team B's merchandiser
+    # does not learn that the customer's webhooks exist (404); QA and HR have no business there (403).
+    "webhooks:customer": roles_only("merchandiser", "supervisor", "management"),
+    "webhooks:endpoint": roles_only("merchandiser", "supervisor", "management"),
+    "webhooks:endpoint_rotate": {
+        "GET": staff_only(DENIED, merchandiser=METHOD, supervisor=METHOD, management=METHOD, other_merchandiser=METHOD),
+        "POST": roles_only("merchandiser", "supervisor", "management"),
+    },
+    "webhooks:delivery": roles_only("merchandiser", "supervisor", "management"),
+    "webhooks:delivery_replay": {
+        "GET": staff_only(DENIED, merchandiser=METHOD, supervisor=METHOD, management=METHOD, other_merchandiser=METHOD),
+        "POST": roles_only("merchandiser", "supervisor", "management"),
+    },
+    # --- the development webhook receiver (devtools, local and test settings only) ---------------------
+    # Anyone may POST (the signature is the key: an unsigned request gets 400); staff who manage webhooks read.
+    "devreceiver:receive": {"GET": everyone(METHOD), "POST": everyone(OK)},
+    "devreceiver:api-root": everyone(DENIED),
+    "dev_webhooks_received": {
+        "GET": roles_only(*MERCHANDISERS, "supervisor", "management"),
+        "POST": staff_only(DENIED, **dict.fromkeys((*MERCHANDISERS, "supervisor", "management"), METHOD)),
+    },
     # --- operations -----------------------------------------------------------------------------------
     "healthz": {"GET": everyone(OK), "POST": everyone(OK)},
     # --- supervision (tests/supervision/access_world.py builds the objects of team A) ------------------
@@ -470,6 +523,12 @@ KWARGS_BY_URL = {
     "golive:job": {"job_id": lambda world: golive_job(world)},
     "notifications:read": {"pk": lambda world: inbox_notice(world)},
     "orders:customer_edit": {"pk": "customer.pk"},
+    "webhooks:customer": {"customer_pk": "customer.pk"},
+    "webhooks:endpoint": {"pk": webhook_pk("endpoint")},
+    "webhooks:endpoint_rotate": {"pk": webhook_pk("endpoint")},
+    "webhooks:delivery": {"pk": webhook_pk("delivery")},
+    "webhooks:delivery_replay": {"pk": webhook_pk("delivery")},
+    "api:webhook_delivery_replay": {"delivery_id": webhook_pk("delivery")},
     "orders:product_edit": {"pk": "product.pk"},
     # supervision: the objects of tests/supervision/access_world.py
     "supervision:meeting_detail": {"pk": sup_pk("meeting")},
