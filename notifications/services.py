@@ -391,7 +391,7 @@ def team_robot_save(*, team_id: int, channel: str, webhook_url: str, secret: str
         raise InvalidInput(_("Paste the robot's webhook address."))
     if not robot_host_allowed(webhook_url):
         raise InvalidInput(
-            _("The webhook address must start with https:// and point at the chat app's own server (%(hosts)s).")
+            _("The webhook address must point at the chat app's own server (%(hosts)s).")
             % {"hosts": ", ".join(settings.NOTIFICATIONS_ROBOT_HOSTS)}
         )
     with transaction.atomic():
