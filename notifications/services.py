@@ -408,7 +408,7 @@ def team_robot_save(*, team_id: int, channel: str, webhook_url: str, secret: str
         robot.updated_at = timezone.now()
         robot.updated_by = actor
         robot.save()
-        logger.info("team %s %s robot set by %s", team_id, channel, actor.pk)
+        logger.info("team %s %s robot set by %s", team_id, channel, getattr(actor, "pk", None))
     return robot
 
 
@@ -417,7 +417,7 @@ def team_robot_remove(*, team_id: int, channel: str, actor) -> bool:
     with transaction.atomic():
         deleted, _rows = TeamRobot.objects.filter(team_id=team_id, channel=channel).delete()
         if deleted:
-            logger.info("team %s %s robot removed by %s", team_id, channel, actor.pk)
+            logger.info("team %s %s robot removed by %s", team_id, channel, getattr(actor, "pk", None))
     return bool(deleted)
 
 
