@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.models import StoredFile
 
@@ -22,7 +23,8 @@ class OutboxChannel(models.TextChoices):
 
 class TeamRobot(models.Model):
     """A team's chat group robot (WeCom or DingTalk), entered by an admin. The webhook address carries the
-    robot's key, so it is encrypted at rest like the secret (notifications.crypto) and shown only masked."""
+    robot's key, so it is encrypted at rest like the secret (notifications.crypto) and shown only masked.
+    The history records who set, changed or removed it and when, with the masked address only."""
 
     team = models.ForeignKey("accounts.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(
@@ -37,6 +39,7 @@ class TeamRobot(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    history = HistoricalRecords(excluded_fields=["webhook_url", "secret", "paused_until"])
 
     class Meta:
         verbose_name = _("team chat robot")

@@ -331,6 +331,9 @@ def test_management_sets_a_robot_and_never_sees_the_secret_again(team_a, fake):
     assert response.status_code == 302
     robot = TeamRobot.objects.get(team=team, channel=OutboxChannel.DINGTALK)
     assert robot.secret == fake.dingtalk_secret and robot.updated_by == boss
+    (record,) = robot.history.all()  # who set it, and when; the masked address only
+    assert record.history_user == boss and record.webhook_hint == robot.webhook_hint
+    assert not hasattr(record, "secret") and not hasattr(record, "webhook_url")
     for page in (client.get(reverse("notifications:robots")), client.get(url)):
         body = page.content.decode()
         assert fake.dingtalk_secret not in body and fake.dingtalk_token not in body
