@@ -114,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "evaluation.view_evaluationquarter",
         "evaluation.view_scorecard",
         "evaluation.view_outcome",
+        "notifications.change_teamrobot",  # the teams' WeCom and DingTalk robots (/inbox/robots/)
     ],
 }
 

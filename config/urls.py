@@ -34,3 +34,6 @@ if "devtools" in settings.INSTALLED_APPS and settings.WEBHOOKS_ALLOW_LOOPBACK:  
 
 if settings.PERF_FLOOR_ENABLED:  # the benchmark's floor page (bench/run.py); off unless the bench asks
     urlpatterns.append(path("perf/", include("devtools.urls")))
+
+if settings.DEBUG and "devtools" in settings.INSTALLED_APPS:  # the demo's stand-in chat robots (make run)
+    urlpatterns.append(path("dev/robots/", include("devtools.robot_urls")))

@@ -47,6 +47,7 @@ from . import (
     inbox_demo,
     logistics_demo,
     production_demo,
+    robots_demo,
     supervision_demo,
     webhooks_demo,
 )
@@ -269,6 +270,7 @@ def demo_load() -> dict:
     rng = random.Random(20261127)  # the same demo every time  # noqa: S311
     with transaction.atomic():
         users = _people()
+        robots_demo.load(rng)  # before the notices: merch.li's factory reports reach team A's WeCom robot
         inbox_demo.load(rng)  # first, so the mentions and cases the others bring are the newest notices
         customers, products = _master_data(users)
         # One packing list shows the capability (documents_demo); one per shipment would slow the first run.

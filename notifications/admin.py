@@ -5,8 +5,10 @@ from .models import InboxItem, Notification
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "reference", "to_email", "status", "attempts", "sent_at")
-    list_filter = ("status", "kind")
+    """Every outgoing email and chat robot message; one that gave up shows as "Gave up" with its last error."""
+
+    list_display = ("created_at", "channel", "kind", "reference", "to_email", "status", "attempts", "sent_at")
+    list_filter = ("status", "channel", "kind")
     search_fields = ("reference", "to_email", "message_id")
     readonly_fields = [f.name for f in Notification._meta.fields]
 

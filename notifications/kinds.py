@@ -3,17 +3,24 @@
 Every notice lands in the inbox. A person chooses, per kind, which channels also carry it (preferences
 page); a kind with no choice made takes its default. Kinds are plain strings the callers pass: this
 module only names them for the preferences page, so notifications still knows nothing of orders.
-A channel is listed only once it can deliver (WeCom and DingTalk come with issue 21, item 2)."""
+WeCom and DingTalk go to the person's team's group robot, so they are offered only to someone whose team
+has that robot (notifications.selectors.inbox_channels_offered)."""
 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
 EMAIL = "email"
+WECOM = "wecom"  # notifications.robots
+DINGTALK = "dingtalk"
 
 # The channels that work today, in the order the preferences page offers them, each with its choice's label
 # (a whole phrase per channel: word order differs between the languages).
-CHANNELS: dict[str, object] = {EMAIL: _("In the app and by email")}
+CHANNELS: dict[str, object] = {
+    EMAIL: _("In the app and by email"),
+    WECOM: _("In the app and in my team's WeCom group"),
+    DINGTALK: _("In the app and in my team's DingTalk group"),
+}
 
 
 @dataclass(frozen=True)

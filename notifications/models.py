@@ -2,8 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.models import StoredFile
+
+from .crypto import EncryptedTextField
 
 
 class NotificationStatus(models.TextChoices):
@@ -12,13 +15,56 @@ class NotificationStatus(models.TextChoices):
     FAILED = "failed", _("Gave up")
 
 
-class Notification(models.Model):
-    """One outgoing email. Written in the same transaction as the change it reports; sent after commit."""
+class OutboxChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    WECOM = "wecom", _("WeCom")
+    DINGTALK = "dingtalk", _("DingTalk")
 
+
+class TeamRobot(models.Model):
+    """A team's chat group robot (WeCom or DingTalk), entered by an admin. The webhook address carries the
+    robot's key, so it is encrypted at rest like the secret (notifications.crypto) and shown only masked.
+    The history records who set, changed or removed it and when, with the masked address only."""
+
+    team = models.ForeignKey("accounts.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(
+        _("chat app"), max_length=10, choices=[c for c in OutboxChannel.choices if c[0] != OutboxChannel.EMAIL]
+    )
+    webhook_url = EncryptedTextField(_("webhook address"))
+    secret = EncryptedTextField(_("secret"), blank=True)
+    webhook_hint = models.CharField(_("webhook"), max_length=80, help_text=_("the address, masked"))
+    # After a robot says "too fast", every message to it waits until then (not only the one refused).
+    paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["webhook_url", "secret", "paused_until"])
+
+    class Meta:
+        verbose_name = _("team chat robot")
+        verbose_name_plural = _("team chat robots")
+        ordering = ["team_id", "channel"]
+        constraints = [models.UniqueConstraint(fields=["team", "channel"], name="team_robot_one_per_channel")]
+
+    def __str__(self):
+        return f"{self.team_id} {self.channel} {self.webhook_hint}"
+
+
+class Notification(models.Model):
+    """One outgoing message: an email, or a post to a team's chat robot. Written in the same transaction as
+    the change it reports; sent after commit."""
+
+    channel = models.CharField(_("channel"), max_length=10, choices=OutboxChannel.choices, default=OutboxChannel.EMAIL)
+    # A chat message goes to whichever address the robot has when it is sent: an admin's fix of a bad key
+    # reaches the messages already waiting.
+    robot = models.ForeignKey(
+        TeamRobot, verbose_name=_("robot"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=40)
     reference = models.CharField(_("about"), max_length=60, db_index=True, help_text=_("e.g. order:123"))
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
-    to_email = models.EmailField(_("to"))
+    to_email = models.EmailField(_("to"), blank=True)  # empty for a chat message
     # Where the recipient's answer goes: a customer notice replies to its merchandiser, not the system.
     reply_to = models.EmailField(_("reply to"), blank=True)
     language = models.CharField(_("language"), max_length=10)
@@ -48,7 +94,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} → {self.to_email} ({self.status})"
+        return f"{self.kind} → {self.to_email or self.channel} ({self.status})"
 
 
 class NotificationAttachment(StoredFile):

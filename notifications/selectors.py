@@ -12,7 +12,8 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 
 from .kinds import CHANNELS, KINDS
-from .models import DeliveryPreference, InboxItem
+from .models import DeliveryPreference, InboxItem, TeamRobot
+from .robots import ROBOT_CHANNELS
 
 logger = logging.getLogger(__name__)
 
@@ -98,4 +99,31 @@ def inbox_preferences(*, user) -> list[KindChoice]:
             channels=frozenset(c for c in CHANNELS if chosen.get((kind.key, c), c in kind.default_channels)),
         )
         for kind in KINDS.values()
+    ]
+
+
+def team_robot(*, team_id: int | None, channel: str) -> TeamRobot | None:
+    if team_id is None:
+        return None
+    return TeamRobot.objects.filter(team_id=team_id, channel=channel).first()
+
+
+def inbox_channels_offered(*, user) -> list[tuple[str, object]]:
+    """The channels the preferences page offers this person, with their labels: email, and WeCom or DingTalk
+    only when the person's team has that robot."""
+    robots = set()
+    if getattr(user, "team_id", None):
+        robots = set(TeamRobot.objects.filter(team_id=user.team_id).values_list("channel", flat=True))
+    return [(key, label) for key, label in CHANNELS.items() if key not in ROBOT_CHANNELS or key in robots]
+
+
+def team_robots_overview() -> list[dict]:
+    """Every team with its robots (masked), for the robots page: one query for the teams, one for the robots."""
+    team_model = TeamRobot._meta.get_field("team").related_model
+    robots: dict[int, dict[str, TeamRobot]] = {}
+    for robot in TeamRobot.objects.defer("webhook_url", "secret"):
+        robots.setdefault(robot.team_id, {})[robot.channel] = robot
+    return [
+        {"team": team, "robots": [(channel, robots.get(team.pk, {}).get(channel)) for channel in ROBOT_CHANNELS]}
+        for team in team_model.objects.all()
     ]

@@ -1,13 +1,18 @@
 """The outbox: enqueue inside the caller's transaction, send after commit, retry until sent. And the staff
 inbox in front of it: `notify` writes a person's notice and, if they asked for it, the outbox's email.
 
+The outbox carries emails and chat robot messages (WeCom, DingTalk: notifications.robots) alike: one
+row each, one sender, one retry job, one admin list.
+
 Exactly once: the sender claims the row under a lock, sends, and marks it sent in the same
 transaction; a row marked sent is never sent again, whichever worker or job gets to it. The one window
 left, a crash after the mail server accepted the message but before the commit, resends it with the
-same Message-ID (fixed at the first attempt), so the receiving side can recognise the duplicate.
+same Message-ID (fixed at the first attempt), so the receiving side can recognise the duplicate. The chat
+robots take no message id, so there that window can show a message twice in the group.
 """
 
 import logging
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,8 +29,17 @@ from django.utils.translation import gettext as _
 from core.errors import InvalidInput
 
 from .kinds import CHANNELS, EMAIL, KINDS
-from .models import DeliveryPreference, InboxItem, Notification, NotificationAttachment, NotificationStatus
-from .selectors import inbox_changed, inbox_channels_for
+from .models import (
+    DeliveryPreference,
+    InboxItem,
+    Notification,
+    NotificationAttachment,
+    NotificationStatus,
+    OutboxChannel,
+    TeamRobot,
+)
+from .robots import RATE_LIMIT_PAUSE, ROBOT_CHANNELS, RobotError, RobotMessage, robot_host_allowed, robot_post
+from .selectors import inbox_changed, inbox_channels_for, team_robot
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +129,31 @@ def _dispatch(notification_id: int) -> None:
         logger.warning("broker unavailable; notification %s left for the retry job", notification_id, exc_info=True)
 
 
+def chat_enqueue(
+    *, robot: TeamRobot, kind: str, reference: str, user, title: str, link: str, language: str
+) -> Notification:
+    """Write a message for the team's chat robot to the outbox, in the caller's transaction, and send it
+    after commit. The text names the person (a group robot speaks to the whole group), is in their
+    language, and links to the thing by its absolute address (SITE_URL)."""
+    url = settings.SITE_URL.rstrip("/") + link if link.startswith("/") else link
+    context = {"title": title, "person": str(user), "url": url}
+    with translation.override(language):
+        text = render_to_string("notifications/chat_message.md", context, using=TEXT_ENGINE).strip()
+    notification = Notification.objects.create(
+        channel=robot.channel,
+        robot=robot,
+        kind=kind,
+        reference=reference,
+        language=language,
+        subject=title[:255],
+        body_text=text,
+    )
+    transaction.on_commit(lambda: _dispatch(notification.pk))
+    return notification
+
+
 def notification_send(*, notification_id: int) -> bool:
-    """Send one due message. Returns True if this call sent it."""
+    """Send one due message, by email or to its chat robot. Returns True if this call sent it."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True)
@@ -125,42 +162,90 @@ def notification_send(*, notification_id: int) -> bool:
         )
         if notification is None:
             return False  # already sent, given up, or being sent by another worker right now
-        # Fixed at the first attempt and kept for every retry (see the module docstring).
-        message_id = notification.message_id or make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN)
-        notification.message_id = message_id
-        message = EmailMultiAlternatives(
-            subject=notification.subject,
-            body=notification.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[notification.to_email],
-            reply_to=[notification.reply_to] if notification.reply_to else None,
-            headers={"Message-ID": message_id},
+        if notification.channel == OutboxChannel.EMAIL:
+            return _send_email(notification)
+        return _send_chat(notification)
+
+
+def _send_email(notification: Notification) -> bool:
+    # Fixed at the first attempt and kept for every retry (see the module docstring).
+    message_id = notification.message_id or make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN)
+    notification.message_id = message_id
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.to_email],
+        reply_to=[notification.reply_to] if notification.reply_to else None,
+        headers={"Message-ID": message_id},
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    try:
+        # Inside the try: an attachment that cannot be read is this message's failure, retried and
+        # visible in its last error, never an error that stops the retry job's other messages.
+        for attachment in notification.attachments.all():
+            with attachment.file.open("rb") as stored:
+                message.attach(attachment.original_name, stored.read(), attachment.content_type)
+        message.send(fail_silently=False)
+    except Exception as exc:  # noqa: BLE001 - SMTP and network errors alike: retry later
+        return _failed(notification, f"{type(exc).__name__}: {exc}")
+    return _sent(notification)
+
+
+def _send_chat(notification: Notification) -> bool:
+    robot = notification.robot
+    if robot is None:
+        return _failed(notification, "the team's robot was removed", give_up=True)
+    now = timezone.now()
+    if robot.paused_until and robot.paused_until > now:
+        # The robot asked us to slow down: wait, without spending an attempt.
+        notification.next_attempt_at = robot.paused_until
+        notification.save(update_fields=["next_attempt_at"])
+        return False
+    try:
+        robot_post(
+            channel=robot.channel,
+            webhook_url=robot.webhook_url,
+            secret=robot.secret,
+            message=RobotMessage(title=notification.subject, text=notification.body_text),
         )
-        if notification.body_html:
-            message.attach_alternative(notification.body_html, "text/html")
-        try:
-            # Inside the try: an attachment that cannot be read is this message's failure, retried and
-            # visible in its last error, never an error that stops the retry job's other messages.
-            for attachment in notification.attachments.all():
-                with attachment.file.open("rb") as stored:
-                    message.attach(attachment.original_name, stored.read(), attachment.content_type)
-            message.send(fail_silently=False)
-        except Exception as exc:  # noqa: BLE001 - SMTP and network errors alike: retry later
-            notification.attempts += 1
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            backoff = min(timedelta(minutes=2**notification.attempts), MAX_BACKOFF)
-            notification.next_attempt_at = timezone.now() + backoff
-            if notification.attempts >= MAX_ATTEMPTS:
-                notification.status = NotificationStatus.FAILED
-            notification.save(update_fields=["attempts", "last_error", "next_attempt_at", "status", "message_id"])
-            logger.warning("notification %s not sent: %s", notification.pk, notification.last_error)
-            return False
-        notification.status = NotificationStatus.SENT
-        notification.sent_at = timezone.now()
-        notification.message_id = message_id
-        notification.attempts += 1
-        notification.last_error = ""
-        notification.save(update_fields=["status", "sent_at", "message_id", "attempts", "last_error"])
+    except RobotError as exc:
+        if exc.rate_limited:
+            until = now + RATE_LIMIT_PAUSE[robot.channel]
+            TeamRobot.objects.filter(pk=robot.pk).update(paused_until=until)
+            return _failed(notification, f"rate limited ({exc})", at_least=RATE_LIMIT_PAUSE[robot.channel])
+        hint = " - check the team's robot (webhook address and secret)" if exc.bad_key else ""
+        return _failed(notification, f"{exc}{hint}")
+    except Exception as exc:  # noqa: BLE001 - network errors, a robot that is down: retry later
+        return _failed(notification, f"{type(exc).__name__}: {exc}")
+    return _sent(notification)
+
+
+def _failed(
+    notification: Notification, error: str, *, give_up: bool = False, at_least: timedelta | None = None
+) -> bool:
+    """Count the attempt, keep the error for the admin, and set the next try: sooner at first, then less
+    often (exponential, capped); a rate limit waits at least its pause. Gives up after MAX_ATTEMPTS."""
+    notification.attempts += 1
+    notification.last_error = error[:2000]
+    backoff = min(timedelta(minutes=2**notification.attempts), MAX_BACKOFF)
+    if at_least is not None:
+        backoff = max(backoff, at_least)
+    notification.next_attempt_at = timezone.now() + backoff
+    if give_up or notification.attempts >= MAX_ATTEMPTS:
+        notification.status = NotificationStatus.FAILED
+    notification.save(update_fields=["attempts", "last_error", "next_attempt_at", "status", "message_id"])
+    logger.warning("notification %s not sent: %s", notification.pk, notification.last_error)
+    return False
+
+
+def _sent(notification: Notification) -> bool:
+    notification.status = NotificationStatus.SENT
+    notification.sent_at = timezone.now()
+    notification.attempts += 1
+    notification.last_error = ""
+    notification.save(update_fields=["status", "sent_at", "message_id", "attempts", "last_error"])
     return True
 
 
@@ -201,8 +286,9 @@ def notify(
     dedupe_key: str | None = None,
     email_context: dict | None = None,
 ) -> InboxItem | None:
-    """Tell a member of staff: a notice in their inbox, and the email too if their preference for this kind
-    says so, queued in the outbox in the caller's transaction (sent once, after commit, retried).
+    """Tell a member of staff: a notice in their inbox, and the email or their team's WeCom or DingTalk
+    robot's message too if their preference for this kind says so, queued in the outbox in the caller's
+    transaction (sent once, after commit, retried).
 
     `link` is the site-relative address of the thing; `template` names the outbox's templates
     (notifications/<template>_subject.txt gives the title); `email_context` adds to `context` what only the
@@ -222,7 +308,8 @@ def notify(
         if dedupe_key and InboxItem.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
-    if EMAIL in inbox_channels_for(user=user, kind=kind) and user.email:
+    channels = inbox_channels_for(user=user, kind=kind)
+    if EMAIL in channels and user.email:
         notification_enqueue(
             kind=kind,
             reference=reference,
@@ -232,6 +319,12 @@ def notify(
             context={**context, **(email_context or {})},
             dedupe_key=dedupe_key,
         )
+    for channel in ROBOT_CHANNELS:
+        robot = team_robot(team_id=user.team_id, channel=channel) if channel in channels else None
+        if robot is not None:
+            chat_enqueue(
+                robot=robot, kind=kind, reference=reference, user=user, title=title, link=link, language=language
+            )
     inbox_changed(user_id=user.pk)
     return item
 
@@ -278,3 +371,67 @@ def inbox_preferences_save(*, user, choices: dict[str, set[str]]) -> None:
             unique_fields=["user", "kind", "channel"],
             update_fields=["enabled", "updated_at"],
         )
+
+
+# --- the teams' chat robots -----------------------------------------------------------------------------
+def _mask(webhook_url: str) -> str:
+    """Enough of the address to recognise it, never its key: the host and the key's last four characters."""
+    parts = urllib.parse.urlsplit(webhook_url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path} …{webhook_url[-4:]}"[:80]
+
+
+def team_robot_save(*, team_id: int, channel: str, webhook_url: str, secret: str, actor) -> TeamRobot:
+    """Set a team's WeCom or DingTalk robot. An empty `secret` keeps the one stored (the page never shows
+    it back); a DingTalk robot needs one ("加签"). The address must be the robot's own host."""
+    webhook_url = webhook_url.strip()
+    secret = secret.strip()
+    if channel not in ROBOT_CHANNELS:
+        raise InvalidInput(_("Unknown chat app."))
+    if not webhook_url:
+        raise InvalidInput(_("Paste the robot's webhook address."))
+    if not robot_host_allowed(webhook_url):
+        raise InvalidInput(
+            _("The webhook address must point at the chat app's own server (%(hosts)s).")
+            % {"hosts": ", ".join(settings.NOTIFICATIONS_ROBOT_HOSTS)}
+        )
+    with transaction.atomic():
+        robot = TeamRobot.objects.select_for_update().filter(team_id=team_id, channel=channel).first()
+        if robot is None:
+            robot = TeamRobot(team_id=team_id, channel=channel)
+        if secret:
+            robot.secret = secret
+        if channel == "dingtalk" and not robot.secret:
+            raise InvalidInput(_("Paste the robot's secret: DingTalk signs every message with it (加签)."))
+        robot.webhook_url = webhook_url
+        robot.webhook_hint = _mask(webhook_url)
+        robot.paused_until = None
+        robot.updated_at = timezone.now()
+        robot.updated_by = actor
+        robot.save()
+        logger.info("team %s %s robot set by %s", team_id, channel, getattr(actor, "pk", None))
+    return robot
+
+
+def team_robot_remove(*, team_id: int, channel: str, actor) -> bool:
+    """Remove a team's robot. Its waiting messages give up ("the team's robot was removed")."""
+    with transaction.atomic():
+        deleted, _rows = TeamRobot.objects.filter(team_id=team_id, channel=channel).delete()
+        if deleted:
+            logger.info("team %s %s robot removed by %s", team_id, channel, getattr(actor, "pk", None))
+    return bool(deleted)
+
+
+def robots_rotate_key() -> int:
+    """Encrypt every stored robot anew under the first of NOTIFICATIONS_ROBOT_KEYS. Returns how many. A row
+    that no configured key opens is left as it is (not overwritten with nothing)."""
+    count = 0
+    with transaction.atomic():
+        rows = TeamRobot.objects.select_for_update().values_list("pk", "webhook_url", "secret")
+        for pk, url, secret in rows:
+            if not url:
+                logger.warning("team robot %s: no configured key opens it; left as it is", pk)
+                continue
+            # values_list reads through the field, so these are plain: writing them encrypts anew.
+            TeamRobot.objects.filter(pk=pk).update(webhook_url=url, secret=secret)
+            count += 1
+    return count

@@ -11,4 +11,7 @@ urlpatterns = [
     path("preferences/", views.inbox_preferences_page, name="preferences"),
     path("<int:pk>/open/", views.inbox_open, name="open"),
     path("<int:pk>/read/", views.inbox_read, name="read"),
+    path("robots/", views.robots_page, name="robots"),
+    path("robots/<int:team_id>/<slug:channel>/", views.robot_edit, name="robot_edit"),
+    path("robots/<int:team_id>/<slug:channel>/remove/", views.robot_remove, name="robot_remove"),
 ]

@@ -2,7 +2,7 @@
 person's delivery preferences. Each person sees and changes only their own."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +14,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.params import int_param
 from core.views import run_service
 
-from .kinds import CHANNELS
-from .selectors import UNREAD_SHOWN_MAX, inbox_page, inbox_preferences, inbox_unread_count
-from .services import inbox_mark_all_read, inbox_mark_read, inbox_preferences_save
+from .forms import TeamRobotForm
+from .models import OutboxChannel, TeamRobot
+from .robots import ROBOT_CHANNELS
+from .selectors import (
+    UNREAD_SHOWN_MAX,
+    inbox_channels_offered,
+    inbox_page,
+    inbox_preferences,
+    inbox_unread_count,
+    team_robots_overview,
+)
+from .services import (
+    inbox_mark_all_read,
+    inbox_mark_read,
+    inbox_preferences_save,
+    team_robot_remove,
+    team_robot_save,
+)
 
 APP_ONLY = "app"
 STOP_POLLING = 286  # htmx stops an "every" trigger on this status
@@ -93,6 +108,8 @@ def _inbox_redirect(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def inbox_preferences_page(request):
+    offered = inbox_channels_offered(user=request.user)
+    offered_keys = {key for key, _label in offered}
     if request.method == "POST":
         choices, bad = {}, False
         for choice in inbox_preferences(user=request.user):
@@ -101,7 +118,7 @@ def inbox_preferences_page(request):
                 continue
             if value == APP_ONLY:
                 choices[choice.key] = set()
-            elif value in CHANNELS:
+            elif value in offered_keys:
                 choices[choice.key] = {value}
             else:
                 bad = True
@@ -115,7 +132,68 @@ def inbox_preferences_page(request):
             return redirect("notifications:preferences")
     context = {
         "kinds": inbox_preferences(user=request.user),
-        "channels": list(CHANNELS.items()),
+        "channels": offered,
         "app_only": APP_ONLY,
     }
     return render(request, "notifications/preferences.html", context, status=400 if request.method == "POST" else 200)
+
+
+# --- the teams' chat robots: people who may change them (Management, superusers) -----------------------------
+ROBOTS_PERMISSION = "notifications.change_teamrobot"
+
+
+def _team_or_404(team_id: int):
+    team = TeamRobot._meta.get_field("team").related_model.objects.filter(pk=team_id).first()
+    if team is None:
+        raise Http404
+    return team
+
+
+@login_required
+@permission_required(ROBOTS_PERMISSION, raise_exception=True)
+@require_GET
+def robots_page(request):
+    return render(request, "notifications/robots.html", {"teams": team_robots_overview()})
+
+
+@login_required
+@permission_required(ROBOTS_PERMISSION, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def robot_edit(request, team_id: int, channel: str):
+    if channel not in ROBOT_CHANNELS:
+        raise Http404
+    team = _team_or_404(team_id)
+    robot = TeamRobot.objects.filter(team_id=team.pk, channel=channel).defer("webhook_url", "secret").first()
+    form = TeamRobotForm(request.POST or None)
+    saved = (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            request,
+            lambda: team_robot_save(
+                team_id=team.pk,
+                channel=channel,
+                webhook_url=form.cleaned_data["webhook_url"],
+                secret=form.cleaned_data["secret"],
+                actor=request.user,
+            ),
+            success=_("The robot is saved. Messages for this team's members now reach its group."),
+        )
+    )
+    if saved:
+        return redirect("notifications:robots")
+    label = OutboxChannel(channel).label
+    context = {"team": team, "channel": channel, "channel_label": label, "robot": robot, "form": form}
+    return render(request, "notifications/robot_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@permission_required(ROBOTS_PERMISSION, raise_exception=True)
+@require_POST
+def robot_remove(request, team_id: int, channel: str):
+    if channel not in ROBOT_CHANNELS:
+        raise Http404
+    team = _team_or_404(team_id)
+    if team_robot_remove(team_id=team.pk, channel=channel, actor=request.user):
+        messages.success(request, _("The robot is removed."))
+    return redirect("notifications:robots")

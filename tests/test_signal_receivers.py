@@ -26,6 +26,7 @@ HISTORY = {
         "orders.Order",
         "orders.OrderLine",
         "calendarfeed.CalendarFeed",
+        "notifications.TeamRobot",
     )
     for signal in ("post_save", "pre_delete", "post_delete")
 }

@@ -594,6 +594,13 @@ DASHBOARD_COUNTS_MAX_AGE = env.int("DASHBOARD_COUNTS_MAX_AGE", default=60)  # se
 WAITING_COUNTS_MAX_AGE = env.int("WAITING_COUNTS_MAX_AGE", default=60)
 # How often each open page asks for the bell's unread count (notifications/selectors.py keeps it cached).
 NOTIFICATIONS_POLL_SECONDS = env.int("NOTIFICATIONS_POLL_SECONDS", default=60)
+# The chat robots (WeCom, DingTalk; docs/notifications.md). Fernet keys that encrypt each team's webhook
+# address and secret: the first encrypts, all decrypt (rotation). Unset: a key derived from SECRET_KEY.
+NOTIFICATIONS_ROBOT_KEYS = env.list("NOTIFICATIONS_ROBOT_KEYS", default=[])
+# The only hosts a webhook may point at: the robots' own (no posting into the internal network).
+NOTIFICATIONS_ROBOT_HOSTS = env.list("NOTIFICATIONS_ROBOT_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
+# Seconds a worker waits for a robot's answer (a request never waits on a robot: the outbox sends).
+NOTIFICATIONS_ROBOT_TIMEOUT = env.float("NOTIFICATIONS_ROBOT_TIMEOUT", default=5.0)
 
 # --- Development-only apps -------------------------------------------------------------------------
 # `demo` (the demo data, `manage.py load_demo_data`: known passwords) and `devtools` (the bench seeders and

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES, DEVELOPMENT_APPS, STORAGES, env
+from .base import DATABASES, DEVELOPMENT_APPS, NOTIFICATIONS_ROBOT_HOSTS, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-" + "t" * 30
@@ -48,3 +48,5 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 ACCESS_CACHE_SECONDS = 600
 # The webhook tests run their receivers on loopback.
 WEBHOOKS_ALLOW_LOOPBACK = True
+# The fake chat robots listen on loopback (the demo's, tests/fakes/robot_server.py).
+NOTIFICATIONS_ROBOT_HOSTS = [*NOTIFICATIONS_ROBOT_HOSTS, "127.0.0.1", "localhost"]

@@ -464,6 +464,14 @@ ACCESS: dict[str, dict] = {
     "notifications:read_all": {"GET": staff_only(METHOD), "POST": staff_only(OK)},
     "notifications:open": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, merchandiser=OK)},
     "notifications:read": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, merchandiser=OK)},
+    # The teams' chat robots: management (and superusers) only. An empty POST is answered with the form's
+    # errors; removing a robot that is not there changes nothing.
+    "notifications:robots": {"GET": roles_only("management"), "POST": staff_only(DENIED, management=METHOD)},
+    "notifications:robot_edit": roles_only("management"),
+    "notifications:robot_remove": {
+        "GET": staff_only(DENIED, management=METHOD),
+        "POST": roles_only("management"),
+    },
 }
 
 # How to fill a route's arguments from the test world (tests/security/conftest.py World): by argument
@@ -522,6 +530,8 @@ KWARGS_BY_URL = {
     "notifications:open": {"pk": lambda world: inbox_notice(world)},
     "golive:job": {"job_id": lambda world: golive_job(world)},
     "notifications:read": {"pk": lambda world: inbox_notice(world)},
+    "notifications:robot_edit": {"team_id": lambda world: world.users["merchandiser"].team_id, "channel": "=wecom"},
+    "notifications:robot_remove": {"team_id": lambda world: world.users["merchandiser"].team_id, "channel": "=wecom"},
     "orders:customer_edit": {"pk": "customer.pk"},
     "webhooks:customer": {"customer_pk": "customer.pk"},
     "webhooks:endpoint": {"pk": webhook_pk("endpoint")},
