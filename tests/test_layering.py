@@ -23,6 +23,7 @@ LAYERS: list[set[str]] = [
     {"documents"},  # the PI and packing list PDFs: read orders and logistics, plug into the order page
     {"customer_portal"},  # the customer's page over shipments and cases
     {"supervision"},  # reads orders and the stages
+    {"reminders"},  # the digest, reminders and escalation: read the stages and supervision, call notify()
     {"evaluation"},  # scores everything below
     {"dashboards", "calendarfeed", "search"},  # compose the selectors below: work pages; calendar feed; search
     {"config", "demo", "devtools"},  # the project: settings and urls; the demo data; development tools
