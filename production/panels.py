@@ -15,8 +15,8 @@ from .models import Delay
 from .selectors import (
     delay_reasons_active,
     factory_link_active,
-    factory_links_of,
     factory_link_url,
+    factory_links_of,
     factory_reports_of,
     plan_preview,
     plan_view,
