@@ -47,6 +47,7 @@ from . import (
     inbox_demo,
     logistics_demo,
     production_demo,
+    reminders_demo,
     supervision_demo,
 )
 
@@ -282,4 +283,5 @@ def demo_load() -> dict:
         documents_demo.load(rng, customer_codes=[code for code, *_rest in CUSTOMERS])
         evaluation_demo.load(rng)  # after the others: it scores the quarter their records fall in
         _saved_views(users)
+        reminders_demo.load(rng)  # last: the digest reads what all the others made
     return {"users": len(users) + 1, "customers": len(customers), "orders_created": made}
