@@ -28,7 +28,7 @@ from workcalendar.calendar import WorkCalendar
 
 from . import wording
 from .models import DeadlineKind, Digest, Escalation, EscalationStep
-from .selectors import GATHERERS, Deadline, deadlines_due
+from .selectors import KINDS, Deadline, deadlines_due, deadlines_of_kind, digest_deadlines
 
 logger = logging.getLogger(__name__)
 
@@ -62,12 +62,16 @@ class _Bucket:
 
 
 def _deadlines_by_owner(day: date) -> tuple[dict[int, _Bucket], dict[int, _Bucket]]:
-    """Overdue and due today, per owner, for everyone at once: one chunked query per kind of deadline.
-    Only the first DIGEST_LIMIT of each are kept per person (memory stays flat), and the counts."""
-    overdue: dict[int, _Bucket] = defaultdict(_Bucket)
-    today: dict[int, _Bucket] = defaultdict(_Bucket)
-    for deadline in deadlines_due(until=day):
-        (today if deadline.due == day else overdue)[deadline.owner_id].add(deadline)
+    """Overdue and due today, per owner, for everyone at once (digest_deadlines: grouped queries per kind
+    of deadline). Only the first DIGEST_LIMIT of each are kept per person, and the counts."""
+    counts, first = digest_deadlines(day=day, limit=DIGEST_LIMIT)
+    overdue: dict[int, _Bucket] = {}
+    today: dict[int, _Bucket] = {}
+    for owner, sections in counts.items():
+        for name, buckets in (("overdue", overdue), ("today", today)):
+            if sections.get(name):
+                items = sorted(first[owner][name], key=_order)[:DIGEST_LIMIT]
+                buckets[owner] = _Bucket(count=sections[name], items=items)
     return overdue, today
 
 
@@ -92,15 +96,19 @@ def _order(deadline: Deadline):
     return (deadline.due, deadline.kind, deadline.subject_id)
 
 
-def digest_content(*, user, roles: set[str], overdue: _Bucket | None, today: _Bucket | None) -> dict:
+def digest_content(*, overdue: _Bucket | None, today: _Bucket | None, found: list[waiting.Waiting]) -> dict:
     """A person's digest in the active language: overdue, due today, and "waiting for you" from every app
     (core.waiting). Empty sections are left out; an empty digest has no sections at all."""
     sections = [s for s in (_section("overdue", overdue), _section("today", today)) if s]
-    found = []
-    for entry in waiting.waiting_for(user, roles):
-        items = [{"text": i.text, "url": i.url, "note": i.note, "urgent": i.urgent} for i in entry.shown]
-        found.append({"label": str(entry.source.label), "count": min(entry.count, waiting.LIMIT), "items": items})
-    return {"sections": sections, "waiting": found}
+    waits = [
+        {
+            "label": str(entry.source.label),
+            "count": min(entry.count, waiting.LIMIT),
+            "items": [{"text": i.text, "url": i.url, "note": i.note, "urgent": i.urgent} for i in entry.shown],
+        }
+        for entry in found
+    ]
+    return {"sections": sections, "waiting": waits}
 
 
 def digest_counts(content: dict) -> dict[str, int]:
@@ -112,52 +120,69 @@ def digest_counts(content: dict) -> dict[str, int]:
     }
 
 
+PEOPLE_CHUNK = 200  # people read, worded and written together: "waiting for you" is one query per source
+
+
 def digests_send(*, day: date | None = None, calendar: WorkCalendar | None = None) -> int:
     """The morning digest of `day` (today) for every active member of staff with a role and something to
     read: one Digest row and one inbox notice each (emailed if they chose so). Nothing on a day off; a
-    person with nothing due, overdue or waiting gets nothing. Idempotent: returns how many it made now."""
+    person with nothing due, overdue or waiting gets nothing. The deadlines are read for everyone at once
+    and "waiting for you" per chunk of people, so the queries do not grow with the staff. Idempotent under
+    concurrency (a Digest per person and day, a notice per dedupe key): returns how many notices it sent."""
     day = day or timezone.localdate()
     calendar = calendar or WorkCalendar.load()
     if not calendar.is_working_day(day):
         return 0
-    overdue, today = _deadlines_by_owner(day)
     roles = _roles_by_person()
     done = set(Digest.objects.filter(day=day).values_list("user_id", flat=True))
     todo = sorted(set(roles) - done)
+    if not todo:
+        return 0
+    overdue, today = _deadlines_by_owner(day)
     User = get_user_model()
     made = 0
-    for start in range(0, len(todo), 500):
-        for user in User.objects.filter(pk__in=todo[start : start + 500], is_active=True).order_by("pk"):
-            made += _digest_one(
-                user=user, day=day, roles=roles[user.pk], overdue=overdue.get(user.pk), today=today.get(user.pk)
-            )
+    for start in range(0, len(todo), PEOPLE_CHUNK):
+        people = list(User.objects.filter(pk__in=todo[start : start + PEOPLE_CHUNK], is_active=True).order_by("pk"))
+        made += _digest_chunk(people, day=day, roles=roles, overdue=overdue, today=today)
     return made
 
 
-def _digest_one(*, user, day: date, roles: set[str], overdue: _Bucket | None, today: _Bucket | None) -> int:
-    language = _language(user)
-    with translation.override(language):
-        content = digest_content(user=user, roles=roles, overdue=overdue, today=today)
-    counts = digest_counts(content)
-    if not any(counts.values()):
+def _digest_chunk(people: list, *, day: date, roles: dict, overdue: dict, today: dict) -> int:
+    by_language: dict[str, list] = defaultdict(list)
+    for person in people:
+        by_language[_language(person)].append(person)
+    contents: dict[int, dict] = {}
+    for language, group in by_language.items():
+        with translation.override(language):
+            found = waiting.waiting_for_many((person, roles[person.pk]) for person in group)
+            for person in group:
+                contents[person.pk] = digest_content(
+                    overdue=overdue.get(person.pk), today=today.get(person.pk), found=found[person.pk]
+                )
+    keep = [(person, contents[person.pk]) for person in people if any(digest_counts(contents[person.pk]).values())]
+    if not keep:
         return 0
     link = reverse("reminders:digest_day", args=[day.isoformat()])
-    try:
-        with transaction.atomic():
-            digest = Digest.objects.create(user=user, day=day, content=content)
-            notify(
-                user=user,
+    made = 0
+    with transaction.atomic():
+        # Another run may have written some of these since: the constraint keeps its row, and notify's
+        # dedupe key its notice.
+        Digest.objects.bulk_create(
+            [Digest(user=person, day=day, content=content) for person, content in keep], ignore_conflicts=True
+        )
+        for person, content in keep:
+            item = notify(
+                user=person,
                 kind="digest",
                 link=link,
-                reference=f"user:{user.pk}",
+                reference=f"user:{person.pk}",
                 template="reminders_digest",
-                context={"day": day, "content": content, **counts},
+                context={"day": day, "content": content, **digest_counts(content)},
                 email_context={"url": _absolute(link), "site": settings.SITE_URL.rstrip("/")},
-                dedupe_key=f"digest:{user.pk}:{day.isoformat()}",
+                dedupe_key=f"digest:{person.pk}:{day.isoformat()}",
             )
-    except IntegrityError:
-        return 0  # another run made this person's digest of the day first
-    return 1 if digest.pk else 0
+            made += item is not None
+    return made
 
 
 # --- reminders before a deadline --------------------------------------------------------------------------
@@ -167,12 +192,12 @@ def reminders_send(*, today: date | None = None, calendar: WorkCalendar | None =
     today = today or timezone.localdate()
     calendar = calendar or WorkCalendar.load()
     sent = 0
-    for kind, gather in GATHERERS.items():
+    for kind in KINDS:
         days = getattr(settings, REMINDER_DAYS_SETTING[kind])
         if days <= 0:
             continue
         until = calendar.add(today, days)
-        found = list(gather(since=today + timedelta(days=1), until=until))
+        found = list(deadlines_of_kind(kind, since=today + timedelta(days=1), until=until))
         people = get_user_model().objects.in_bulk({d.owner_id for d in found})
         for deadline in found:
             sent += _remind(deadline, people.get(deadline.owner_id), today=today, calendar=calendar)
