@@ -180,3 +180,24 @@ def test_a_report_waiting_to_be_read_is_chased_once(merchandiser, supervisor, se
     assert approvals_chase(now=now) == 0
     notice = InboxItem.objects.get(user=supervisor, kind="approval_waiting")
     assert str(merchandiser) in notice.title
+
+
+def test_waiting_for_many_reads_the_same_as_waiting_for_each(merchandiser, supervisor, other_merchandiser, workday):
+    from django.utils import translation
+
+    from accounts.roles import user_roles
+    from core.waiting import waiting_for, waiting_for_many
+    from production.services import checkins_create_for_day
+
+    for _ in range(2):
+        in_production_order(merchandiser)
+    in_production_order(other_merchandiser)
+    checkins_create_for_day(day=timezone.localdate())
+    people = [merchandiser, supervisor, other_merchandiser]
+    with translation.override("en"):
+        many = waiting_for_many((p, user_roles(p)) for p in people)
+        for person in people:
+            each = waiting_for(person, user_roles(person))
+            assert [(w.source.key, w.items) for w in many[person.pk]] == [(w.source.key, w.items) for w in each]
+    if WorkCalendar.load().is_working_day(timezone.localdate()):
+        assert any(w.source.key == "my-checkins" for w in many[merchandiser.pk])
