@@ -399,6 +399,13 @@ ACCESS: dict[str, dict] = {
     "notifications:read_all": {"GET": staff_only(METHOD), "POST": staff_only(OK)},
     "notifications:open": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, merchandiser=OK)},
     "notifications:read": {"GET": staff_only(METHOD), "POST": staff_only(DENIED, merchandiser=OK)},
+    # Reminders: each person's own digest of a day (the matrix's world has none: 404 for everyone); the
+    # escalations list for supervisors (their team's) and management (all).
+    "reminders:digest_day": {"GET": staff_only(DENIED), "POST": staff_only(METHOD)},
+    "reminders:escalations": {
+        "GET": roles_only("supervisor", "management"),
+        "POST": staff_only(DENIED, supervisor=METHOD, management=METHOD),
+    },
 }
 
 # How to fill a route's arguments from the test world (tests/security/conftest.py World): by argument
@@ -456,6 +463,7 @@ KWARGS_BY_URL = {
     "calendarfeed:ics": {"token": "=forged:token"},
     "notifications:open": {"pk": lambda world: inbox_notice(world)},
     "notifications:read": {"pk": lambda world: inbox_notice(world)},
+    "reminders:digest_day": {"day": "=2026-01-05"},
     "orders:customer_edit": {"pk": "customer.pk"},
     "orders:product_edit": {"pk": "product.pk"},
     # supervision: the objects of tests/supervision/access_world.py
