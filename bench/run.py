@@ -265,6 +265,7 @@ class Job:
 
 JOBS = [
     Job("checkins-job", "Daily check-ins over 100,000 orders", "bench/checkins_job.py"),
+    Job("digest-job", "Morning digest: 1,000 staff, 100,000 open orders (issue 21: 10 s)", "bench/digest_job.py"),
     Job("scoring-job", "Quarterly scoring over 1,000,000 orders", "bench/scoring_job.py"),
     Job("golive-job", "Go-live import of 5,000 orders (issue 22: under a minute)", "bench/golive_job.py"),
 ]

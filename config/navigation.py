@@ -64,6 +64,7 @@ GROUPS = (
             (_("Reports"), "supervision:report_inbox", {SUP, HR}),
             (_("Record reviews"), "supervision:review_queue", {SUP}),
             (_("Suggestions"), "supervision:suggestion_list", {MERCH, SUP, MGMT}),
+            (_("Escalations"), "reminders:escalations", {SUP, MGMT}),
         ),
     ),
     Group(

@@ -22,6 +22,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("search/", include("search.urls")),
     path("inbox/", include("notifications.urls")),
+    path("reminders/", include("reminders.urls")),
     path("s/", include("customer_portal.urls")),  # the customer's status page: signed link, no login
     path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include("orders.api.urls")),

@@ -45,6 +45,9 @@ class Source:
     roles: frozenset[str]
     items: Callable[..., list[Item]] = field(compare=False)
     order: int = 100
+    # Optional: the same items for many people in one query (the morning digest reads everyone's):
+    # `many(users)` maps a person's id to their items; a person it leaves out is asked with `items`.
+    many: Callable[..., dict[int, list[Item]]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,23 @@ def waiting_for(user, roles: Iterable[str]) -> list[Waiting]:
         items = list(source.items(user))[: LIMIT + 1]
         if items:
             found.append(Waiting(source, items))
+    return found
+
+
+def waiting_for_many(people: Iterable[tuple[object, Iterable[str]]]) -> dict[int, list[Waiting]]:
+    """waiting_for() for many (person, roles) at once, in the active language: a source with `many` is asked
+    once for all the people it concerns, the others once per person. Keyed by the person's id."""
+    people = [(user, set(roles)) for user, roles in people]
+    found: dict[int, list[Waiting]] = {user.pk: [] for user, _ in people}
+    for source in sorted(_sources.values(), key=lambda s: (s.order, s.key)):
+        users = [user for user, roles in people if source.roles & roles]
+        if not users:
+            continue
+        answered = source.many(users) if source.many else {}
+        for user in users:
+            items = answered[user.pk] if user.pk in answered else list(source.items(user))
+            if items:
+                found[user.pk].append(Waiting(source, items[: LIMIT + 1]))
     return found
 
 

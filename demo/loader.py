@@ -47,6 +47,7 @@ from . import (
     inbox_demo,
     logistics_demo,
     production_demo,
+    reminders_demo,
     robots_demo,
     supervision_demo,
     webhooks_demo,
@@ -286,4 +287,5 @@ def demo_load() -> dict:
         evaluation_demo.load(rng)  # after the others: it scores the quarter their records fall in
         webhooks_demo.load()  # Pacific Apparel's endpoint at the development receiver, with deliveries
         _saved_views(users)
+        reminders_demo.load(rng)  # last: the digest reads what all the others made
     return {"users": len(users) + 1, "customers": len(customers), "orders_created": made}

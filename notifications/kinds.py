@@ -39,6 +39,10 @@ _KINDS = [
     Kind("case_sla_warning", _("An after-sales case nears its deadline"), frozenset({EMAIL})),
     Kind("case_sla_breach", _("An after-sales case is past its deadline"), frozenset({EMAIL})),
     Kind("factory_report", _("A factory reports from its phone on one of your orders"), frozenset({EMAIL})),
+    Kind("digest", _("Your morning digest: overdue, due today, waiting for you")),
+    Kind("reminder", _("A deadline of yours comes near")),
+    Kind("approval_waiting", _("An approval or review has waited for you too long")),
+    Kind("escalation", _("Something stays overdue and is escalated to you")),
 ]
 KINDS: dict[str, Kind] = {kind.key: kind for kind in _KINDS}
 

@@ -10,7 +10,7 @@ from accounts.roles import Role
 from core import waiting
 from core.waiting import LIMIT, Item, Source
 
-from .models import FindingStatus, ReportStatus, ViolationStatus
+from .models import Finding, FindingStatus, ReportStatus, Violation, ViolationStatus
 from .selectors import (
     findings_visible_to,
     policy_revisions_awaiting,
@@ -58,15 +58,33 @@ def findings_to_answer(user) -> list[Item]:
         .filter(merchandiser=user, status__in=[FindingStatus.OPEN, FindingStatus.ACKNOWLEDGED])
         .order_by("due_date", "pk")[: LIMIT + 1]
     )
-    return [
-        Item(
-            f"{f} · {f.get_status_display()}",
-            reverse("supervision:finding_detail", args=[f.pk]),
-            gettext("due %(date)s") % {"date": f.due_date},
-            urgent=f.due_date < today,
-        )
-        for f in rows
-    ]
+    return [_finding_item(f, today) for f in rows]
+
+
+def _finding_item(f, today) -> Item:
+    return Item(
+        f"{f} · {f.get_status_display()}",
+        reverse("supervision:finding_detail", args=[f.pk]),
+        gettext("due %(date)s") % {"date": f.due_date},
+        urgent=f.due_date < today,
+    )
+
+
+def _grouped(rows, key: str, ids: list[int], item) -> dict[int, list[Item]]:
+    found: dict[int, list[Item]] = {pk: [] for pk in ids}
+    for row in rows.iterator(chunk_size=500):
+        if len(found[getattr(row, key)]) <= LIMIT:
+            found[getattr(row, key)].append(item(row))
+    return found
+
+
+def findings_to_answer_many(users) -> dict[int, list[Item]]:
+    """findings_to_answer for many people: one's own findings are always visible to one; one query."""
+    ids, today = [user.pk for user in users], timezone.localdate()
+    rows = Finding.objects.filter(
+        merchandiser_id__in=ids, status__in=[FindingStatus.OPEN, FindingStatus.ACKNOWLEDGED]
+    ).order_by("merchandiser_id", "due_date", "pk")
+    return _grouped(rows, "merchandiser_id", ids, lambda f: _finding_item(f, today))
 
 
 def violations_to_acknowledge(user) -> list[Item]:
@@ -76,14 +94,24 @@ def violations_to_acknowledge(user) -> list[Item]:
         .filter(person=user, status=ViolationStatus.DECIDED)
         .order_by("decided_at", "pk")[: LIMIT + 1]
     )
-    return [
-        Item(
-            str(v.get_type_display()),
-            reverse("supervision:violation_detail", args=[v.pk]),
-            gettext("appeal by %(date)s") % {"date": v.appeal_deadline} if v.appeal_deadline else "",
-        )
-        for v in rows
-    ]
+    return [_violation_item(v) for v in rows]
+
+
+def _violation_item(v) -> Item:
+    return Item(
+        str(v.get_type_display()),
+        reverse("supervision:violation_detail", args=[v.pk]),
+        gettext("appeal by %(date)s") % {"date": v.appeal_deadline} if v.appeal_deadline else "",
+    )
+
+
+def violations_to_acknowledge_many(users) -> dict[int, list[Item]]:
+    """violations_to_acknowledge for many people (each with a role: their own are visible); one query."""
+    ids = [user.pk for user in users]
+    rows = Violation.objects.filter(person_id__in=ids, status=ViolationStatus.DECIDED).order_by(
+        "person_id", "decided_at", "pk"
+    )
+    return _grouped(rows, "person_id", ids, _violation_item)
 
 
 def violation_appeals(user) -> list[Item]:
@@ -124,7 +152,13 @@ def register() -> None:
             20,
         ),
         Source(
-            "findings", _("QA findings to answer"), "quality", frozenset({Role.MERCHANDISER}), findings_to_answer, 30
+            "findings",
+            _("QA findings to answer"),
+            "quality",
+            frozenset({Role.MERCHANDISER}),
+            findings_to_answer,
+            30,
+            many=findings_to_answer_many,
         ),
         Source(
             "violations",
@@ -133,6 +167,7 @@ def register() -> None:
             frozenset({Role.MERCHANDISER}),
             violations_to_acknowledge,
             40,
+            many=violations_to_acknowledge_many,
         ),
         Source("reports", _("Weekly reports to read"), "team", frozenset({Role.SUPERVISOR}), reports_to_read, 50),
         Source(

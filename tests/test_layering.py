@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"customer_portal"},  # the customer's page over shipments and cases
     {"webhooks"},  # signed events to customers' systems: listens to orders.hooks.customer_event
     {"supervision"},  # reads orders and the stages
+    {"reminders"},  # the digest, reminders and escalation: read the stages and supervision, call notify()
     {"evaluation"},  # scores everything below
     {"dashboards", "calendarfeed", "search"},  # compose the selectors below: work pages; calendar feed; search
     {"config", "demo", "devtools"},  # the project: settings and urls; the demo data; development tools

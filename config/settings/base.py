@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "documents",  # the PI and the packing list as stored, versioned PDFs
     "customer_portal",
     "supervision",
+    "reminders",
     "evaluation",
     "dashboards",
     "calendarfeed",  # a person's deadlines as an iCalendar feed behind a signed, revocable link
@@ -358,6 +359,20 @@ SUPERVISION_FINE_AMOUNT = env("SUPERVISION_FINE_AMOUNT", default="200.00")  # CN
 # performance-pay deduction (绩效扣减) instead and HR is not offered a fine. True offers both.
 SUPERVISION_FINES_ENABLED = env.bool("SUPERVISION_FINES_ENABLED", default=False)
 SUPERVISION_APPEAL_DAYS = env.int("SUPERVISION_APPEAL_DAYS", default=7)  # working days to appeal a decision
+# --- Reminders, the morning digest and escalation (reminders/, docs/notifications.md) ---------------------
+# The digest's time on working days (HH:MM in TIME_ZONE); reminders go out with it.
+REMINDERS_DIGEST_TIME = env("REMINDERS_DIGEST_TIME", default="08:30")
+# Remind this many working days before each kind of deadline.
+REMINDERS_MILESTONE_DAYS = env.int("REMINDERS_MILESTONE_DAYS", default=2)
+REMINDERS_EX_FACTORY_DAYS = env.int("REMINDERS_EX_FACTORY_DAYS", default=3)
+REMINDERS_REPORT_DAYS = env.int("REMINDERS_REPORT_DAYS", default=1)
+REMINDERS_CASE_DAYS = env.int("REMINDERS_CASE_DAYS", default=1)
+# An approval or review waiting longer than this many working hours gets one notice to who must act.
+REMINDERS_APPROVAL_HOURS = env.int("REMINDERS_APPROVAL_HOURS", default=8)
+# Escalation of what stays overdue: the owner at once, their supervisor after this many working days
+# overdue, management after that many.
+REMINDERS_ESCALATE_SUPERVISOR_DAYS = env.int("REMINDERS_ESCALATE_SUPERVISOR_DAYS", default=2)
+REMINDERS_ESCALATE_MANAGEMENT_DAYS = env.int("REMINDERS_ESCALATE_MANAGEMENT_DAYS", default=5)
 
 
 def _cron_at(weekday: int, hhmm: str) -> crontab:
@@ -437,6 +452,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supervision.draft_weekly_reports",
         "schedule": _cron_at(SUPERVISION_REPORT_DUE_WEEKDAY, "09:00"),
         "options": {"expires": 6 * 3600},
+    },
+    # Reminders: each person's morning digest on working days (one per person and day however often it runs).
+    "reminders-morning-digest": {
+        "task": "reminders.send_digests",
+        "schedule": crontab(
+            hour=int(REMINDERS_DIGEST_TIME.split(":")[0]), minute=int(REMINDERS_DIGEST_TIME.split(":")[1])
+        ),
+        "options": {"expires": 6 * 3600},
+    },
+    # Reminders: deadlines N working days ahead, approvals waiting too long, and the escalation of what stays
+    # overdue. Hourly, so an approval's working hours and a report's due time are caught; each once.
+    "reminders-chase": {
+        "task": "reminders.chase",
+        "schedule": crontab(minute=15),
+        "options": {"expires": 55 * 60},
     },
     # Supervision: flag reports not submitted by their due time. Hourly, so any due time is caught.
     "supervision-flag-missing-reports": {

@@ -174,6 +174,22 @@ def settle_and_check(*, env: dict, smtp, figures, job_seconds: float, folder: Pa
     )
     result.figure("weekly reports (missing flags)", f"{WeeklyReport.objects.count()} ({sum(flags.values())})")
 
+    # Reminders (issue 21 item 3): a digest per person and day, each escalation step once, each with its
+    # notices once (the constraints make a duplicate impossible; this says so if one ever is not).
+    from notifications.models import InboxItem
+    from reminders.models import Digest, Escalation
+
+    digest_dups = Digest.objects.values("user_id", "day").annotate(n=Count("id")).filter(n__gt=1).count()
+    result.expect(digest_dups == 0, f"{digest_dups} people with two digests in a day")
+    notices = Counter(
+        InboxItem.objects.filter(kind="digest", created_at__date__gte=today).values_list("user_id", flat=True)
+    )
+    result.expect(all(n == 1 for n in notices.values()), "a person has two digest notices today")
+    steps = Escalation.objects.values("kind", "subject_id", "step").annotate(n=Count("id")).filter(n__gt=1).count()
+    result.expect(steps == 0, f"{steps} escalation steps taken twice")
+    digests_today = Digest.objects.filter(day=today).count()
+    result.figure("digests today / escalation steps", f"{digests_today} / {Escalation.objects.count()}")
+
     runs = EvaluationRun.objects.all()
     scheduled = Counter(runs.filter(trigger="schedule").values_list("evaluation_id", flat=True))
     result.expect(all(n == 1 for n in scheduled.values()), "a quarter has two scheduled scoring runs")

@@ -34,7 +34,7 @@ EXPECTED = {
     ],
     Role.QA: ["My work", "Orders", "Production & delivery", "Quality & discipline", "Policy"],
     Role.HR: ["My work", "Orders", "Reports", "Quality & discipline", "Performance", "Company"],
-    Role.MANAGEMENT: ["My work", "Orders", "Production & delivery", "Suggestions", "Evaluation", "Policy"],
+    Role.MANAGEMENT: ["My work", "Orders", "Production & delivery", "Team", "Evaluation", "Policy"],
 }
 
 
@@ -73,7 +73,7 @@ def test_the_menu_is_dropdowns_with_the_count_of_what_waits(client, hr_user, sup
     client.force_login(management_user)
     html = client.get(reverse("orders:list")).content.decode()
     nav = re.search(r'<nav class="mainnav".*?</nav>', html, re.S).group(0)
-    assert nav.count('<details class="navgroup">') == 2  # Orders, Production & delivery
+    assert nav.count('<details class="navgroup">') == 3  # Orders, Production & delivery, Team
     policy_url = reverse("supervision:policy_current")
     policy = re.search(rf'<li>\s*<a href="{policy_url}"[^>]*>Policy</a>(.*?)</li>', nav, re.S)
     assert policy and 'class="navcount">1<' in policy.group(1)  # the revision waits for management

@@ -472,6 +472,13 @@ ACCESS: dict[str, dict] = {
         "GET": staff_only(DENIED, management=METHOD),
         "POST": roles_only("management"),
     },
+    # Reminders: each person's own digest of a day (the matrix's world has none: 404 for everyone); the
+    # escalations list for supervisors (their team's) and management (all).
+    "reminders:digest_day": {"GET": staff_only(DENIED), "POST": staff_only(METHOD)},
+    "reminders:escalations": {
+        "GET": roles_only("supervisor", "management"),
+        "POST": staff_only(DENIED, supervisor=METHOD, management=METHOD),
+    },
 }
 
 # How to fill a route's arguments from the test world (tests/security/conftest.py World): by argument
@@ -532,6 +539,7 @@ KWARGS_BY_URL = {
     "notifications:read": {"pk": lambda world: inbox_notice(world)},
     "notifications:robot_edit": {"team_id": lambda world: world.users["merchandiser"].team_id, "channel": "=wecom"},
     "notifications:robot_remove": {"team_id": lambda world: world.users["merchandiser"].team_id, "channel": "=wecom"},
+    "reminders:digest_day": {"day": "=2026-01-05"},
     "orders:customer_edit": {"pk": "customer.pk"},
     "webhooks:customer": {"customer_pk": "customer.pk"},
     "webhooks:endpoint": {"pk": webhook_pk("endpoint")},
