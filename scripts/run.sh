@@ -32,6 +32,26 @@ pick_python() {
     return 1
 }
 
+install_deps() { # install_deps <pip spec>: uv when it can be had, else pip
+    # uv resolves and installs the same packages from the same index several times faster than pip, whose
+    # resolver spends most of a first install reading every release of every package; pip installs uv
+    # itself from its cache. Any failure of uv falls back to pip, which reads pip's own configuration.
+    # GENDAN_INSTALLER=pip skips uv.
+    if [ "${GENDAN_INSTALLER:-uv}" = uv ]; then
+        local index
+        index="$("$VENV/bin/python" -m pip config get global.index-url 2>/dev/null || true)"
+        if [ -n "$index" ]; then export UV_DEFAULT_INDEX="$index"; fi # a mirror set for pip serves uv too
+        if "$VENV/bin/python" -m pip install --quiet --no-compile uv 2>/dev/null &&
+            "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" -e "$1"; then
+            return 0
+        fi
+        say "uv could not install the dependencies; using pip"
+    fi
+    # --no-compile: pip would byte-compile every installed module; Python compiles the ones a process
+    # imports when it first imports them, which is far fewer.
+    "$VENV/bin/python" -m pip install --quiet --no-compile -e "$1"
+}
+
 ensure_venv() { # ensure_venv dev|run: `make run` needs the app's dependencies only, the rest the test tools too
     local spec=. stamp=$STAMP
     if [ "$1" = dev ]; then spec='.[dev]' stamp="$VENV/.installed-dev"; fi
@@ -51,9 +71,7 @@ ensure_venv() { # ensure_venv dev|run: `make run` needs the app's dependencies o
         if ! "$VENV/bin/python" -c 'import sys, pip; sys.exit(tuple(map(int, pip.__version__.split(".")[:2])) < (21, 3))'; then
             "$VENV/bin/python" -m pip install --quiet --upgrade pip || true
         fi
-        # --no-compile: pip would byte-compile every installed module; Python compiles the ones a process
-        # imports when it first imports them, which is far fewer.
-        "$VENV/bin/python" -m pip install --quiet --no-compile -e "$spec"
+        install_deps "$spec"
         touch "$stamp"
         if [ "$1" = dev ]; then touch "$STAMP"; fi # the dev install holds the app's dependencies too
     fi
@@ -80,11 +98,13 @@ export SITE_URL
 # The folder broker needs its folders before the worker, beat or web publishes anything.
 mkdir -p var/broker/queue var/broker/processed var/media
 
-say "Compiling translations"
-python scripts/compile_translations.py
-
-say "Migrating the database"
+# Migrations read no catalogue, so the translations compile on the other core meanwhile; the demo data
+# and the servers need them.
+say "Compiling translations and migrating the database"
+python scripts/compile_translations.py &
+translations=$!
 python manage.py migrate --noinput
+wait "$translations" || die "could not compile the translations"
 
 say "Loading demo data"
 python manage.py load_demo_data
