@@ -107,7 +107,8 @@ python manage.py migrate --noinput
 wait "$translations" || die "could not compile the translations"
 
 say "Loading demo data"
-python manage.py load_demo_data
+# migrate has just run the system checks; they would only repeat here and in the web server below.
+python manage.py load_demo_data --skip-checks
 
 say "Starting web, worker and beat on $URL (Ctrl-C stops them)"
 
