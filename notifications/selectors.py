@@ -131,10 +131,6 @@ def inbox_preferences(*, user) -> list[KindChoice]:
     ]
 
 
-def team_robot(*, team_id: int | None, channel: str) -> TeamRobot | None:
-    return team_robots(team_ids=[team_id]).get((team_id, channel))
-
-
 def team_robots(*, team_ids: Iterable[int | None]) -> dict[tuple[int, str], TeamRobot]:
     """The robots of these teams by (team id, channel), in one query (none for no team)."""
     team_ids = {team_id for team_id in team_ids if team_id is not None}
