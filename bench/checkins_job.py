@@ -34,12 +34,12 @@ def peak_rss_mb() -> float:
 
 def seed(target: int) -> tuple[int, float]:
     """Make sure `target` bench orders are in production. Returns (orders added, seconds)."""
-    from django.contrib.auth.models import Group
-    from django.db import connection, transaction
+    from django.db import transaction
 
-    from accounts.models import Team, User
+    from accounts.models import Team
     from accounts.roles import Role
-    from orders.models import Currency, Customer, Order, OrderState
+    from bench.seeding import bench_customer, bench_person, orders_in_production
+    from orders.models import Order
 
     existing = Order.objects.filter(number__startswith=NUMBER_PREFIX).count()
     if existing >= target:
@@ -47,49 +47,14 @@ def seed(target: int) -> tuple[int, float]:
     started = time.perf_counter()
     with transaction.atomic():
         team, _ = Team.objects.get_or_create(name_en="Bench check-ins", defaults={"name_zh": "压测跟进组"})
-        group = Group.objects.get(name=Role.MERCHANDISER)
-        people = []
-        for i in range(MERCHANDISERS):
-            user, created = User.objects.get_or_create(
-                username=f"bench.ci.{i:03d}", defaults={"team": team, "employee_no": f"BCI{i:04d}"}
-            )
-            if created:
-                user.groups.add(group)
-            people.append(user.pk)
-        customer, _ = Customer.objects.get_or_create(
-            code="BENCHCI", defaults={"name_zh": "压测客户", "name_en": "Bench customer"}
+        people = [
+            bench_person(username=f"bench.ci.{i:03d}", role=Role.MERCHANDISER, team=team, employee_no=f"BCI{i:04d}").pk
+            for i in range(MERCHANDISERS)
+        ]
+        customer = bench_customer(code="BENCHCI", name_zh="压测客户", name_en="Bench customer")
+        orders_in_production(
+            prefix=NUMBER_PREFIX, first=existing + 1, last=target, customer=customer, merchandisers=people
         )
-        currency = Currency.objects.get(code="USD")
-        # Every concrete column: the overrides below, else the field's default, so a column added to
-        # Order later does not break the bench.
-        q = connection.ops.quote_name
-        overrides = {  # attname: (SQL expression over g, its parameters)
-            "number": (f"'{NUMBER_PREFIX}' || lpad(g::text, 7, '0')", []),
-            "status": ("%s", [OrderState.IN_PRODUCTION.value]),
-            "channel": ("'system'", []),
-            "customer_id": ("%s", [customer.pk]),
-            "merchandiser_id": (f"(%s::bigint[])[1 + g %% {len(people)}]", [people]),
-            "currency_id": ("%s", [currency.pk]),
-            "delivery_date": ("current_date + 30 + (g %% 120)", []),
-            "received_at": ("now()", []),
-            "entered_at": ("now()", []),
-        }
-        columns, values, params = [], [], []
-        for field in Order._meta.concrete_fields:
-            if field.primary_key:
-                continue
-            expression, values_params = overrides.get(
-                field.attname, ("%s", [field.get_db_prep_save(field.get_default(), connection)])
-            )
-            columns.append(q(field.column))
-            values.append(expression)
-            params.extend(values_params)
-        sql = (
-            f"INSERT INTO {q(Order._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - bench, fixed SQL
-            f"SELECT {', '.join(values)} FROM generate_series(%s, %s) AS g"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, existing + 1, target])
     return target - existing, time.perf_counter() - started
 
 

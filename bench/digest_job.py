@@ -34,51 +34,28 @@ def peak_rss_mb() -> float:
     return own_peak()
 
 
-def _insert_select(model, overrides: dict, source: str, params: list) -> None:
-    """INSERT INTO model (every concrete column) SELECT overrides-or-defaults FROM source."""
-    from django.db import connection
-
-    q = connection.ops.quote_name
-    columns, values, all_params = [], [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        expression, value_params = overrides.get(
-            field.attname, ("%s", [field.get_db_prep_save(field.get_default(), connection)])
-        )
-        columns.append(q(field.column))
-        values.append(expression)
-        all_params.extend(value_params)
-    sql = f"INSERT INTO {q(model._meta.db_table)} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {source}"  # noqa: S608 - bench, fixed SQL
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*all_params, *params])
-
-
 def _people() -> list[int]:
     """STAFF bench people: teams of a supervisor and nineteen merchandisers. Returns the merchandisers' ids."""
-    from django.contrib.auth.models import Group
-
-    from accounts.models import Team, User
+    from accounts.models import Team
     from accounts.roles import Role
+    from bench.seeding import bench_person
 
     merchandisers = []
-    groups = {role: Group.objects.get(name=role) for role in (Role.MERCHANDISER, Role.SUPERVISOR)}
     for t in range(STAFF // 20):
-        supervisor, created = User.objects.get_or_create(
-            username=f"bench.dg.sup{t:03d}", defaults={"employee_no": f"BDS{t:04d}", "preferred_language": "en"}
+        supervisor = bench_person(
+            username=f"bench.dg.sup{t:03d}", role=Role.SUPERVISOR, employee_no=f"BDS{t:04d}", preferred_language="en"
         )
-        if created:
-            supervisor.groups.add(groups[Role.SUPERVISOR])
         team, _ = Team.objects.get_or_create(
             name_en=f"Bench digest {t:03d}", defaults={"name_zh": f"压测摘要{t:03d}", "supervisor": supervisor}
         )
         for m in range(19):
-            user, created = User.objects.get_or_create(
+            user = bench_person(
                 username=f"bench.dg.{t:03d}.{m:02d}",
-                defaults={"team": team, "employee_no": f"BDM{t:03d}{m:02d}", "preferred_language": "zh-hans"},
+                role=Role.MERCHANDISER,
+                team=team,
+                employee_no=f"BDM{t:03d}{m:02d}",
+                preferred_language="zh-hans",
             )
-            if created:
-                user.groups.add(groups[Role.MERCHANDISER])
             merchandisers.append(user.pk)
     return merchandisers
 
@@ -87,7 +64,8 @@ def seed(target: int) -> tuple[int, float]:
     """Make sure `target` bench orders are in production with plans and milestones."""
     from django.db import connection, transaction
 
-    from orders.models import Currency, Customer, Order, OrderState
+    from bench.seeding import bench_customer, insert_select, orders_in_production
+    from orders.models import Order
     from production.models import PlanMilestone, ProductionPlan
 
     existing = Order.objects.filter(number__startswith=PREFIX).count()
@@ -96,31 +74,13 @@ def seed(target: int) -> tuple[int, float]:
     started = time.perf_counter()
     with transaction.atomic():
         people = _people()
-        customer, _ = Customer.objects.get_or_create(
-            code="BENCHDG", defaults={"name_zh": "压测摘要客户", "name_en": "Bench digest customer"}
-        )
-        currency = Currency.objects.get(code="USD")
-        _insert_select(
-            Order,
-            {
-                "number": (f"'{PREFIX}' || lpad(g::text, 7, '0')", []),
-                "status": ("%s", [OrderState.IN_PRODUCTION.value]),
-                "channel": ("'system'", []),
-                "customer_id": ("%s", [customer.pk]),
-                "merchandiser_id": (f"(%s::bigint[])[1 + g %% {len(people)}]", [people]),
-                "currency_id": ("%s", [currency.pk]),
-                "delivery_date": ("current_date + 30 + (g %% 120)", []),
-                "received_at": ("now()", []),
-                "entered_at": ("now()", []),
-            },
-            "generate_series(%s, %s) AS g",
-            [existing + 1, target],
-        )
+        customer = bench_customer(code="BENCHDG", name_zh="压测摘要客户", name_en="Bench digest customer")
+        orders_in_production(prefix=PREFIX, first=existing + 1, last=target, customer=customer, merchandisers=people)
         new_orders = (
             "(SELECT id, number FROM orders_order WHERE number LIKE %s "
             "AND id NOT IN (SELECT order_id FROM production_productionplan)) AS o"
         )
-        _insert_select(
+        insert_select(
             ProductionPlan,
             {
                 "order_id": ("o.id", []),
@@ -137,7 +97,7 @@ def seed(target: int) -> tuple[int, float]:
                 "JOIN orders_order o ON o.id = p.order_id WHERE o.number LIKE %s "
                 "AND NOT EXISTS (SELECT 1 FROM production_planmilestone m WHERE m.plan_id = p.id AND m.code = %s)) AS p"
             )
-            _insert_select(
+            insert_select(
                 PlanMilestone,
                 {
                     "plan_id": ("p.id", []),

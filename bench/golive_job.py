@@ -36,33 +36,24 @@ class _RolledBack(Exception):
 
 def _world():
     """The bench's supervisor, merchandiser, customers and carrier (made once, kept)."""
-    from django.contrib.auth.models import Group
-
-    from accounts.models import Team, User
+    from accounts.models import Team
     from accounts.roles import Role
+    from bench.seeding import bench_customer, bench_person
     from logistics.models import Carrier
-    from orders.models import Customer
 
     team, _ = Team.objects.get_or_create(name_en="Bench go-live", defaults={"name_zh": "压测上线组"})
     people = {}
     for username, role in (("bench.gl.sup", Role.SUPERVISOR), ("bench.gl.merch", Role.MERCHANDISER)):
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"team": team, "employee_no": username.upper()}
-        )
-        if created:
-            user.groups.add(Group.objects.get(name=role))
-        people[role] = user
+        people[role] = bench_person(username=username, role=role, team=team, employee_no=username.upper())
     if team.supervisor_id != people[Role.SUPERVISOR].pk:  # a supervisor imports for the team they lead
         team.supervisor = people[Role.SUPERVISOR]
         team.save(update_fields=["supervisor"])
     for i in range(CUSTOMERS):
-        Customer.objects.get_or_create(
+        bench_customer(
             code=f"BENCHGL{i:02d}",
-            defaults={
-                "name_zh": f"压测上线客户{i}",
-                "name_en": f"Bench go-live {i}",
-                "merchandiser": people[Role.MERCHANDISER],
-            },
+            name_zh=f"压测上线客户{i}",
+            name_en=f"Bench go-live {i}",
+            merchandiser=people[Role.MERCHANDISER],
         )
     Carrier.objects.get_or_create(code="bench-gl", defaults={"name_zh": "压测承运", "name_en": "Bench carrier"})
     return people[Role.SUPERVISOR]

@@ -5,6 +5,9 @@ the cache, keyed by a per-person version that every write to the person's inbox 
 called by notify, inbox_mark_read and inbox_mark_all_read: docs/caching.md)."""
 
 import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -57,14 +60,24 @@ def inbox_unread_count(*, user) -> int:
 def inbox_changed(*, user_id) -> None:
     """Called by every write to a person's inbox: their bell counts afresh. Moved at the write and again on
     commit, so no request between the two keeps the old count."""
-    _move_version(user_id)
-    transaction.on_commit(lambda: _move_version(user_id))
+    inbox_changed_many(user_ids=[user_id])
 
 
-def _move_version(user_id) -> None:
+def inbox_changed_many(*, user_ids: Iterable[int]) -> None:
+    """`inbox_changed` for several people at once: one cache call at the write and one on commit."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return
+    _move_versions(user_ids)
+    transaction.on_commit(lambda: _move_versions(user_ids))
+
+
+def _move_versions(user_ids: list[int]) -> None:
+    # A version never used before, rather than an increment: one set_many moves every person's at once,
+    # and a count kept under an older version can never be read again, whatever the interleaving.
+    version = uuid.uuid4().hex
     try:
-        if not cache.add(_version_key(user_id), 1, None):
-            cache.incr(_version_key(user_id))
+        cache.set_many({_version_key(user_id): version for user_id in user_ids}, None)
     except Exception:  # noqa: BLE001 - the count then lives out its time-out
         logger.warning("cache unavailable; inbox version not moved", exc_info=True)
 
@@ -72,9 +85,25 @@ def _move_version(user_id) -> None:
 def inbox_channels_for(*, user, kind: str) -> set[str]:
     """The channels that carry this kind of notice to this person besides the inbox: their choice, or the
     kind's default. Only channels that work are ever answered."""
-    chosen = dict(DeliveryPreference.objects.filter(user=user, kind=kind).values_list("channel", "enabled"))
-    default = KINDS[kind].default_channels if kind in KINDS else frozenset()
-    return {channel for channel in CHANNELS if chosen.get(channel, channel in default)}
+    return inbox_channels_for_many(pairs=[(user.pk, kind)])[(user.pk, kind)]
+
+
+def inbox_channels_for_many(*, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], set[str]]:
+    """`inbox_channels_for` of each (person id, kind), in one query."""
+    pairs = set(pairs)
+    chosen: dict[tuple[int, str], dict[str, bool]] = defaultdict(dict)
+    if pairs:
+        rows = DeliveryPreference.objects.filter(
+            user_id__in={user_id for user_id, _kind in pairs}, kind__in={kind for _user_id, kind in pairs}
+        ).values_list("user_id", "kind", "channel", "enabled")
+        for user_id, kind, channel, enabled in rows:
+            chosen[(user_id, kind)][channel] = enabled
+    answer = {}
+    for user_id, kind in pairs:
+        default = KINDS[kind].default_channels if kind in KINDS else frozenset()
+        mine = chosen.get((user_id, kind), {})
+        answer[(user_id, kind)] = {channel for channel in CHANNELS if mine.get(channel, channel in default)}
+    return answer
 
 
 @dataclass(frozen=True)
@@ -102,10 +131,12 @@ def inbox_preferences(*, user) -> list[KindChoice]:
     ]
 
 
-def team_robot(*, team_id: int | None, channel: str) -> TeamRobot | None:
-    if team_id is None:
-        return None
-    return TeamRobot.objects.filter(team_id=team_id, channel=channel).first()
+def team_robots(*, team_ids: Iterable[int | None]) -> dict[tuple[int, str], TeamRobot]:
+    """The robots of these teams by (team id, channel), in one query (none for no team)."""
+    team_ids = {team_id for team_id in team_ids if team_id is not None}
+    if not team_ids:
+        return {}
+    return {(robot.team_id, robot.channel): robot for robot in TeamRobot.objects.filter(team_id__in=team_ids)}
 
 
 def inbox_channels_offered(*, user) -> list[tuple[str, object]]:

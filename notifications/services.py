@@ -16,6 +16,7 @@ import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -39,7 +40,7 @@ from .models import (
     TeamRobot,
 )
 from .robots import RATE_LIMIT_PAUSE, ROBOT_CHANNELS, RobotError, RobotMessage, robot_host_allowed, robot_post
-from .selectors import inbox_changed, inbox_channels_for, team_robot
+from .selectors import inbox_changed, inbox_changed_many, inbox_channels_for_many, team_robots
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,59 @@ def notification_render(*, template: str, context: dict, language: str) -> tuple
     return " ".join(subject.split()), text, html
 
 
+def _email_fields(
+    *,
+    kind: str,
+    reference: str,
+    to_email: str,
+    language: str,
+    template: str,
+    context: dict,
+    dedupe_key: str | None,
+    reply_to: str = "",
+) -> dict:
+    """An email's outbox row, rendered in the recipient's language."""
+    subject, text, html = notification_render(template=template, context=context, language=language)
+    return {
+        "kind": kind,
+        "reference": reference,
+        "dedupe_key": dedupe_key,
+        "to_email": to_email,
+        "reply_to": reply_to or "",
+        "language": language,
+        "subject": subject[:255],
+        "body_text": text,
+        "body_html": html,
+    }
+
+
+def _chat_fields(*, robot: TeamRobot, kind: str, reference: str, user, title: str, link: str, language: str) -> dict:
+    """A chat robot's outbox row: the text names the person (a group robot speaks to the whole group), is in
+    their language, and links to the thing by its absolute address (SITE_URL)."""
+    url = settings.SITE_URL.rstrip("/") + link if link.startswith("/") else link
+    context = {"title": title, "person": str(user), "url": url}
+    with translation.override(language):
+        text = render_to_string("notifications/chat_message.md", context, using=TEXT_ENGINE).strip()
+    return {
+        "channel": robot.channel,
+        "robot": robot,
+        "kind": kind,
+        "reference": reference,
+        "language": language,
+        "subject": title[:255],
+        "body_text": text,
+    }
+
+
+def _dispatch_on_commit(notification_ids: list[int]) -> None:
+    def dispatch_all():
+        for notification_id in notification_ids:
+            _dispatch(notification_id)
+
+    if notification_ids:
+        transaction.on_commit(dispatch_all)
+
+
 def notification_enqueue(
     *,
     kind: str,
@@ -88,20 +142,19 @@ def notification_enqueue(
     """
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    subject, text, html = notification_render(template=template, context=context, language=language)
+    fields = _email_fields(
+        kind=kind,
+        reference=reference,
+        to_email=to_email,
+        language=language,
+        template=template,
+        context=context,
+        dedupe_key=dedupe_key,
+        reply_to=reply_to,
+    )
     try:
         with transaction.atomic():  # a savepoint: losing a dedupe race must not break the caller's work
-            notification = Notification.objects.create(
-                kind=kind,
-                reference=reference,
-                dedupe_key=dedupe_key,
-                to_email=to_email,
-                reply_to=reply_to or "",
-                language=language,
-                subject=subject[:255],
-                body_text=text,
-                body_html=html,
-            )
+            notification = Notification.objects.create(**fields)
             for file in attachments:
                 NotificationAttachment.objects.create(
                     notification=notification,
@@ -114,7 +167,7 @@ def notification_enqueue(
         if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
-    transaction.on_commit(lambda: _dispatch(notification.pk))
+    _dispatch_on_commit([notification.pk])
     return notification
 
 
@@ -133,22 +186,13 @@ def chat_enqueue(
     *, robot: TeamRobot, kind: str, reference: str, user, title: str, link: str, language: str
 ) -> Notification:
     """Write a message for the team's chat robot to the outbox, in the caller's transaction, and send it
-    after commit. The text names the person (a group robot speaks to the whole group), is in their
-    language, and links to the thing by its absolute address (SITE_URL)."""
-    url = settings.SITE_URL.rstrip("/") + link if link.startswith("/") else link
-    context = {"title": title, "person": str(user), "url": url}
-    with translation.override(language):
-        text = render_to_string("notifications/chat_message.md", context, using=TEXT_ENGINE).strip()
+    after commit. The text names the person, is in their language, and links to the thing."""
     notification = Notification.objects.create(
-        channel=robot.channel,
-        robot=robot,
-        kind=kind,
-        reference=reference,
-        language=language,
-        subject=title[:255],
-        body_text=text,
+        **_chat_fields(
+            robot=robot, kind=kind, reference=reference, user=user, title=title, link=link, language=language
+        )
     )
-    transaction.on_commit(lambda: _dispatch(notification.pk))
+    _dispatch_on_commit([notification.pk])
     return notification
 
 
@@ -275,6 +319,20 @@ def notification_title(*, template: str, context: dict, language: str) -> str:
     return " ".join(subject.split())[:255]
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One notice for `notify_many`: the arguments of `notify`."""
+
+    user: Any
+    kind: str
+    link: str
+    template: str
+    context: dict
+    reference: str
+    dedupe_key: str | None = None
+    email_context: dict | None = None
+
+
 def notify(
     *,
     user,
@@ -295,38 +353,134 @@ def notify(
     email needs (its absolute address). `dedupe_key` makes the call idempotent: a second call with the same
     key returns None and sends nothing. Must be called inside transaction.atomic().
     """
-    if user is None or not user.is_active:
-        return None
-    if dedupe_key and InboxItem.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
-    language = _staff_language(user)
-    title = notification_title(template=template, context=context, language=language)
-    try:
-        with transaction.atomic():  # a savepoint: losing a dedupe race must not break the caller's work
-            item = InboxItem.objects.create(user=user, kind=kind, title=title, link=link[:500], dedupe_key=dedupe_key)
-    except IntegrityError:
-        if dedupe_key and InboxItem.objects.filter(dedupe_key=dedupe_key).exists():
-            return None
-        raise
-    channels = inbox_channels_for(user=user, kind=kind)
-    if EMAIL in channels and user.email:
-        notification_enqueue(
-            kind=kind,
-            reference=reference,
-            to_email=user.email,
-            language=language,
-            template=template,
-            context={**context, **(email_context or {})},
-            dedupe_key=dedupe_key,
+    notice = Notice(
+        user=user,
+        kind=kind,
+        link=link,
+        template=template,
+        context=context,
+        reference=reference,
+        dedupe_key=dedupe_key,
+        email_context=email_context,
+    )
+    return notify_many(notices=[notice])[0]
+
+
+def notify_many(*, notices: Sequence[Notice]) -> list[InboxItem | None]:
+    """`notify` for many notices at once, with its guarantees, in a number of queries that does not grow with
+    them: one dedupe check, one insert of the inbox notices, one read of the preferences (and of the teams'
+    robots when one is chosen), one insert of the outbox's emails and chat messages, and one move of the bell
+    versions of everyone told (at the write and on commit). Must be called inside transaction.atomic().
+
+    Answers, for each notice in order, its new InboxItem, or None as `notify` would: an inactive person, a
+    dedupe key already used (by an earlier notice of the same call too, or by another transaction that wrote
+    it meanwhile: the unique key is the guard, never the check). Callers that may race each other should
+    pass their notices in the same order (e.g. by person), so that their inserts wait rather than deadlock.
+    """
+    answer: list[InboxItem | None] = [None] * len(notices)
+    keys = {notice.dedupe_key for notice in notices if notice.dedupe_key}
+    used = set(InboxItem.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)) if keys else set()
+    todo: list[int] = []
+    for index, notice in enumerate(notices):
+        if notice.user is None or not notice.user.is_active:
+            continue
+        if notice.dedupe_key:
+            if notice.dedupe_key in used:
+                continue
+            used.add(notice.dedupe_key)
+        todo.append(index)
+    if not todo:
+        return answer
+    languages = {index: _staff_language(notices[index].user) for index in todo}
+    items = [
+        InboxItem(
+            user=notices[index].user,
+            kind=notices[index].kind,
+            title=notification_title(
+                template=notices[index].template, context=notices[index].context, language=languages[index]
+            ),
+            link=notices[index].link[:500],
+            dedupe_key=notices[index].dedupe_key,
         )
-    for channel in ROBOT_CHANNELS:
-        robot = team_robot(team_id=user.team_id, channel=channel) if channel in channels else None
-        if robot is not None:
-            chat_enqueue(
-                robot=robot, kind=kind, reference=reference, user=user, title=title, link=link, language=language
+        for index in todo
+    ]
+    written = [(index, item) for index, item in zip(todo, _insert_once(InboxItem, items), strict=True) if item]
+    if not written:
+        return answer
+    channels = inbox_channels_for_many(pairs=[(item.user_id, item.kind) for _index, item in written])
+    wants_robot = [
+        notices[i].user.team_id for i, item in written if channels[(item.user_id, item.kind)] & set(ROBOT_CHANNELS)
+    ]
+    robots = team_robots(team_ids=wants_robot) if wants_robot else {}
+    outbox: list[dict] = []
+    for index, item in written:
+        notice, language = notices[index], languages[index]
+        chosen = channels[(item.user_id, item.kind)]
+        if EMAIL in chosen and notice.user.email:
+            outbox.append(
+                _email_fields(
+                    kind=notice.kind,
+                    reference=notice.reference,
+                    to_email=notice.user.email,
+                    language=language,
+                    template=notice.template,
+                    context={**notice.context, **(notice.email_context or {})},
+                    dedupe_key=notice.dedupe_key,
+                )
             )
-    inbox_changed(user_id=user.pk)
-    return item
+        for channel in ROBOT_CHANNELS:
+            robot = robots.get((notice.user.team_id, channel)) if channel in chosen else None
+            if robot is not None:
+                outbox.append(
+                    _chat_fields(
+                        robot=robot,
+                        kind=notice.kind,
+                        reference=notice.reference,
+                        user=notice.user,
+                        title=item.title,
+                        link=notice.link,
+                        language=language,
+                    )
+                )
+        answer[index] = item
+    _outbox_write(outbox)
+    inbox_changed_many(user_ids=sorted({item.user_id for _index, item in written}))
+    return answer
+
+
+def _outbox_write(rows: list[dict]) -> None:
+    """Write the outbox rows of notify_many, in order, and send them after commit. An email whose dedupe key
+    the outbox already holds is left out, as notification_enqueue leaves it."""
+    keys = {row["dedupe_key"] for row in rows if row.get("dedupe_key")}
+    used = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)) if keys else set()
+    notifications = [Notification(**row) for row in rows if not row.get("dedupe_key") or row["dedupe_key"] not in used]
+    written = [n for n in _insert_once(Notification, notifications) if n is not None]
+    _dispatch_on_commit([notification.pk for notification in written])
+
+
+def _insert_once(model, rows: list) -> list:
+    """Insert rows of a model whose nullable `dedupe_key` is unique: in one statement, in a savepoint. If
+    another transaction wrote one of the keys since the caller checked them, the statement fails and the
+    rows go in one by one instead, each in its own savepoint, a row whose key is now taken giving None (its
+    insert waits for the other transaction, so the answer is final). Answers the rows, saved, in order."""
+    if len(rows) > 1:
+        try:
+            with transaction.atomic():
+                return model.objects.bulk_create(rows)
+        except IntegrityError:
+            pass  # lost a race for some key: row by row below
+    answer = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                model.objects.bulk_create([row])
+        except IntegrityError:
+            if row.dedupe_key and model.objects.filter(dedupe_key=row.dedupe_key).exists():
+                answer.append(None)
+                continue
+            raise
+        answer.append(row)
+    return answer
 
 
 def inbox_mark_read(*, user, item_id: int) -> InboxItem | None:

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from accounts.roles import Role
 from aftersales.sla import WorkingCalendar
 from core import waiting
-from notifications.services import notify
+from notifications.services import Notice, notify, notify_many
 from orders.events import event_stage
 from orders.hooks import order_page_url
 from orders.models import Order
@@ -163,26 +163,26 @@ def _digest_chunk(people: list, *, day: date, roles: dict, overdue: dict, today:
     if not keep:
         return 0
     link = reverse("reminders:digest_day", args=[day.isoformat()])
-    made = 0
+    notices = [
+        Notice(
+            user=person,
+            kind="digest",
+            link=link,
+            reference=f"user:{person.pk}",
+            template="reminders_digest",
+            context={"day": day, "content": content, **digest_counts(content)},
+            email_context={"url": _absolute(link), "site": settings.SITE_URL.rstrip("/")},
+            dedupe_key=f"digest:{person.pk}:{day.isoformat()}",
+        )
+        for person, content in keep
+    ]
     with transaction.atomic():
-        # Another run may have written some of these since: the constraint keeps its row, and notify's
-        # dedupe key its notice.
+        # Another run may have written some of these since: the constraint keeps its row, and the notices'
+        # dedupe keys theirs. Both runs write in the order of the people's ids, so one waits for the other.
         Digest.objects.bulk_create(
             [Digest(user=person, day=day, content=content) for person, content in keep], ignore_conflicts=True
         )
-        for person, content in keep:
-            item = notify(
-                user=person,
-                kind="digest",
-                link=link,
-                reference=f"user:{person.pk}",
-                template="reminders_digest",
-                context={"day": day, "content": content, **digest_counts(content)},
-                email_context={"url": _absolute(link), "site": settings.SITE_URL.rstrip("/")},
-                dedupe_key=f"digest:{person.pk}:{day.isoformat()}",
-            )
-            made += item is not None
-    return made
+        return sum(item is not None for item in notify_many(notices=notices))
 
 
 # --- reminders before a deadline --------------------------------------------------------------------------

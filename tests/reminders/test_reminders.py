@@ -201,3 +201,75 @@ def test_waiting_for_many_reads_the_same_as_waiting_for_each(merchandiser, super
             assert [(w.source.key, w.items) for w in many[person.pk]] == [(w.source.key, w.items) for w in each]
     if WorkCalendar.load().is_working_day(timezone.localdate()):
         assert any(w.source.key == "my-checkins" for w in many[merchandiser.pk])
+
+
+# --- the digest's notices, written a chunk at a time (notifications.services.notify_many) -----------------
+def _something_overdue(person, workday, calendar):
+    order = in_production_order(person)
+    _ex_factory_later(order, workday)
+    _milestone(order, calendar.subtract(workday, 2))
+
+
+def test_the_digest_respects_each_persons_channels_and_moves_their_bell(
+    merchandiser, other_merchandiser, team_a, supervisor, workday, calendar
+):
+    from notifications.models import Notification
+    from notifications.selectors import inbox_unread_count
+    from notifications.services import inbox_preferences_save, team_robot_save
+
+    team_robot_save(
+        team_id=team_a[0].pk, channel="wecom", webhook_url="http://127.0.0.1:9/x?key=K", secret="", actor=supervisor
+    )
+    inbox_preferences_save(user=merchandiser, choices={"digest": {"wecom"}})
+    inbox_preferences_save(user=other_merchandiser, choices={"digest": {"email"}})
+    for person in (merchandiser, other_merchandiser):
+        _something_overdue(person, workday, calendar)
+        assert inbox_unread_count(user=person) == 0  # kept in the cache now
+
+    digests_send(day=workday, calendar=calendar)
+
+    assert inbox_unread_count(user=merchandiser) == 1 and inbox_unread_count(user=other_merchandiser) == 1
+    wecom = Notification.objects.get(kind="digest", channel="wecom")
+    email = Notification.objects.get(kind="digest", channel="email")
+    assert wecom.robot.team_id == team_a[0].pk and str(merchandiser) in wecom.body_text
+    assert (
+        email.to_email == other_merchandiser.email and email.dedupe_key == f"digest:{other_merchandiser.pk}:{workday}"
+    )
+    digests_send(day=workday, calendar=calendar)
+    assert Notification.objects.filter(kind="digest").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_digest_jobs_at_once_give_each_person_one_digest_and_one_notice():
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    from ..factories import team_with_people
+
+    people = [team_with_people(name_en=f"Race {n}", name_zh=f"竞争{n}")[2] for n in range(3)]
+    calendar = WorkCalendar.load()
+    workday = calendar.on_or_after(timezone.localdate())
+    for person in people:
+        _something_overdue(person, workday, calendar)
+    barrier = threading.Barrier(2)
+    made = []
+
+    def job():
+        try:
+            barrier.wait(timeout=10)
+            made.append(digests_send(day=workday, calendar=calendar))
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=job) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(made) == 2 and sum(made) == Digest.objects.filter(day=workday).count()
+    for person in people:
+        assert Digest.objects.filter(user=person, day=workday).count() == 1
+        assert InboxItem.objects.filter(user=person, kind="digest").count() == 1
