@@ -91,7 +91,10 @@ def my_checkins_many(users) -> dict[int, list[Item]]:
 
 def team_checkins(user) -> list[Item]:
     """The team's check-ins of today not done yet, per merchandiser: the supervisor follows them up."""
-    rows = _to_do_today(user, Q(merchandiser__team__supervisor=user))
+    return _team_items(_to_do_today(user, Q(merchandiser__team__supervisor=user)))
+
+
+def _team_items(rows: list[dict]) -> list[Item]:
     url = reverse("production:board")
     return [
         Item(
@@ -100,6 +103,34 @@ def team_checkins(user) -> list[Item]:
         )
         for r in rows
     ]
+
+
+def team_checkins_many(users) -> dict[int, list[Item]]:
+    """team_checkins for many supervisors: one grouped query. A team's orders are always among those its
+    supervisor may see (orders_visible_to), so the visibility rule adds nothing here."""
+    ids = [user.pk for user in users]
+    day = timezone.localdate()
+    if not WorkCalendar.load().is_working_day(day):
+        return {pk: [] for pk in ids}
+    rows = (
+        _not_done(Order.objects.filter(merchandiser__team__supervisor_id__in=ids), day)
+        .order_by()
+        .values(
+            "merchandiser__team__supervisor_id",
+            "merchandiser_id",
+            "merchandiser__first_name",
+            "merchandiser__last_name",
+            "merchandiser__username",
+        )
+        .annotate(n=Count("pk"))
+    )
+    per_supervisor: dict[int, list[dict]] = {pk: [] for pk in ids}
+    for row in rows:
+        per_supervisor[row["merchandiser__team__supervisor_id"]].append(row)
+    return {
+        pk: _team_items(sorted(found, key=lambda r: (-r["n"], r["merchandiser_id"]))[: LIMIT + 1])
+        for pk, found in per_supervisor.items()
+    }
 
 
 def register() -> None:
@@ -122,5 +153,6 @@ def register() -> None:
             frozenset({Role.SUPERVISOR}),
             team_checkins,
             33,
+            many=team_checkins_many,
         )
     )

@@ -201,6 +201,7 @@ def test_waiting_for_many_reads_the_same_as_waiting_for_each(merchandiser, super
             assert [(w.source.key, w.items) for w in many[person.pk]] == [(w.source.key, w.items) for w in each]
     if WorkCalendar.load().is_working_day(timezone.localdate()):
         assert any(w.source.key == "my-checkins" for w in many[merchandiser.pk])
+        assert any(w.source.key == "team-checkins" for w in many[supervisor.pk])  # read by its batch reader
 
 
 # --- the digest's notices, written a chunk at a time (notifications.services.notify_many) -----------------
