@@ -110,6 +110,6 @@ def test_revoking_signs_the_contact_out_and_a_new_invitation_needs_a_new_passwor
 
 
 def test_sign_in_with_the_email_lands_on_the_portal(client, contact_user):
-    answer = client.post("/accounts/login/", {"username": "anna.buyer@example.com", "password": PASSWORD})
+    answer = client.post("/accounts/login/", {"username": "Anna.Buyer@Example.com", "password": PASSWORD})
     assert answer.status_code == 302
     assert client.get(answer["Location"])["Location"] == "/customer/"

@@ -49,3 +49,27 @@ def test_the_order_page_shows_no_internal_notes(client, contact_user, orders_of_
     assert mine.display_number in page
     assert merchandiser.username not in page  # no owner, no work record
     assert "2.5" not in page  # no prices
+
+
+def test_documents_download_own_pdfs_only(client, contact_user, merchandiser, other_merchandiser):
+    from documents.services import pi_generate
+
+    from ..logistics.helpers import in_production_order
+
+    mine = pi_generate(
+        order_id=in_production_order(merchandiser, customer=contact_user.customer_contact.customer).pk,
+        actor=merchandiser,
+    )
+    theirs = pi_generate(order_id=in_production_order(other_merchandiser).pk, actor=other_merchandiser)
+    client.force_login(contact_user)
+    listed = client.get("/customer/documents/").content.decode()
+    assert f"/customer/documents/{mine.pk}/" in listed and f"/customer/documents/{theirs.pk}/" not in listed
+    download = client.get(f"/customer/documents/{mine.pk}/")
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    assert client.get(f"/customer/documents/{theirs.pk}/").status_code == 404
+
+
+def test_shipments_cases_and_surveys_pages_open(client, contact_user):
+    client.force_login(contact_user)
+    for path in ("/customer/shipments/", "/customer/requests/", "/customer/surveys/"):
+        assert client.get(path).status_code == 200, path
