@@ -102,7 +102,7 @@ def portal_customer(user) -> Customer:
 
 def portal_orders(*, customer: Customer) -> QuerySet[Order]:
     """The customer's orders, newest first. Received orders are listed too: the customer sent them."""
-    return Order.objects.filter(customer=customer).order_by("-received_at", "-id")
+    return Order.objects.filter(customer=customer).select_related("customer").order_by("-received_at", "-id")
 
 
 def portal_order(*, customer: Customer, pk) -> Order:
@@ -116,7 +116,7 @@ def portal_order(*, customer: Customer, pk) -> Order:
 def portal_shipments(*, customer: Customer) -> QuerySet[Shipment]:
     return (
         Shipment.objects.filter(order__customer=customer)
-        .select_related("order", "carrier")
+        .select_related("order__customer", "carrier")
         .order_by("-ship_date", "-id")
     )
 
@@ -125,7 +125,7 @@ def portal_documents(*, customer: Customer) -> QuerySet[Document]:
     """The stored PI and packing-list PDFs of the customer's orders, every version, newest first."""
     return (
         Document.objects.filter(order__customer=customer)
-        .select_related("order", "shipment")
+        .select_related("order__customer", "shipment")
         .order_by("-uploaded_at", "-id")
     )
 
@@ -139,14 +139,14 @@ def portal_document(*, customer: Customer, pk) -> Document:
 
 def portal_cases(*, customer: Customer) -> QuerySet[Case]:
     """The customer's requests (after-sales cases), what the status page shows of each: no root cause."""
-    return Case.objects.filter(customer=customer).select_related("order").order_by("-opened_at", "-id")
+    return Case.objects.filter(customer=customer).select_related("order__customer").order_by("-opened_at", "-id")
 
 
 def portal_surveys(*, customer: Customer) -> QuerySet[Feedback]:
     """The customer's own survey answers (staff notes of calls and visits are internal)."""
     return (
         Feedback.objects.filter(customer=customer, order__customer=customer, source=FeedbackSource.SURVEY)
-        .select_related("order")
+        .select_related("order__customer")
         .order_by("-updated_at", "-id")
     )
 
