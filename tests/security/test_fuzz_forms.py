@@ -31,7 +31,16 @@ FUZZ = settings(
     derandomize=False,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-OUR_APPS = {"accounts", "notifications", "orders", "production", "logistics", "aftersales", "evaluation"}
+OUR_APPS = {
+    "accounts",
+    "notifications",
+    "orders",
+    "production",
+    "logistics",
+    "aftersales",
+    "evaluation",
+    "customer_portal",
+}
 
 # --- what hostile looks like ----------------------------------------------------------------------------
 
@@ -66,7 +75,7 @@ FILE_BYTES = st.one_of(
 
 
 def post_role(name: str) -> str | None:
-    for role in ("merchandiser", "supervisor", "qa", "hr", "management", "other_merchandiser", "anonymous"):
+    for role in ("merchandiser", "supervisor", "qa", "hr", "management", "other_merchandiser", "anonymous", "contact"):
         if expected_for(name, "POST", role) in (table.OK, table.REFUSED):
             return role
     return None
