@@ -2,6 +2,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.models import Case, CaseStatus
+from documents.models import Document, DocumentKind
+from logistics.models import Shipment
 from orders.models import Order, OrderState
 
 from .selectors import STAGE_LABELS
@@ -34,3 +37,61 @@ class PortalOrderFilter(django_filters.FilterSet):
             return queryset
         styled = Order.objects.filter(lines__product__style_no__istartswith=value).values("pk")
         return queryset.filter(Q(number__istartswith=value) | Q(customer_po__istartswith=value) | Q(pk__in=styled))
+
+
+class PortalShipmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Order, PO or tracking number"), method="search", max_length=100)
+    delivered = django_filters.ChoiceFilter(
+        label=_("Delivered"),
+        choices=[("yes", _("Delivered")), ("no", _("On its way"))],
+        method="filter_delivered",
+    )
+
+    class Meta:
+        model = Shipment
+        fields = ()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(order__number__istartswith=value)
+            | Q(order__customer_po__istartswith=value)
+            | Q(tracking_number__istartswith=value)
+        )
+
+    def filter_delivered(self, queryset, name, value):
+        return queryset.filter(delivered_on__isnull=value != "yes")
+
+
+class PortalDocumentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Order or PO"), method="search", max_length=100)
+    kind = django_filters.ChoiceFilter(label=_("Document"), choices=DocumentKind.choices)
+
+    class Meta:
+        model = Document
+        fields = ()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(order__number__istartswith=value) | Q(order__customer_po__istartswith=value))
+
+
+class PortalCaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Order, PO or subject"), method="search", max_length=100)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
+
+    class Meta:
+        model = Case
+        fields = ()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(order__number__istartswith=value) | Q(order__customer_po__istartswith=value) | Q(subject__icontains=value)
+        )

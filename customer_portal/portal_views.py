@@ -29,7 +29,7 @@ from webhooks.forms import EndpointForm
 from webhooks.selectors import deliveries_of, delivery_of, endpoints_of
 from webhooks.services import delivery_replay, endpoint_create, endpoint_rotate_secret, endpoint_update
 
-from .filters import PortalOrderFilter
+from .filters import PortalCaseFilter, PortalDocumentFilter, PortalOrderFilter, PortalShipmentFilter
 from .forms import AcceptInvitationForm, ApiTokenForm
 from .middleware import is_portal_principal
 from .selectors import (
@@ -70,6 +70,14 @@ def _list(request, template: str, table, **context):
     return render(request, template, {"table": table, **context})
 
 
+def _filtered(request, filterset_class, queryset):
+    """The filter and its rows: all rows unfiltered, none when the filter's input is invalid (its errors show)."""
+    found = filterset_class(request.GET or None, queryset=queryset, request=request)
+    if not found.is_bound:
+        return found, queryset
+    return found, found.qs if found.is_valid() else queryset.none()
+
+
 @require_GET
 @contact_required
 def home(request, customer):
@@ -81,10 +89,7 @@ def home(request, customer):
 @require_GET
 @contact_required
 def order_list(request, customer):
-    orders = PortalOrderFilter(request.GET or None, queryset=portal_orders(customer=customer), request=request)
-    rows = orders.qs if orders.is_bound and orders.is_valid() else portal_orders(customer=customer)
-    if orders.is_bound and not orders.is_valid():
-        rows = rows.none()
+    orders, rows = _filtered(request, PortalOrderFilter, portal_orders(customer=customer))
     return _list(
         request, "customer_portal/portal/orders.html", PortalOrderTable(rows), customer=customer, filter=orders
     )
@@ -103,15 +108,15 @@ def order_detail(request, customer, pk):
 @require_GET
 @contact_required
 def shipment_list(request, customer):
-    table = PortalShipmentTable(portal_shipments(customer=customer))
-    return _list(request, "customer_portal/portal/shipments.html", table, customer=customer)
+    found, rows = _filtered(request, PortalShipmentFilter, portal_shipments(customer=customer))
+    return _list(request, "customer_portal/portal/shipments.html", PortalShipmentTable(rows), filter=found)
 
 
 @require_GET
 @contact_required
 def document_list(request, customer):
-    table = PortalDocumentTable(portal_documents(customer=customer))
-    return _list(request, "customer_portal/portal/documents.html", table, customer=customer)
+    found, rows = _filtered(request, PortalDocumentFilter, portal_documents(customer=customer))
+    return _list(request, "customer_portal/portal/documents.html", PortalDocumentTable(rows), filter=found)
 
 
 @require_GET
@@ -124,8 +129,8 @@ def document_download(request, customer, pk):
 @require_GET
 @contact_required
 def case_list(request, customer):
-    table = PortalCaseTable(portal_cases(customer=customer))
-    return _list(request, "customer_portal/portal/cases.html", table, customer=customer)
+    found, rows = _filtered(request, PortalCaseFilter, portal_cases(customer=customer))
+    return _list(request, "customer_portal/portal/cases.html", PortalCaseTable(rows), filter=found)
 
 
 @require_GET

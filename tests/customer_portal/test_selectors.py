@@ -73,3 +73,21 @@ def test_shipments_cases_and_surveys_pages_open(client, contact_user):
     client.force_login(contact_user)
     for path in ("/customer/shipments/", "/customer/requests/", "/customer/surveys/"):
         assert client.get(path).status_code == 200, path
+
+
+def test_shipments_documents_and_requests_are_searched_and_filtered(client, contact_user, merchandiser):
+    from documents.services import pi_generate
+
+    from ..logistics.helpers import in_production_order, ship
+
+    order = in_production_order(merchandiser, customer=contact_user.customer_contact.customer, customer_po="PO-SHIP-7")
+    ship(order, merchandiser)
+    pi = pi_generate(order_id=order.pk, actor=merchandiser)
+    client.force_login(contact_user)
+    assert order.display_number in client.get("/customer/shipments/?q=PO-SHIP").content.decode()
+    assert order.display_number not in client.get("/customer/shipments/?q=PO-OTHER").content.decode()
+    assert order.display_number in client.get("/customer/shipments/?delivered=no").content.decode()
+    assert order.display_number not in client.get("/customer/shipments/?delivered=yes").content.decode()
+    assert f"/customer/documents/{pi.pk}/" in client.get("/customer/documents/?kind=pi&q=PO-SHIP").content.decode()
+    assert f"/customer/documents/{pi.pk}/" not in client.get("/customer/documents/?kind=packing_list").content.decode()
+    assert client.get("/customer/requests/?status=nonsense").status_code == 200

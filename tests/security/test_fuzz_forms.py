@@ -181,8 +181,17 @@ def test_hostile_form_input_never_500s_nor_reaches_the_database(name, world):
     run()
 
 
-LIST_URLS = ["orders:list", "orders:customer_list", "orders:product_list", "orders:export", "customer:orders"]
-LIST_ROLE = {"orders:export": "merchandiser", "customer:orders": "contact"}
+LIST_URLS = [
+    "orders:list",
+    "orders:customer_list",
+    "orders:product_list",
+    "orders:export",
+    "customer:orders",
+    "customer:shipments",
+    "customer:documents",
+    "customer:cases",
+]
+LIST_ROLE = {"orders:export": "merchandiser", **dict.fromkeys(LIST_URLS[4:], "contact")}
 
 
 @pytest.mark.slow
