@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, user_roles
 from core import waiting
+from customer_portal.middleware import is_portal_principal
 
 ANYONE = None
 EVERY_ROLE = set(Role)
@@ -103,6 +104,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    if is_portal_principal(user):  # a customer contact: the portal's own menu (base.html)
+        return {"nav_items": [], "portal_contact": True, "user_roles": []}
     held = frozenset(user_roles(user))
     counts = getattr(request, "waiting_counts", None)  # the landing page counted them live just now
     if counts is None:

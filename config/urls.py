@@ -24,6 +24,8 @@ urlpatterns = [
     path("inbox/", include("notifications.urls")),
     path("reminders/", include("reminders.urls")),
     path("s/", include("customer_portal.urls")),  # the customer's status page: signed link, no login
+    path("customer/", include("customer_portal.portal_urls")),  # the signed-in customer portal (contacts)
+    path("portal-access/", include("customer_portal.staff_urls")),  # staff invite and revoke contacts
     path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include("orders.api.urls")),
     path("healthz", views.healthz, name="healthz"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Heartbeat
 from accounts.roles import Role, primary_role
 from core.breaker import open_names
+from customer_portal.middleware import is_portal_principal
 
 ROLE_HOME = {
     Role.MERCHANDISER: "dashboards:merchandiser",
@@ -23,7 +24,9 @@ ROLE_HOME = {
 
 @login_required
 def home(request):
-    """Each role starts on its own work page."""
+    """Each role starts on its own work page; a customer contact on the customer portal."""
+    if is_portal_principal(request.user):  # a customer contact's login
+        return redirect("customer:home")
     role = primary_role(request.user)
     if role:
         return redirect(ROLE_HOME[role])

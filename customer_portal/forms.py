@@ -1,9 +1,12 @@
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.forms import RatingsMixin
 from aftersales.models import CaseChannel, CaseType, Severity
 from aftersales.services import CaseInput
+
+from .services import contact_password_set
 
 
 class PortalCaseForm(forms.Form):
@@ -49,3 +52,20 @@ class PiConfirmForm(forms.Form):
 
     document = forms.IntegerField(widget=forms.HiddenInput)
     contact_name = forms.CharField(label=_("Your name"), max_length=120)
+
+
+class ApiTokenForm(forms.Form):
+    label = forms.CharField(
+        label=_("Label"),
+        max_length=100,
+        required=False,
+        help_text=_("What the token is for, e.g. the name of the system that uses it."),
+    )
+
+
+class AcceptInvitationForm(SetPasswordForm):
+    """Django's set-password form (its password rules); the password is set by the portal's service."""
+
+    def save(self, commit=True):
+        contact_password_set(user=self.user, password=self.cleaned_data["new_password1"])
+        return self.user

@@ -46,6 +46,7 @@ from . import (
     golive_demo,
     inbox_demo,
     logistics_demo,
+    portal_demo,
     production_demo,
     reminders_demo,
     robots_demo,
@@ -286,6 +287,7 @@ def demo_load() -> dict:
         documents_demo.load(rng, customer_codes=[code for code, *_rest in CUSTOMERS])
         evaluation_demo.load(rng)  # after the others: it scores the quarter their records fall in
         webhooks_demo.load()  # Pacific Apparel's endpoint at the development receiver, with deliveries
+        portal_demo.load(DEMO_PASSWORD)  # Pacific Apparel's buyer signs in to the customer portal
         _saved_views(users)
         reminders_demo.load(rng)  # last: the digest reads what all the others made
     return {"users": len(users) + 1, "customers": len(customers), "orders_created": made}

@@ -269,3 +269,17 @@ def register_customer_link(source: Callable) -> None:
 
 def customer_links(*, customer, user) -> list[dict]:
     return [link for source in _customer_links if (link := source(customer=customer, user=user))]
+
+
+# Panels on the customer's page from an app above (the customer portal's access of each contact).
+# fn(customer=..., user=...) -> {"template": str, "context": dict} or None when the person may not see it.
+_customer_panels: list[Callable] = []
+
+
+def register_customer_panel(source: Callable) -> None:
+    if source not in _customer_panels:
+        _customer_panels.append(source)
+
+
+def customer_panels(*, customer, user) -> list[dict]:
+    return [panel for source in _customer_panels if (panel := source(customer=customer, user=user))]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, has_role
 
-from .models import Order, OrderState
+from .models import CustomerContact, Order, OrderState
 
 
 def is_owner(user, order: Order) -> bool:
@@ -134,3 +134,22 @@ def customer_owner_choices(user):
     if has_role(user, Role.SUPERVISOR):
         return merchandisers.filter(team__supervisor=user).distinct()
     return merchandisers.filter(pk=user.pk)  # a merchandiser creating a customer owns it
+
+
+def contact_customer_id(user) -> int | None:
+    """The customer whose portal `user` signs in to (a customer contact's login), or None for anyone else.
+
+    Read once per request and kept on the user object: the portal's confinement and every portal selector
+    ask it."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, "_contact_customer_id"):
+        user._contact_customer_id = (
+            CustomerContact.objects.filter(user=user).values_list("customer_id", flat=True).first()
+        )
+    return user._contact_customer_id
+
+
+def is_contact_of(user, customer) -> bool:
+    """`user` is a portal login of `customer`'s contacts (customer_portal)."""
+    return customer is not None and contact_customer_id(user) == customer.pk

@@ -21,8 +21,8 @@ LAYERS: list[set[str]] = [
     {"production", "logistics", "aftersales"},  # the stages: each calls order services
     {"golive"},  # the go-live import: creates orders in any state, with each stage's part
     {"documents"},  # the PI and packing list PDFs: read orders and logistics, plug into the order page
-    {"customer_portal"},  # the customer's page over shipments and cases
     {"webhooks"},  # signed events to customers' systems: listens to orders.hooks.customer_event
+    {"customer_portal"},  # the customer's pages: the status link, the signed-in portal (uses webhooks)
     {"supervision"},  # reads orders and the stages
     {"reminders"},  # the digest, reminders and escalation: read the stages and supervision, call notify()
     {"evaluation"},  # scores everything below

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotPermitted, TransitionRefused
 from orders.models import Customer
-from orders.permissions import can_edit_customer
+from orders.permissions import can_edit_customer, is_contact_of
 
 from . import signing
 from .addresses import AddressRefused, url_check
@@ -34,8 +34,9 @@ USER_AGENT = "gendan-webhooks/1"
 
 
 def can_manage_webhooks(user, customer) -> bool:
-    """The customer's merchandiser, the supervisor of their team and management (as for the customer)."""
-    return can_edit_customer(user, customer)
+    """The customer's merchandiser, the supervisor of their team and management (as for the customer); and
+    the customer's own contacts signed in to the customer portal, for their own company only."""
+    return can_edit_customer(user, customer) or is_contact_of(user, customer)
 
 
 def customer_link(*, customer, user) -> dict | None:

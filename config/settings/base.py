@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "accounts.middleware.PrivateAnswersMiddleware",  # signed-in answers: Cache-Control private, no-store
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.OTPRequiredMiddleware",
+    "customer_portal.middleware.ContactConfinementMiddleware",  # a contact's login reaches the portal only
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -65,6 +65,17 @@ class CustomerContact(models.Model):
     title = models.CharField(_("title"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The contact's sign-in to the customer portal (customer_portal.services.contact_invite), if invited.
+    # Here rather than in a table of the portal: a contact has one login at most, and every portal read
+    # starts from "which customer is this user a contact of", one join away.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customer_contact",
+    )
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:

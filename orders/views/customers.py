@@ -74,6 +74,7 @@ def customer_edit(request, pk=None):
         "customer": customer,
         "history": customer_history(customer=customer) if customer else [],
         "links": hooks.customer_links(customer=customer, user=request.user) if customer else [],
+        "panels": hooks.customer_panels(customer=customer, user=request.user) if customer else [],
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "orders/customer_form.html", context, status=status)

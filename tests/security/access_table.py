@@ -86,21 +86,38 @@ def webhook_world(world) -> dict:
     return world.extra["webhooks"]
 
 
+def api_token_pk(world) -> int:
+    """The world's bearer token (of the order's customer): its contact may revoke it in the portal."""
+    from orders.models import CustomerApiToken
+
+    return CustomerApiToken.objects.filter(customer=world.order.customer).values_list("pk", flat=True).first()
+
+
 def webhook_pk(name: str):
     return lambda world: webhook_world(world)[name]
 
 
 STAFF = ("merchandiser", "supervisor", "qa", "hr", "management", "other_merchandiser")
 OUTSIDERS = ("anonymous", "customer_api", "link_holder", "factory_link")  # no staff session
+# A contact of the order's customer signed in to the customer portal: confined to the portal's pages
+# (customer_portal.middleware), refused (403) everywhere else.
+CONTACT = "contact"
 
 
 def everyone(outcome: str, **overrides: str) -> dict:
-    return {**dict.fromkeys(STAFF + OUTSIDERS, outcome), **overrides}
+    return {**dict.fromkeys(STAFF + OUTSIDERS + (CONTACT,), outcome), **overrides}
 
 
 def staff_only(outcome: str = OK, **overrides: str) -> dict:
-    """Signed-in staff get `outcome`; people without a staff session are sent to sign in."""
-    return {**dict.fromkeys(OUTSIDERS, LOGIN), **dict.fromkeys(STAFF, outcome), **overrides}
+    """Signed-in staff get `outcome`; people without a staff session are sent to sign in; a portal contact
+    is refused (a staff page)."""
+    return {**dict.fromkeys(OUTSIDERS, LOGIN), **dict.fromkeys(STAFF, outcome), CONTACT: DENIED, **overrides}
+
+
+def portal_only(outcome: str = OK, **overrides: str) -> dict:
+    """The customer portal: its contact gets `outcome`; staff are refused (not their page); people without
+    a session are sent to sign in."""
+    return {**dict.fromkeys(OUTSIDERS, LOGIN), **dict.fromkeys(STAFF, DENIED), CONTACT: outcome, **overrides}
 
 
 def roles_only(*allowed: str, other: str = DENIED) -> dict:
@@ -137,18 +154,18 @@ TEMPLATE_PAGE = {"GET": everyone(OK), "POST": everyone(METHOD)}  # public, read-
 
 ACCESS: dict[str, dict] = {
     # --- accounts -------------------------------------------------------------------------------------
-    "home": staff_only(OK),
+    "home": staff_only(OK, contact=OK),  # a portal contact is sent on to the portal's home
     "set_language": {"GET": everyone(METHOD), "POST": everyone(OK)},
     "login": everyone(OK),  # signed-in people are sent on to their home page
     "logout": {"GET": everyone(METHOD), "POST": everyone(LOGIN)},  # signing out lands on the sign-in page
-    "password_change": staff_only(OK),
-    "password_change_done": {"GET": staff_only(OK), "POST": staff_only(METHOD)},
+    "password_change": staff_only(OK, contact=OK),
+    "password_change_done": {"GET": staff_only(OK, contact=OK), "POST": staff_only(METHOD, contact=METHOD)},
     "password_reset": everyone(OK),
     "password_reset_done": TEMPLATE_PAGE,
     "password_reset_confirm": everyone(OK),  # an unknown link answers "no longer valid"
     "password_reset_complete": TEMPLATE_PAGE,
-    "otp_setup": staff_only(OK),  # anyone signed in may add an authenticator
-    "otp_verify": staff_only(OK),  # without a device: sent to set one up
+    "otp_setup": staff_only(OK, contact=OK),  # anyone signed in may add an authenticator
+    "otp_verify": staff_only(OK, contact=OK),  # without a device: sent to set one up
     # --- orders ---------------------------------------------------------------------------------------
     "orders:list": staff_only(OK),
     "orders:export": staff_only(OK),  # rows are filtered by orders_visible_to
@@ -290,6 +307,37 @@ ACCESS: dict[str, dict] = {
     "portal:answer_date": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=REFUSED)},
     "portal:pi": {"GET": everyone(DENIED, link_holder=OK), "POST": everyone(METHOD)},  # the current PI only
     "portal:pi_confirm": {"GET": everyone(METHOD), "POST": everyone(DENIED, link_holder=OK)},
+    # --- the customer portal (customer_portal.portal_urls): the order's customer's contact, signed in;
+    # staff are refused (403), the rest sent to sign in. Another company's object is a 404 (tests/customer_portal).
+    "customer:home": {"GET": portal_only(), "POST": everyone(METHOD)},
+    "customer:orders": {"GET": portal_only(), "POST": everyone(METHOD)},
+    "customer:order": {"GET": portal_only(), "POST": everyone(METHOD)},
+    "customer:shipments": {"GET": portal_only(), "POST": everyone(METHOD)},
+    "customer:documents": {"GET": portal_only(), "POST": everyone(METHOD)},
+    "customer:document": {"GET": portal_only(), "POST": everyone(METHOD)},  # a download, always as attachment
+    "customer:cases": {"GET": portal_only(), "POST": everyone(METHOD)},
+    "customer:surveys": {"GET": portal_only(), "POST": everyone(METHOD)},
+    "customer:developer": {"GET": portal_only(), "POST": everyone(METHOD)},
+    # POST only: an empty label is allowed (a token is issued); revoking the customer's token.
+    "customer:token_issue": {"GET": everyone(METHOD), "POST": portal_only()},
+    "customer:token_revoke": {"GET": everyone(METHOD), "POST": portal_only()},
+    "customer:endpoint_new": portal_only(),  # an empty POST: the form's errors (400)
+    "customer:endpoint": portal_only(),
+    "customer:endpoint_rotate": {"GET": everyone(METHOD), "POST": portal_only()},
+    "customer:delivery": {"GET": portal_only(), "POST": everyone(METHOD)},
+    "customer:delivery_replay": {"GET": everyone(METHOD), "POST": portal_only()},
+    # The emailed invitation link: public; a forged link answers "no longer valid" (200) to everyone.
+    "customer:accept": everyone(OK),
+    # --- staff invite and revoke a contact's portal login (the panel on the customer's page): a merchandiser
+    # of the customer's orders, their supervisor and management; team B's merchandiser is refused by the service.
+    "portal_access:invite": {
+        "GET": staff_only(DENIED, merchandiser=METHOD, supervisor=METHOD, management=METHOD, other_merchandiser=METHOD),
+        "POST": roles_only("merchandiser", "supervisor", "management"),
+    },
+    "portal_access:revoke": {
+        "GET": staff_only(DENIED, merchandiser=METHOD, supervisor=METHOD, management=METHOD, other_merchandiser=METHOD),
+        "POST": roles_only("merchandiser", "supervisor", "management"),
+    },
     # --- the customer API (token only: a staff session is not a token) --------------------------------
     "api:api-root": everyone(DENIED),  # ninja answers 404 at its root
     # The schema and Swagger UI are public documentation (bundled assets, no data); ninja serves them
@@ -318,7 +366,7 @@ ACCESS: dict[str, dict] = {
     },
     # --- the development webhook receiver (devtools, local and test settings only) ---------------------
     # Anyone may POST (the signature is the key: an unsigned request gets 400); staff who manage webhooks read.
-    "devreceiver:receive": {"GET": everyone(METHOD), "POST": everyone(OK)},
+    "devreceiver:receive": {"GET": everyone(METHOD, contact=DENIED), "POST": everyone(OK, contact=DENIED)},
     "devreceiver:api-root": everyone(DENIED),
     "dev_webhooks_received": {
         "GET": roles_only(*MERCHANDISERS, "supervisor", "management"),
@@ -455,7 +503,7 @@ ACCESS: dict[str, dict] = {
     "search:suggest": {"GET": staff_only(OK), "POST": staff_only(METHOD)},
     "calendarfeed:issue": {"GET": staff_only(METHOD), "POST": staff_only(OK)},
     "calendarfeed:turn_off": {"GET": staff_only(METHOD), "POST": staff_only(OK)},
-    "calendarfeed:ics": {"GET": everyone(DENIED), "POST": everyone(METHOD)},
+    "calendarfeed:ics": {"GET": everyone(DENIED), "POST": everyone(METHOD, contact=DENIED)},
     # The inbox: every signed-in person has their own; a notice of someone else's is a 404 (the matrix's
     # notice is the merchandiser's). Preferences: an empty POST changes nothing and goes back to the page.
     "notifications:inbox": {"GET": staff_only(OK), "POST": staff_only(METHOD)},
@@ -547,6 +595,14 @@ KWARGS_BY_URL = {
     "webhooks:delivery": {"pk": webhook_pk("delivery")},
     "webhooks:delivery_replay": {"pk": webhook_pk("delivery")},
     "api:webhook_delivery_replay": {"delivery_id": webhook_pk("delivery")},
+    "customer:document": {"pk": stage("pi.pk")},
+    "customer:token_revoke": {"pk": lambda world: api_token_pk(world)},
+    "customer:endpoint": {"pk": webhook_pk("endpoint")},
+    "customer:endpoint_rotate": {"pk": webhook_pk("endpoint")},
+    "customer:delivery": {"pk": webhook_pk("delivery")},
+    "customer:delivery_replay": {"pk": webhook_pk("delivery")},
+    "portal_access:invite": {"pk": lambda world: world.users["contact"].customer_contact.pk},
+    "portal_access:revoke": {"pk": lambda world: world.users["contact"].customer_contact.pk},
     "orders:product_edit": {"pk": "product.pk"},
     # supervision: the objects of tests/supervision/access_world.py
     "supervision:meeting_detail": {"pk": sup_pk("meeting")},

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.roles import Role
-from orders.models import Attachment, AttachmentKind, ChecklistItem, CustomerApiToken, Order
+from orders.models import Attachment, AttachmentKind, ChecklistItem, CustomerApiToken, CustomerContact, Order
 from orders.services import order_attachment_add
 
 from ..factories import make_order, staff, team_with_people
@@ -18,7 +18,8 @@ from . import worker_tasks  # noqa: F401 - registers the test-only long job with
 
 # Roles of the access matrix, one client each. "customer_api" holds a customer's bearer token and no
 # session; "link_holder" is a customer with a status link (logistics), see test_access_matrix;
-# "factory_link" is a factory's phone holding the link to report on a production run (production).
+# "factory_link" is a factory's phone holding the link to report on a production run (production);
+# "contact" is a contact of the order's customer signed in to the customer portal (customer_portal).
 ROLES = (
     "anonymous",
     "merchandiser",
@@ -30,6 +31,7 @@ ROLES = (
     "customer_api",
     "link_holder",
     "factory_link",
+    "contact",
 )
 
 # URL prefixes the matrix leaves out: Django's admin (its own permission system, staff only) and static.
@@ -76,6 +78,7 @@ def world(db) -> World:
         kind=AttachmentKind.OTHER,
     )
     _token, raw = CustomerApiToken.issue(customer=order.customer, label="tests")
+    users["contact"] = portal_contact(order.customer)
     return World(
         users=users,
         order=Order.objects.get(pk=order.pk),
@@ -84,6 +87,13 @@ def world(db) -> World:
         checklist_item=ChecklistItem.objects.filter(active=True).first(),
         api_token=raw,
     )
+
+
+def portal_contact(customer):
+    """A contact of `customer` with a portal login (no staff role), as customer_portal.services makes it."""
+    user = get_user_model().objects.create_user(username="buyer@customer.test", email="buyer@customer.test")
+    CustomerContact.objects.create(customer=customer, name="Matrix Buyer", email=user.email, user=user)
+    return user
 
 
 def status_links_exist() -> bool:

@@ -39,7 +39,8 @@ def stage_world(world) -> StageWorld:
     from ..logistics.helpers import deliver, fresh, in_production_order, make_carrier, ship
 
     merchandiser = world.users["merchandiser"]
-    order = in_production_order(merchandiser)
+    # The customer of the world's order: its portal contact (conftest) sees this order's shipment and PDFs too.
+    order = in_production_order(merchandiser, customer=world.order.customer)
     shipment = ship(order, merchandiser)
     deliver(shipment, merchandiser)
     document = shipment_add_document(

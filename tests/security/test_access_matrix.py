@@ -20,7 +20,7 @@ from django.contrib.messages import get_messages
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.urls.resolvers import RoutePattern
 
 from orders.models import Order, OrderEvent
@@ -222,3 +222,38 @@ def test_the_content_type_guard():
     download["Content-Disposition"] = 'attachment; filename="x.bin"'
     assert content_type_problem(download) is None
     assert content_type_problem(HttpResponse(b"x", content_type="application/octet-stream")) is not None
+
+
+def test_the_table_refuses_the_portal_contact_everywhere_outside_the_portal():
+    """The contact's column agrees with the confinement: every URL the middleware does not open to a
+    contact is refused (403) to them, whatever the method, so no row can quietly let a contact in."""
+    from django.urls import resolve
+
+    from customer_portal.middleware import contact_may_open
+
+    let_in = []
+    for name in URLS:
+        if name not in table.ACCESS or name.startswith("route:"):
+            continue
+        try:
+            url = reverse(name, kwargs=dict.fromkeys(_kwarg_names(name), "1"))
+        except NoReverseMatch:
+            url = None  # a converter that wants another shape (a date): its namespace decides below
+        if url is None and name.startswith(("customer:", "portal:", "api:")):
+            continue
+        if url is not None and contact_may_open(resolve(url)):
+            continue
+        let_in += [f"{method} {name}" for method in METHODS if expected_for(name, method, "contact") != table.DENIED]
+    assert not let_in, let_in
+
+
+@pytest.mark.django_db
+def test_contact_row(world):
+    """The portal contact of the order's customer: the portal and its order open; staff pages are refused;
+    another team's (another customer's) order does not exist for them."""
+    client = client_for(world, "contact")
+    assert client.get("/customer/").status_code == 200
+    assert client.get(f"/customer/orders/{world.order.pk}/").status_code == 200
+    assert client.get(f"/customer/orders/{world.other_order.pk}/").status_code == 404
+    assert client.get(f"/orders/{world.order.pk}/").status_code == 403
+    assert client.get("/admin/").status_code == 403

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from demo import portal_demo
 from demo.loader import DEMO_PASSWORD, LOGINS, demo_load
 
 
@@ -13,3 +14,4 @@ class Command(BaseCommand):
         for login in LOGINS:
             self.stdout.write(f"  {login.role:<13} {login.username}")
         self.stdout.write(f"  {'Superuser':<13} admin")
+        self.stdout.write(f"  {'Customer':<13} {portal_demo.LOGIN} (the customer portal)")
