@@ -92,6 +92,18 @@ CUSTOMERS = [
     ("GZBL", "广州百丽鞋业", "Guangzhou Baili Footwear", "China", "zh-hans", "merch.zhang", "caigou@baili.example"),
 ]
 
+# Each customer's buyer, by name: the name is what the PI's signature block, the confirmation record and the
+# customer portal's greeting show.
+CONTACT_NAMES = {
+    "anna.berg@nordichome.example": "Anna Berg",
+    "buying@pacificapparel.example": "Jennifer Brooks",
+    "einkauf@hansa-outdoor.example": "Klaus Weber",
+    "order@guomao.example": "王丽",
+    "po@sakura-tex.example": "Yuki Sato",
+    "caigou@baili.example": "黄梅",
+}
+CONTACT_TITLE = "Buyer / 采购"
+
 PRODUCTS = [
     ("TS-1001", "男士纯棉圆领T恤", "Men's cotton crew-neck T-shirt", "garment", "白/黑/藏青", "精梳棉 180g", "PCS"),
     ("PL-2040", "女士针织Polo衫", "Women's knitted polo shirt", "garment", "粉/白", "95%棉 5%氨纶", "PCS"),
@@ -166,7 +178,9 @@ def _master_data(users) -> tuple[list[Customer], list[Product]]:
                 "phone": "+86 574 8800 0000" if country == "China" else "+46 8 555 000",
             },
         )
-        CustomerContact.objects.get_or_create(customer=customer, name=email.split("@")[0], defaults={"email": email})
+        CustomerContact.objects.get_or_create(
+            customer=customer, email=email, defaults={"name": CONTACT_NAMES[email], "title": CONTACT_TITLE}
+        )
         customers.append(customer)
     products = []
     for style, zh, en, ptype, colour, material, unit in PRODUCTS:
