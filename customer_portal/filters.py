@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.models import Case, CaseStatus
+from aftersales.models import Case, CaseStatus, Feedback
 from documents.models import Document, DocumentKind
 from logistics.models import Shipment
 from orders.models import Order, OrderState
@@ -95,3 +95,30 @@ class PortalCaseFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(order__number__istartswith=value) | Q(order__customer_po__istartswith=value) | Q(subject__icontains=value)
         )
+
+
+class PortalSurveyFilter(django_filters.FilterSet):
+    """The customer's own survey answers: by order, PO or comment, and the ones with a low score."""
+
+    q = django_filters.CharFilter(label=_("Order, PO or comment"), method="search", max_length=100)
+    low = django_filters.ChoiceFilter(
+        label=_("A score at or below"),
+        choices=[(str(n), str(n)) for n in range(1, 5)],
+        method="filter_low",
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(order__number__istartswith=value) | Q(order__customer_po__istartswith=value) | Q(comment__icontains=value)
+        )
+
+    def filter_low(self, queryset, name, value):
+        score = int(value)
+        return queryset.filter(Q(quality__lte=score) | Q(delivery__lte=score) | Q(communication__lte=score))

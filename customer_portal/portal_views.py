@@ -29,7 +29,13 @@ from webhooks.forms import EndpointForm
 from webhooks.selectors import deliveries_of, delivery_of, endpoints_of
 from webhooks.services import delivery_replay, endpoint_create, endpoint_rotate_secret, endpoint_update
 
-from .filters import PortalCaseFilter, PortalDocumentFilter, PortalOrderFilter, PortalShipmentFilter
+from .filters import (
+    PortalCaseFilter,
+    PortalDocumentFilter,
+    PortalOrderFilter,
+    PortalShipmentFilter,
+    PortalSurveyFilter,
+)
 from .forms import AcceptInvitationForm, ApiTokenForm
 from .middleware import is_portal_principal
 from .selectors import (
@@ -136,8 +142,10 @@ def case_list(request, customer):
 @require_GET
 @contact_required
 def survey_list(request, customer):
-    table = PortalSurveyTable(portal_surveys(customer=customer))
-    return _list(request, "customer_portal/portal/surveys.html", table, customer=customer)
+    surveys, rows = _filtered(request, PortalSurveyFilter, portal_surveys(customer=customer))
+    return _list(
+        request, "customer_portal/portal/surveys.html", PortalSurveyTable(rows), customer=customer, filter=surveys
+    )
 
 
 # --- developer settings ------------------------------------------------------------------------------------

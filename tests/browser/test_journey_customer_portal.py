@@ -43,6 +43,17 @@ def _orders():
     return mine, theirs
 
 
+def _surveys_by_score(code, *, at_most):
+    """The order numbers of a customer's survey answers with some score at or below `at_most`, and the rest."""
+    from aftersales.models import Feedback, FeedbackSource
+
+    low, high = [], []
+    for answer in Feedback.objects.filter(customer__code=code, source=FeedbackSource.SURVEY).select_related("order"):
+        lowest = min(answer.quality, answer.delivery, answer.communication)
+        (low if lowest <= at_most else high).append(answer.order.display_number)
+    return low, high
+
+
 @pytest.fixture
 def receiver():
     found = Receiver().start()
@@ -88,6 +99,18 @@ def test_a_contact_is_invited_signs_in_sees_their_orders_and_gets_a_signed_event
         buyer.fill("Order, PO or style", theirs.display_number)
         buyer.click_button("Apply")
         expect(buyer.page.locator("table")).not_to_contain_text(theirs.display_number)
+
+    # 3b. The surveys the company answered, narrowed to those with a score of 3 or less.
+    low, high = _surveys_by_score("NORD", at_most=3)
+    assert low, "the demo gives Nordic Home a survey with a score of 3 or less"
+    buyer.nav("Surveys")
+    buyer.select("A score at or below", "3")
+    buyer.click_button("Apply")
+    table = buyer.page.locator("table")
+    for number in low:
+        expect(table).to_contain_text(number)
+    for number in high:
+        expect(table).not_to_contain_text(number)
 
     # 4. Developer settings: add an endpoint pointing at the buyer's receiver; keep the secret shown once.
     buyer.nav("Developer settings")

@@ -91,3 +91,37 @@ def test_shipments_documents_and_requests_are_searched_and_filtered(client, cont
     assert f"/customer/documents/{pi.pk}/" in client.get("/customer/documents/?kind=pi&q=PO-SHIP").content.decode()
     assert f"/customer/documents/{pi.pk}/" not in client.get("/customer/documents/?kind=packing_list").content.decode()
     assert client.get("/customer/requests/?status=nonsense").status_code == 200
+
+
+def test_surveys_are_searched_and_the_low_scores_found(client, contact_user, merchandiser):
+    from aftersales.models import Feedback, FeedbackSource
+
+    from ..logistics.helpers import in_production_order
+
+    customer = contact_user.customer_contact.customer
+    low = in_production_order(merchandiser, customer=customer, customer_po="PO-LOW-1")
+    high = in_production_order(merchandiser, customer=customer, customer_po="PO-HIGH-1")
+    for order, score, comment in ((low, 2, "Cartons were crushed"), (high, 5, "All good")):
+        Feedback.objects.create(
+            order=order,
+            customer=customer,
+            source=FeedbackSource.SURVEY,
+            quality=5,
+            delivery=score,
+            communication=5,
+            comment=comment,
+        )
+    client.force_login(contact_user)
+
+    def shown(query):
+        page = client.get(f"/customer/surveys/{query}")
+        assert page.status_code == 200
+        text = page.content.decode()
+        return {order.customer_po for order in (low, high) if order.display_number in text}
+
+    assert shown("") == {"PO-LOW-1", "PO-HIGH-1"}
+    assert shown("?q=PO-HIGH") == {"PO-HIGH-1"}
+    assert shown("?q=crushed") == {"PO-LOW-1"}
+    assert shown("?low=2") == {"PO-LOW-1"}  # its delivery score was 2
+    assert shown("?low=1") == set()
+    assert shown("?low=9") == set()  # not a choice: the filter's error shows, no rows, no 500

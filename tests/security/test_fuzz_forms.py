@@ -190,6 +190,7 @@ LIST_URLS = [
     "customer:shipments",
     "customer:documents",
     "customer:cases",
+    "customer:surveys",
 ]
 LIST_ROLE = {"orders:export": "merchandiser", **dict.fromkeys(LIST_URLS[4:], "contact")}
 
