@@ -25,9 +25,9 @@ from core.views import report_error, run_service
 from documents.selectors import portal_pi
 from orders.downloads import download_response
 from orders.models import CustomerContact
-from webhooks.forms import EndpointForm
 from webhooks.selectors import deliveries_of, delivery_of, endpoints_of
-from webhooks.services import delivery_replay, endpoint_create, endpoint_rotate_secret, endpoint_update
+from webhooks.services import delivery_replay, endpoint_rotate_secret
+from webhooks.views import endpoint_form, save_endpoint, save_new_endpoint
 
 from .filters import (
     PortalCaseFilter,
@@ -190,34 +190,12 @@ def token_revoke(request, customer, pk):
     return redirect("customer:developer")
 
 
-def _form_errors(form, error: DomainError) -> None:
-    for reason in error.reasons:
-        field = reason.get("field") if isinstance(reason, dict) else None
-        message = reason.get("message") if isinstance(reason, dict) else str(reason)
-        form.add_error(field if field in form.fields else None, message)
-
-
 @contact_required
 def endpoint_new(request, customer):
-    form = EndpointForm(request.POST or None, initial={"active": True})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                endpoint, secret = endpoint_create(
-                    customer_id=customer.pk,
-                    actor=request.user,
-                    url=form.cleaned_data["url"],
-                    events=form.cleaned_data["events"],
-                    description=form.cleaned_data["description"],
-                )
-            except DomainError as error:
-                report_error(request, error)
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("Endpoint added."))
-                return render(request, "customer_portal/portal/secret.html", {"endpoint": endpoint, "secret": secret})
-        else:
-            messages.error(request, _("Please correct the errors below."))
+    form = endpoint_form(request)
+    if request.method == "POST" and (made := save_new_endpoint(request, form, customer=customer)):
+        endpoint, secret = made
+        return render(request, "customer_portal/portal/secret.html", {"endpoint": endpoint, "secret": secret})
     status = 400 if request.method == "POST" else 200
     return render(request, "customer_portal/portal/endpoint.html", {"form": form, "endpoint": None}, status=status)
 
@@ -232,25 +210,9 @@ def _endpoint(customer, pk):
 @contact_required
 def endpoint_edit(request, customer, pk):
     endpoint = _endpoint(customer, pk)
-    initial = {
-        "url": endpoint.url,
-        "description": endpoint.description,
-        "events": endpoint.events,
-        "active": endpoint.active,
-    }
-    form = EndpointForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                endpoint_update(endpoint_id=endpoint.pk, actor=request.user, **form.cleaned_data)
-            except DomainError as error:
-                report_error(request, error)
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("Endpoint saved."))
-                return redirect("customer:developer")
-        else:
-            messages.error(request, _("Please correct the errors below."))
+    form = endpoint_form(request, endpoint)
+    if request.method == "POST" and save_endpoint(request, form, endpoint=endpoint):
+        return redirect("customer:developer")
     status = 400 if request.method == "POST" else 200
     return render(request, "customer_portal/portal/endpoint.html", {"form": form, "endpoint": endpoint}, status=status)
 

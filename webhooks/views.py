@@ -41,28 +41,59 @@ def _form_errors(form, error: DomainError) -> None:
         form.add_error(field if field in form.fields else None, message)
 
 
+def save_new_endpoint(request, form: EndpointForm, *, customer) -> tuple[Endpoint, str] | None:
+    """A POSTed endpoint form made into a new endpoint of `customer`, with the messages to show: the endpoint
+    and its secret (shown once), or None with the reasons on the form. The staff page and the customer
+    portal both save through here; the service decides who may."""
+    if not form.is_valid():
+        messages.error(request, _("Please correct the errors below."))
+        return None
+    try:
+        made = endpoint_create(
+            customer_id=customer.pk,
+            actor=request.user,
+            url=form.cleaned_data["url"],
+            events=form.cleaned_data["events"],
+            description=form.cleaned_data["description"],
+        )
+    except DomainError as error:
+        report_error(request, error)
+        _form_errors(form, error)
+        return None
+    messages.success(request, _("Endpoint added."))
+    return made
+
+
+def save_endpoint(request, form: EndpointForm, *, endpoint: Endpoint) -> bool:
+    """A POSTed endpoint form saved onto `endpoint`, as save_new_endpoint: True when saved."""
+    if not form.is_valid():
+        messages.error(request, _("Please correct the errors below."))
+        return False
+    try:
+        endpoint_update(endpoint_id=endpoint.pk, actor=request.user, **form.cleaned_data)
+    except DomainError as error:
+        report_error(request, error)
+        _form_errors(form, error)
+        return False
+    messages.success(request, _("Endpoint saved."))
+    return True
+
+
+def endpoint_form(request, endpoint: Endpoint | None = None) -> EndpointForm:
+    """The endpoint form, bound on POST, filled from `endpoint` (a new one is active)."""
+    if endpoint is None:
+        return EndpointForm(request.POST or None, initial={"active": True})
+    initial = {"url": endpoint.url, "description": endpoint.description, "events": endpoint.events}
+    return EndpointForm(request.POST or None, initial={**initial, "active": endpoint.active})
+
+
 @role_required(*STAFF)
 def customer_webhooks(request, customer_pk):
     customer = _customer(request, customer_pk)
-    form = EndpointForm(request.POST or None, initial={"active": True})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                endpoint, secret = endpoint_create(
-                    customer_id=customer.pk,
-                    actor=request.user,
-                    url=form.cleaned_data["url"],
-                    events=form.cleaned_data["events"],
-                    description=form.cleaned_data["description"],
-                )
-            except DomainError as error:
-                report_error(request, error)
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("Endpoint added."))
-                return render(request, "webhooks/secret.html", {"endpoint": endpoint, "secret": secret})
-        else:
-            messages.error(request, _("Please correct the errors below."))
+    form = endpoint_form(request)
+    if request.method == "POST" and (made := save_new_endpoint(request, form, customer=customer)):
+        endpoint, secret = made
+        return render(request, "webhooks/secret.html", {"endpoint": endpoint, "secret": secret})
     context = {
         "customer": customer,
         "endpoints": endpoints_of(customer=customer),
@@ -81,25 +112,9 @@ def _endpoint(request, pk) -> Endpoint:
 @role_required(*STAFF)
 def endpoint_edit(request, pk):
     endpoint = _endpoint(request, pk)
-    initial = {
-        "url": endpoint.url,
-        "description": endpoint.description,
-        "events": endpoint.events,
-        "active": endpoint.active,
-    }
-    form = EndpointForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                endpoint_update(endpoint_id=endpoint.pk, actor=request.user, **form.cleaned_data)
-            except DomainError as error:
-                report_error(request, error)
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("Endpoint saved."))
-                return redirect("webhooks:customer", customer_pk=endpoint.customer_id)
-        else:
-            messages.error(request, _("Please correct the errors below."))
+    form = endpoint_form(request, endpoint)
+    if request.method == "POST" and save_endpoint(request, form, endpoint=endpoint):
+        return redirect("webhooks:customer", customer_pk=endpoint.customer_id)
     status = 400 if request.method == "POST" else 200
     return render(request, "webhooks/endpoint.html", {"endpoint": endpoint, "form": form}, status=status)
 
