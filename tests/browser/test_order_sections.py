@@ -28,6 +28,7 @@ def test_a_tab_opens_in_place_and_can_be_bookmarked(browser_page, merchandiser):
     tabs = page.get_by_role("navigation", name="Sections of the order")
     expect(tabs.get_by_role("link", name="Shipments")).to_have_attribute("aria-current", "page")  # its stage
     expect(page.locator(f"#run-h-{order.pk}")).to_have_count(0)  # another tab: not even loaded
+    page.wait_for_load_state("load")  # htmx has taken the links over; a click sooner is a plain navigation
     page.evaluate("window.stillHere = true")
     tabs.get_by_role("link", name="Production & T&A").click()
 
