@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import quote_plus
 
 LUA_SCRIPT = Path(__file__).resolve().with_name("random_paths.lua")
 PATHS_ENV = "BENCH_PATHS"  # the variable random_paths.lua reads the list's file name from
@@ -21,10 +22,11 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Pick:
-    """One object the user behind `cookie` may see: `cookie` is the whole Cookie header value."""
+    """One object the user behind `cookie` may see (`pk`, its id), or one thing that user would type into a
+    box (`pk`, a string: a search). `cookie` is the whole Cookie header value."""
 
     cookie: str
-    pk: int
+    pk: int | str
 
 
 def shares(total: int, people: int) -> list[int]:
@@ -45,13 +47,19 @@ def spread(items: Sequence[T], count: int) -> list[T]:
     return [items[int(i * step)] for i in range(count)]
 
 
+def path_of(url: str, value: int | str) -> str:
+    """`url` with `value` in place of {id}: an id as a whole number, a typed string quoted for a query."""
+    return url.format(id=quote_plus(value) if isinstance(value, str) else int(value))
+
+
 def path_lines(picks: Iterable[Pick], *, url: str) -> list[str]:
-    """One line of the list per pick: `url` with the object's id in place of {id}, a tab, the cookie."""
+    """One line of the list per pick: `url` with the object's id (or the typed string) in place of {id}, a
+    tab, the cookie."""
     if "{id}" not in url:
         raise ValueError(f"the URL {url!r} has no {{id}} to put the object's id in")
     lines = []
     for pick in picks:
-        path = url.format(id=int(pick.pk))
+        path = path_of(url, pick.pk)
         if not path.startswith("/"):
             raise ValueError(f"{path!r} is not a path")
         if any(c in path + pick.cookie for c in "\t\r\n"):
@@ -68,5 +76,5 @@ def write_path_list(lines: Sequence[str], file: Path) -> Path:
     return file
 
 
-def mode_label(*, ids: int, users: int) -> str:
-    return f"random: {ids:,} ids, {users} {'user' if users == 1 else 'users'}"
+def mode_label(*, ids: int, users: int, what: str = "ids") -> str:
+    return f"random: {ids:,} {what}, {users} {'user' if users == 1 else 'users'}"

@@ -13,6 +13,8 @@ end
 
 local lines = {}
 not_200 = 0
+-- By class, so a report tells a redirect (a session lost) from an error: 3xx, 4xx, 5xx.
+not_200_3xx, not_200_4xx, not_200_5xx = 0, 0, 0
 
 function init(args)
    local name = os.getenv("BENCH_PATHS")
@@ -37,13 +39,23 @@ end
 function response(status, headers, body)
    if status ~= 200 then
       not_200 = not_200 + 1
+      if status >= 500 then
+         not_200_5xx = not_200_5xx + 1
+      elseif status >= 400 then
+         not_200_4xx = not_200_4xx + 1
+      else
+         not_200_3xx = not_200_3xx + 1
+      end
    end
 end
 
 function done(summary, latency, requests)
-   local total = 0
+   local total, redirects, refused, failed = 0, 0, 0, 0
    for _, thread in ipairs(threads) do
       total = total + (thread:get("not_200") or 0)
+      redirects = redirects + (thread:get("not_200_3xx") or 0)
+      refused = refused + (thread:get("not_200_4xx") or 0)
+      failed = failed + (thread:get("not_200_5xx") or 0)
    end
-   io.write(string.format("Not 200 responses: %d\n", total))
+   io.write(string.format("Not 200 responses: %d (3xx %d, 4xx %d, 5xx %d)\n", total, redirects, refused, failed))
 end

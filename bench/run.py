@@ -50,6 +50,7 @@ from bench.random_ids import (  # noqa: E402 - needs ROOT on the path when run a
     Pick,
     mode_label,
     path_lines,
+    path_of,
     shares,
     spread,
     write_path_list,
@@ -223,6 +224,32 @@ PAGES = [
         "supervisor",
         SEARCH,
     ),
+    # Real use of the box: many people, each typing what they see on their own orders (SEARCH_MIX), into
+    # the dropdown that answers as they type.
+    Page(
+        "search-random-merch",
+        "Search dropdown, random searches by merchandisers",
+        "/search/suggest/?q={id}",
+        "merchandiser",
+        SEARCH,
+        sample="search_terms",
+    ),
+    Page(
+        "search-random-sup",
+        "Search dropdown, random searches by supervisors",
+        "/search/suggest/?q={id}",
+        "supervisor",
+        SEARCH,
+        sample="search_terms",
+    ),
+    Page(
+        "search-random-all",
+        "Search dropdown, random searches by management (all orders)",
+        "/search/suggest/?q={id}",
+        "management",
+        SEARCH,
+        sample="search_terms",
+    ),
     Page("checkins", "Check-in page (today's check-ins)", "production:my_checkins", "merchandiser", LIST),
     Page("api-list", "API: order list", "/api/v1/orders", "customer_token", LIST),
     Page("admin", "Admin: order changelist", "/admin/orders/order/", "admin", ADMIN),
@@ -245,10 +272,59 @@ def sample_cases(user, count: int) -> list[int]:
     return list(cases_visible_to(user).order_by("?").values_list("pk", flat=True)[:count])
 
 
-SAMPLERS: dict[str, Callable[..., list[int]]] = {
+# What people type into the search box, and how often: numbers whole and part-typed (the dropdown asks as
+# they type), POs, customer names in English and Chinese (hundreds of orders each), a name with a letter
+# missing, style numbers and case references. Each taken from an order or case the user may see.
+SEARCH_MIX = {
+    "number": 4,
+    "number_typed": 2,
+    "po": 2,
+    "customer": 3,
+    "customer_zh": 1,
+    "customer_typo": 1,
+    "style": 2,
+    "case": 1,
+}
+
+
+def sample_search_terms(user, count: int) -> list[str]:
+    import random
+
+    from aftersales.selectors import cases_visible_to
+    from orders.models import OrderLine
+    from orders.selectors import orders_visible_to
+
+    rng = random.Random(user.pk)  # the same kinds of search for the same user, run after run
+    fields = ("pk", "number", "customer_po", "customer__name_en", "customer__name_zh")
+    orders = list(orders_visible_to(user).order_by("?").values_list(*fields)[:count])
+    styles = dict(
+        OrderLine.objects.filter(order_id__in=[row[0] for row in orders]).values_list("order_id", "product__style_no")
+    )
+    cases = [f"AS-{pk:06d}" for pk in cases_visible_to(user).order_by("?").values_list("pk", flat=True)[:count]]
+    terms = []
+    for pk, number, po, name_en, name_zh in orders:
+        kind = rng.choices(list(SEARCH_MIX), weights=list(SEARCH_MIX.values()))[0]
+        letters = [i for i, ch in enumerate(name_en) if ch.isalpha()]
+        typo = letters and rng.choice(letters[1:] or letters)
+        term = {
+            "number": number,
+            "number_typed": number and number[: len(number) - rng.randint(1, 3)],
+            "po": po,
+            "customer": name_en,
+            "customer_zh": name_zh,
+            "customer_typo": name_en[:typo] + name_en[typo + 1 :] if letters else name_en,
+            "style": styles.get(pk),
+            "case": cases and cases[len(terms) % len(cases)],
+        }[kind]
+        terms.append(term or name_en)  # a draft has no number, a phoned-in order may have no PO
+    return terms
+
+
+SAMPLERS: dict[str, Callable[..., list[int] | list[str]]] = {
     "orders": sample_orders,
     "orders_in_production": lambda user, count: sample_orders(user, count, status="in_production"),
     "cases": sample_cases,
+    "search_terms": sample_search_terms,
 }
 
 QUERY_SAMPLE = 10  # random-id pages: queries are counted on the first view of this many of the picked objects
@@ -555,7 +631,8 @@ class Bench:
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
         groups = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser or groups & set(getattr(settings, "OTP_REQUIRED_ROLES", ())):
+        required = user.is_superuser or groups & set(getattr(settings, "OTP_REQUIRED_ROLES", ()))
+        if required or self._has_second_factor(user):  # anyone with a device is asked for it
             self._verify_second_factor(client, user)
         headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"}
         self.clients[key], self.headers[key] = client, headers
@@ -589,6 +666,16 @@ class Bench:
             picks += [(client, Pick(cookie=headers["Cookie"], pk=pk)) for pk in SAMPLERS[page.sample](user, count)]
         lines = path_lines([pick for _client, pick in picks], url=page.url)
         return write_path_list(lines, WORK_DIR / f"paths-{page.key}.txt"), picks
+
+    @staticmethod
+    def _has_second_factor(user) -> bool:
+        from django.apps import apps
+
+        if not apps.is_installed("django_otp.plugins.otp_totp"):
+            return False
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
     @staticmethod
     def _verify_second_factor(client, user) -> None:
@@ -696,9 +783,13 @@ class Bench:
             if page.sample:
                 paths, picks = self.random_paths(page)
                 result.url = page.url
-                result.mode = mode_label(ids=len(picks), users=len({pick.cookie for _client, pick in picks}))
+                result.mode = mode_label(
+                    ids=len(picks),
+                    users=len({pick.cookie for _client, pick in picks}),
+                    what="searches" if page.sample == "search_terms" else "ids",
+                )
                 client, first = picks[0]
-                url, headers = page.url.format(id=first.pk), {"Cookie": first.cookie}
+                url, headers = path_of(page.url, first.pk), {"Cookie": first.cookie}
                 self.url_for(Page(page.key, page.title, url, page.role, page.target))  # resolves, or not built
             else:
                 url = result.url = self.url_for(page)
@@ -741,9 +832,9 @@ class Bench:
                 client.get(self.url_for(PAGES[0]))
                 signed_in.add(id(client))
             with CaptureQueriesContext(connection) as captured:
-                response = client.get(url.format(id=pick.pk))
+                response = client.get(path_of(url, pick.pk))
             if response.status_code != 200:
-                raise RuntimeError(f"in-process request for {url.format(id=pick.pk)} answered {response.status_code}")
+                raise RuntimeError(f"in-process request for {path_of(url, pick.pk)} answered {response.status_code}")
             most = max(most, len(captured))
             full = full or any(is_whole_table_count(q["sql"]) for q in captured.captured_queries)
         return most, full

@@ -172,3 +172,40 @@ def test_the_history_section_survives_a_new_report():
     written = bench.with_history("# Benchmark results\n\nnew table\n", previous)
     assert written == "# Benchmark results\n\nnew table\n\n## History\n\n### 2026-11-28\nwhat changed\n"
     assert bench.with_history("new\n", "no history here") == "new\n"
+
+
+def test_a_typed_search_goes_into_the_query_string_quoted():
+    picks = [
+        random_ids.Pick(cookie="sessionid=aaa", pk="Bench customer 00012"),
+        random_ids.Pick(cookie="sessionid=bbb", pk="压测客户&1"),
+    ]
+    assert random_ids.path_lines(picks, url="/search/suggest/?q={id}") == [
+        "/search/suggest/?q=Bench+customer+00012\tsessionid=aaa",
+        "/search/suggest/?q=%E5%8E%8B%E6%B5%8B%E5%AE%A2%E6%88%B7%261\tsessionid=bbb",
+    ]
+    assert random_ids.mode_label(ids=4000, users=8, what="searches") == "random: 4,000 searches, 8 users"
+
+
+def test_every_sampled_search_finds_something_its_user_may_see(merchandiser, other_merchandiser):
+    # The random search rows measure searches people make: each term comes from an order or case its user
+    # sees, so each finds something (a typo too, on PostgreSQL), and none is another team's.
+    from search.selectors import search_everything
+
+    from ..conftest import IN_CI, is_postgres
+    from ..logistics.helpers import after_sales_order, in_production_order
+
+    if not is_postgres():
+        if IN_CI:
+            pytest.fail("the bench's searches include typos, which PostgreSQL answers: CI runs this on PostgreSQL")
+        pytest.skip("typos are found on PostgreSQL only")
+    for _ in range(3):
+        in_production_order(merchandiser, customer_po="PO-TEST-1")
+    after_sales_order(merchandiser)
+    in_production_order(other_merchandiser)
+
+    terms = bench.sample_search_terms(merchandiser, 40)
+
+    assert len(terms) == 4 and all(terms)
+    for term in terms:
+        results = search_everything(user=merchandiser, text=term)
+        assert results.found, term
