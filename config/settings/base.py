@@ -151,6 +151,11 @@ def _tune_database(db: dict) -> dict:
         # connections (DB_POOL=0 is forced there) so a pool never spans a fork.
         use_pool = env.bool("DB_POOL", default=True) and not IS_CELERY_PROCESS
         options = db.setdefault("OPTIONS", {})
+        # No JIT for the web: a page's queries take milliseconds, and PostgreSQL compiles a query whose
+        # estimate looks big (a search on a two-character Chinese word) for most of a second before running
+        # it. Jobs keep it (DB_JIT), where a long scan may repay the compiling.
+        if not env.bool("DB_JIT", default=IS_CELERY_PROCESS):
+            options["options"] = f"{options.get('options', '')} -c jit=off".strip()
         if use_pool:
             options["pool"] = {
                 "min_size": env.int("DB_POOL_MIN", default=2),
