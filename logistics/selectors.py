@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.dates import shift
 from orders.models import Order
-from orders.selectors import order_lines, orders_visible_to
+from orders.selectors import order_lines, order_visibility
 
 from .models import Carrier, Shipment, ShipmentLine, StatusLink
 
@@ -25,7 +25,7 @@ def quantity_text(value: Decimal) -> str:
 
 
 def shipments_visible_to(user) -> QuerySet[Shipment]:
-    return Shipment.objects.filter(order__in=orders_visible_to(user))
+    return Shipment.objects.filter(order_visibility(user, via="order"))
 
 
 def shipment_get_for_user(*, user, pk) -> Shipment:

@@ -25,9 +25,15 @@ def test_cases_of_visible_orders_and_owned_cases_only(merchandiser, other_mercha
 
 
 def test_each_case_probes_its_own_order_rather_than_listing_every_visible_order(db, supervisor):
-    # `order__in=<visible orders>` OR'd with the owner made PostgreSQL hash every order the person may see
-    # (0.24 s on the supervisor's dashboard at a million orders); EXISTS looks up each case's order by key.
+    # `order__in=<visible orders>` or an EXISTS over them, OR'd with the owner, made PostgreSQL hash every
+    # order the person may see (a supervisor's dashboard, a search of cases' subjects). Joined, each case
+    # looks up its own order by key; the only subquery is the supervisor's team, on the users table.
     sql = str(cases_visible_to(supervisor).query).upper()
 
-    assert "EXISTS" in sql
-    assert "IN (SELECT" not in sql
+    assert 'INNER JOIN "ORDERS_ORDER"' in sql
+    assert "EXISTS" not in sql
+    assert sql.count("SELECT") == 2 and 'FROM "ACCOUNTS_USER"' in sql.split("IN (SELECT", 1)[1]
+
+
+def test_a_reader_of_every_order_reads_every_case_without_a_join(db, qa_user):
+    assert "JOIN" not in str(cases_visible_to(qa_user).query).upper()
