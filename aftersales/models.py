@@ -146,6 +146,8 @@ class Case(FSMModelMixin, models.Model):
             # The open cases every dashboard lists: a few hundred among a company's tens of thousands.
             models.Index(fields=["status"], condition=Q(status__in=ACTIVE_CASE_STATES), name="case_active_idx"),
             models.Index(fields=["customer", "-opened_at"], name="case_customer_idx"),
+            # Newest first, the order every list and the search box read cases in.
+            models.Index(fields=["-opened_at", "-id"], name="case_opened_idx"),
             models.Index(
                 fields=["response_warn_at"],
                 condition=Q(first_responded_at__isnull=True, response_breached_at__isnull=True),

@@ -2,18 +2,25 @@
 through its own app's visibility selector, so a result is never something the viewer could not open.
 
 Matching: prefixes of numbers and references (order number, customer PO, style number, tracking number),
-substrings of names, and on PostgreSQL typos in names and style numbers (pg_trgm word similarity). Every
-test a query makes on a big table is one the trigram indexes of search/migrations/0001 answer; each group
-is a few small queries merged here rather than one OR across joins, which no index can serve: at a million
-orders such an OR scanned the shipments and orders tables for every keystroke."""
+substrings of names, and on PostgreSQL typos in names and style numbers (pg_trgm word similarity). Each
+group is a few small queries merged here rather than one OR across joins, which no index can serve: at a
+million orders such an OR scanned the shipments and orders tables for every keystroke.
+
+Two more rules keep a keystroke cheap at a million orders. Numbers, POs and tracking numbers are read in
+the order of their own prefix key (_prefix_key), not sorted by date: the planner takes a prefix and a date
+to be independent, but numbers and POs hold the date, and a walk of the date index read half the table.
+And the typo test runs only when the plain tests found nothing at all, so a query that names something
+exactly is neither slowed down nor diluted by everything that merely looks like it."""
 
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Collate, Greatest, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +28,7 @@ from accounts.roles import Role, has_role
 from aftersales.selectors import cases_visible_to
 from logistics.selectors import shipments_visible_to
 from orders.models import Customer, OrderLine, Product
-from orders.selectors import customers_visible_to, orders_visible_to, products_visible_to
+from orders.selectors import customers_visible_to, order_visibility, orders_visible_to, products_visible_to
 
 MAX_LENGTH = 100  # as the list pages' own search fields
 MIN_LENGTH = 2
@@ -29,11 +36,15 @@ MIN_LENGTH = 2
 # nothing to look up in fewer, and at a million orders a scan is too slow for a box that answers as you type.
 MIN_LENGTH_BIG_TABLES = 3
 PER_GROUP = 5
-# How many customers or styles a query may stand for when it looks for their orders.
+# How many customers or styles a query may stand for; and how many of them, first ones first, find orders:
+# a dozen customers' orders are read from their own index, where fifty sent PostgreSQL down the whole date
+# index of a team that serves none of them.
 MAX_KEYS = 50
+ORDER_KEYS = 10
 
 CASE_REFERENCE = re.compile(r"^AS-?0*(\d{1,18})$", re.IGNORECASE)
 SHIPMENT_REFERENCE = re.compile(r"^(.+)-S(\d{1,4})$", re.IGNORECASE)
+HAN = re.compile(r"[\u3400-\u9fff]")  # a Chinese character
 
 
 @dataclass(frozen=True)
@@ -83,17 +94,27 @@ def search_everything(*, user, text) -> SearchResults:
     query, problem = search_query_clean(text)
     if problem:
         return SearchResults(query=query, problem=problem)
-    # The customers and styles the query names: the Customers and Styles groups show the first of them the
-    # viewer may see, and the Orders group finds their orders. Looked up once for both.
-    customers = _matching_customers(Customer.objects.all(), query, MAX_KEYS)
-    products = _matching_products(Product.objects.all(), query, MAX_KEYS)
-    numbered = _orders_by_number(user, query)  # the orders whose cases and shipments it finds
+    # The orders whose number or PO starts with the query: their own group's first rows, and the keys that
+    # find cases and shipments. The customers and styles the query names: the Customers and Styles groups
+    # show the first of them the viewer may see, and the Orders group finds their orders. Each looked up once.
+    numbered = _orders_by_prefix(user, query, "number", MAX_KEYS)
+    by_po = _orders_by_prefix(user, query, "customer_po", PER_GROUP + 1)
+    customers = _matching_customers(user, query)
+    products = _matching_products(query)
+    # A query that names orders by number or PO is a reference, not words: cases' subjects are not read.
+    order_ids = [order.pk for order in numbered]
+    cases = _cases_group(user, query, order_ids, subjects=not (numbered or by_po))
+    shipments = _shipments_group(user, query, order_ids)
+    if _typos() and not (numbered or by_po or customers or products or cases.hits or shipments.hits):
+        # Did you mean: a customer first, the usual thing to mistype; a style only when no customer is alike.
+        customers = _similar_customers(query)
+        products = [] if customers else _similar_products(query)
     groups = [
-        _orders_group(user, query, customers, products),
+        _orders_group(user, query, numbered + by_po, customers, products),
         _customers_group(user, customers),
         _products_group(user, products),
-        _cases_group(user, query, numbered),
-        _shipments_group(user, query, numbered),
+        cases,
+        shipments,
     ]
     return SearchResults(query=query, groups=[group for group in groups if group.hits])
 
@@ -105,6 +126,13 @@ def _typos() -> bool:
 def _similar(field_name: str, query: str):
     """`field_name` holds a word like `query` (pg_trgm's %> operator: word similarity, GIN-indexable)."""
     return TrigramWordSimilar(F(field_name), Value(query))
+
+
+def _prefix_key(field_name: str):
+    """`field_name` upper-cased, in byte order: collation "C" on PostgreSQL, whose index
+    (search/migrations/0002) answers a prefix test and the order of the rows at once; "BINARY", the same
+    order, on SQLite."""
+    return Collate(Upper(field_name), "C" if connection.vendor == "postgresql" else "BINARY")
 
 
 def _unique(rows, limit: int) -> tuple[list, bool]:
@@ -119,27 +147,45 @@ def _unique(rows, limit: int) -> tuple[list, bool]:
 # --- Customers and styles: small tables, also the keys that find orders --------------------------------
 
 
-def _with_typos(qs, found: list, fields: tuple[str, ...], query: str, order: str, limit: int) -> list:
-    """`found`, and when it is short (PER_GROUP or fewer) the rows with a word like `query` in one of
-    `fields`: one query, whose OR the fields' trigram indexes answer together (a BitmapOr)."""
-    if not _typos() or len(found) > PER_GROUP:
-        return found
+def _customers_first(user, qs):
+    """`qs` with the customers whose account owner's orders `user` sees first (their own, their team's):
+    the ones they mean, and the ones whose orders the Orders group then finds."""
+    own = order_visibility(user)
+    if not own:  # sees every order: no customer comes first
+        return qs.order_by("code")
+    return qs.annotate(theirs=Case(When(own, then=Value(0)), default=Value(1))).order_by("theirs", "code")
+
+
+def _matching_customers(user, query: str) -> list[Customer]:
+    direct = Q(code__istartswith=query) | Q(name_en__icontains=query) | Q(name_zh__icontains=query)
+    return list(_customers_first(user, Customer.objects.filter(direct))[: MAX_KEYS + 1])
+
+
+def _matching_products(query: str) -> list[Product]:
+    direct = Q(style_no__istartswith=query) | Q(name_en__icontains=query) | Q(name_zh__icontains=query)
+    return list(Product.objects.filter(direct).order_by("style_no")[: MAX_KEYS + 1])
+
+
+def _similar_rows(qs, fields: tuple[str, ...], query: str, order: str) -> list:
+    """The rows with a word like `query` in one of `fields`, most alike first: one query, whose OR the
+    fields' trigram indexes answer together (a BitmapOr). Only the closest few: a typo stands for what it
+    was meant to be, not for every name that shares most of its letters."""
     similar = Q()
     for name in fields:
         similar |= Q(_similar(name, query))
-    return found + list(qs.filter(similar).exclude(pk__in=[row.pk for row in found]).order_by(order)[: limit + 1])
+    likenesses = [TrigramWordSimilarity(query, name) for name in fields]
+    likeness = Greatest(*likenesses) if len(likenesses) > 1 else likenesses[0]
+    return list(qs.filter(similar).order_by(likeness.desc(), order)[: PER_GROUP + 1])
 
 
-def _matching_customers(qs, query: str, limit: int) -> list[Customer]:
-    direct = Q(code__istartswith=query) | Q(name_en__icontains=query) | Q(name_zh__icontains=query)
-    found = list(qs.filter(direct).order_by("code")[: limit + 1])
-    return _with_typos(qs, found, ("name_en", "name_zh"), query, "code", limit)
+def _similar_customers(query: str) -> list[Customer]:
+    # A name typed in Chinese is like the Chinese name, one in letters like the English one.
+    field_name = "name_zh" if HAN.search(query) else "name_en"
+    return _similar_rows(Customer.objects.all(), (field_name,), query, "code")
 
 
-def _matching_products(qs, query: str, limit: int) -> list[Product]:
-    direct = Q(style_no__istartswith=query) | Q(name_en__icontains=query) | Q(name_zh__icontains=query)
-    found = list(qs.filter(direct).order_by("style_no")[: limit + 1])
-    return _with_typos(qs, found, ("style_no", "name_en"), query, "style_no", limit)
+def _similar_products(query: str) -> list[Product]:
+    return _similar_rows(Product.objects.all(), ("style_no", "name_en"), query, "style_no")
 
 
 def _visible_first(visible, found: list, limit: int) -> tuple[list, bool]:
@@ -196,20 +242,28 @@ def _order_detail(order) -> str:
     return " · ".join(part for part in (order.customer.name, po, order.get_status_display()) if part)
 
 
-def _orders_group(user, query: str, customers: list[Customer], products: list[Product]) -> Group:
+def _orders_by_prefix(user, query: str, field_name: str, limit: int) -> list:
+    """The visible orders whose `field_name` (number or PO) starts with `query`, highest first: read from
+    the field's prefix key, which stops at `limit` rows however many match."""
+    if len(query) < MIN_LENGTH_BIG_TABLES:
+        return []
+    visible = orders_visible_to(user).select_related("customer").only(*ORDER_FIELDS)
+    matching = visible.alias(key=_prefix_key(field_name)).filter(key__startswith=query.upper())
+    return list(matching.order_by("-key")[:limit])
+
+
+def _orders_group(user, query: str, by_prefix: list, customers: list[Customer], products: list[Product]) -> Group:
+    """Orders found by number or PO first, then those of a customer, then those with a style the query
+    names: each branch one index lookup."""
     visible = orders_visible_to(user).select_related("customer").only(*ORDER_FIELDS).order_by("-received_at", "-id")
     take = PER_GROUP + 1
-    branches = []
-    if len(query) >= MIN_LENGTH_BIG_TABLES:
-        branches.append(visible.filter(number__istartswith=query)[:take])
-        branches.append(visible.filter(customer_po__istartswith=query)[:take])
-    # The customers and styles first (small tables), then their orders by id: each branch an index lookup.
-    customer_ids = [c.pk for c in customers]
+    branches = [by_prefix]
+    customer_ids = [c.pk for c in customers[:ORDER_KEYS]]
     if customer_ids:
         branches.append(visible.filter(customer_id__in=customer_ids)[:take])
     # A style on an order line is part of the order, which the viewer sees: the product master's own
     # visibility (products_visible_to) is for the Styles group, not for finding orders.
-    product_ids = [p.pk for p in products]
+    product_ids = [p.pk for p in products[:ORDER_KEYS]]
     if product_ids:
         with_style = OrderLine.objects.filter(product_id__in=product_ids).values("order_id")
         branches.append(visible.filter(pk__in=with_style)[:take])
@@ -229,23 +283,31 @@ def _orders_group(user, query: str, customers: list[Customer], products: list[Pr
 # --- After-sales cases and shipments: by their references -----------------------------------------------
 
 
-def _orders_by_number(user, query: str) -> list[int]:
-    """The newest visible orders whose number starts with `query`: the keys that find their cases and
-    shipments. Looked up first, on the order number's own index, because a test on the order's number
-    joined by OR to one on the case or shipment itself is a scan of both tables."""
-    if len(query) < MIN_LENGTH_BIG_TABLES:
-        return []
-    visible = orders_visible_to(user).filter(number__istartswith=query).order_by("-received_at", "-id")
-    return list(visible.values_list("pk", flat=True)[:MAX_KEYS])
+ORDER_OF_ROW = ("order__id", "order__number", "order__customer_po", "order__customer__id")
+ORDER_OF_ROW += ("order__customer__name_zh", "order__customer__name_en")
+CASE_FIELDS = ("id", "subject", "status", "opened_at", "order_id", *ORDER_OF_ROW)
+SHIPMENT_FIELDS = ("id", "seq", "tracking_number", "ship_date", "order_id", "carrier__id", "carrier__name_zh")
+SHIPMENT_FIELDS += ("carrier__name_en", *ORDER_OF_ROW)
 
 
-def _cases_group(user, query: str, order_ids: list[int]) -> Group:
-    visible = cases_visible_to(user).select_related("order", "order__customer").order_by("-opened_at", "-id")
+def _words_of_a_subject(query: str) -> bool:
+    """Whether the query is long enough to look for in cases' subjects: three characters, or two Chinese
+    ones, a whole word in Chinese (色差, 破损)."""
+    return len(query) >= MIN_LENGTH_BIG_TABLES or bool(HAN.search(query))
+
+
+def _cases_group(user, query: str, order_ids: list[int], *, subjects: bool) -> Group:
+    visible = (
+        cases_visible_to(user)
+        .select_related("order", "order__customer")
+        .only(*CASE_FIELDS)
+        .order_by("-opened_at", "-id")
+    )
     take = PER_GROUP + 1
     branches = []
     if reference := CASE_REFERENCE.match(query.replace(" ", "")):
         branches.append(visible.filter(pk=int(reference.group(1)))[:take])
-    if len(query) >= MIN_LENGTH_BIG_TABLES:
+    if subjects and _words_of_a_subject(query):
         branches.append(visible.filter(subject__icontains=query)[:take])
     if order_ids:
         branches.append(visible.filter(order_id__in=order_ids)[:take])
@@ -268,10 +330,14 @@ def _shipments_group(user, query: str, order_ids: list[int]) -> Group:
     if len(query) < MIN_LENGTH_BIG_TABLES:
         return Group(key="shipments", title=_("Shipments"), hits=[])
     visible = (
-        shipments_visible_to(user).select_related("order", "order__customer", "carrier").order_by("-ship_date", "-id")
+        shipments_visible_to(user)
+        .select_related("order", "order__customer", "carrier")
+        .only(*SHIPMENT_FIELDS)
+        .order_by("-ship_date", "-id")
     )
     take = PER_GROUP + 1
-    branches = [visible.filter(tracking_number__istartswith=query)[:take]]
+    tracking = visible.alias(key=_prefix_key("tracking_number")).filter(key__startswith=query.upper())
+    branches = [tracking.order_by("-key")[:take]]
     if reference := SHIPMENT_REFERENCE.match(query):
         branches.append(visible.filter(order__number__iexact=reference.group(1), seq=int(reference.group(2)))[:take])
     if order_ids:

@@ -119,6 +119,9 @@ class Order(models.Model):
             # One person's orders in one state: the check-in worklist (in production), their dashboard.
             models.Index(fields=["merchandiser", "status"], name="order_owner_status_idx"),
             models.Index(fields=["customer", "customer_po"], name="order_customer_po_idx"),
+            # A customer's orders newest first, read from the customer's own part of the index: the search
+            # box looks up the orders of the customers a name stands for (search.selectors).
+            models.Index(fields=["customer", "-received_at", "-id"], name="order_customer_recv_idx"),
             models.Index(fields=["status", "delivery_date"], name="order_status_delivery_idx"),
             # The list's other sorts at a million orders: each with its tie-breaker, so a page is an index range.
             models.Index(fields=["delivery_date", "id"], name="order_delivery_idx"),
@@ -181,7 +184,10 @@ class Order(models.Model):
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     line_no = models.PositiveSmallIntegerField(_("line"))
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, null=True, blank=True)
+    # Indexed with the order (Meta), so the orders of a style are read from the index alone.
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, null=True, blank=True, db_index=False
+    )
     description = models.CharField(_("description"), max_length=300, blank=True)
     colour = models.CharField(_("colour"), max_length=80, blank=True)
     size = models.CharField(_("size"), max_length=40, blank=True)
@@ -195,6 +201,7 @@ class OrderLine(models.Model):
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
         ordering = ["order", "line_no"]
+        indexes = [models.Index(fields=["product", "order"], name="orderline_product_order_idx")]
         constraints = [
             models.UniqueConstraint(fields=["order", "line_no"], name="orderline_unique_no"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),

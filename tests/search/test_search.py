@@ -190,3 +190,50 @@ def test_each_keystroke_asks_a_few_small_queries(django_assert_max_num_queries, 
     search_everything(user=merchandiser, text="warm")  # the viewer's roles, once per request
     with django_assert_max_num_queries(12):
         search_everything(user=merchandiser, text=text)
+
+
+def test_a_typo_stands_for_the_closest_names_not_for_every_alike_one(merchandiser):
+    if not is_postgres():
+        if IN_CI:
+            pytest.fail("typo tolerance is PostgreSQL's (pg_trgm): CI runs this on PostgreSQL")
+        pytest.skip("typo tolerance needs PostgreSQL's pg_trgm")
+    for n in range(10, 20):
+        CustomerFactory(code=f"BC{n}", name_en=f"Bench customer 000{n}", merchandiser=merchandiser)
+
+    results = search_everything(user=merchandiser, text="Bench custmer 00012")
+
+    customers = _hits(results, "customers")
+    assert customers[0] == "Bench customer 00012"  # the most alike first, not the first by code
+    assert len(customers) <= 5
+
+
+def test_a_name_found_as_typed_is_not_diluted_by_names_merely_like_it(merchandiser):
+    for n in range(340, 350):
+        ProductFactory(style_no=f"BS-00{n}", name_en=f"Tee {n}")
+
+    assert _hits(search_everything(user=merchandiser, text="BS-00346"), "products") == ["BS-00346"]
+
+
+def test_a_two_character_chinese_word_finds_cases_by_their_subject(merchandiser):
+    done = after_sales_order(merchandiser)
+    case = case_open(
+        order_id=done.pk,
+        actor=merchandiser,
+        data=CaseInput(case_type="complaint", channel="email", subject="色差 / Shade variation", description="两批"),
+    )
+
+    assert _hits(search_everything(user=merchandiser, text="色差"), "cases") == [str(case)]
+
+
+def test_the_customers_a_person_serves_come_first_and_find_their_orders(merchandiser, other_merchandiser):
+    # Sixty customers named alike, more than a name stands for: the one this merchandiser serves sorts last
+    # by code, yet its orders are found, since their own customers are looked at first.
+    for n in range(1, 61):
+        CustomerFactory(code=f"AC{n:02d}", name_en=f"Acme {n:02d}", merchandiser=other_merchandiser)
+    mine = CustomerFactory(code="AC99", name_en="Acme 99", merchandiser=merchandiser)
+    order = make_order(merchandiser=merchandiser, customer=mine)
+
+    results = search_everything(user=merchandiser, text="Acme")
+
+    assert _hits(results, "customers")[0] == "Acme 99"
+    assert _hits(results, "orders") == [order.display_number]
