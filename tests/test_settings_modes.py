@@ -197,6 +197,20 @@ def test_pool_can_be_switched_off():
     assert "pool" not in load_settings("config.settings.production", env)["OPTIONS"]
 
 
+def test_web_processes_ask_postgres_for_neither_jit_nor_parallel_workers():
+    web = load_settings("config.settings.production", {"DJANGO_SECRET_KEY": "k" * 64, "DATABASE_URL": POSTGRES_URL})
+    assert web["OPTIONS"]["options"] == "-c jit=off -c max_parallel_workers_per_gather=0"
+    # Jobs keep the server's defaults, and either can be set for both.
+    job = load_settings(
+        "config.settings.production", {"DJANGO_SECRET_KEY": "k" * 64, "DATABASE_URL": POSTGRES_URL}, argv0="celery"
+    )
+    assert "options" not in job["OPTIONS"]
+    env = {"DJANGO_SECRET_KEY": "k" * 64, "DATABASE_URL": POSTGRES_URL, "DB_JIT": "true", "DB_PARALLEL_WORKERS": "2"}
+    assert (
+        load_settings("config.settings.production", env)["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=2"
+    )
+
+
 def test_redis_broker_gets_short_socket_timeouts():
     values = load_settings("config.settings.local", {"CELERY_BROKER_URL": REDIS_URL})
     assert values["CELERY_BROKER_URL"] == REDIS_URL

@@ -151,11 +151,19 @@ def _tune_database(db: dict) -> dict:
         # connections (DB_POOL=0 is forced there) so a pool never spans a fork.
         use_pool = env.bool("DB_POOL", default=True) and not IS_CELERY_PROCESS
         options = db.setdefault("OPTIONS", {})
-        # No JIT for the web: a page's queries take milliseconds, and PostgreSQL compiles a query whose
-        # estimate looks big (a search on a two-character Chinese word) for most of a second before running
-        # it. Jobs keep it (DB_JIT), where a long scan may repay the compiling.
+        # Tuned for pages, not reports, in web processes; jobs keep the server's defaults. No JIT: a page's
+        # queries take milliseconds, and PostgreSQL compiled one whose estimate looked big (a search on a
+        # two-character Chinese word) for most of a second before running it. No parallel workers: starting
+        # them cost a page more than they saved (a supervisor's open cases: 22 ms in parallel, 6 ms alone),
+        # and on a few cores they take the cores other people's requests are waiting for.
+        settings_for_web = []
         if not env.bool("DB_JIT", default=IS_CELERY_PROCESS):
-            options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+            settings_for_web.append("-c jit=off")
+        parallel = env.int("DB_PARALLEL_WORKERS", default=-1 if IS_CELERY_PROCESS else 0)
+        if parallel >= 0:
+            settings_for_web.append(f"-c max_parallel_workers_per_gather={parallel}")
+        if settings_for_web:
+            options["options"] = " ".join([options.get("options", ""), *settings_for_web]).strip()
         if use_pool:
             options["pool"] = {
                 "min_size": env.int("DB_POOL_MIN", default=2),
