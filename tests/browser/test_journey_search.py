@@ -1,7 +1,8 @@
 """A search from the top bar (issue #22, item 2), in a real browser on the demo data: merch.wang signs in
 through the form, presses "/" to reach the search box, types a customer's name, sees the results grouped
 by kind as they type, moves through them with the arrow keys, closes them with Escape, and opens an order
-with Enter. What team B's merchandiser types finds none of team A's orders."""
+with Enter. What team B's merchandiser types finds none of team A's orders, and a two-character Chinese word
+finds their cases by subject."""
 
 import re
 
@@ -77,3 +78,16 @@ def test_the_results_page_works_without_the_dropdown_and_in_chinese(open_journey
     expect(j.page.get_by_role("main").get_by_role("link", name=re.compile(r"^太平洋服饰公司 PACI"))).to_be_visible()
     expect(j.page.get_by_role("main").get_by_role("link", name=theirs.display_number, exact=False)).to_have_count(0)
     expect(j.page.get_by_role("main").get_by_role("heading", name="订单")).to_have_count(0)
+
+    # A two-character Chinese word finds the cases whose subject holds it, and only the ones this person sees.
+    from accounts.models import User
+    from aftersales.selectors import cases_visible_to
+
+    damaged = cases_visible_to(User.objects.get(username="merch.zhang")).filter(subject__contains="破损")
+    assert damaged.exists(), "the demo gives team B a case of damaged cartons (破损)"
+    box = j.page.get_by_role("searchbox", name="搜索")
+    box.fill("破损")
+    j.press_enter("搜索")
+    expect(j.heading()).to_have_text("搜索：“破损”")
+    for case in damaged:
+        expect(j.page.get_by_role("main").get_by_role("link", name=re.compile(case.reference))).to_be_visible()
