@@ -1,7 +1,8 @@
 // The intake grid (templates/jinja2/orders/_line_grid.html). Without this file it is a plain formset with
 // empty rows to spare. With it: Enter in a row's last cell moves to the next row, adding one (and counting
 // it in the management form's TOTAL_FORMS) when there is none; "Add a line" does the same; a style number
-// fills the row's description and unit, when they are empty, from the product master.
+// fills the row's description and unit, when they are empty, from the product master; a filled description
+// the user is already in is selected, so typing replaces it rather than running on from it.
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("table[data-grid]").forEach((table) => {
     const prefix = table.dataset.grid;
@@ -52,7 +53,11 @@ document.addEventListener("DOMContentLoaded", () => {
           const description = row.querySelector("[name$='-description']");
           const unit = row.querySelector("select[name$='-unit']");
           input.value = product.style_no;
-          if (description && !description.value.trim()) description.value = product.description;
+          if (description && !description.value.trim()) {
+            description.value = product.description;
+            // Already in the cell (Tab is quicker than the lookup): what they type next replaces the suggestion.
+            if (document.activeElement === description) description.select();
+          }
           if (unit && !unit.value) unit.value = String(product.unit);
         })
         .catch(() => {}); // offline: the server fills them on saving

@@ -88,7 +88,8 @@ def test_a_phone_call_to_production_within_the_click_targets(open_journey, demo,
 
 
 def test_the_lines_grid_by_keyboard(open_journey, demo):
-    """Tab moves along a row; a style number fills description and unit; Enter in the last cell of the last
+    """Tab moves along a row; a style number fills description and unit, and typing over the suggested
+    description replaces it; Enter in the last cell of the last
     row adds a row in place, counted in the formset's TOTAL_FORMS."""
     t = LABELS["en"]
     j = open_journey("en")
@@ -102,6 +103,8 @@ def test_the_lines_grid_by_keyboard(open_journey, demo):
     expect(first.get_by_label(t["description"], exact=True)).to_be_focused()
     expect(first.get_by_label(t["description"], exact=True)).to_have_value("Men's cotton crew-neck T-shirt")
     expect(first.get_by_label(t["style_no"], exact=True)).to_have_value("TS-1001")
+    page.keyboard.type("Crew-neck T-shirt, navy")  # the suggestion arrived in the cell: typing replaces it
+    expect(first.get_by_label(t["description"], exact=True)).to_have_value("Crew-neck T-shirt, navy")
     expect(first.get_by_label(t["unit"], exact=True).locator("option:checked")).to_have_text(t["pieces"])
     for label in ("colour", "size", "quantity", "unit", "unit_price"):
         page.keyboard.press("Tab")
