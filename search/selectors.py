@@ -21,6 +21,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Collate, Greatest, Upper
+from django.db.models.query import EmptyQuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -99,20 +100,22 @@ def search_everything(*, user, text) -> SearchResults:
     # show the first of them the viewer may see, and the Orders group finds their orders. Each looked up once.
     numbered = _orders_by_prefix(user, query, "number", MAX_KEYS)
     by_po = _orders_by_prefix(user, query, "customer_po", PER_GROUP + 1)
-    customers = _matching_customers(user, query)
-    products = _matching_products(query)
+    customers_seen, show_customers = _looked_up_in(customers_visible_to(user), Customer)
+    products_seen, show_products = _looked_up_in(products_visible_to(user), Product)
+    customers = _matching_customers(user, customers_seen, query)
+    products = _matching_products(products_seen, query)
     # A query that names orders by number or PO is a reference, not words: cases' subjects are not read.
     order_ids = [order.pk for order in numbered]
     cases = _cases_group(user, query, order_ids, subjects=not (numbered or by_po))
     shipments = _shipments_group(user, query, order_ids)
     if _typos() and not (numbered or by_po or customers or products or cases.hits or shipments.hits):
         # Did you mean: a customer first, the usual thing to mistype; a style only when no customer is alike.
-        customers = _similar_customers(query)
-        products = [] if customers else _similar_products(query)
+        customers = _similar_customers(customers_seen, query)
+        products = [] if customers else _similar_products(products_seen, query)
     groups = [
         _orders_group(user, query, numbered + by_po, customers, products),
-        _customers_group(user, customers),
-        _products_group(user, products),
+        _customers_group(user, customers if show_customers else []),
+        _products_group(user, products if show_products else []),
         cases,
         shipments,
     ]
@@ -156,14 +159,23 @@ def _customers_first(user, qs):
     return qs.annotate(theirs=Case(When(own, then=Value(0)), default=Value(1))).order_by("theirs", "code")
 
 
-def _matching_customers(user, query: str) -> list[Customer]:
+def _looked_up_in(visible, model) -> tuple:
+    """Where a kind's matches are looked up, and whether the viewer's group shows them: what the viewer may
+    see of the kind; or, for a role its selector gives none of it (QA and HR have no product master), all of
+    it, as keys that only find orders the viewer sees. One query finds and checks each kind."""
+    if isinstance(visible, EmptyQuerySet):
+        return model.objects.all(), False
+    return visible.select_related(None), True  # the groups show the rows' own columns only
+
+
+def _matching_customers(user, customers, query: str) -> list[Customer]:
     direct = Q(code__istartswith=query) | Q(name_en__icontains=query) | Q(name_zh__icontains=query)
-    return list(_customers_first(user, Customer.objects.filter(direct))[: MAX_KEYS + 1])
+    return list(_customers_first(user, customers.filter(direct))[: MAX_KEYS + 1])
 
 
-def _matching_products(query: str) -> list[Product]:
+def _matching_products(products, query: str) -> list[Product]:
     direct = Q(style_no__istartswith=query) | Q(name_en__icontains=query) | Q(name_zh__icontains=query)
-    return list(Product.objects.filter(direct).order_by("style_no")[: MAX_KEYS + 1])
+    return list(products.filter(direct).order_by("style_no")[: MAX_KEYS + 1])
 
 
 def _similar_rows(qs, fields: tuple[str, ...], query: str, order: str) -> list:
@@ -178,28 +190,18 @@ def _similar_rows(qs, fields: tuple[str, ...], query: str, order: str) -> list:
     return list(qs.filter(similar).order_by(likeness.desc(), order)[: PER_GROUP + 1])
 
 
-def _similar_customers(query: str) -> list[Customer]:
+def _similar_customers(customers, query: str) -> list[Customer]:
     # A name typed in Chinese is like the Chinese name, one in letters like the English one.
     field_name = "name_zh" if HAN.search(query) else "name_en"
-    return _similar_rows(Customer.objects.all(), (field_name,), query, "code")
+    return _similar_rows(customers, (field_name,), query, "code")
 
 
-def _similar_products(query: str) -> list[Product]:
-    return _similar_rows(Product.objects.all(), ("style_no", "name_en"), query, "style_no")
-
-
-def _visible_first(visible, found: list, limit: int) -> tuple[list, bool]:
-    """The first `limit` of `found` that the `visible` queryset holds, in `found`'s order: one look-up by
-    primary key. A viewer who may see only some customers or styles sees those among the first MAX_KEYS
-    matches."""
-    found, _more = _unique(found, MAX_KEYS)
-    allowed = {row.pk: row for row in visible.filter(pk__in=[row.pk for row in found])}
-    kept = [allowed[row.pk] for row in found if row.pk in allowed]
-    return kept[:limit], len(kept) > limit
+def _similar_products(products, query: str) -> list[Product]:
+    return _similar_rows(products, ("style_no", "name_en"), query, "style_no")
 
 
 def _customers_group(user, customers: list[Customer]) -> Group:
-    rows, more = _visible_first(customers_visible_to(user), customers, PER_GROUP)
+    rows, more = customers[:PER_GROUP], len(customers) > PER_GROUP
     may_open = has_role(user, Role.MERCHANDISER, Role.SUPERVISOR, Role.MANAGEMENT)
     hits = [
         Hit(
@@ -215,7 +217,7 @@ def _customers_group(user, customers: list[Customer]) -> Group:
 
 
 def _products_group(user, products: list[Product]) -> Group:
-    rows, more = _visible_first(products_visible_to(user), products, PER_GROUP)
+    rows, more = products[:PER_GROUP], len(products) > PER_GROUP
     may_open = has_role(user, Role.MERCHANDISER, Role.SUPERVISOR)
     hits = [
         Hit(
