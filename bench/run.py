@@ -380,6 +380,9 @@ def stack_environment(config: Config, *, redis: bool) -> dict[str, str]:
         "PERF_FLOOR_ENABLED": "true",
         "STATIC_ROOT": str(ROOT / "var" / "bench" / "static"),
         "LOG_LEVEL": "WARNING",
+        # The API row measures the endpoint, not the 429 a customer gets past 120 requests a minute; a short
+        # period keeps the throttle's own history (one stamp a request, in the cache) as short as real use's.
+        "API_RATE_LIMIT": "100000/s",
     }
     env.pop("REDIS_URL", None)
     if redis:

@@ -65,3 +65,13 @@ def test_every_page_and_job_has_a_unique_key():
     keys = [p.key for p in bench.PAGES] + [j.key for j in bench.JOBS]
     assert len(keys) == len(set(keys))
     assert bench.PAGES[0].target is bench.FLOOR  # the floor runs first: the ratios need it
+
+
+def test_the_api_row_measures_the_endpoint_not_the_throttle():
+    # Past API_RATE_LIMIT a customer gets 429: the bench's wrk run (hundreds of requests a second for one
+    # customer's token) must stay under it, or the row times the refusal.
+    from orders.api.throttling import CustomerRateThrottle
+
+    env = bench.stack_environment(bench.Config(), redis=True)
+    limit, seconds = CustomerRateThrottle().parse_rate(env["API_RATE_LIMIT"])
+    assert limit / seconds >= 10_000
