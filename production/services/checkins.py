@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import waiting
 from core.errors import InvalidInput, TransitionRefused
+from core.statistics import analyze_on_commit
 from orders.models import Order, OrderState
 from orders.services import order_lock
 from workcalendar.calendar import WorkCalendar
@@ -53,7 +54,10 @@ def checkins_create_for_day(*, day: date | None = None, calendar: WorkCalendar |
     with transaction.atomic(), connection.cursor() as cursor:
         waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
+        created = max(cursor.rowcount, 0)
+        if created:
+            analyze_on_commit(CheckIn)  # the new day, for the planner (core/statistics.py)
+        return created
 
 
 def checkins_mark_missed(*, day: date | None = None) -> int:
@@ -64,10 +68,13 @@ def checkins_mark_missed(*, day: date | None = None) -> int:
     with transaction.atomic():
         waiting.changed()  # "Waiting for you" counts (core/waiting.py)
         open_ = CheckIn.objects.filter(status=CheckInStatus.PENDING, day__lte=day)
-        open_.filter(~Q(order__status=OrderState.IN_PRODUCTION) | Q(order__is_on_hold=True)).update(
+        waived = open_.filter(~Q(order__status=OrderState.IN_PRODUCTION) | Q(order__is_on_hold=True)).update(
             status=CheckInStatus.WAIVED
         )
-        return open_.update(status=CheckInStatus.MISSED)
+        missed = open_.update(status=CheckInStatus.MISSED)
+        if waived or missed:
+            analyze_on_commit(CheckIn)  # the day's statuses, for the planner (core/statistics.py)
+        return missed
 
 
 @dataclass(frozen=True)

@@ -237,3 +237,31 @@ def test_a_held_order_cannot_ship(merchandiser):
     order_hold(order_id=order.pk, actor=merchandiser, reason="Customer paused")
     with pytest.raises(TransitionRefused, match="on hold"):
         order_transition(order_id=order.pk, name="ship", actor=merchandiser)
+
+
+@pytest.mark.django_db
+def test_the_jobs_refresh_the_planners_statistics_of_the_day(merchandiser, django_capture_on_commit_callbacks):
+    # The morning job writes a whole new day at once, the night job closes it; until the table's statistics
+    # know that day and those statuses, PostgreSQL plans "not checked in today" as if the day were empty.
+    if not is_postgres():
+        pytest.skip("planner statistics are PostgreSQL's")
+    for _ in range(3):
+        in_production_order(merchandiser)
+    day = a_working_day()
+
+    def statistics(column: str) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(most_common_vals::text, '') || coalesce(histogram_bounds::text, '') "
+                "FROM pg_stats WHERE tablename = 'production_checkin' AND attname = %s",
+                [column],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else ""
+
+    with django_capture_on_commit_callbacks(execute=True):
+        checkins_create_for_day(day=day)
+    assert day.isoformat() in statistics("day")
+    with django_capture_on_commit_callbacks(execute=True):
+        checkins_mark_missed(day=day)
+    assert "missed" in statistics("status")
