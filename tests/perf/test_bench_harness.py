@@ -75,3 +75,22 @@ def test_the_api_row_measures_the_endpoint_not_the_throttle():
     env = bench.stack_environment(bench.Config(), redis=True)
     limit, seconds = CustomerRateThrottle().parse_rate(env["API_RATE_LIMIT"])
     assert limit / seconds >= 10_000
+
+
+@pytest.mark.parametrize(
+    ("username", "job"),
+    [
+        ("bench.m001", False),
+        ("bench.sup01", False),
+        ("bench.mgmt", False),
+        ("bench.dg.sup000", True),
+        ("bench.dg.003.07", True),
+        ("bench.ci.012", True),
+        ("bench.gl.sup", True),
+    ],
+)
+def test_the_random_rows_sample_the_seeds_people_not_the_job_benches(username, job):
+    # A job bench's people outlive a reseed with no orders; sampled, they left a random row one user.
+    import re
+
+    assert bool(re.match(bench.JOB_PEOPLE, username)) is job
