@@ -161,8 +161,8 @@ def _customers_first(user, qs):
 
 def _looked_up_in(visible, model) -> tuple:
     """Where a kind's matches are looked up, and whether the viewer's group shows them: what the viewer may
-    see of the kind; or, for a role its selector gives none of it (QA and HR have no product master), all of
-    it, as keys that only find orders the viewer sees. One query finds and checks each kind."""
+    see of the kind; or, for a role its selector gives none of it (HR has no product master), all of it,
+    as keys that only find orders the viewer sees. One query finds and checks each kind."""
     if isinstance(visible, EmptyQuerySet):
         return model.objects.all(), False
     return visible.select_related(None), True  # the groups show the rows' own columns only

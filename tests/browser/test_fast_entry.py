@@ -89,8 +89,8 @@ def test_a_phone_call_to_production_within_the_click_targets(open_journey, demo,
 
 def test_the_lines_grid_by_keyboard(open_journey, demo):
     """Tab moves along a row; a style number fills description and unit, and typing over the suggested
-    description replaces it; Enter in the last cell of the last
-    row adds a row in place, counted in the formset's TOTAL_FORMS."""
+    description replaces it; Enter in the last cell of the last row adds a row in place, counted in the
+    formset's TOTAL_FORMS."""
     t = LABELS["en"]
     j = open_journey("en")
     page = j.page
